@@ -1,0 +1,1 @@
+"""CarbonMS: carbon emission management system for industrial parks."""

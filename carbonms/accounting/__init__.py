@@ -1,0 +1,1 @@
+"""Pure-Python accounting core. Must never import Django."""

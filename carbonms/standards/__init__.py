@@ -1,0 +1,1 @@
+"""The standards CarbonMS implements: clause catalogue and clause map (see catalogue.py)."""

@@ -54,8 +54,27 @@ HEADER_FIELDS = (
     "source_file",
     "source_notes",
 )
-REQUIRED_HEADER_FIELDS = ("id", "code", "title_zh", "title_en", "status", "status_zh", "issuer", "source_file")
-CLAUSE_FIELDS = ("number", "kind", "title_zh", "title_en", "parent", "pdca", "topics", "requirement_zh", "remark")
+REQUIRED_HEADER_FIELDS = (
+    "id",
+    "code",
+    "title_zh",
+    "title_en",
+    "status",
+    "status_zh",
+    "issuer",
+    "source_file",
+)
+CLAUSE_FIELDS = (
+    "number",
+    "kind",
+    "title_zh",
+    "title_en",
+    "parent",
+    "pdca",
+    "topics",
+    "requirement_zh",
+    "remark",
+)
 IMPLEMENTATION_FIELDS = ("status", "modules", "tests", "note")
 
 _NUMBER_RE = re.compile(r"^(?:0|[1-9]\d?)(?:\.[1-9]\d?)*$|^[A-Z](?:\.[1-9]\d?)*$")
@@ -147,9 +166,12 @@ class Implementation:
 # --------------------------------------------------------------------------- loading
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_SafeLoader)  # safe loader (libyaml when available)
 
 
 def _standard_ids(data_dir: Path) -> list[str]:
@@ -196,8 +218,10 @@ def _build_standard(raw: Mapping[str, Any]) -> Standard:
 
 
 def _load_raw_standards(data_dir: Path) -> list[tuple[Path, Any]]:
-    return [(data_dir / "clauses" / f"{sid}.yaml", _read_yaml(data_dir / "clauses" / f"{sid}.yaml"))
-            for sid in _standard_ids(data_dir)]
+    return [
+        (data_dir / "clauses" / f"{sid}.yaml", _read_yaml(data_dir / "clauses" / f"{sid}.yaml"))
+        for sid in _standard_ids(data_dir)
+    ]
 
 
 def load_standards(data_dir: Path | str | None = None) -> list[Standard]:
@@ -250,7 +274,9 @@ def load_implementation(data_dir: Path | str | None = None) -> dict[str, Impleme
     }
 
 
-def implementation_of(c: Clause, implementation: Mapping[str, Implementation] | None = None) -> Implementation:
+def implementation_of(
+    c: Clause, implementation: Mapping[str, Implementation] | None = None
+) -> Implementation:
     impl = load_implementation() if implementation is None else implementation
     return impl.get(c.key, Implementation(key=c.key))
 
@@ -335,7 +361,9 @@ def _validate_clauses(label: str, raw: Any, vocabulary: set[str]) -> list[str]:
             errors.append(f"{where}: pdca missing (use null)")
         elif pdca is not None and pdca not in PDCA_VALUES:
             errors.append(f"{where}: pdca {pdca!r} not in {PDCA_VALUES}")
-        elif pdca is not None and (kind in ("introduction", "annex", "term") or chapter in _CHAPTERS_WITHOUT_PDCA):
+        elif pdca is not None and (
+            kind in ("introduction", "annex", "term") or chapter in _CHAPTERS_WITHOUT_PDCA
+        ):
             errors.append(f"{where}: pdca must be null for clauses 1–3, terms, the introduction and annexes")
         elif isinstance(parent, str) and parent in seen and seen[parent].get("pdca") != pdca:
             errors.append(f"{where}: pdca {pdca!r} differs from its parent's {seen[parent].get('pdca')!r}")
@@ -355,7 +383,9 @@ def _validate_clauses(label: str, raw: Any, vocabulary: set[str]) -> list[str]:
             if not isinstance(req, str) or not req.strip():
                 errors.append(f"{where}: requirement_zh must be a non-empty string or null")
             elif len(req) > REQUIREMENT_MAX_CHARS:
-                errors.append(f"{where}: requirement_zh has {len(req)} characters (max {REQUIREMENT_MAX_CHARS})")
+                errors.append(
+                    f"{where}: requirement_zh has {len(req)} characters (max {REQUIREMENT_MAX_CHARS})"
+                )
         remark = c.get("remark")
         if remark is not None and (not isinstance(remark, str) or not remark.strip()):
             errors.append(f"{where}: remark must be a non-empty string when present")

@@ -578,6 +578,12 @@ def render_standards_map(
                 f"| {indent}{label} | {_title_zh_cell(c)} | {_cell(c.title_en)} | {status_cell} |"
                 f" {_paths(i.modules)} | {_paths(i.tests)} |"
             )
+        remarks = [c for c in s.clauses if c.remark]
+        if s.source_notes or remarks:
+            out += ["", "Notes on the source text:", ""]
+            if s.source_notes:
+                out.append(f"- {s.source_notes}")
+            out += [f"- {c.number}: {c.remark}" for c in remarks]
     return "\n".join(out) + "\n"
 
 

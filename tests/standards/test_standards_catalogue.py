@@ -360,6 +360,8 @@ def test_map_lists_every_clause_with_status():
         "| &nbsp;&nbsp;&nbsp;&nbsp;8.4.1 | *（无标题）* 组织核算边界内年度碳排放量小于等于用以抵销的碳配… |"
         in text
     )
+    assert "- 9.5.1: Item g) is a lead-in sentence" in text
+    assert text.count("Notes on the source text:") == 3
     for code in ("T/CSES XXXX—2023", "T/CPQS ZC001—2025", "T/CIECCPA 061—2023"):
         assert f"## {code}" in text
 

@@ -118,7 +118,7 @@ def _toc_entries(std: Standard) -> list[tuple[str, str]]:
     """(number, title) of the numbered lines of the table of contents, as printed."""
     lines = _source(std).splitlines()
     if std.id == "t-cses-2023":
-        toc = lines[:55]  # the line-broken first part: cover and contents down to 9.2
+        toc = lines[:55]  # lines 1–55, the line-broken part: cover and contents down to 9.2
     else:
         end = next(i for i, line in enumerate(lines) if line.strip().replace(" ", "") in ("##前言", "前言"))
         toc = lines[:end]

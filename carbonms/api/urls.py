@@ -1,0 +1,44 @@
+"""API URLs. Authentication is DRF's (session or token); every view is exempt from the login
+redirect of the pages and answers 401/403 itself instead."""
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from carbonms.changelog.api import ChangeRecordViewSet
+from carbonms.organizations.api import (
+    BoundaryViewSet,
+    EmissionUnitViewSet,
+    EnterpriseViewSet,
+    EquipmentViewSet,
+    ParkViewSet,
+    SiteViewSet,
+)
+
+from .views import MeView
+
+router = DefaultRouter()
+router.register("parks", ParkViewSet, basename="park")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("sites", SiteViewSet, basename="site")
+router.register("units", EmissionUnitViewSet, basename="unit")
+router.register("equipment", EquipmentViewSet, basename="equipment")
+router.register("boundaries", BoundaryViewSet, basename="boundary")
+router.register("changes", ChangeRecordViewSet, basename="change")
+
+
+def _public(patterns):
+    for p in patterns:
+        if hasattr(p, "callback") and p.callback is not None:
+            p.callback = login_not_required(p.callback)
+    return patterns
+
+
+app_name = "api"
+urlpatterns = _public([
+    path("v1/me/", MeView.as_view(), name="me"),
+    path("v1/token/", obtain_auth_token, name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]) + [path("v1/", include(_public(list(router.urls))))]

@@ -1,0 +1,33 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from carbonms.common import tenancy
+
+
+class RoleSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    role_display = serializers.CharField()
+    park = serializers.IntegerField()
+    enterprise = serializers.IntegerField(allow_null=True)
+    valid_until = serializers.DateTimeField(allow_null=True)
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    roles = RoleSerializer(many=True)
+
+
+class MeView(APIView):
+    """The caller and the roles in force for them (what the API will let them see and do)."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        roles = [
+            {"role": a.role, "role_display": str(a.get_role_display()), "park": a.park_id, "enterprise": a.enterprise_id,
+             "valid_until": a.valid_until}
+            for a in tenancy.active_assignments(request.user)
+        ]
+        return Response(MeSerializer({"username": request.user.username, "full_name": request.user.full_name, "roles": roles}).data)

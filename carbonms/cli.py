@@ -1,0 +1,109 @@
+"""The ``carbonms`` command: what users run (demo, serve, calc, …) without knowing Django.
+
+    carbonms demo [--enterprises N] [--seed S] [--port P] [--no-serve]
+    carbonms serve [--host H] [--port P] [--workers N]
+    carbonms calc INPUT [...]          (the accounting core; see docs/accounting.md)
+    carbonms manage <django command>   (any manage.py command)
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django(debug: bool | None = None):
+    if debug is not None:
+        os.environ.setdefault("DEBUG", "1" if debug else "0")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carbonms.config.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def cmd_demo(args) -> int:
+    _django(debug=True)
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _manage("migrate", "--no-input", "-v", "0")
+    from carbonms.demo.generator import DEMO_PASSWORD, DEMO_USERS
+    from carbonms.organizations.models import Park
+
+    if not Park.objects.exists():
+        _manage("load_demo", "--enterprises", str(args.enterprises), "--seed", str(args.seed))
+    else:
+        print("The database already holds a park; the demo data was kept as it is.")
+    print()
+    print(f"Demo logins (password for all: {DEMO_PASSWORD})")
+    for username, _full_name, role, scope in DEMO_USERS:
+        where = "whole park" if scope == "park" else f"enterprise #{scope + 1}"
+        print(f"  {username:<14} {role.label:<28} {where}")
+    if args.no_serve:
+        return 0
+    print(f"\nCarbonMS is starting on http://127.0.0.1:{args.port}/  (Ctrl+C stops it)\n", flush=True)
+    _manage("runserver", f"127.0.0.1:{args.port}", "--noreload")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Production server: gunicorn on the WSGI app, static files by WhiteNoise."""
+    _django()
+    _manage("migrate", "--no-input", "-v", "0")
+    _manage("collectstatic", "--no-input", "-v", "0")
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "carbonms.config.wsgi", "--bind", f"{args.host}:{args.port}",
+                               "--workers", str(args.workers)])
+    return 0  # pragma: no cover
+
+
+def cmd_manage(args) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["carbonms manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="carbonms", description="CarbonMS: carbon emission management for industrial parks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run the platform on the embedded default with the demo park")
+    demo.add_argument("--enterprises", type=int, default=30)
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="load the demo park and stop")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="run the production server (gunicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=3)
+    serve.set_defaults(func=cmd_serve)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    try:
+        from carbonms.accounting.cli import add_calc_parser
+    except ImportError:  # the accounting core ships its CLI separately
+        add_calc_parser = None
+    if add_calc_parser is not None:
+        add_calc_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Shared building blocks: base models, the tenancy mechanism, generic views and API bases."""

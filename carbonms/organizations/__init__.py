@@ -1,0 +1,1 @@
+"""Parks, enterprises and their hierarchy (site → emission unit → equipment), and boundaries."""

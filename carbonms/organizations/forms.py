@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Boundary, EmissionUnit, Enterprise, Equipment, Site
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name", "short_name", "credit_code", "industry_code", "industry_name", "address", "legal_representative",
+            "contact_name", "contact_phone", "contact_email", "carbon_market_covered", "key_energy_consumer",
+            "employees", "status",
+        ]
+        widgets = {"credit_code": forms.TextInput(attrs={"style": "text-transform:uppercase", "maxlength": 18})}
+
+    def __init__(self, *args, park=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry_name"].required = False
+        if park is not None:
+            self.instance.park = park
+
+    def _post_clean(self):
+        # Model validation (uniqueness, validators) is the service's job, so errors appear once.
+        pass
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["code", "name", "address", "is_main"]
+
+    def _post_clean(self):
+        pass
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = EmissionUnit
+        fields = ["site", "parent", "code", "name", "unit_type", "description", "is_active"]
+
+    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this enterprise's sites and units are offered; the service refuses anything else too.
+        self.fields["site"].queryset = Site.objects.filter(enterprise=enterprise)
+        self.fields["parent"].queryset = EmissionUnit.objects.filter(enterprise=enterprise)
+
+    def _post_clean(self):
+        pass
+
+
+class EquipmentForm(forms.ModelForm):
+    class Meta:
+        model = Equipment
+        fields = [
+            "unit", "code", "name", "equipment_type", "model_number", "manufacturer", "rated_capacity", "capacity_unit",
+            "energy_types", "commissioned_on", "status",
+        ]
+        widgets = {"commissioned_on": DateInput()}
+
+    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = EmissionUnit.objects.filter(enterprise=enterprise)
+
+    def _post_clean(self):
+        pass
+
+
+class BoundaryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=Boundary.Kind.choices)
+    approach = forms.ChoiceField(label=_("consolidation approach"), choices=Boundary.Approach.choices)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
+    sites = forms.ModelMultipleChoiceField(label=_("sites included"), queryset=Site.objects.none(), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    effective_from = forms.DateField(label=_("effective from"), widget=DateInput())
+    change_reason = forms.CharField(label=_("reason for change"), required=False, max_length=300)
+
+    def __init__(self, *args, enterprise: Enterprise | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if enterprise is not None:
+            self.fields["sites"].queryset = Site.objects.filter(enterprise=enterprise)
+        else:
+            del self.fields["sites"]

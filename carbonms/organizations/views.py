@@ -1,0 +1,246 @@
+"""Pages for parks, enterprises and their hierarchy. Thin: access through tenancy, writes through services."""
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from carbonms.common import tenancy
+from carbonms.common.views import ScopedDetailView, ServiceFormView
+
+from . import selectors, services
+from .forms import BoundaryForm, EnterpriseForm, EquipmentForm, SiteForm, UnitForm
+from .models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
+
+
+def _pie_option(data: list[dict]) -> dict:
+    """ECharts option of a donut chart; serialised with json_script, so names are escaped."""
+    return {
+        "tooltip": {"trigger": "item"},
+        "color": ["#0e7c66", "#34d399", "#2563eb", "#f59e0b", "#8b5cf6", "#ef4444", "#14b8a6", "#64748b", "#a3e635"],
+        "series": [{
+            "type": "pie", "radius": ["45%", "72%"], "itemStyle": {"borderColor": "#fff", "borderWidth": 2},
+            "label": {"formatter": "{b}\n{c}", "fontSize": 11}, "data": data,
+        }],
+    }
+
+
+class ParkOverviewView(ScopedDetailView):
+    """The park's carbon office view: every enterprise with its key facts (park staff only)."""
+
+    model = Park
+    template_name = "organizations/park_overview.html"
+    context_object_name = "park"
+
+    def get_object(self, queryset=None):
+        park = super().get_object(queryset)
+        if not tenancy.is_park_member(self.request.user, park.pk):
+            raise Http404  # an enterprise's users do not see the park's list of enterprises
+        return park
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, park = self.request.user, self.object
+        rows = selectors.park_overview(user, park)
+        q = self.request.GET.get("q", "").strip()
+        if q:
+            rows = rows.filter(Q(name__icontains=q) | Q(credit_code__icontains=q) | Q(industry_name__icontains=q))
+        ctx.update(
+            enterprises=rows,
+            q=q,
+            summary=selectors.park_summary(user, park),
+            industry_chart=_pie_option(
+                [{"name": r["industry_name"], "value": r["n"]} for r in selectors.industry_breakdown(user, park)]
+            ),
+            boundaries=Boundary.objects.restrict(user).filter(park=park, enterprise__isnull=True),
+            can_add=tenancy.can(user, "organization", "add", park_id=park.pk),
+        )
+        return ctx
+
+    def get_template_names(self):
+        # The search box asks for the table alone (htmx); a full request gets the whole page.
+        if self.request.htmx:
+            return ["organizations/_enterprise_table.html"]
+        return [self.template_name]
+
+
+class EnterpriseDetailView(ScopedDetailView):
+    model = Enterprise
+    template_name = "organizations/enterprise_detail.html"
+    context_object_name = "enterprise"
+
+    def get_scoped_queryset(self):
+        return Enterprise.objects.select_related("park")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        e, user = self.object, self.request.user
+        ctx.update(
+            sites=selectors.enterprise_hierarchy(e),
+            boundaries=Boundary.objects.restrict(user).filter(enterprise=e).prefetch_related("sites"),
+            can_change=tenancy.can(user, "organization", "change", park_id=e.park_id, enterprise_id=e.pk),
+            is_park_member=tenancy.is_park_member(user, e.park_id),
+        )
+        return ctx
+
+
+class _EnterpriseChildMixin:
+    """Forms that add to an enterprise: the enterprise is fetched for the user with ``add``."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], "add")
+        self.cancel_url = self.enterprise.get_absolute_url()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class _EditMixin:
+    """Forms that edit an existing record, fetched for the user with ``change``."""
+
+    model = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = tenancy.get_for_user(self.model, request.user, kwargs["pk"], "change")
+        self.cancel_url = self.object.get_absolute_url()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object
+        return kwargs
+
+
+class EnterpriseCreateView(ServiceFormView):
+    form_class = EnterpriseForm
+    title = _("Add an enterprise")
+    success_message = _("Enterprise saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.park = tenancy.get_for_user(Park, request.user, kwargs["park_pk"], "view")
+        tenancy.require(request.user, "organization", "add", park_id=self.park.pk)
+        self.cancel_url = self.park.get_absolute_url()
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.enterprise_save(actor=self.request.user, park=self.park, data=form.cleaned_data)
+
+
+class EnterpriseUpdateView(_EditMixin, ServiceFormView):
+    model = Enterprise
+    form_class = EnterpriseForm
+    title = _("Edit enterprise")
+    success_message = _("Enterprise saved.")
+
+    def perform(self, form):
+        return services.enterprise_save(actor=self.request.user, enterprise=self.object, data=form.cleaned_data)
+
+
+class SiteCreateView(_EnterpriseChildMixin, ServiceFormView):
+    form_class = SiteForm
+    title = _("Add a site")
+    success_message = _("Site saved.")
+
+    def perform(self, form):
+        return services.site_save(actor=self.request.user, enterprise=self.enterprise, data=form.cleaned_data)
+
+
+class SiteUpdateView(_EditMixin, ServiceFormView):
+    model = Site
+    form_class = SiteForm
+    title = _("Edit site")
+    success_message = _("Site saved.")
+
+    def perform(self, form):
+        return services.site_save(actor=self.request.user, site=self.object, data=form.cleaned_data)
+
+
+class UnitCreateView(_EnterpriseChildMixin, ServiceFormView):
+    form_class = UnitForm
+    title = _("Add an emission unit")
+    success_message = _("Emission unit saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "enterprise": self.enterprise}
+
+    def perform(self, form):
+        return services.unit_save(actor=self.request.user, enterprise=self.enterprise, data=form.cleaned_data)
+
+
+class UnitUpdateView(_EditMixin, ServiceFormView):
+    model = EmissionUnit
+    form_class = UnitForm
+    title = _("Edit emission unit")
+    success_message = _("Emission unit saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "enterprise": self.object.enterprise}
+
+    def perform(self, form):
+        return services.unit_save(actor=self.request.user, unit=self.object, data=form.cleaned_data)
+
+
+class EquipmentCreateView(_EnterpriseChildMixin, ServiceFormView):
+    form_class = EquipmentForm
+    title = _("Add equipment")
+    success_message = _("Equipment saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "enterprise": self.enterprise}
+
+    def perform(self, form):
+        return services.equipment_save(actor=self.request.user, enterprise=self.enterprise, data=form.cleaned_data)
+
+
+class EquipmentUpdateView(_EditMixin, ServiceFormView):
+    model = Equipment
+    form_class = EquipmentForm
+    title = _("Edit equipment")
+    success_message = _("Equipment saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "enterprise": self.object.enterprise}
+
+    def perform(self, form):
+        return services.equipment_save(actor=self.request.user, equipment=self.object, data=form.cleaned_data)
+
+
+class BoundaryReviseView(_EnterpriseChildMixin, ServiceFormView):
+    form_class = BoundaryForm
+    title = _("Revise a boundary")
+    success_message = _("The new boundary version is in force.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], "change")
+        self.cancel_url = self.enterprise.get_absolute_url()
+        return ServiceFormView.dispatch(self, request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "enterprise": self.enterprise}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return services.boundary_revise(
+            actor=self.request.user, park=self.enterprise.park, enterprise=self.enterprise, kind=d["kind"],
+            approach=d["approach"], description=d["description"], effective_from=d["effective_from"],
+            sites=list(d.get("sites") or []), change_reason=d.get("change_reason", ""),
+        )
+
+
+class HomeView(TemplateView):
+    """Sends each user to where their role starts: the park overview or their enterprise."""
+
+    template_name = "organizations/no_access.html"
+
+    def get(self, request, *args, **kwargs):
+        from django.shortcuts import redirect
+
+        user = request.user
+        park = selectors.parks_for(user).first()
+        if park is not None and tenancy.is_park_member(user, park.pk):
+            return redirect(park.get_absolute_url())
+        enterprise = selectors.enterprises_for(user).first()
+        if enterprise is not None:
+            return redirect(enterprise.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+

@@ -1,0 +1,1 @@
+"""The UI shell: layout, navigation, language switch and shared templates."""

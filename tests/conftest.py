@@ -1,0 +1,96 @@
+"""Shared fixtures: a small world of two parks with enterprises, and a user for every role.
+
+Park A holds enterprises E1 (the "home" enterprise of every enterprise-scoped user) and E2; park B
+holds E3. Park-scoped users are staff of park A. Each enterprise has a site, a unit, a piece of
+equipment and a boundary, so every page and endpoint has an object inside and outside each scope.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+
+import pytest
+from django.utils import timezone
+
+from carbonms.accounts.roles import ENTERPRISE_ONLY, PARK_ONLY, Role
+
+from .factories import (
+    BoundaryFactory,
+    EnterpriseFactory,
+    EquipmentFactory,
+    ParkFactory,
+    RoleAssignmentFactory,
+    SiteFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+PASSWORD = "pw-Secret-123"
+
+
+def service_required(reason: str):
+    """Skip with a clear reason when a service is missing; under CI=true, fail instead."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"required service missing under CI: {reason}")
+    pytest.skip(reason)
+
+
+@dataclass
+class Org:
+    enterprise: object
+    site: object
+    unit: object
+    equipment: object
+    boundary: object
+
+
+@dataclass
+class World:
+    park_a: object
+    park_b: object
+    e1: Org
+    e2: Org
+    e3: Org
+    users: dict = field(default_factory=dict)  # role -> user (park roles in park A, enterprise roles in E1)
+
+
+def _org(park) -> Org:
+    e = EnterpriseFactory(park=park)
+    site = SiteFactory(enterprise=e)
+    unit = UnitFactory(site=site)
+    eq = EquipmentFactory(unit=unit)
+    b = BoundaryFactory(enterprise=e, park=park)
+    b.sites.set([site])
+    return Org(e, site, unit, eq, b)
+
+
+def role_scope(role: str) -> str:
+    """Where the matrix grants each role: park roles and 'either' roles at the park, others in E1."""
+    if role in PARK_ONLY:
+        return "park"
+    if role in ENTERPRISE_ONLY:
+        return "enterprise"
+    return "enterprise"
+
+
+@pytest.fixture
+def world(db) -> World:
+    park_a, park_b = ParkFactory(name="园区A"), ParkFactory(name="园区B")
+    w = World(park_a, park_b, _org(park_a), _org(park_a), _org(park_b))
+    for role in Role.values:
+        user = UserFactory(username=f"u_{role}")
+        if role_scope(role) == "park":
+            RoleAssignmentFactory(user=user, role=role, park=park_a)
+        else:
+            RoleAssignmentFactory(
+                user=user, role=role, park=park_a, enterprise=w.e1.enterprise,
+                valid_until=timezone.now() + dt.timedelta(days=30) if role == Role.EXTERNAL_VERIFIER else None,
+            )
+        w.users[role] = user
+    # Park-wide reviewer and viewer too, to check roles that may be granted at either level.
+    for role in (Role.REVIEWER, Role.VIEWER, Role.INTERNAL_AUDITOR):
+        user = UserFactory(username=f"park_{role}")
+        RoleAssignmentFactory(user=user, role=role, park=park_a)
+        w.users[f"park_{role}"] = user
+    return w

@@ -43,6 +43,13 @@ class Org:
     unit: object
     equipment: object
     boundary: object
+    extra: dict = field(default_factory=dict)
+
+    def cached(self, key: str, make):
+        """A record of this org made once per test by ``make()`` (for matrix targets of later apps)."""
+        if key not in self.extra:
+            self.extra[key] = make()
+        return self.extra[key]
 
 
 @dataclass

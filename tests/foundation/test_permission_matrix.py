@@ -1,105 +1,33 @@
 """The permission matrix: every role × inside/outside its scope × every page and endpoint.
 
-Each URL name of the project must appear in MATRIX (or in PUBLIC); a new page or endpoint that
-nobody added here fails ``test_every_url_is_in_the_matrix`` with its name. Expected answers are
-written out by hand per role, not derived from the role table, so a change to the roles that
-widens access shows up here.
+The cases live in tests/matrix/ (one module per app, each with ``CASES`` and optionally ``PUBLIC``).
+Each URL name of the project must appear in one of them; a new page or endpoint that nobody added
+fails ``test_every_url_is_in_the_matrix`` with its name. Expected answers are written out by hand per
+role, not derived from the role table, so a change to the roles that widens access shows up here.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
+import pkgutil
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from carbonms.accounts.roles import Role
+from tests import matrix as matrix_pkg
+from tests.matrix.base import ALL, ENTERPRISE_USERS, ORG_WRITERS, PARK_STAFF
 
-PARK_STAFF = {"park_admin", "park_carbon_officer", "park_reviewer", "park_viewer", "park_internal_auditor"}
-ENTERPRISE_USERS = {"enterprise_admin", "data_clerk", "reviewer", "internal_auditor", "external_verifier", "viewer"}
-ALL = PARK_STAFF | ENTERPRISE_USERS
-ORG_WRITERS = {"park_admin", "park_carbon_officer", "enterprise_admin"}
-
-# Pages that anybody may open (they hold no park or enterprise data).
-PUBLIC = {"accounts:login", "accounts:logout", "web:set_language", "api:token"}
-
-
-@dataclass
-class Case:
-    """``target(world, org)`` gives the URL kwargs for a record of ``org`` (None: a URL with no record).
-
-    ``ok``: users who get ``ok_status`` inside their scope; the others inside get ``denied`` (403, or
-    404 where the page must not even admit the record exists). Outside, every user gets 404.
-    """
-
-    target: Callable | None
-    ok: set
-    ok_status: int = 200
-    denied: int = 403
-    park_level: bool = False  # the record is the park itself: "outside" is the other park for everybody
-    reference: bool = False  # reference data shared by all (the standards): there is no "outside"
-
-
-def _o(attr):
-    return lambda w, org: {"pk": getattr(org, attr).pk}
-
-
-def _ent(key="enterprise_pk"):
-    return lambda w, org: {key: org.enterprise.pk}
-
-
-def _record(attr, app, model):
-    return lambda w, org: {"app_label": app, "model": model, "object_id": str(getattr(org, attr).pk)}
-
-
-MATRIX: dict[str, Case] = {
-    # Pages
-    "organizations:home": Case(None, ALL, ok_status=302),
-    "organizations:park": Case(lambda w, org: {"pk": org.enterprise.park_id}, PARK_STAFF, denied=404, park_level=True),
-    "organizations:enterprise_create": Case(lambda w, org: {"park_pk": org.enterprise.park_id},
-                                            {"park_admin", "park_carbon_officer"}, park_level=True),
-    "organizations:enterprise": Case(_o("enterprise"), ALL),
-    "organizations:enterprise_edit": Case(_o("enterprise"), ORG_WRITERS),
-    "organizations:site_create": Case(_ent(), ORG_WRITERS),
-    "organizations:unit_create": Case(_ent(), ORG_WRITERS),
-    "organizations:equipment_create": Case(_ent(), ORG_WRITERS),
-    "organizations:boundary_revise": Case(_ent(), ORG_WRITERS),
-    "organizations:site_edit": Case(_o("site"), ORG_WRITERS),
-    "organizations:unit_edit": Case(_o("unit"), ORG_WRITERS),
-    "organizations:equipment_edit": Case(_o("equipment"), ORG_WRITERS),
-    "changelog:list": Case(None, ALL),
-    "changelog:record": Case(_record("enterprise", "organizations", "enterprise"), ALL, denied=404),
-    "standards:list": Case(None, ALL),
-    "standards:detail": Case(lambda w, org: {"std_id": "t-cses-2023"}, ALL, reference=True),
-    # API
-    "api:me": Case(None, ALL),
-    "api:schema": Case(None, ALL),
-    "api:docs": Case(None, ALL),
-    "api:api-root": Case(None, ALL),
-    "api:park-list": Case(None, ALL),
-    "api:park-detail": Case(lambda w, org: {"pk": org.enterprise.park_id}, ALL, park_level=True),
-    "api:enterprise-list": Case(None, ALL),
-    "api:enterprise-detail": Case(_o("enterprise"), ALL),
-    "api:site-list": Case(None, ALL),
-    "api:site-detail": Case(_o("site"), ALL),
-    "api:unit-list": Case(None, ALL),
-    "api:unit-detail": Case(_o("unit"), ALL),
-    "api:equipment-list": Case(None, ALL),
-    "api:equipment-detail": Case(_o("equipment"), ALL),
-    "api:boundary-list": Case(None, ALL),
-    "api:boundary-detail": Case(_o("boundary"), ALL),
-    "api:change-list": Case(None, ALL),
-    "api:change-detail": Case(lambda w, org: {"pk": _last_change_of(org.enterprise).pk}, ALL),
-}
-
-
-def _last_change_of(obj):
-    from django.contrib.contenttypes.models import ContentType
-
-    from carbonms.changelog.models import ChangeRecord
-
-    return ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)).first()
+MATRIX: dict = {}
+PUBLIC: set = set()
+for _info in pkgutil.iter_modules(matrix_pkg.__path__):
+    if _info.name == "base":
+        continue
+    _mod = importlib.import_module(f"tests.matrix.{_info.name}")
+    for _name in getattr(_mod, "CASES", {}):
+        assert _name not in MATRIX, f"{_name} is in two matrix modules"
+    MATRIX.update(getattr(_mod, "CASES", {}))
+    PUBLIC |= set(getattr(_mod, "PUBLIC", set()))
 
 
 def _all_url_names() -> set[str]:

@@ -258,20 +258,46 @@ def load_topics(data_dir: Path | str | None = None) -> dict[str, dict[str, str]]
     return dict(raw.get("topics") or {})
 
 
+def _implementation_files(data_dir: Path) -> list[Path]:
+    """implementation.yaml, then every implementation/*.yaml (one file per app, so that features
+    landing in parallel do not edit the same file)."""
+    files = [data_dir / "implementation.yaml"]
+    extra = data_dir / "implementation"
+    if extra.is_dir():
+        files += sorted(extra.glob("*.yaml"))
+    return [f for f in files if f.exists()]
+
+
 def load_implementation(data_dir: Path | str | None = None) -> dict[str, Implementation]:
-    """Entries of implementation.yaml by clause key. Missing keys mean ``not_yet``."""
-    raw = _read_yaml(Path(data_dir or DATA_DIR) / "implementation.yaml") or {}
-    entries = raw.get("clauses") or {}
-    return {
-        key: Implementation(
-            key=key,
-            status=(e or {}).get("status", "not_yet"),
-            modules=tuple((e or {}).get("modules") or ()),
-            tests=tuple((e or {}).get("tests") or ()),
-            note=(e or {}).get("note") or "",
-        )
-        for key, e in entries.items()
-    }
+    """Entries of implementation.yaml and implementation/*.yaml by clause key. Missing keys mean ``not_yet``.
+
+    A clause named in two files keeps the strongest status (implemented > partial > not_yet) and the
+    union of their modules and tests.
+    """
+    rank = {"not_yet": 0, "partial": 1, "implemented": 2}
+    out: dict[str, Implementation] = {}
+    for path in _implementation_files(Path(data_dir or DATA_DIR)):
+        raw = _read_yaml(path) or {}
+        for key, e in (raw.get("clauses") or {}).items():
+            e = e or {}
+            item = Implementation(
+                key=key,
+                status=e.get("status", "not_yet"),
+                modules=tuple(e.get("modules") or ()),
+                tests=tuple(e.get("tests") or ()),
+                note=e.get("note") or "",
+            )
+            prev = out.get(key)
+            if prev is not None:
+                item = Implementation(
+                    key=key,
+                    status=max(prev.status, item.status, key=lambda s: rank.get(s, 0)),
+                    modules=tuple(dict.fromkeys(prev.modules + item.modules)),
+                    tests=tuple(dict.fromkeys(prev.tests + item.tests)),
+                    note="; ".join(n for n in (prev.note, item.note) if n),
+                )
+            out[key] = item
+    return out
 
 
 def implementation_of(
@@ -470,12 +496,15 @@ def _validate_data(data_dir: Path, repo_root: Path | None = None) -> list[str]:
                 if isinstance(c, dict) and isinstance(c.get("number"), str):
                     keys.add(f"{sid}:{c['number']}")
     if repo_root is not None:
-        try:
-            impl_raw = _read_yaml(data_dir / "implementation.yaml")
-        except (OSError, yaml.YAMLError) as exc:
-            errors.append(f"implementation.yaml: cannot read: {exc}")
-        else:
-            errors.extend(_validate_implementation(impl_raw, keys, repo_root))
+        for path in _implementation_files(data_dir):
+            label = path.relative_to(data_dir).as_posix()
+            try:
+                impl_raw = _read_yaml(path)
+            except (OSError, yaml.YAMLError) as exc:
+                errors.append(f"{label}: cannot read: {exc}")
+            else:
+                errors.extend(f"{label}: {e}" if not e.startswith(label) else e
+                              for e in _validate_implementation(impl_raw, keys, repo_root))
     return errors
 
 

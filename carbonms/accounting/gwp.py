@@ -68,8 +68,8 @@ class GwpTable:
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, str]]) -> GwpTable:
-        values: dict[str, dict[str, float | None]] = {CO2E: dict.fromkeys(GWP_SETS, 1.0)}
-        sources: dict[str, str] = {CO2E: "CO2 equivalent (already weighted)"}
+        values: dict[str, dict[str, float | None]] = {}
+        sources: dict[str, str] = {}
         aliases: dict[str, str] = {"CO2E": CO2E, "CO2EQ": CO2E}
         for row in rows:
             label = (row.get("gas") or "").strip()
@@ -80,6 +80,8 @@ class GwpTable:
             sources[name] = row.get("source", "")
             for alias in (name, label, *extra):
                 aliases.setdefault(alias.replace(" ", "").upper(), name)
+        values[CO2E] = dict.fromkeys(GWP_SETS, 1.0)
+        sources[CO2E] = "CO2 equivalent (already weighted)"
         return cls(values=values, sources=sources, aliases=aliases)
 
 

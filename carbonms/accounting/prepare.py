@@ -30,6 +30,7 @@ from .categories import (
     find_category,
     find_method,
 )
+from .cems import read_cems_csv
 from .factors import DEFAULT_FUEL_SET, Factor, FactorLibrary
 from .gwp import CO2E, GWP_SETS, GwpTable
 from .messages import AccountingError, AccountingErrors
@@ -43,6 +44,7 @@ OPTIONAL_COLUMNS = (
 EXTRA_COLUMNS = (
     "density", "steam_enthalpy", "recovered", "leakage_rate", "market_amount", "market_ef",
     "ef_uncertainty_pct", "opening_stock", "purchased", "closing_stock", "transferred_out", "factor_set",
+    "cems_file",
 )
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXTRA_COLUMNS
 
@@ -212,7 +214,15 @@ class Preparer:
         if method not in ALLOWED_METHODS[category.code]:
             raise r.error("method_not_allowed", "method", category=category.code, method=METHODS[method])
         unit = r.unit("unit", r.text("unit"))
-        amount = self._amount(r)
+        cems = None
+        if method == MEASUREMENT and r.has("cems_file"):
+            try:
+                cems = read_cems_csv(r.text("cems_file"))
+            except (OSError, ValueError) as exc:
+                raise r.error("cems_file", "cems_file", detail=str(exc))
+            amount = units.convert(cems.co2_t, "t", unit) if units.is_dimension(unit, "t") else cems.co2_t
+        else:
+            amount = self._amount(r)
         gas = self._gas(r, category.code, method)
         rec = Record(
             row=row_no, entity=r.text("entity"), period=r.text("period"), source=r.text("source"),
@@ -231,6 +241,10 @@ class Preparer:
                 raise r.error("unit_mismatch", "unit", unit=unit, expected="t")
             rec.amount, rec.amount_unit = r.convert(amount, unit, "t"), "t"
             rec.supplied["measured"] = True
+            if cems is not None:
+                rec.activity.update(cems_hours=cems.hours, cems_substituted_hours=cems.substituted_hours)
+                if cems.substituted_hours:
+                    rec.flags.append(f"cems_substituted_hours={cems.substituted_hours}")
         elif category.code == "purchased_electricity":
             self._electricity(r, rec, amount, unit, year)
         elif category.code == "purchased_heat":

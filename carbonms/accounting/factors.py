@@ -150,13 +150,15 @@ class Factor:
             raise ValueError("name is required")
         factor_set = str(row.get("factor_set") or "user").strip()
         key = str(row.get("key") or "").strip() or make_key(kind, factor_set, name, row)
-        aliases = row.get("aliases") or ()
-        if isinstance(aliases, str):
+        aliases = row.get("aliases")  # absent: derived from the names; present (even empty): kept
+        if aliases is None:
+            aliases = _aliases(name, str(row.get("name_en") or ""))
+        elif isinstance(aliases, str):
             aliases = tuple(a for a in aliases.split("|") if a)
         factor = cls(
             key=key, kind=kind, name=name, version=_int(row.get("version")) or 1,
             name_en=str(row.get("name_en") or ""), factor_set=factor_set,
-            gas=str(row.get("gas") or "CO2").strip(), value=_float(row.get("value")),
+            gas=str(row.get("gas") or "").strip() or ("" if kind == "tce" else "CO2"), value=_float(row.get("value")),
             unit=str(row.get("unit") or "").strip(), ncv=_float(row.get("ncv")),
             ncv_unit=str(row.get("ncv_unit") or "").strip(),
             carbon_content=_float(row.get("carbon_content")),
@@ -165,7 +167,7 @@ class Factor:
             year_to=_int(row.get("year_to")), period_label=str(row.get("period_label") or ""),
             region=str(row.get("region") or ""), scope=str(row.get("scope") or ""),
             uncertainty_pct=_float(row.get("uncertainty_pct")), note=str(row.get("note") or ""),
-            aliases=tuple(aliases) or _aliases(name, str(row.get("name_en") or "")),
+            aliases=tuple(aliases),
         )
         factor.check()
         return factor
@@ -333,14 +335,18 @@ class FactorLibrary:
                 errors.append(AccountingError("factor_file", row_no=i, detail=str(exc)))
         if errors:
             raise AccountingErrors(errors)
-        factors.sort(key=lambda f: (f.key, f.version))
-        seen: dict[str, int] = {}
+        by_key: dict[str, list[Factor]] = {}  # first-appearance order of keys is kept (alias precedence)
         for f in factors:
-            if f.version != seen.get(f.key, 0) + 1:
+            by_key.setdefault(f.key, []).append(f)
+        ordered: list[Factor] = []
+        for key, versions in by_key.items():
+            versions.sort(key=lambda f: f.version)
+            if [f.version for f in versions] != list(range(1, len(versions) + 1)):
                 raise AccountingErrors(
-                    [AccountingError("factor_file", row_no=f.version_id, detail="versions must be consecutive from 1")]
+                    [AccountingError("factor_file", row_no=key, detail="versions must be consecutive from 1")]
                 )
-            seen[f.key] = f.version
+            ordered.extend(versions)
+        factors = ordered
         return cls(factors)
 
     def add_csv(self, path: str) -> list[Factor]:

@@ -122,7 +122,10 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         }
         code = "needs_density" if vol_mass else "unit_mismatch"
         raise UnitProblem(code, unit=str(from_unit), expected=str(to_unit))
-    return float((q_from / q_to).to("dimensionless").magnitude)
+    factor = float((q_from / q_to).to("dimensionless").magnitude)
+    # the defined ratios are exact decimals: drop the binary noise pint's chained scaling leaves
+    # (TJ -> GJ gives 1000.0000000000001 otherwise)
+    return float(f"{factor:.15g}")
 
 
 def convert(value: float, from_unit: str, to_unit: str, density_t_per_m3: float | None = None) -> float:

@@ -170,11 +170,11 @@ def to_table(result: InventoryResult, lang: str = "zh") -> str:
     if t.get("uncertainty_pct") is not None:
         text.append(f"{'uncertainty (gross)':24} {_fmt(t['uncertainty_pct']):>16} %")
     for code, value in t["by_category"].items():
-        text.append(f"  {code:30} {_fmt(value):>16}")
+        text.append(f"  {_pad(code, 30)} {_fmt(value):>16} tCO2e")
     for gas, mass in t["by_gas"].items():
-        text.append(f"  {gas:30} {_fmt(mass):>16} t  {_fmt(t['by_gas_co2e'][gas]):>16} tCO2e")
+        text.append(f"  {_pad(gas, 30)} {_fmt(mass):>16} t      {_fmt(t['by_gas_co2e'][gas]):>16} tCO2e")
     for entity, v in t["by_entity"].items():
-        text.append(f"  {entity:30} {_fmt(v['gross']):>16} gross  {_fmt(v['net']):>16} net")
+        text.append(f"  {_pad(entity, 30)} {_fmt(v['gross']):>16} gross  {_fmt(v['net']):>16} net")
     for key, value in (t.get("intensity") or {}).items():
         text.append(f"  intensity {key:20} {value}")
     return "\n".join(text) + "\n"

@@ -109,7 +109,7 @@ def _factor_info(rec: Record) -> dict[str, Any]:
     if rec.supplied:
         info["supplied"] = dict(rec.supplied)
     if rec.factor is None and not rec.supplied.get("measured"):
-        info["note"] = "all parameters supplied in the row"
+        info["note"] = "no library factor used; the row supplied its parameters"
     if rec.residual_factor is not None and rec.has_market:
         info["residual_mix"] = rec.residual_factor.describe()
     return info

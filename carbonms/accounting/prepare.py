@@ -48,6 +48,12 @@ EXTRA_COLUMNS = (
 )
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXTRA_COLUMNS
 
+#: categories whose energy is the organisation's own energy consumption (counted in tce);
+#: scope-3 rows (transport by third parties, purchased products …) and process feedstock are not.
+ENERGY_CATEGORIES = frozenset(
+    CATEGORY_INDEX[c] for c in ("stationary_combustion", "mobile_combustion", "purchased_electricity", "purchased_heat")
+)
+
 _EF_UNIT = re.compile(r"^\s*(t|kg|g|kt|mt)\s*([A-Za-z0-9\-₂₄₆₃]*)\s*/\s*(.+?)\s*$", re.IGNORECASE)
 _MASS_T = {"t": 1.0, "kg": 1e-3, "g": 1e-6, "kt": 1e3, "mt": 1e6}
 
@@ -253,6 +259,8 @@ class Preparer:
             self._fugitive(r, rec, amount, unit)
         else:
             self._emission_factor(r, rec, amount, unit, removal=category.code == "removal")
+        if rec.category not in ENERGY_CATEGORIES:
+            rec.tce_coef = 0.0
         ef_unc = r.number("ef_uncertainty_pct")
         if ef_unc is None and rec.factor is not None and rec.factor.uncertainty_pct is not None:
             ef_unc = rec.factor.uncertainty_pct
@@ -463,6 +471,7 @@ class Preparer:
         user = self._user_ef(r, rec, "t/t")
         rec.amount, rec.amount_unit = charged - recovered_t, "t"
         rec.activity.update(charged_t=charged, recovered_t=recovered_t)
+        rec.supplied["rule"] = "(charged - recovered) x GWP" if leakage is None else "charge x leakage_rate x GWP"
         if user is not None:
             rec.ef = user[0] * units.conversion_factor("t", user[1])
         else:

@@ -129,3 +129,9 @@ def test_gwp_table(gwp):
     assert gwp.gwp("CH4-fossil", "AR6") == 29.8
     assert gwp.gwp("CO2e", "SAR") == 1.0
     assert gwp.gwp("nonsense", "AR5") is None
+
+
+def test_province_names_with_suffixes(library):
+    assert library.find_grid(2023, "广西壮族自治区").value == library.find_grid(2023, "广西").value
+    assert library.find_grid(2022, "内蒙古自治区").value == 0.6849
+    assert library.find_grid(2021, "北京市").value == 0.5688

@@ -173,3 +173,15 @@ def test_uncertainty_absent_when_no_row_gives_it(row):
     r = calculate([row(**DIESEL, amount=1)])
     assert r.totals["uncertainty_pct"] is None and r.rows[0].uncertainty_pct is None
     assert not math.isnan(r.totals["gross"])
+
+
+def test_energy_tce_counts_only_own_energy_use(row):
+    """tce covers combustion by the organisation and imported energy, not scope-3 or feedstock rows."""
+    r = calculate([
+        row(category="transport", method="fuel_combustion", material="柴油", amount=10),
+        row(category="purchased_products", method="emission_factor", material="柴油", amount=10, ef=3.5,
+            ef_unit="tCO2e/t"),
+        row(category="mobile_combustion", method="fuel_combustion", material="柴油", amount=10),
+    ])
+    assert [x.energy_tce for x in r.rows] == [0.0, 0.0, pytest.approx(10 * 42.652 / 29.307)]
+    assert r.rows[0].co2e_t == pytest.approx(10 * DIESEL_EF)

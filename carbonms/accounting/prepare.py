@@ -108,17 +108,20 @@ class _Row:
     def __init__(self, raw: Mapping[str, Any], row_no: int) -> None:
         self.raw = raw
         self.row = row_no
+        self._text: dict[str, str] = {}
 
     def error(self, code: str, field_name: str | None, **params: Any) -> AccountingError:
         return AccountingError(code, row=self.row, field=field_name, **params)
 
     def text(self, name: str) -> str:
+        cached = self._text.get(name)
+        if cached is not None:
+            return cached
         value = self.raw.get(name)
-        if value is None:
-            return ""
-        if isinstance(value, float) and math.isnan(value):
-            return ""
-        return str(value).strip()
+        blank = value is None or (isinstance(value, float) and math.isnan(value))
+        text = "" if blank else str(value).strip()
+        self._text[name] = text
+        return text
 
     def has(self, name: str) -> bool:
         return self.text(name) != ""
@@ -192,6 +195,7 @@ class Preparer:
         self.gwp = gwp
         self.options = options
         self._grid_cache: dict[tuple[Any, ...], Factor | None] = {}
+        self._fuel_cache: dict[tuple[str, str], Factor | None] = {}
 
     # -- factor lookups honour pinned versions (reproducing an old inventory exactly) -------------
     def _pin(self, factor: Factor | None) -> Factor | None:
@@ -305,8 +309,10 @@ class Preparer:
         return int(m.group(1)) if m else None
 
     def _fuel_factor(self, r: _Row) -> Factor | None:
-        factor_set = r.text("factor_set") or self.options.fuel_set
-        return self._pin(self.library.find_fuel(r.text("material"), factor_set))
+        key = (r.text("material"), r.text("factor_set") or self.options.fuel_set)
+        if key not in self._fuel_cache:
+            self._fuel_cache[key] = self._pin(self.library.find_fuel(*key))
+        return self._fuel_cache[key]
 
     def _fuel(self, r: _Row, rec: Record, amount: float, unit: str) -> None:
         """E = FC × NCV × CC × OF × 44/12 (NDRC guidelines; T/CIECCPA 061 formula (2) with EF = NCV·CC·OF·44/12)."""

@@ -55,6 +55,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "GWP 值集 {gwp_set} 中没有气体“{gas}”的值",
         "en": "the GWP set {gwp_set} has no value for gas '{gas}'",
     },
+    "gas_not_allowed": {
+        "zh": "“{method}”只核算 CO2，不能用于气体“{gas}”（请给出该气体的排放因子 ef）",
+        "en": "'{method}' computes CO2 only, not '{gas}' (give an ef for that gas)",
+    },
     "unknown_material": {
         "zh": "因子库（{factor_set}）中没有物料“{value}”",
         "en": "unknown material '{value}' in the factor library ({factor_set})",

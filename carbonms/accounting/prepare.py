@@ -284,6 +284,8 @@ class Preparer:
 
     def _gas(self, r: _Row, category: str, method: int) -> str:
         text = r.text("gas")
+        if method in (FUEL_COMBUSTION, MASS_BALANCE) and text and self.gwp.canonical(text) != "CO2":
+            raise r.error("gas_not_allowed", "gas", gas=text, method=METHODS[method])
         if method in (FUEL_COMBUSTION, MASS_BALANCE) or not text:
             if category == "fugitive" and not text:
                 raise r.error("missing_parameter", "gas", detail="gas (e.g. SF6, HFC-134a)")
@@ -326,7 +328,7 @@ class Preparer:
         if ncv is None:
             if fuel is None or fuel.ncv is None:
                 raise r.error("missing_parameter", "ncv", detail="ncv + ncv_unit")
-            ncv, ncv_unit = fuel.ncv, ncv_unit or fuel.ncv_unit
+            ncv, ncv_unit = fuel.ncv, fuel.ncv_unit  # a default NCV always comes with its own unit
         else:
             rec.supplied["ncv"] = ncv
             if ncv_unit is None:
@@ -407,11 +409,18 @@ class Preparer:
         rec.supplied.update(ef=ef, ef_unit=ef_unit)
         return ef * to_t, per
 
+    @staticmethod
+    def _co2_only(r: _Row, rec: Record, what: str) -> None:
+        """The default grid and heat factors are CO2 factors: another gas needs its own ``ef``."""
+        if rec.gas != "CO2":
+            raise r.error("gas_not_allowed", "gas", gas=rec.gas, method=what)
+
     def _electricity(self, r: _Row, rec: Record, amount: float, unit: str, year: int | None) -> None:
         """Purchased electricity, location-based (grid factor by year and national/regional/provincial
         scope) and, when contract or certificate data is given, market-based with the residual mix."""
         user = self._user_ef(r, rec, "tCO2/MWh")
         if user is None:
+            self._co2_only(r, rec, "purchased_electricity")
             if year is None:
                 raise r.error("missing_parameter", "year", detail="year (grid factor)")
             factor = self.grid(year, r.text("region") or None)
@@ -454,6 +463,7 @@ class Preparer:
             amount, unit = gj, "GJ"
         user = self._user_ef(r, rec, "tCO2/GJ")
         if user is None:
+            self._co2_only(r, rec, "purchased_heat")
             factor = self._pin(self.library.heat_default())
             rec.factor = factor
             ef, per = factor.value, "GJ"

@@ -185,3 +185,9 @@ def test_energy_tce_counts_only_own_energy_use(row):
     ])
     assert [x.energy_tce for x in r.rows] == [0.0, 0.0, pytest.approx(10 * 42.652 / 29.307)]
     assert r.rows[0].co2e_t == pytest.approx(10 * DIESEL_EF)
+
+
+def test_a_default_ncv_keeps_its_own_unit(row):
+    """ncv_unit without ncv must not re-label the library NCV."""
+    r = calculate([row(**DIESEL, amount=1, ncv_unit="kJ/kg")])
+    assert r.rows[0].co2e_t == pytest.approx(DIESEL_EF)

@@ -92,6 +92,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{year} 年没有剩余电力组合（不含市场化交易非化石电量）排放因子，无法计算基于市场的排放",
         "en": "no residual-mix grid factor for {year}; market-based emissions cannot be computed",
     },
+    "reproduce_changed": {
+        "zh": "无法按原因子重现：原用 {old}，现解析为 {new}",
+        "en": "cannot reproduce with the original factor: it used {old}, it now resolves to {new}",
+    },
     "cems_file": {"zh": "CEMS 数据文件问题：{detail}", "en": "CEMS data file problem: {detail}"},
     # -- file level ----------------------------------------------------------------------------
     "file_unreadable": {"zh": "无法读取输入文件 {path}：{detail}", "en": "cannot read input file {path}: {detail}"},

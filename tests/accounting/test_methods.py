@@ -191,3 +191,15 @@ def test_a_default_ncv_keeps_its_own_unit(row):
     """ncv_unit without ncv must not re-label the library NCV."""
     r = calculate([row(**DIESEL, amount=1, ncv_unit="kJ/kg")])
     assert r.rows[0].co2e_t == pytest.approx(DIESEL_EF)
+
+
+def test_consumption_weighted_monthly_parameters(row):
+    """T/CIECCPA 061 Table 3: monthly lab values are weighted by consumption (加权月平均、加权年平均)."""
+    from carbonms.accounting import consumption_weighted
+
+    ncv = consumption_weighted([20.0, 22.0, 21.0], [100, 300, 0])
+    assert ncv == pytest.approx((20 * 100 + 22 * 300) / 400)
+    with pytest.raises(ValueError):
+        consumption_weighted([1.0], [0.0])
+    r = calculate([row(**{**DIESEL, "material": "烟煤"}, amount=400, ncv=ncv)])
+    assert r.rows[0].co2e_t == pytest.approx(400 * ncv * 0.0261 * 0.93 * 44 / 12)

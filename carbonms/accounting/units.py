@@ -161,6 +161,7 @@ def steam_to_gj(tonnes_steam: float, enthalpy_kj_per_kg: float) -> float:
     Rule of the NDRC enterprise GHG accounting guidelines (2013-2015, e.g. 工业其他行业企业温室气体排放
     核算方法与报告指南(试行), purchased heat): ``En_st`` is the steam enthalpy in kJ/kg at the metered
     temperature and pressure (from steam tables), 83.74 kJ/kg the enthalpy of water at 20 °C.
+    The rule is recalled from those guidelines; the guideline PDF was not re-read while writing this.
     """
     return tonnes_steam * (enthalpy_kj_per_kg - CONDENSATE_ENTHALPY_KJ_PER_KG) * 1e-3
 

@@ -21,7 +21,9 @@ from .engine import InventoryResult
 from .messages import AccountingError, AccountingErrors
 from .prepare import REQUIRED_COLUMNS
 
-SIGNIFICANT_DIGITS = 12
+#: DBL_DIG: every decimal of up to 15 significant digits survives a round trip through a float64,
+#: so 15 digits are the full precision a double carries; the 16th/17th digits are binary noise.
+SIGNIFICANT_DIGITS = 15
 CATEGORY_ZH = {c.code: c.name_zh for c in CATEGORIES}
 
 
@@ -82,7 +84,7 @@ def read_rows(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
 # -- writing ----------------------------------------------------------------------------------------
 def _sig(x: Any) -> Any:
-    """Full precision without binary noise: 12 significant digits (561.6999999999999 -> 561.7)."""
+    """Full precision without binary noise: 15 significant digits (561.6999999999999 -> 561.7)."""
     if isinstance(x, float) and math.isfinite(x):
         return float(f"{x:.{SIGNIFICANT_DIGITS}g}")
     if isinstance(x, dict):

@@ -298,6 +298,8 @@ class FactorLibrary:
         ``scope='residual_mix'`` gives the national factor excluding market-traded non-fossil power.
         """
         region = (region or "").strip()
+        if scope is None and region.lower() in ("ets", "碳市场", "全国碳市场"):
+            scope = "ets"  # the factor set for carbon-market reporting (kept apart from the yearly averages)
         if scope is None:
             if region in ("", NATIONAL, "national", "全国平均"):
                 scope, region = "national", NATIONAL

@@ -52,6 +52,7 @@ def test_grid_factors_by_year_and_scope(library):
     assert library.find_grid(2022, scope="residual_mix").value == 0.5856
     assert library.find_grid(2023, scope="ets").value == 0.5703  # '2022+' is open-ended
     assert library.find_grid(2020, scope="ets").value == 0.6101
+    assert library.find_grid(2024, "碳市场").value == 0.5703 and library.find_grid(2022, "ETS").scope == "ets"
     assert library.find_grid(1990) is None
     assert library.heat_default().value == 0.11 and library.heat_default().unit == "tCO2/GJ"
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "carbonms.changelog",
     "carbonms.organizations",
     "carbonms.standards",
+    "carbonms.carbondata",
     "carbonms.web",
     "carbonms.api",
     "carbonms.demo",

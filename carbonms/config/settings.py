@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carbonms.organizations",
     "carbonms.standards",
     "carbonms.carbondata",
+    "carbonms.inventory",
     "carbonms.web",
     "carbonms.api",
     "carbonms.demo",

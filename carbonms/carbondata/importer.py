@@ -169,17 +169,15 @@ def _validate_row(n, values, own, elsewhere, seen, enterprise, year, report) -> 
     if len(report.errors) > err:
         return
     try:
-        activity_services.check_value(enterprise=enterprise, source=source, year=year, month=month,
-                                      amount=values.get("amount"), unit=str(values.get("unit") or ""))
+        amount = activity_services.check_value(enterprise=enterprise, source=source, year=year, month=month,
+                                               amount=values.get("amount"), unit=str(values.get("unit") or ""))
+        cur = ActivityRecord.objects.filter(source=source, year=year, month=month, is_current=True).first()
+        if cur is not None and cur.status not in (cur.Status.DRAFT, cur.Status.REJECTED) and cur.amount == amount:
+            return  # the value already submitted or approved, unchanged: nothing to import
         if activity_services.is_locked(enterprise.pk, year, month):
             raise ValidationError({"month": _("%(year)d-%(month)02d is locked: changes need a correction with a reason.")
                                    % {"year": year, "month": month}})
-        cur = ActivityRecord.objects.filter(source=source, year=year, month=month, is_current=True).first()
         if cur is not None and cur.status not in (cur.Status.DRAFT, cur.Status.REJECTED):
-            if values.get("amount") is not None and cur.amount == activity_services.check_value(
-                    enterprise=enterprise, source=source, year=year, month=month, amount=values.get("amount"),
-                    unit=str(values.get("unit") or "")):
-                return  # unchanged value already submitted or approved: nothing to import
             raise ValidationError({"amount": _("This value is already %(status)s; change it with a correction.")
                                    % {"status": cur.get_status_display()}})
     except ValidationError as exc:

@@ -39,7 +39,7 @@ def run_diff(old, new) -> list[dict]:
                     continue
                 if (ma[0], ma[1]) != (mb[0], mb[1]) or ma[2] != mb[2]:
                     reasons["data"].add(_("month %(m)d: activity data v%(a)d → v%(b)d (%(x)s → %(y)s)")
-                                        % {"m": m, "a": ma[1], "b": mb[1], "x": ma[2].normalize(), "y": mb[2].normalize()})
+                                        % {"m": m, "a": ma[1], "b": mb[1], "x": format(ma[2].normalize(), "f"), "y": format(mb[2].normalize(), "f")})
                 if ma[3] != mb[3]:
                     reasons["factor"].add(_("factor %(a)s → %(b)s") % {"a": ma[3], "b": mb[3]})
                 if ma[4] != mb[4]:

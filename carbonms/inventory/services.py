@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import AccountingErrors, calculate
+from carbonms.accounting.engine import shared_defaults
 from carbonms.accounting.factors import DEFAULT_FUEL_SET
 from carbonms.accounting.gwp import GWP_SETS
 from carbonms.carbondata.models import ActivityRecord, PeriodLock
@@ -40,11 +41,23 @@ def load(park, year: int, enterprise=None) -> list[tuple]:
     return list(qs.order_by("enterprise_id", "source_id", "month").values_list(*_FIELDS))
 
 
+def grid_year(year: int) -> int:
+    """The latest year ≤ ``year`` with a published national grid factor (published with a delay of years)."""
+    library, _gwp = shared_defaults()
+    for y in range(year, year - 10, -1):
+        if library.find_grid(y) is not None:
+            return y
+    return year
+
+
 def build_rows(records: list[tuple], year: int, lab: dict) -> list[dict]:
     rows = []
+    gy = grid_year(year)
     for _pk, _v, ent, sid, month, amount, unit, code, cat, method, material, _key, gases, _sup in records:
         row = {"entity": str(ent), "period": f"{year}-{month:02d}", "source": code, "category": cat, "method": method,
                "material": material, "amount": float(amount), "unit": unit, "year": year}
+        if cat == "purchased_electricity":
+            row["year"] = gy
         gas = gases.split(",")[0].strip() if gases else ""
         if gas and gas != "CO2":
             row["gas"] = gas

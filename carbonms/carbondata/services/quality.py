@@ -35,7 +35,7 @@ def check_record(r: ActivityRecord, previous: ActivityRecord | None, instruments
         expected = r.opening_stock + r.purchased - r.closing_stock - (r.transferred_out or 0)
         if abs(expected - r.amount) > max(abs(r.amount) * STOCK_TOLERANCE, Decimal("0.001")):
             flags.append(_flag("stock", _("Stock balance does not close: opening + purchased − closing − transferred = "
-                                          "%(expected)s, reported %(amount)s.") % {"expected": expected.normalize(), "amount": r.amount.normalize()}))
+                                          "%(expected)s, reported %(amount)s.") % {"expected": format(expected.normalize(), "f"), "amount": format(r.amount.normalize(), "f")}))
     s = r.source
     low, high = s.plausible_min, s.plausible_max or DEFAULT_CEILINGS.get(s.activity_unit)
     if (low is not None and r.amount < low) or (high is not None and r.amount > high):

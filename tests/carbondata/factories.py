@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import factory
 
-from carbonms.carbondata.models import ActivityRecord, Calibration, MeasuringInstrument, MonitoringPlan, PlanItem, Source
+from carbonms.carbondata.models import (
+    ActivityRecord,
+    Calibration,
+    MeasuringInstrument,
+    MonitoringPlan,
+    PlanItem,
+    Source,
+)
 from tests.factories import EnterpriseFactory, UserFactory
 
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "carbonms.changelog",
     "carbonms.organizations",
     "carbonms.standards",
+    "carbonms.carbondata",
+    "carbonms.inventory",
     "carbonms.web",
     "carbonms.api",
     "carbonms.demo",

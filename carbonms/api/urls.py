@@ -7,6 +7,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from carbonms.changelog.api import ChangeRecordViewSet
+from carbonms.monitoring import api as monitoring_api
+from carbonms.monitoring.http import ingest_view
 from carbonms.organizations.api import (
     BoundaryViewSet,
     EmissionUnitViewSet,
@@ -26,6 +28,7 @@ router.register("units", EmissionUnitViewSet, basename="unit")
 router.register("equipment", EquipmentViewSet, basename="equipment")
 router.register("boundaries", BoundaryViewSet, basename="boundary")
 router.register("changes", ChangeRecordViewSet, basename="change")
+monitoring_api.register(router)
 
 
 def _public(patterns):
@@ -39,6 +42,8 @@ app_name = "api"
 urlpatterns = _public([
     path("v1/me/", MeView.as_view(), name="me"),
     path("v1/token/", obtain_auth_token, name="token"),
+    path("v1/monitoring/readings/", ingest_view, name="monitoring-ingest"),
+    *monitoring_api.extra_urls(),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]) + [path("v1/", include(_public(list(router.urls))))]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carbonms.standards",
     "carbonms.carbondata",
     "carbonms.inventory",
+    "carbonms.monitoring",
     "carbonms.web",
     "carbonms.api",
     "carbonms.demo",

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "carbonms.monitoring"
+    label = "monitoring"
+    verbose_name = _("Online monitoring")
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register_items()

@@ -1,0 +1,169 @@
+"""Writes of the monitoring records: gateways and their tokens, meters and their feeds, conflict and
+anomaly review. Keyword-only, actor first, atomic, permission through ``carbonms.common.tenancy``.
+(Readings are written only by :func:`carbonms.monitoring.ingestion.ingest`.)"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carbonms.accounting import units
+from carbonms.common.tenancy import require
+
+from . import storage
+from .models import Anomaly, DirtyDay, Gateway, Meter, MeterFeed, ReadingConflict
+from .timeutil import day_ordinal
+
+DOMAIN = "data"
+METER_FIELDS = ("code", "name", "meter_type", "unit", "multiplier", "reading_kind", "interval_minutes", "rollover_at",
+                "instrument", "gateway", "installed_at", "status")
+UNIT_OK_WITHOUT_PINT = {"%", "Nm3/h", "mg/m3", "m3/h", "t/h"}
+
+
+def _require(actor, enterprise, action: str) -> None:
+    require(actor, DOMAIN, action, park_id=enterprise.park_id, enterprise_id=enterprise.pk)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def gateway_save(*, actor, data: dict[str, Any], enterprise=None, gateway: Gateway | None = None) -> tuple[Gateway, str | None]:
+    """Create (with a new token, returned once in clear) or edit a gateway."""
+    enterprise = enterprise or gateway.enterprise
+    _require(actor, enterprise, "add" if gateway is None else "change")
+    token = None
+    if gateway is None:
+        gateway = Gateway(enterprise=enterprise, park_id=enterprise.park_id)
+        token = _new_token(gateway)
+    for f in ("code", "name", "rate_limit_per_minute", "is_active"):
+        if f in data:
+            setattr(gateway, f, data[f])
+    gateway.full_clean()
+    gateway.save()
+    return gateway, token
+
+
+def _new_token(gateway: Gateway) -> str:
+    prefix = secrets.token_hex(4)
+    token = f"gw_{prefix}_{secrets.token_urlsafe(32)}"
+    gateway.token_prefix, gateway.token_hash = prefix, hash_token(token)
+    return token
+
+
+@transaction.atomic
+def gateway_rotate_token(*, actor, gateway: Gateway) -> str:
+    _require(actor, gateway.enterprise, "change")
+    token = _new_token(gateway)
+    gateway.save()
+    return token
+
+
+def gateway_for_token(token: str) -> Gateway | None:
+    """The active gateway a token belongs to, or None (constant-time comparison of the hash)."""
+    parts = (token or "").split("_")
+    if len(parts) < 3 or parts[0] != "gw":
+        return None
+    for gw in Gateway.objects.filter(token_prefix=parts[1], is_active=True).select_related("park"):
+        if hmac.compare_digest(gw.token_hash, hash_token(token)):
+            return gw
+    return None
+
+
+def _check_meter(meter: Meter) -> None:
+    if meter.unit not in UNIT_OK_WITHOUT_PINT and not units.is_known(meter.unit):
+        raise ValidationError({"unit": _("Unknown unit “%(unit)s”.") % {"unit": meter.unit}})
+    if meter.instrument_id and meter.instrument.enterprise_id != meter.enterprise_id:
+        raise ValidationError({"instrument": _("This measuring equipment belongs to another enterprise.")})
+    if meter.gateway_id and meter.gateway.enterprise_id != meter.enterprise_id:
+        raise ValidationError({"gateway": _("This gateway belongs to another enterprise.")})
+    cems = meter.meter_type in (Meter.MeterType.CEMS_CO2, Meter.MeterType.CEMS_FLOW)
+    if cems != (meter.reading_kind == Meter.ReadingKind.INSTANT):
+        raise ValidationError({"reading_kind": _("CEMS meters give instantaneous values; other meters give registers or intervals.")})
+    if meter.interval_minutes not in (1, 5, 10, 15, 30, 60):
+        raise ValidationError({"interval_minutes": _("Use an interval of 1, 5, 10, 15, 30 or 60 minutes.")})
+    qs = Meter.objects.filter(park_id=meter.park_id, code=meter.code).exclude(pk=meter.pk)
+    if qs.exists():
+        raise ValidationError({"code": _("Another meter of this park has the code %(code)s.") % {"code": meter.code}})
+
+
+@transaction.atomic
+def meter_save(*, actor, data: dict[str, Any], enterprise=None, meter: Meter | None = None,
+               feeds: list[tuple[Any, Decimal]] | None = None) -> Meter:
+    """Create or edit a meter; ``feeds`` (source, share) replaces the sources it feeds when given."""
+    enterprise = enterprise or meter.enterprise
+    _require(actor, enterprise, "add" if meter is None else "change")
+    meter = meter or Meter(enterprise=enterprise, park_id=enterprise.park_id)
+    for f in METER_FIELDS:
+        if f in data:
+            setattr(meter, f, data[f])
+    meter.full_clean(validate_constraints=False)
+    _check_meter(meter)
+    meter.save()
+    if feeds is not None:
+        meter_feeds_set(actor=actor, meter=meter, feeds=feeds)
+    return meter
+
+
+@transaction.atomic
+def meter_feeds_set(*, actor, meter: Meter, feeds: list[tuple[Any, Decimal]]) -> list[MeterFeed]:
+    _require(actor, meter.enterprise, "change")
+    total = sum((Decimal(str(s)) for _src, s in feeds), Decimal(0))
+    if total > 1:
+        raise ValidationError({"feeds": _("The shares of a meter add up to %(total)s; they cannot exceed 1.") % {"total": total}})
+    for src, share in feeds:
+        if src.enterprise_id != meter.enterprise_id:
+            raise ValidationError({"feeds": _("Source %(code)s belongs to another enterprise.") % {"code": src.code}})
+        if Decimal(str(share)) <= 0:
+            raise ValidationError({"feeds": _("A share must be above zero.")})
+    keep = {src.pk for src, _s in feeds}
+    for f in meter.feeds.exclude(source_id__in=keep):
+        f.delete()
+    out = []
+    for src, share in feeds:
+        f = meter.feeds.filter(source=src).first() or MeterFeed(meter=meter, source=src)
+        f.share = Decimal(str(share))
+        f.full_clean(validate_constraints=False)
+        f.save()
+        out.append(f)
+    return out
+
+
+@transaction.atomic
+def conflict_resolve(*, actor, conflict: ReadingConflict, keep_stored: bool, note: str = "") -> ReadingConflict:
+    """Keep the stored value, or replace it by the re-sent value (the day's rollup is recomputed)."""
+    _require(actor, conflict.meter.enterprise, "change")
+    if conflict.status != ReadingConflict.Status.OPEN:
+        raise ValidationError(_("This conflict is already resolved."))
+    if not keep_stored:
+        storage.replace_value(conflict.meter_id, conflict.ts, conflict.new_value)
+        o = day_ordinal(conflict.ts.timestamp())
+        import datetime as dt
+
+        for day in {dt.date.fromordinal(o), dt.date.fromordinal(o + 1)}:
+            DirtyDay.objects.get_or_create(meter_id=conflict.meter_id, day=day)
+        # other open conflicts of the same reading now compare against another stored value
+        ReadingConflict.objects.filter(meter_id=conflict.meter_id, ts=conflict.ts, status=ReadingConflict.Status.OPEN) \
+            .exclude(pk=conflict.pk).update(stored_value=conflict.new_value)
+    conflict.status = ReadingConflict.Status.KEPT if keep_stored else ReadingConflict.Status.REPLACED
+    conflict.resolved_by, conflict.resolved_at, conflict.note = actor, timezone.now(), note
+    conflict.save()
+    return conflict
+
+
+@transaction.atomic
+def anomaly_acknowledge(*, actor, anomaly: Anomaly, note: str) -> Anomaly:
+    _require(actor, anomaly.meter.enterprise, "change")
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say what was found.")})
+    anomaly.status, anomaly.reviewed_by, anomaly.note = Anomaly.Status.ACKNOWLEDGED, actor, note.strip()
+    anomaly.save()
+    return anomaly

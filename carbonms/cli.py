@@ -4,6 +4,7 @@
     carbonms serve [--host H] [--port P] [--workers N]
     carbonms calc INPUT [...]          (the accounting core; see docs/accounting.md)
     carbonms manage <django command>   (any manage.py command)
+    carbonms ingest-mqtt [...]         (the MQTT consumer of meter readings; see docs/monitoring.md)
 """
 from __future__ import annotations
 
@@ -70,6 +71,13 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def cmd_ingest_mqtt(args) -> int:
+    _django()
+    from carbonms.monitoring.cli import run_consumer
+
+    return run_consumer(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carbonms", description="CarbonMS: carbon emission management for industrial parks")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
+
+    from carbonms.monitoring.cli import add_ingest_parser
+
+    add_ingest_parser(sub, cmd_ingest_mqtt)
 
     try:
         from carbonms.accounting.cli import add_calc_parser

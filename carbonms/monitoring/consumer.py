@@ -78,6 +78,7 @@ class Consumer:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
         self.client.reconnect_delay_set(min_delay=1, max_delay=5)
         self._props = Properties(PacketTypes.CONNECT)
         self._props.SessionExpiryInterval = session_expiry
@@ -92,6 +93,9 @@ class Consumer:
         client.subscribe(topic_filter(self.group), qos=1)
         self.connected.set()
         log.info("connected to %s:%s (session present: %s)", self.host, self.port, flags.session_present)
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        log.info("subscribed to %s: %s", topic_filter(self.group), [str(rc) for rc in reason_codes])
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         self.connected.clear()

@@ -2,9 +2,9 @@
 for the fault tests (ports 18830-18839), and a gateway publisher that records what the broker acknowledged."""
 from __future__ import annotations
 
+import getpass
 import json
 import os
-import shutil
 import socket
 import subprocess
 import threading
@@ -18,6 +18,7 @@ MOSQUITTO = "/usr/sbin/mosquitto"
 BROKER_CONF = """\
 listener {port} 127.0.0.1
 allow_anonymous true
+user {user}
 persistence true
 persistence_location {dir}/
 autosave_interval 1
@@ -25,6 +26,7 @@ autosave_on_changes true
 persistent_client_expiration 1d
 max_queued_messages 0
 max_inflight_messages 0
+log_type all
 """
 
 
@@ -56,12 +58,13 @@ class PrivateBroker:
         self.dir = workdir / "mosquitto"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.conf = self.dir / "mosquitto.conf"
-        self.conf.write_text(BROKER_CONF.format(port=self.port, dir=self.dir))
+        self.conf.write_text(BROKER_CONF.format(port=self.port, dir=self.dir, user=getpass.getuser()))
+        self.log = open(self.dir / "log.txt", "ab")  # noqa: SIM115 - kept open for the broker's lifetime
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
         self.proc = subprocess.Popen([MOSQUITTO, "-c", str(self.conf)], stdout=subprocess.DEVNULL,
-                                     stderr=open(self.dir / "log.txt", "ab"))
+                                     stderr=self.log)
         deadline = time.monotonic() + 5
         while not port_open(self.port):
             if time.monotonic() > deadline:
@@ -82,12 +85,16 @@ class PrivateBroker:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=5)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.log.close()
 
 
 class Gateway:
-    """A simulated gateway: publishes QoS 1 and keeps each message until the broker acknowledged it
-    (paho resends unacknowledged messages after a reconnect)."""
+    """A simulated gateway: publishes QoS 1 and keeps each message until the broker acknowledged it with
+    success. paho resends unacknowledged messages after a reconnect; a PUBACK with reason code 0x10
+    ("no matching subscribers": nobody will store it, e.g. right after a broker restart, before the
+    consumers are back) is not a receipt either: the gateway sends the message again a little later."""
+
+    NO_MATCHING_SUBSCRIBERS = 16
 
     def __init__(self, code: str, port: int):
         import paho.mqtt.client as mqtt
@@ -96,8 +103,11 @@ class Gateway:
         from paho.mqtt.properties import Properties
 
         self.code = code
-        self.acked: set[int] = set()
-        self.sent: dict[int, list[dict]] = {}
+        self.messages: list[list[dict]] = []  # logical messages
+        self.by_mid: dict[int, int] = {}
+        self.early: dict[int, int] = {}
+        self.acked: set[int] = set()  # logical messages acknowledged with success
+        self.retries = 0
         self.lock = threading.Lock()
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"gw-{code}-{uuid.uuid4().hex[:6]}",
                                   protocol=mqtt.MQTTv5)
@@ -110,22 +120,46 @@ class Gateway:
         self.client.connect(host="127.0.0.1", port=port, clean_start=False, properties=props)
         self.client.loop_start()
 
-    def _on_publish(self, client, userdata, mid, reason_code, properties):
+    def _send(self, n: int) -> None:
+        # never hold self.lock while calling paho: its network thread calls _on_publish under its own lock
+        info = self.client.publish(f"carbonms/v1/{self.code}/readings", json.dumps({"readings": self.messages[n]}), qos=1)
         with self.lock:
-            self.acked.add(mid)
+            early = self.early.pop(info.mid, None)
+            if early is None:
+                self.by_mid[info.mid] = n
+        if early is not None:
+            self._settle(n, early)
+
+    def _on_publish(self, client, userdata, mid, reason_code, properties):
+        code = getattr(reason_code, "value", 0)
+        with self.lock:
+            n = self.by_mid.pop(mid, None)
+            if n is None:
+                self.early[mid] = code  # acknowledged before publish() returned its mid
+                return
+        self._settle(n, code)
+
+    def _settle(self, n: int, code: int) -> None:
+        if code == self.NO_MATCHING_SUBSCRIBERS:
+            self.retries += 1
+            threading.Timer(0.3, self._send, args=[n]).start()
+            return
+        with self.lock:
+            self.acked.add(n)
 
     def publish(self, readings: list[dict]) -> None:
-        info = self.client.publish(f"carbonms/v1/{self.code}/readings", json.dumps({"readings": readings}), qos=1)
         with self.lock:
-            self.sent[info.mid] = readings
+            self.messages.append(readings)
+            n = len(self.messages) - 1
+        self._send(n)
 
     def acknowledged_readings(self) -> list[dict]:
         with self.lock:
-            return [r for mid in self.acked for r in self.sent.get(mid, [])]
+            return [r for n in self.acked for r in self.messages[n]]
 
     def all_acked(self) -> bool:
         with self.lock:
-            return set(self.sent) <= self.acked
+            return len(self.acked) == len(self.messages)
 
     def close(self) -> None:
         self.client.disconnect()

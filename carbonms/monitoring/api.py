@@ -1,10 +1,253 @@
-"""REST endpoints of the monitoring records (registered by carbonms/api/urls.py)."""
+"""REST endpoints of online monitoring (registered by carbonms/api/urls.py). Same tenancy as the pages;
+writes go through the services. The gateways' ingestion endpoint is carbonms.monitoring.http."""
 from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from carbonms.carbondata.models import MeasuringInstrument
+from carbonms.common import tenancy
+from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.organizations.models import Enterprise
+
+from . import activity, rollups, selectors, services
+from .models import Anomaly, Gateway, Meter, ReadingConflict
+from .timeutil import LOCAL_TZ
+
+
+class MeterFeedSerializer(serializers.Serializer):
+    source = serializers.IntegerField(source="source_id")
+    share = serializers.DecimalField(max_digits=7, decimal_places=6)
+
+
+class MeterSerializer(serializers.ModelSerializer):
+    enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
+    instrument = ScopedRelatedField(queryset=MeasuringInstrument.objects.all(), allow_null=True, required=False)
+    gateway = ScopedRelatedField(queryset=Gateway.objects.all(), allow_null=True, required=False)
+    feeds = MeterFeedSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meter
+        fields = ["id", "enterprise", "code", "name", "meter_type", "unit", "multiplier", "reading_kind", "interval_minutes",
+                  "rollover_at", "instrument", "gateway", "installed_at", "status", "feeds"]
+        validators = []
+
+
+class GatewaySerializer(serializers.ModelSerializer):
+    enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
+    token = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Gateway
+        fields = ["id", "enterprise", "code", "name", "token_prefix", "rate_limit_per_minute", "is_active", "last_seen_at", "token"]
+        read_only_fields = ["token_prefix", "last_seen_at"]
+        validators = []
+
+    def get_token(self, obj):
+        return getattr(obj, "_new_token", None)  # only in the answer that created it
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReadingConflict
+        fields = ["id", "meter", "ts", "stored_value", "new_value", "status", "resolved_by", "resolved_at", "note", "created_at"]
+
+
+class AnomalySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Anomaly
+        fields = ["id", "meter", "day", "kind", "detail", "status", "reviewed_by", "note"]
+
+
+class MeterViewSet(ScopedModelViewSet):
+    """Meters; ``series`` gives hourly, daily or monthly consumption (``?resolution=hour|day|month&start&end``)."""
+
+    queryset = Meter.objects.all()
+    serializer_class = MeterSerializer
+
+    def base_queryset(self):
+        return Meter.objects.select_related("enterprise").prefetch_related("feeds")
+
+    def create_record(self, data):
+        return services.meter_save(actor=self.request.user, enterprise=data.pop("enterprise"), data=data)
+
+    def update_record(self, instance, data):
+        data.pop("enterprise", None)
+        return services.meter_save(actor=self.request.user, meter=instance, data=data)
+
+    @action(detail=True, methods=["get"])
+    def series(self, request, pk=None):
+        m = self.get_object()
+        res = request.query_params.get("resolution", "day")
+        today = dt.datetime.now(LOCAL_TZ).date()
+        try:
+            end = dt.date.fromisoformat(request.query_params.get("end") or today.isoformat())
+            start = dt.date.fromisoformat(request.query_params.get("start") or (end - dt.timedelta(days=30)).isoformat())
+        except ValueError:
+            raise ValidationError({"start": ["YYYY-MM-DD"]})
+        if res == "hour":
+            if (end - start).days > 92:
+                raise ValidationError({"end": ["at most 92 days of hours"]})
+            data = rollups.hourly(m, start, end)
+        elif res == "month":
+            data = rollups.monthly(m, end.year)
+        else:
+            data = [{"day": d.day, "measured": d.measured, "substituted": d.substituted, "readings": d.n_readings,
+                     "expected": d.n_expected, "completeness": d.completeness, "flags": d.flags} for d in rollups.daily(m, start, end)]
+        return Response({"meter": m.pk, "unit": m.unit, "resolution": res, "data": data})
+
+
+class GatewayViewSet(ScopedModelViewSet):
+    """Gateways; the token is returned once, in the answer that creates the gateway."""
+
+    queryset = Gateway.objects.all()
+    serializer_class = GatewaySerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create_record(self, data):
+        gw, token = services.gateway_save(actor=self.request.user, enterprise=data.pop("enterprise"), data=data)
+        gw._new_token = token
+        return gw
+
+    def update_record(self, instance, data):
+        data.pop("enterprise", None)
+        return services.gateway_save(actor=self.request.user, gateway=instance, data=data)[0]
+
+
+class _ReviewViewSet(ScopedModelViewSet):
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        return Response(status=405)
+
+
+class ReadingConflictViewSet(_ReviewViewSet):
+    """Conflicts (``?status=open``); POST ``resolve`` with {"decision": "keep"|"replace", "note"}."""
+
+    queryset = ReadingConflict.objects.all()
+    serializer_class = ConflictSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        s = self.request.query_params.get("status")
+        return qs.filter(status=s) if s else qs
+
+    @action(detail=True, methods=["get", "post"])
+    def resolve(self, request, pk=None):
+        if request.method == "GET":
+            return Response(ConflictSerializer(self.get_object()).data)
+        c = tenancy.get_for_user(ReadingConflict, request.user, pk, "change")
+        decision = request.data.get("decision")
+        if decision not in ("keep", "replace"):
+            raise ValidationError({"decision": ["keep | replace"]})
+        try:
+            c = services.conflict_resolve(actor=request.user, conflict=c, keep_stored=decision == "keep", note=request.data.get("note", ""))
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+        rollups.refresh_dirty()
+        return Response(ConflictSerializer(c).data)
+
+
+class AnomalyViewSet(_ReviewViewSet):
+    """Anomalies (``?status=open&kind=gap``); POST ``acknowledge`` with {"note"}."""
+
+    queryset = Anomaly.objects.all()
+    serializer_class = AnomalySerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        for f in ("status", "kind"):
+            if self.request.query_params.get(f):
+                qs = qs.filter(**{f: self.request.query_params[f]})
+        return qs
+
+    @action(detail=True, methods=["get", "post"])
+    def acknowledge(self, request, pk=None):
+        if request.method == "GET":
+            return Response(AnomalySerializer(self.get_object()).data)
+        a = tenancy.get_for_user(Anomaly, request.user, pk, "change")
+        try:
+            a = services.anomaly_acknowledge(actor=request.user, anomaly=a, note=request.data.get("note", ""))
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+        return Response(AnomalySerializer(a).data)
+
+
+class CompletenessAPI(APIView):
+    """Completeness of each visible meter per day (``?start&end``, at most 92 days)."""
+
+    def get(self, request):
+        today = dt.datetime.now(LOCAL_TZ).date()
+        try:
+            end = dt.date.fromisoformat(request.query_params.get("end") or today.isoformat())
+            start = dt.date.fromisoformat(request.query_params.get("start") or (end - dt.timedelta(days=29)).isoformat())
+        except ValueError:
+            raise ValidationError({"start": ["YYYY-MM-DD"]})
+        if start > end or (end - start).days > 92:
+            raise ValidationError({"start": ["at most 92 days"]})
+        hm = selectors.heatmap(request.user, start, end)
+        return Response({"days": hm["days"], "meters": [
+            {"id": m.pk, "code": m.code, "completeness": [hm["cells"].get((m.pk, d)) for d in hm["days"]]} for m in hm["meters"]]})
+
+
+class LiveAPI(APIView):
+    """The last hour of the visible meters: consumption by type and enterprise."""
+
+    def get(self, request):
+        live = selectors.live_load(request.user)
+        return Response({**live, "by_enterprise": [{**{k: v for k, v in e.items() if k != "enterprise"},
+                                                    "enterprise": e["enterprise"].pk} for e in live["by_enterprise"]]})
+
+
+class RollupAPI(APIView):
+    """GET: meter values beside the activity data of ``?year&month``; POST: make the meter drafts."""
+
+    def _period(self, request):
+        try:
+            return int(request.data.get("year") or request.query_params["year"]), int(request.data.get("month") or request.query_params["month"])
+        except (KeyError, ValueError, TypeError):
+            today = dt.datetime.now(LOCAL_TZ).date().replace(day=1) - dt.timedelta(days=1)
+            return today.year, today.month
+
+    @staticmethod
+    def _row(r):
+        rec = r.get("record")
+        return {"source": r["source"].pk, "meter_amount": r["meter_amount"], "completeness": r["completeness"],
+                "activity": rec.pk if rec else None, "activity_amount": rec.amount if rec else None,
+                "difference": r.get("difference"), "outcome": r.get("outcome")}
+
+    def get(self, request, enterprise_pk):
+        e = tenancy.get_for_user(Enterprise, request.user, enterprise_pk, "view")
+        year, month = self._period(request)
+        return Response({"year": year, "month": month, "rows": [self._row(r) for r in activity.comparison(e, year, month)]})
+
+    def post(self, request, enterprise_pk):
+        e = tenancy.get_for_user(Enterprise, request.user, enterprise_pk, "view")
+        year, month = self._period(request)
+        try:
+            rows = activity.rollup_to_activity(actor=request.user, enterprise=e, year=year, month=month)
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+        return Response({"year": year, "month": month, "rows": [self._row(r) for r in rows]})
 
 
 def register(router) -> None:
-    pass
+    router.register("monitoring/meters", MeterViewSet, basename="meter")
+    router.register("monitoring/gateways", GatewayViewSet, basename="gateway")
+    router.register("monitoring/conflicts", ReadingConflictViewSet, basename="reading-conflict")
+    router.register("monitoring/anomalies", AnomalyViewSet, basename="anomaly")
 
 
 def extra_urls() -> list:
-    return []
+    return [
+        path("v1/monitoring/completeness/", CompletenessAPI.as_view(), name="monitoring-completeness"),
+        path("v1/monitoring/live/", LiveAPI.as_view(), name="monitoring-live"),
+        path("v1/monitoring/enterprises/<int:enterprise_pk>/rollup/", RollupAPI.as_view(), name="monitoring-rollup"),
+    ]

@@ -180,3 +180,8 @@ def count(meter_ids: list[int] | None = None) -> int:
         else:
             cur.execute(f"SELECT count(*) FROM {TABLE} WHERE meter_id IN ({','.join('%s' for _ in meter_ids)})", meter_ids)
         return cur.fetchone()[0]
+
+
+def to_param(ts: float):
+    """An epoch timestamp as a query parameter comparable with the ts column."""
+    return dt.datetime.fromtimestamp(ts, UTC) if is_postgres() else _sqlite_ts(ts)

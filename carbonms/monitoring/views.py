@@ -1,0 +1,280 @@
+"""Monitoring pages. Thin: reads through selectors (restricted), writes through services."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from carbonms.common import tenancy
+from carbonms.common.views import ScopedDetailView, ServiceFormView, apply_validation_error
+from carbonms.organizations.models import Enterprise
+
+from . import activity, charts, rollups, selectors, services
+from .forms import AnomalyForm, ConflictForm, GatewayForm, MeterForm, PeriodForm
+from .models import Anomaly, Meter, MeterDay, ReadingConflict
+from .timeutil import LOCAL_TZ
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(LOCAL_TZ).date()
+
+
+def _date(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+class MeterListView(TemplateView):
+    template_name = "monitoring/meter_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        ctx = super().get_context_data(**kwargs)
+        enterprises = list(Enterprise.objects.restrict(user, "view").order_by("name"))
+        ctx.update(meters=selectors.meter_table(user), gateways=selectors.gateways_for(user),
+                   add_for=[e for e in enterprises if tenancy.can(user, "data", "add", park_id=e.park_id, enterprise_id=e.pk)],
+                   open_conflicts=selectors.conflicts_for(user).count(), open_anomalies=selectors.anomalies_for(user).count())
+        return ctx
+
+
+class MeterDetailView(ScopedDetailView):
+    model = Meter
+    template_name = "monitoring/meter_detail.html"
+    context_object_name = "meter"
+
+    def get_scoped_queryset(self):
+        return Meter.objects.select_related("enterprise", "instrument", "gateway").prefetch_related("feeds__source")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        m = self.object
+        last = MeterDay.objects.filter(meter=m).order_by("-day").values_list("day", flat=True).first() or _today()
+        end = _date(self.request.GET.get("end"), last)
+        start = _date(self.request.GET.get("start"), end - dt.timedelta(days=13))
+        if (end - start).days > 62 or start > end:
+            start = end - dt.timedelta(days=13)
+        days = rollups.daily(m, start, end)
+        labels = dict(Anomaly.Kind.choices)
+        year_days = rollups.daily(m, dt.date(end.year, 1, 1), dt.date(end.year, 12, 31))
+        ctx.update(
+            start=start, end=end, days=days,
+            chart=charts.meter_chart(m, rollups.hourly(m, start, end), days, start, end, labels),
+            daily_chart=charts.daily_chart(m, year_days),
+            monthly=rollups.monthly(m, end.year), year=end.year,
+            anomalies=m.anomalies.filter(status=Anomaly.Status.OPEN)[:50],
+            conflicts=m.conflicts.filter(status=ReadingConflict.Status.OPEN)[:50],
+            calibrated=m.instrument.valid_on(_today()) if m.instrument_id else None,
+            can_change=tenancy.can(self.request.user, "data", "change", park_id=m.park_id, enterprise_id=m.enterprise_id),
+            flag_labels=labels,
+        )
+        return ctx
+
+
+class CompletenessView(TemplateView):
+    template_name = "monitoring/completeness.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        end = _date(self.request.GET.get("end"), _today())
+        start = _date(self.request.GET.get("start"), end - dt.timedelta(days=29))
+        if (end - start).days > 92 or start > end:
+            start = end - dt.timedelta(days=29)
+        hm = selectors.heatmap(self.request.user, start, end)
+        ctx.update(start=start, end=end, hm=hm, chart=charts.heatmap_chart(hm),
+                   chart_height=max(240, 26 * len(hm["meters"]) + 120))
+        return ctx
+
+
+class LiveView(TemplateView):
+    template_name = "monitoring/live.html"
+
+    def get_template_names(self):
+        return ["monitoring/_live.html"] if self.request.htmx else [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["live"] = selectors.live_load(self.request.user)
+        return ctx
+
+
+class ConflictListView(TemplateView):
+    template_name = "monitoring/conflicts.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "open")
+        ctx.update(status=status, conflicts=selectors.conflicts_for(self.request.user, None if status == "all" else status)[:500])
+        return ctx
+
+
+class AnomalyListView(TemplateView):
+    template_name = "monitoring/anomalies.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "open")
+        ctx.update(status=status, anomalies=selectors.anomalies_for(self.request.user, None if status == "all" else status)[:500],
+                   labels=dict(Anomaly.Kind.choices))
+        return ctx
+
+
+class GatewayListView(TemplateView):
+    template_name = "monitoring/gateways.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx.update(gateways=selectors.gateways_for(user),
+                   add_for=[e for e in Enterprise.objects.restrict(user, "view").order_by("name")
+                            if tenancy.can(user, "data", "add", park_id=e.park_id, enterprise_id=e.pk)])
+        return ctx
+
+
+class _ForEnterprise:
+    action = "add"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], "view")
+        tenancy.require(request.user, "data", self.action, park_id=self.enterprise.park_id, enterprise_id=self.enterprise.pk)
+        self.cancel_url = reverse("monitoring:meters")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class GatewayCreateView(_ForEnterprise, ServiceFormView):
+    form_class = GatewayForm
+    title = _("Add a gateway")
+
+    def form_valid(self, form):
+        try:
+            gw, token = services.gateway_save(actor=self.request.user, enterprise=self.enterprise, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        return render(self.request, "monitoring/gateway_token.html", {"gateway": gw, "token": token})
+
+
+def _feeds(form):
+    src = form.cleaned_data.get("source")
+    return [(src, form.cleaned_data.get("share") or 1)] if src else []
+
+
+class MeterCreateView(_ForEnterprise, ServiceFormView):
+    form_class = MeterForm
+    title = _("Add a meter")
+    success_message = _("Meter saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "enterprise": self.enterprise}
+
+    def perform(self, form):
+        return services.meter_save(actor=self.request.user, enterprise=self.enterprise, data=form.cleaned_data, feeds=_feeds(form))
+
+
+class MeterEditView(ServiceFormView):
+    form_class = MeterForm
+    title = _("Edit meter")
+    success_message = _("Meter saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = tenancy.get_for_user(Meter, request.user, kwargs["pk"], "change")
+        self.cancel_url = self.object.get_absolute_url()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object, "enterprise": self.object.enterprise}
+
+    def perform(self, form):
+        return services.meter_save(actor=self.request.user, meter=self.object, data=form.cleaned_data, feeds=_feeds(form))
+
+
+class ConflictResolveView(ServiceFormView):
+    form_class = ConflictForm
+    template_name = "monitoring/conflict_resolve.html"
+    title = _("Resolve a reading conflict")
+    success_message = _("Conflict resolved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.conflict = tenancy.get_for_user(ReadingConflict.objects.select_related("meter"), request.user, kwargs["pk"], "change")
+        self.cancel_url = reverse("monitoring:conflicts")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "conflict": self.conflict}
+
+    def perform(self, form):
+        c = services.conflict_resolve(actor=self.request.user, conflict=self.conflict,
+                                      keep_stored=form.cleaned_data["decision"] == "keep", note=form.cleaned_data["note"])
+        rollups.refresh_dirty()
+        return c
+
+    def get_success_url(self):
+        return reverse("monitoring:conflicts")
+
+
+class AnomalyReviewView(ServiceFormView):
+    form_class = AnomalyForm
+    template_name = "monitoring/anomaly_review.html"
+    title = _("Review an anomaly")
+    success_message = _("Anomaly acknowledged.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.anomaly = tenancy.get_for_user(Anomaly.objects.select_related("meter"), request.user, kwargs["pk"], "change")
+        self.cancel_url = reverse("monitoring:anomalies")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "anomaly": self.anomaly}
+
+    def perform(self, form):
+        return services.anomaly_acknowledge(actor=self.request.user, anomaly=self.anomaly, note=form.cleaned_data["note"])
+
+    def get_success_url(self):
+        return reverse("monitoring:anomalies")
+
+
+class RollupView(TemplateView):
+    """Meter values beside the activity data of a month; writers turn them into draft activity data."""
+
+    template_name = "monitoring/rollup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], "view")
+        return super().dispatch(request, *args, **kwargs)
+
+    def period(self):
+        today = _today()
+        prev = (today.replace(day=1) - dt.timedelta(days=1))
+        form = PeriodForm(self.request.POST or self.request.GET or {"year": prev.year, "month": prev.month})
+        if form.is_valid():
+            return form, form.cleaned_data["year"], form.cleaned_data["month"]
+        return PeriodForm({"year": prev.year, "month": prev.month}), prev.year, prev.month
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form, year, month = self.period()
+        e = self.enterprise
+        ctx.update(enterprise=e, form=form, year=year, month=month, rows=activity.comparison(e, year, month),
+                   can_add=tenancy.can(self.request.user, "data", "add", park_id=e.park_id, enterprise_id=e.pk))
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        _form, year, month = self.period()
+        try:
+            results = activity.rollup_to_activity(actor=request.user, enterprise=self.enterprise, year=year, month=month)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            made = sum(1 for r in results if r["outcome"] in ("created", "updated"))
+            messages.success(request, _("%(n)d draft value(s) made from the meters; %(k)d kept as entered.")
+                             % {"n": made, "k": len(results) - made})
+        url = reverse("monitoring:rollup", args=[self.enterprise.pk]) + f"?year={year}&month={month}"
+        return HttpResponseRedirect(url)

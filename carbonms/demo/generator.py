@@ -19,6 +19,7 @@ from carbonms.changelog.context import change_source
 from carbonms.organizations.credit_code import check_character
 from carbonms.organizations.models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
+from ..monitoring import demo as monitoring_demo
 from . import catalog
 
 DEMO_PASSWORD = "CarbonMS-demo-2026"
@@ -162,6 +163,7 @@ def build(*, enterprises: int = 30, seed: int = 2026, park_name: str | None = No
         facilities.save()
         _build_hierarchy(facilities, pf_template, rng, counts)
         users = _make_users(park, made) if with_users else []
+        monitoring_demo.build(enterprises=made, seed=seed)
     return DemoResult(park, len(made) + 1, counts["sites"], counts["units"], counts["equipment"], users)
 
 

@@ -55,22 +55,25 @@ def _slots(start: float, step: float, n: int) -> list[float]:
 
 def analyse_day(readings: list[tuple[float, float, float | None]], *, start: float, kind: str, interval_minutes: int,
                 multiplier: float = 1.0, rollover: float | None = None, baseline: tuple[float, float] | None = None,
-                conf: dict | None = None) -> DayResult:
-    """``readings``: (ts, value, received ts or None) with start < ts <= start + 86400, sorted."""
+                conf: dict | None = None, now: float | None = None) -> DayResult:
+    """``readings``: (ts, value, received ts or None) with start < ts <= start + 86400, sorted. For the day in
+    progress (``now`` inside it) only the intervals that have ended are expected."""
     c = {**DEFAULTS, **(conf or {})}
     step = interval_minutes * 60.0
     n_expected = max(1, int(86400 // step))
+    if now is not None and start < now < start + 86400:
+        n_expected = max(1, int((now - start) // step))
     res = DayResult(n_expected=n_expected)
     slot_of = {}
     skewed = 0
     for ts, _v, rec in readings:
         idx = int(-(-(ts - start) // step)) - 1  # ceil: the interval the reading closes
-        slot_of.setdefault(min(max(idx, 0), n_expected - 1), ts)
+        slot_of.setdefault(max(idx, 0), ts)
         off = abs((ts - start) - (idx + 1) * step)
         if off > c["CLOCK_SKEW_SECONDS"] or (rec is not None and ts - rec > c["CLOCK_SKEW_SECONDS"]):
             skewed += 1
     res.n_readings = len(readings)
-    res.completeness = min(1.0, len(slot_of) / n_expected)
+    res.completeness = min(1.0, sum(1 for i in slot_of if i < n_expected) / n_expected)
     missing = [i for i in range(n_expected) if i not in slot_of]
     if missing:
         res.flag("gap", missing=len(missing), first=missing[0])
@@ -133,7 +136,7 @@ def _flatline(res: DayResult, values: list[float], c: dict, *, allow_zero: bool)
 def _substitute(res: DayResult, slot_of: dict, readings, start, step, n_expected, multiplier, c) -> None:
     value_at = {}
     for ts, v, _r in readings:
-        idx = min(max(int(-(-(ts - start) // step)) - 1, 0), n_expected - 1)
+        idx = max(int(-(-(ts - start) // step)) - 1, 0)
         value_at.setdefault(idx, v * multiplier)
     i = 0
     while i < n_expected:

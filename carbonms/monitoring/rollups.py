@@ -8,6 +8,7 @@ kept in step (one per meter, day and kind; an anomaly no longer found and still 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -31,7 +32,7 @@ def analyse(meter: Meter, day: dt.date) -> quality.DayResult:
     return quality.analyse_day(
         readings, start=start, kind=meter.reading_kind, interval_minutes=meter.interval_minutes,
         multiplier=float(meter.multiplier), rollover=float(meter.rollover_at) if meter.rollover_at else None,
-        baseline=baseline, conf=conf())
+        baseline=baseline, conf=conf(), now=time.time())
 
 
 def recompute_day(meter: Meter, day: dt.date) -> MeterDay | None:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -73,7 +73,7 @@ class _InventoryPage(TemplateView):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(f"{request.path}?year={year}")
-        messages.success(request, _t("Calculation run #%(n)d stored.") % {"n": run.pk})
+        messages.success(request, gettext("Calculation run #%(n)d stored.") % {"n": run.pk})
         return redirect(run.get_absolute_url())
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -55,7 +55,7 @@ class GridView(EnterpriseMixin, TemplateView):
         if action == "lock":
             try:
                 services.period_lock(actor=user, enterprise=self.enterprise, year=year, month=int(request.POST.get("month", 0)))
-                messages.success(request, _t("The period is locked."))
+                messages.success(request, gettext("The period is locked."))
             except (ValidationError, ValueError) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             return redirect(f"{request.path}?year={year}")
@@ -89,11 +89,11 @@ class GridView(EnterpriseMixin, TemplateView):
         except ValidationError:
             return self.render_to_response(self.get_context_data(errors=errors))
         if action == "submit":
-            messages.success(request, _t("Submitted for review.") if findings is not None else _t("There is no draft to submit."))
+            messages.success(request, gettext("Submitted for review.") if findings is not None else gettext("There is no draft to submit."))
             if findings:
                 return self.render_to_response(self.get_context_data(findings=findings))
         else:
-            messages.success(request, _t("Drafts saved."))
+            messages.success(request, gettext("Drafts saved."))
         return redirect(f"{request.path}?year={year}")
 
 
@@ -158,15 +158,15 @@ class ReviewView(TemplateView):
         ids = [int(i) for i in request.POST.getlist("record") if i.isdigit()]
         records = list(selectors.review_queue(request.user).filter(pk__in=ids))
         if not records:
-            messages.error(request, _t("Select the values to review."))
+            messages.error(request, gettext("Select the values to review."))
             return HttpResponseRedirect(reverse("carbondata:review"))
         try:
             if request.POST.get("action") == "return":
                 services.activity_return(actor=request.user, records=records, comment=request.POST.get("comment", ""))
-                messages.success(request, _t("%(n)d value(s) returned.") % {"n": len(records)})
+                messages.success(request, gettext("%(n)d value(s) returned.") % {"n": len(records)})
             else:
                 services.activity_approve(actor=request.user, records=records, comment=request.POST.get("comment", ""))
-                messages.success(request, _t("%(n)d value(s) approved.") % {"n": len(records)})
+                messages.success(request, gettext("%(n)d value(s) approved.") % {"n": len(records)})
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(reverse("carbondata:review"))

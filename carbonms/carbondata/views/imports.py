@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -66,7 +66,7 @@ class ImportDetailView(ObjectMixin, TemplateView):
         imp = tenancy.get_for_user(DataImport, request.user, kwargs["pk"], "add")
         try:
             n = importer.commit(actor=request.user, data_import=imp)
-            messages.success(request, _t("%(n)d value(s) imported as drafts.") % {"n": n})
+            messages.success(request, gettext("%(n)d value(s) imported as drafts.") % {"n": n})
             return redirect(reverse("carbondata:grid", args=[imp.enterprise_id]) + f"?year={imp.year}")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

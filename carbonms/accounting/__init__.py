@@ -22,14 +22,14 @@ from .engine import (
 )
 from .factors import DEFAULT_FUEL_SET, Factor, FactorLibrary, default_library, shipped_factors
 from .gwp import DEFAULT_GWP_SET, GWP_SETS, GwpTable, load_gwp
-from .indicators import intensity, monte_carlo_uncertainty
+from .indicators import consumption_weighted, intensity, monte_carlo_uncertainty
 from .messages import AccountingError, AccountingErrors, translate
 from .units import GJ_PER_TCE, convert, steam_to_gj
 
 __all__ = [
     "CATEGORIES", "DEFAULT_FUEL_SET", "DEFAULT_GWP_SET", "GJ_PER_TCE", "GWP_SETS", "METHODS",
     "AccountingError", "AccountingErrors", "Category", "CemsResult", "Factor", "FactorLibrary", "GwpTable",
-    "InventoryResult", "Recalculation", "RowResult", "calculate", "cems_emissions", "convert",
+    "InventoryResult", "Recalculation", "RowResult", "calculate", "cems_emissions", "consumption_weighted", "convert",
     "default_library", "diff_results", "find_category", "find_method", "intensity", "load_gwp",
     "monte_carlo_uncertainty", "read_cems_csv", "recalculate", "reproduce", "shipped_factors",
     "steam_to_gj", "substitute_missing", "translate",

@@ -12,7 +12,9 @@ Missing hours (NaN) are substituted per series (concentration and flow separatel
 
 * a gap of at most 24 consecutive hours takes the arithmetic mean of the valid hour just before and
   the valid hour just after it (only one of them at the start or the end of the period). This is the
-  HJ 75 rule for short gaps (HJ/T 75-2007, kept in HJ 75-2017);
+  short-gap rule of HJ/T 75-2007 as reported in "Air pollution emissions from Chinese power plants
+  based on the continuous emission monitoring systems network", Sci. Data 7 (2020), Table 4
+  (https://www.nature.com/articles/s41597-020-00665-1); we did not check how HJ 75-2017 words it;
 * a longer gap takes the largest valid hourly value of the 720 hours before it (of the whole
   series when there are none before). This conservative choice is ours: it follows the principle
   of conservative estimation (T/CIECCPA 061 §8.3.2 note 4) so that missing data never lowers the

@@ -22,6 +22,7 @@ from . import batch as batch_engine
 from .categories import CATEGORIES, METHODS
 from .factors import DEFAULT_FUEL_SET, FactorLibrary, default_library
 from .gwp import DEFAULT_GWP_SET, GwpTable, load_gwp
+from .messages import AccountingError, AccountingErrors
 from .prepare import Options, Record, prepare_rows
 
 _DEFAULTS: dict[str, Any] = {}
@@ -109,7 +110,7 @@ def _factor_info(rec: Record) -> dict[str, Any]:
     if rec.supplied:
         info["supplied"] = dict(rec.supplied)
     if rec.factor is None and not rec.supplied.get("measured"):
-        info["note"] = "all parameters supplied in the row"
+        info["note"] = "no library factor used; the row supplied its parameters"
     if rec.residual_factor is not None and rec.has_market:
         info["residual_mix"] = rec.residual_factor.describe()
     return info
@@ -219,9 +220,23 @@ def recalculate(previous: InventoryResult, library: FactorLibrary, *, gwp_set: s
 
 
 def reproduce(previous: InventoryResult, library: FactorLibrary, *, gwp_table: GwpTable | None = None) -> InventoryResult:
-    """Recompute ``previous`` with exactly the factor versions it used (an audit check)."""
-    return calculate(previous.inputs, library=library, gwp_set=previous.gwp_set, fuel_set=previous.fuel_set,
-                     gwp_table=gwp_table, pins=previous.factor_versions())
+    """Recompute ``previous`` with exactly the factor versions it used (an audit check).
+
+    Versions of the same factor are pinned. If a row now resolves to a different factor altogether
+    (say a user factor with the same material name was added since), the row is reported as an
+    error instead of silently using it.
+    """
+    new = calculate(previous.inputs, library=library, gwp_set=previous.gwp_set, fuel_set=previous.fuel_set,
+                    gwp_table=gwp_table, pins=previous.factor_versions())
+    changed = [
+        AccountingError("reproduce_changed", row=a.row, field="material", old=a.factor.get("version_id"),
+                        new=b.factor.get("version_id"))
+        for a, b in zip(previous.rows, new.rows, strict=True)
+        if a.factor.get("version_id") != b.factor.get("version_id")
+    ]
+    if changed:
+        raise AccountingErrors(changed)
+    return new
 
 
 def calculate_records(records: Sequence[Record], gwp_table: GwpTable, gwp_set: str) -> batch_engine.BatchResult:

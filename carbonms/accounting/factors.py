@@ -32,6 +32,12 @@ NATIONAL = "全国"
 HEAT_KEY = "heat/CN-guidelines/热力"
 
 _PAREN = re.compile(r"[（(](.*?)[)）]")
+_PROVINCE_SUFFIX = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
+
+
+def _province(name: str) -> str:
+    """'四川省' -> '四川', '广西壮族自治区' -> '广西', '北京市' -> '北京'."""
+    return _PROVINCE_SUFFIX.sub("", name.strip())
 
 
 def _norm(name: str) -> str:
@@ -292,6 +298,8 @@ class FactorLibrary:
         ``scope='residual_mix'`` gives the national factor excluding market-traded non-fossil power.
         """
         region = (region or "").strip()
+        if scope is None and region.lower() in ("ets", "碳市场", "全国碳市场"):
+            scope = "ets"  # the factor set for carbon-market reporting (kept apart from the yearly averages)
         if scope is None:
             if region in ("", NATIONAL, "national", "全国平均"):
                 scope, region = "national", NATIONAL
@@ -306,7 +314,7 @@ class FactorLibrary:
             if factor.kind != "grid" or factor.scope != scope or not factor.applies_to_year(year):
                 continue
             if region and factor.region != region and not (
-                scope == "provincial" and factor.region.rstrip("省市") == region.rstrip("省市")
+                scope == "provincial" and _province(factor.region) == _province(region)
             ):
                 continue
             best = factor

@@ -54,6 +54,19 @@ def intensity(
     return out
 
 
+def consumption_weighted(values: Any, consumptions: Any) -> float:
+    """Consumption-weighted mean of measured parameters (e.g. monthly NCV or carbon content):
+    Σ value_i × consumption_i / Σ consumption_i, the weighting T/CIECCPA 061 Table 3 asks for
+    ("加权月平均、加权年平均"). Raises ValueError on negative or all-zero consumptions."""
+    v = np.asarray(values, dtype=np.float64)
+    w = np.asarray(consumptions, dtype=np.float64)
+    if v.shape != w.shape or v.size == 0:
+        raise ValueError("values and consumptions must have the same, non-zero length")
+    if np.any(w < 0) or not np.any(w > 0) or np.any(np.isnan(v)) or np.any(np.isnan(w)):
+        raise ValueError("consumptions must be >= 0 with a positive total, and no value may be missing")
+    return float(np.dot(v, w) / w.sum())
+
+
 def monte_carlo_uncertainty(
     co2e: np.ndarray, u_pct: np.ndarray, *, draws: int = 5000, seed: int = 0
 ) -> float | None:

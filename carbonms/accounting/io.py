@@ -21,7 +21,9 @@ from .engine import InventoryResult
 from .messages import AccountingError, AccountingErrors
 from .prepare import REQUIRED_COLUMNS
 
-SIGNIFICANT_DIGITS = 12
+#: DBL_DIG: every decimal of up to 15 significant digits survives a round trip through a float64,
+#: so 15 digits are the full precision a double carries; the 16th/17th digits are binary noise.
+SIGNIFICANT_DIGITS = 15
 CATEGORY_ZH = {c.code: c.name_zh for c in CATEGORIES}
 
 
@@ -82,7 +84,7 @@ def read_rows(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
 # -- writing ----------------------------------------------------------------------------------------
 def _sig(x: Any) -> Any:
-    """Full precision without binary noise: 12 significant digits (561.6999999999999 -> 561.7)."""
+    """Full precision without binary noise: 15 significant digits (561.6999999999999 -> 561.7)."""
     if isinstance(x, float) and math.isfinite(x):
         return float(f"{x:.{SIGNIFICANT_DIGITS}g}")
     if isinstance(x, dict):
@@ -170,11 +172,11 @@ def to_table(result: InventoryResult, lang: str = "zh") -> str:
     if t.get("uncertainty_pct") is not None:
         text.append(f"{'uncertainty (gross)':24} {_fmt(t['uncertainty_pct']):>16} %")
     for code, value in t["by_category"].items():
-        text.append(f"  {code:30} {_fmt(value):>16}")
+        text.append(f"  {_pad(code, 30)} {_fmt(value):>16} tCO2e")
     for gas, mass in t["by_gas"].items():
-        text.append(f"  {gas:30} {_fmt(mass):>16} t  {_fmt(t['by_gas_co2e'][gas]):>16} tCO2e")
+        text.append(f"  {_pad(gas, 30)} {_fmt(mass):>16} t      {_fmt(t['by_gas_co2e'][gas]):>16} tCO2e")
     for entity, v in t["by_entity"].items():
-        text.append(f"  {entity:30} {_fmt(v['gross']):>16} gross  {_fmt(v['net']):>16} net")
+        text.append(f"  {_pad(entity, 30)} {_fmt(v['gross']):>16} gross  {_fmt(v['net']):>16} net")
     for key, value in (t.get("intensity") or {}).items():
         text.append(f"  intensity {key:20} {value}")
     return "\n".join(text) + "\n"

@@ -55,6 +55,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "GWP 值集 {gwp_set} 中没有气体“{gas}”的值",
         "en": "the GWP set {gwp_set} has no value for gas '{gas}'",
     },
+    "gas_not_allowed": {
+        "zh": "“{method}”只核算 CO2，不能用于气体“{gas}”（请给出该气体的排放因子 ef）",
+        "en": "'{method}' computes CO2 only, not '{gas}' (give an ef for that gas)",
+    },
     "unknown_material": {
         "zh": "因子库（{factor_set}）中没有物料“{value}”",
         "en": "unknown material '{value}' in the factor library ({factor_set})",
@@ -87,6 +91,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "residual_missing": {
         "zh": "{year} 年没有剩余电力组合（不含市场化交易非化石电量）排放因子，无法计算基于市场的排放",
         "en": "no residual-mix grid factor for {year}; market-based emissions cannot be computed",
+    },
+    "reproduce_changed": {
+        "zh": "无法按原因子重现：原用 {old}，现解析为 {new}",
+        "en": "cannot reproduce with the original factor: it used {old}, it now resolves to {new}",
     },
     "cems_file": {"zh": "CEMS 数据文件问题：{detail}", "en": "CEMS data file problem: {detail}"},
     # -- file level ----------------------------------------------------------------------------

@@ -48,6 +48,12 @@ EXTRA_COLUMNS = (
 )
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXTRA_COLUMNS
 
+#: categories whose energy is the organisation's own energy consumption (counted in tce);
+#: scope-3 rows (transport by third parties, purchased products …) and process feedstock are not.
+ENERGY_CATEGORIES = frozenset(
+    CATEGORY_INDEX[c] for c in ("stationary_combustion", "mobile_combustion", "purchased_electricity", "purchased_heat")
+)
+
 _EF_UNIT = re.compile(r"^\s*(t|kg|g|kt|mt)\s*([A-Za-z0-9\-₂₄₆₃]*)\s*/\s*(.+?)\s*$", re.IGNORECASE)
 _MASS_T = {"t": 1.0, "kg": 1e-3, "g": 1e-6, "kt": 1e3, "mt": 1e6}
 
@@ -102,17 +108,20 @@ class _Row:
     def __init__(self, raw: Mapping[str, Any], row_no: int) -> None:
         self.raw = raw
         self.row = row_no
+        self._text: dict[str, str] = {}
 
     def error(self, code: str, field_name: str | None, **params: Any) -> AccountingError:
         return AccountingError(code, row=self.row, field=field_name, **params)
 
     def text(self, name: str) -> str:
+        cached = self._text.get(name)
+        if cached is not None:
+            return cached
         value = self.raw.get(name)
-        if value is None:
-            return ""
-        if isinstance(value, float) and math.isnan(value):
-            return ""
-        return str(value).strip()
+        blank = value is None or (isinstance(value, float) and math.isnan(value))
+        text = "" if blank else str(value).strip()
+        self._text[name] = text
+        return text
 
     def has(self, name: str) -> bool:
         return self.text(name) != ""
@@ -186,6 +195,7 @@ class Preparer:
         self.gwp = gwp
         self.options = options
         self._grid_cache: dict[tuple[Any, ...], Factor | None] = {}
+        self._fuel_cache: dict[tuple[str, str], Factor | None] = {}
 
     # -- factor lookups honour pinned versions (reproducing an old inventory exactly) -------------
     def _pin(self, factor: Factor | None) -> Factor | None:
@@ -253,6 +263,8 @@ class Preparer:
             self._fugitive(r, rec, amount, unit)
         else:
             self._emission_factor(r, rec, amount, unit, removal=category.code == "removal")
+        if rec.category not in ENERGY_CATEGORIES:
+            rec.tce_coef = 0.0
         ef_unc = r.number("ef_uncertainty_pct")
         if ef_unc is None and rec.factor is not None and rec.factor.uncertainty_pct is not None:
             ef_unc = rec.factor.uncertainty_pct
@@ -272,6 +284,8 @@ class Preparer:
 
     def _gas(self, r: _Row, category: str, method: int) -> str:
         text = r.text("gas")
+        if method in (FUEL_COMBUSTION, MASS_BALANCE) and text and self.gwp.canonical(text) != "CO2":
+            raise r.error("gas_not_allowed", "gas", gas=text, method=METHODS[method])
         if method in (FUEL_COMBUSTION, MASS_BALANCE) or not text:
             if category == "fugitive" and not text:
                 raise r.error("missing_parameter", "gas", detail="gas (e.g. SF6, HFC-134a)")
@@ -297,8 +311,10 @@ class Preparer:
         return int(m.group(1)) if m else None
 
     def _fuel_factor(self, r: _Row) -> Factor | None:
-        factor_set = r.text("factor_set") or self.options.fuel_set
-        return self._pin(self.library.find_fuel(r.text("material"), factor_set))
+        key = (r.text("material"), r.text("factor_set") or self.options.fuel_set)
+        if key not in self._fuel_cache:
+            self._fuel_cache[key] = self._pin(self.library.find_fuel(*key))
+        return self._fuel_cache[key]
 
     def _fuel(self, r: _Row, rec: Record, amount: float, unit: str) -> None:
         """E = FC × NCV × CC × OF × 44/12 (NDRC guidelines; T/CIECCPA 061 formula (2) with EF = NCV·CC·OF·44/12)."""
@@ -312,7 +328,7 @@ class Preparer:
         if ncv is None:
             if fuel is None or fuel.ncv is None:
                 raise r.error("missing_parameter", "ncv", detail="ncv + ncv_unit")
-            ncv, ncv_unit = fuel.ncv, ncv_unit or fuel.ncv_unit
+            ncv, ncv_unit = fuel.ncv, fuel.ncv_unit  # a default NCV always comes with its own unit
         else:
             rec.supplied["ncv"] = ncv
             if ncv_unit is None:
@@ -393,11 +409,18 @@ class Preparer:
         rec.supplied.update(ef=ef, ef_unit=ef_unit)
         return ef * to_t, per
 
+    @staticmethod
+    def _co2_only(r: _Row, rec: Record, what: str) -> None:
+        """The default grid and heat factors are CO2 factors: another gas needs its own ``ef``."""
+        if rec.gas != "CO2":
+            raise r.error("gas_not_allowed", "gas", gas=rec.gas, method=what)
+
     def _electricity(self, r: _Row, rec: Record, amount: float, unit: str, year: int | None) -> None:
         """Purchased electricity, location-based (grid factor by year and national/regional/provincial
         scope) and, when contract or certificate data is given, market-based with the residual mix."""
         user = self._user_ef(r, rec, "tCO2/MWh")
         if user is None:
+            self._co2_only(r, rec, "purchased_electricity")
             if year is None:
                 raise r.error("missing_parameter", "year", detail="year (grid factor)")
             factor = self.grid(year, r.text("region") or None)
@@ -440,6 +463,7 @@ class Preparer:
             amount, unit = gj, "GJ"
         user = self._user_ef(r, rec, "tCO2/GJ")
         if user is None:
+            self._co2_only(r, rec, "purchased_heat")
             factor = self._pin(self.library.heat_default())
             rec.factor = factor
             ef, per = factor.value, "GJ"
@@ -463,6 +487,7 @@ class Preparer:
         user = self._user_ef(r, rec, "t/t")
         rec.amount, rec.amount_unit = charged - recovered_t, "t"
         rec.activity.update(charged_t=charged, recovered_t=recovered_t)
+        rec.supplied["rule"] = "(charged - recovered) x GWP" if leakage is None else "charge x leakage_rate x GWP"
         if user is not None:
             rec.ef = user[0] * units.conversion_factor("t", user[1])
         else:

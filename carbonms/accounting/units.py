@@ -62,6 +62,8 @@ ALIASES: dict[str, str] = {
 }
 
 _SPACES = re.compile(r"\s+")
+_VOLUME = ureg.meter.dimensionality ** 3
+_MASS = ureg.kilogram.dimensionality
 
 
 class UnitProblem(Exception):
@@ -108,24 +110,28 @@ def dimensionality(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _ratio(from_unit: str, to_unit: str) -> tuple[str, float]:
+    """('ok', factor) or (problem code, 0.0); cached, problems included."""
+    q_from = parse_unit(from_unit)
+    q_to = parse_unit(to_unit)
+    if q_from.dimensionality != q_to.dimensionality:
+        vol_mass = {q_from.dimensionality, q_to.dimensionality} == {_VOLUME, _MASS}
+        return ("needs_density" if vol_mass else "unit_mismatch"), 0.0
+    factor = float((q_from / q_to).to("dimensionless").magnitude)
+    # the defined ratios are exact decimals: drop the binary noise pint's chained scaling leaves
+    # (TJ -> GJ gives 1000.0000000000001 otherwise)
+    return "ok", float(f"{factor:.15g}")
+
+
 def conversion_factor(from_unit: str, to_unit: str) -> float:
     """Multiplier that turns a number in ``from_unit`` into ``to_unit``.
 
     Raises :class:`UnitProblem` (``unit_mismatch`` or ``needs_density``) when the dimensions differ.
     """
-    q_from = parse_unit(from_unit)
-    q_to = parse_unit(to_unit)
-    if q_from.dimensionality != q_to.dimensionality:
-        vol_mass = {q_from.dimensionality, q_to.dimensionality} == {
-            ureg.meter.dimensionality ** 3,
-            ureg.kilogram.dimensionality,
-        }
-        code = "needs_density" if vol_mass else "unit_mismatch"
+    code, factor = _ratio(from_unit, to_unit)
+    if code != "ok":
         raise UnitProblem(code, unit=str(from_unit), expected=str(to_unit))
-    factor = float((q_from / q_to).to("dimensionless").magnitude)
-    # the defined ratios are exact decimals: drop the binary noise pint's chained scaling leaves
-    # (TJ -> GJ gives 1000.0000000000001 otherwise)
-    return float(f"{factor:.15g}")
+    return factor
 
 
 def convert(value: float, from_unit: str, to_unit: str, density_t_per_m3: float | None = None) -> float:
@@ -136,13 +142,14 @@ def convert(value: float, from_unit: str, to_unit: str, density_t_per_m3: float 
         if problem.code != "needs_density" or density_t_per_m3 is None:
             raise
     # volume <-> mass through the density (t/m3)
-    if parse_unit(from_unit).dimensionality == ureg.kilogram.dimensionality:
+    if parse_unit(from_unit).dimensionality == _MASS:
         m3 = value * conversion_factor(from_unit, "t") / density_t_per_m3
         return m3 * conversion_factor("m3", to_unit)
     tonnes = value * conversion_factor(from_unit, "m3") * density_t_per_m3
     return tonnes * conversion_factor("t", to_unit)
 
 
+@lru_cache(maxsize=4096)
 def is_dimension(text: str, reference: str) -> bool:
     """True when ``text`` has the same dimension as ``reference`` (e.g. ``is_dimension(u, "t")``)."""
     return parse_unit(text).dimensionality == parse_unit(reference).dimensionality
@@ -154,6 +161,7 @@ def steam_to_gj(tonnes_steam: float, enthalpy_kj_per_kg: float) -> float:
     Rule of the NDRC enterprise GHG accounting guidelines (2013-2015, e.g. 工业其他行业企业温室气体排放
     核算方法与报告指南(试行), purchased heat): ``En_st`` is the steam enthalpy in kJ/kg at the metered
     temperature and pressure (from steam tables), 83.74 kJ/kg the enthalpy of water at 20 °C.
+    The rule is recalled from those guidelines; the guideline PDF was not re-read while writing this.
     """
     return tonnes_steam * (enthalpy_kj_per_kg - CONDENSATE_ENTHALPY_KJ_PER_KG) * 1e-3
 

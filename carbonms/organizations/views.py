@@ -10,7 +10,7 @@ from carbonms.common import tenancy
 from carbonms.common.views import ScopedDetailView, ServiceFormView
 
 from . import selectors, services
-from .forms import BoundaryForm, EnterpriseForm, EquipmentForm, SiteForm, UnitForm
+from .forms import BoundaryForm, EnterpriseForm, EquipmentForm, ParkForm, SiteForm, UnitForm
 from .models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
 
@@ -19,9 +19,11 @@ def _pie_option(data: list[dict]) -> dict:
     return {
         "tooltip": {"trigger": "item"},
         "color": ["#0e7c66", "#34d399", "#2563eb", "#f59e0b", "#8b5cf6", "#ef4444", "#14b8a6", "#64748b", "#a3e635"],
+        "legend": {"type": "scroll", "bottom": 0, "textStyle": {"fontSize": 11}},
         "series": [{
-            "type": "pie", "radius": ["45%", "72%"], "itemStyle": {"borderColor": "#fff", "borderWidth": 2},
-            "label": {"formatter": "{b}\n{c}", "fontSize": 11}, "data": data,
+            "type": "pie", "radius": ["38%", "62%"], "center": ["50%", "42%"],
+            "itemStyle": {"borderColor": "#fff", "borderWidth": 2}, "label": {"show": False},
+            "emphasis": {"label": {"show": True, "formatter": "{b}\n{c}", "fontSize": 12}}, "data": data,
         }],
     }
 
@@ -55,6 +57,7 @@ class ParkOverviewView(ScopedDetailView):
             ),
             boundaries=Boundary.objects.restrict(user).filter(park=park, enterprise__isnull=True),
             can_add=tenancy.can(user, "organization", "add", park_id=park.pk),
+            can_change=tenancy.can(user, "organization", "change", park_id=park.pk),
         )
         return ctx
 
@@ -108,6 +111,16 @@ class _EditMixin:
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.object
         return kwargs
+
+
+class ParkUpdateView(_EditMixin, ServiceFormView):
+    model = Park
+    form_class = ParkForm
+    title = _("Edit park")
+    success_message = _("Park saved.")
+
+    def perform(self, form):
+        return services.park_save(actor=self.request.user, park=self.object, data=form.cleaned_data)
 
 
 class EnterpriseCreateView(ServiceFormView):

@@ -89,6 +89,11 @@ CASES = [
                                    "gas": "SF6", "recovered": 2}, "recovered", None,
      "row 1, field 'recovered': recovered amount 2.0 exceeds the charged amount 1.0"),
     ("market exceeds consumption", {**ELEC, "year": 2022, "market_amount": 20}, "market_amount", None, None),
+    ("gas other than CO2 for fuel combustion", {**FUEL, "gas": "CH4"}, "gas",
+     "第 1 行，字段“gas”：“fuel_combustion”只核算 CO2，不能用于气体“CH4”（请给出该气体的排放因子 ef）",
+     "row 1, field 'gas': 'fuel_combustion' computes CO2 only, not 'CH4' (give an ef for that gas)"),
+    ("gas other than CO2 with the grid factor", {**ELEC, "year": 2022, "gas": "N2O"}, "gas", None,
+     "row 1, field 'gas': 'purchased_electricity' computes CO2 only, not 'N2O' (give an ef for that gas)"),
     ("missing required text", {**FUEL, "entity": ""}, "entity", None, "row 1, field 'entity': required value is missing"),
 ]
 

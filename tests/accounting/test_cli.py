@@ -62,7 +62,7 @@ def test_json_rows_are_in_input_order_and_figures_full_precision(tmp_path, capsy
     assert main(["calc", str(src), "--format", "json", "--gwp", "SAR"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [r["source"] for r in data["rows"]] == ["锅炉", "电", "绿地"]
-    assert data["rows"][0]["co2e_t"] == pytest.approx(100 * 42.652 * 0.0202 * 0.98 * 44 / 12, rel=1e-11)
+    assert data["rows"][0]["co2e_t"] == pytest.approx(100 * 42.652 * 0.0202 * 0.98 * 44 / 12, rel=1e-14)
     assert data["rows"][1]["co2e_t"] == 5366.0  # 10000 × 0.5366 without binary noise
     assert data["totals"]["removals"] == 30.0
     assert data["totals"]["by_entity"]["B"]["net"] == pytest.approx(5336.0)

@@ -52,6 +52,7 @@ def test_grid_factors_by_year_and_scope(library):
     assert library.find_grid(2022, scope="residual_mix").value == 0.5856
     assert library.find_grid(2023, scope="ets").value == 0.5703  # '2022+' is open-ended
     assert library.find_grid(2020, scope="ets").value == 0.6101
+    assert library.find_grid(2024, "碳市场").value == 0.5703 and library.find_grid(2022, "ETS").scope == "ets"
     assert library.find_grid(1990) is None
     assert library.heat_default().value == 0.11 and library.heat_default().unit == "tCO2/GJ"
 
@@ -129,3 +130,19 @@ def test_gwp_table(gwp):
     assert gwp.gwp("CH4-fossil", "AR6") == 29.8
     assert gwp.gwp("CO2e", "SAR") == 1.0
     assert gwp.gwp("nonsense", "AR5") is None
+
+
+def test_province_names_with_suffixes(library):
+    assert library.find_grid(2023, "广西壮族自治区").value == library.find_grid(2023, "广西").value
+    assert library.find_grid(2022, "内蒙古自治区").value == 0.6849
+    assert library.find_grid(2021, "北京市").value == 0.5688
+
+
+def test_reproduce_refuses_a_row_that_now_resolves_to_another_factor(library, row):
+    rows = [row(category="process", method="emission_factor", material="碳酸钙(石灰石)", amount=10)]
+    old = calculate(rows, library=library)
+    library.add({"kind": "ef", "name": "碳酸钙(石灰石)", "value": 0.43971, "unit": "tCO2/t", "source": "IPCC Table 2.1"})
+    with pytest.raises(AccountingErrors) as info:
+        reproduce(old, library)
+    assert info.value.errors[0].code == "reproduce_changed" and info.value.errors[0].row == 1
+    assert recalculate(old, library).rows[0]["new_factor"] == "ef/user/碳酸钙(石灰石)@1"

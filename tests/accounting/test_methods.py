@@ -173,3 +173,33 @@ def test_uncertainty_absent_when_no_row_gives_it(row):
     r = calculate([row(**DIESEL, amount=1)])
     assert r.totals["uncertainty_pct"] is None and r.rows[0].uncertainty_pct is None
     assert not math.isnan(r.totals["gross"])
+
+
+def test_energy_tce_counts_only_own_energy_use(row):
+    """tce covers combustion by the organisation and imported energy, not scope-3 or feedstock rows."""
+    r = calculate([
+        row(category="transport", method="fuel_combustion", material="柴油", amount=10),
+        row(category="purchased_products", method="emission_factor", material="柴油", amount=10, ef=3.5,
+            ef_unit="tCO2e/t"),
+        row(category="mobile_combustion", method="fuel_combustion", material="柴油", amount=10),
+    ])
+    assert [x.energy_tce for x in r.rows] == [0.0, 0.0, pytest.approx(10 * 42.652 / 29.307)]
+    assert r.rows[0].co2e_t == pytest.approx(10 * DIESEL_EF)
+
+
+def test_a_default_ncv_keeps_its_own_unit(row):
+    """ncv_unit without ncv must not re-label the library NCV."""
+    r = calculate([row(**DIESEL, amount=1, ncv_unit="kJ/kg")])
+    assert r.rows[0].co2e_t == pytest.approx(DIESEL_EF)
+
+
+def test_consumption_weighted_monthly_parameters(row):
+    """T/CIECCPA 061 Table 3: monthly lab values are weighted by consumption (加权月平均、加权年平均)."""
+    from carbonms.accounting import consumption_weighted
+
+    ncv = consumption_weighted([20.0, 22.0, 21.0], [100, 300, 0])
+    assert ncv == pytest.approx((20 * 100 + 22 * 300) / 400)
+    with pytest.raises(ValueError):
+        consumption_weighted([1.0], [0.0])
+    r = calculate([row(**{**DIESEL, "material": "烟煤"}, amount=400, ncv=ncv)])
+    assert r.rows[0].co2e_t == pytest.approx(400 * ncv * 0.0261 * 0.93 * 44 / 12)

@@ -180,3 +180,23 @@ def test_results_do_not_depend_on_row_order(rows, rnd):
         assert b.rows[new_pos].row == new_pos + 1
     assert {k: round(v["gross"], 6) for k, v in a.totals["by_entity"].items()} == pytest.approx(
         {k: round(v["gross"], 6) for k, v in b.totals["by_entity"].items()})
+
+
+hourly = st.lists(st.one_of(st.none(), st.floats(0.0, 1e6)), min_size=1, max_size=200)
+
+
+@SETTINGS
+@given(hourly)
+def test_cems_substitution_fills_every_gap_within_the_observed_range(values):
+    from carbonms.accounting import substitute_missing
+
+    arr = np.array([np.nan if v is None else v for v in values])
+    if np.isnan(arr).all():
+        with pytest.raises(ValueError):
+            substitute_missing(arr)
+        return
+    filled, mask = substitute_missing(arr)
+    assert not np.isnan(filled).any()
+    assert mask.sum() == np.isnan(arr).sum()
+    np.testing.assert_array_equal(filled[~mask], arr[~mask])
+    assert filled.min() >= np.nanmin(arr) and filled.max() <= np.nanmax(arr)

@@ -13,6 +13,7 @@ from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
 from . import services
 from .models import (
     ActivityRecord,
+    Calibration,
     DataImport,
     Evidence,
     LabAnalysis,
@@ -149,17 +150,19 @@ class PlanSerializer(serializers.ModelSerializer):
                   "prepared_by", "approved_by", "approved_at", "items"]
 
 
+class CalibrationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Calibration
+        fields = ["kind", "performed_on", "due_on", "certificate_no", "body", "passed"]
+
+
 class InstrumentSerializer(serializers.ModelSerializer):
-    calibrations = serializers.SerializerMethodField()
+    calibrations = CalibrationSerializer(many=True, read_only=True)
 
     class Meta:
         model = MeasuringInstrument
         fields = ["id", "enterprise", "code", "name", "instrument_type", "model_number", "accuracy_class", "location",
                   "sources", "in_service", "calibrations"]
-
-    def get_calibrations(self, obj):
-        return [{"kind": c.kind, "performed_on": c.performed_on, "due_on": c.due_on, "certificate_no": c.certificate_no,
-                 "passed": c.passed} for c in obj.calibrations.all()]
 
 
 class LabSerializer(serializers.ModelSerializer):

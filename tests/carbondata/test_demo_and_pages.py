@@ -68,7 +68,7 @@ def test_clerk_grid_reviewer_queue_and_park_run_from_the_pages(demo):
     src = Source.objects.filter(enterprise=ent).order_by("code").first()
     url = reverse("carbondata:grid", args=[ent.pk])
     bad = clerk.post(url, {"year": 2030, f"v_{src.pk}_1": "abc", "action": "save"})
-    assert bad.status_code == 200 and "“abc” is not a number." in bad.content.decode()
+    assert bad.status_code == 200 and "“abc”不是数字。" in bad.content.decode()
     assert not ActivityRecord.objects.filter(year=2030).exists()
     clerk.post(url, {"year": 2030, f"v_{src.pk}_1": "12.5", "action": "submit"})
     rec = ActivityRecord.objects.get(source=src, year=2030, month=1)
@@ -95,7 +95,7 @@ def test_import_pages_dry_run_then_commit(demo):
     up = reverse("carbondata:import_upload", args=[ent.pk])
     resp = clerk.post(up, {"year": 2030, "file": SimpleUploadedFile("a.xlsx", buf.getvalue())})
     report = clerk.get(resp["Location"]).content.decode()
-    assert "“很多” is text, not a number." in report and "活动数据" in report
+    assert "“很多”是文字，不是数字。" in report and "活动数据" in report
     wb["活动数据"]["E2"] = 3
     buf = io.BytesIO()
     wb.save(buf)

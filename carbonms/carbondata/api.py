@@ -53,6 +53,7 @@ class ActivitySerializer(serializers.ModelSerializer):
                   "submitted_at", "reviewed_by", "reviewed_at", "review_comment"]
         read_only_fields = [f for f in fields if f not in ("source", "year", "month", "amount", "unit", "note",
                                                            "opening_stock", "purchased", "closing_stock", "transferred_out")]
+        extra_kwargs = {"unit": {"required": False}}
         validators = []
 
 

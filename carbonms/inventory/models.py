@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.carbondata.models import ActivityRecord, Source
-from carbonms.carbondata.models.register import Category
+from carbonms.carbondata.models.register import Category, Method
 from carbonms.common.models import ScopedModel
 from carbonms.organizations.models import Enterprise, Park
 
@@ -81,7 +81,7 @@ class RunResult(ScopedModel):
     unit = models.CharField(_("unit"), max_length=20)
     month = models.PositiveSmallIntegerField(_("month"))
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
-    method = models.CharField(_("method"), max_length=20)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     material = models.CharField(_("material"), max_length=80)
     gas = models.CharField(_("gas"), max_length=12)
     mass_t = models.FloatField(_("mass (t)"))

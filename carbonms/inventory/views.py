@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -165,7 +166,12 @@ class DiffView(ObjectMixin, TemplateView):
         else:
             old = CalculationRun.objects.restrict(user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year,
                                                                created_at__lt=run.created_at).first()
-        ctx.update(run=run, old=old, lines=run_diff(old, run) if old else [],
+        labels = {"data": _("activity data"), "factor": _("factor"), "method": _("method"), "added": _("added"),
+                  "removed": _("removed")}
+        lines = run_diff(old, run) if old else []
+        for line in lines:
+            line["reason_list"] = [(k, labels.get(k, k), items) for k, items in line["reasons"].items()]
+        ctx.update(run=run, old=old, lines=lines,
                    delta={k: run.totals.get(k, 0) - old.totals.get(k, 0) for k in ("gross", "direct", "indirect_energy", "energy_tce")} if old else {})
         return ctx
 

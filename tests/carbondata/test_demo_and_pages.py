@@ -104,3 +104,16 @@ def test_import_pages_dry_run_then_commit(demo):
     assert b"commit-import" in clerk.get(detail).content
     clerk.post(detail)
     assert ActivityRecord.objects.filter(year=2030, origin="import", status="draft").count() == 1
+
+
+def test_every_total_drills_down(demo):
+    officer = _client("park_officer")
+    run = CalculationRun.objects.get(park=demo.park, enterprise=None)
+    page = officer.get(run.get_absolute_url()).content.decode()
+    for q in ("?month=3", "?gas=CO2", "?category=stationary_combustion", f"?enterprise={demo.park.enterprises.first().pk}"):
+        assert f"/inventory/runs/{run.pk}/results/{q}" in page, q
+    drill = officer.get(f"/inventory/runs/{run.pk}/results/", {"month": 3})
+    n = RunResult.objects.filter(run=run, month=3).count()
+    assert f">{n} 结果".encode() in drill.content.replace(b"<div class=\"sub\">", b">")
+    heat = officer.get(f"/inventory/runs/{run.pk}/results/", {"category": "purchased_heat"}).content.decode()
+    assert "已在供应方计入" in heat  # heat bought from the park's heating station is counted at the supplier

@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/", include("carbonms.api.urls")),
     path("changes/", include("carbonms.changelog.urls")),
     path("standards/", include("carbonms.standards.urls")),
+    path("data/", include("carbonms.carbondata.urls")),
+    path("inventory/", include("carbonms.inventory.urls")),
     path("monitoring/", include("carbonms.monitoring.urls")),
     path("", include("carbonms.organizations.urls")),
     path("", include("carbonms.web.urls")),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.carbondata.models import ActivityRecord, Source
+from carbonms.carbondata.models.register import Category, Method
 from carbonms.common.models import ScopedModel
 from carbonms.organizations.models import Enterprise, Park
 
@@ -32,6 +33,10 @@ class CalculationRun(ScopedModel):
     n_results = models.PositiveIntegerField(_("results"), default=0)
     n_records = models.PositiveIntegerField(_("activity records"), default=0)
     timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
+    factors = models.JSONField(
+        _("factors used"), default=list, blank=True,
+        help_text=_("Each distinct parameter set of the run with the factor version the accounting core used and its "
+                    "result per unit of activity; results point here by index."))
     locked_period = models.BooleanField(_("period locked when run"), default=False)
 
     scope_park = "park_id"
@@ -59,23 +64,31 @@ class RunResult(ScopedModel):
     Written in bulk with the run (the run itself is the change-logged domain event).
     """
 
-    run = models.ForeignKey(CalculationRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("run"))
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"))
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+", verbose_name=_("source"))
-    activity = models.ForeignKey(ActivityRecord, on_delete=models.PROTECT, related_name="+", verbose_name=_("activity data"))
+    # Results are written in bulk by the run service, from ids it has just read in the same transaction,
+    # so the references are right by construction; the database does not re-check 600,000 of them per
+    # run (no FK constraints), and only the composite indexes below are kept. Deletion is still
+    # guarded by the ORM (PROTECT / CASCADE).
+    run = models.ForeignKey(CalculationRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("run"),
+                            db_constraint=False, db_index=False)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"),
+                                   db_constraint=False, db_index=False)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+", verbose_name=_("source"),
+                               db_constraint=False, db_index=False)
+    activity = models.ForeignKey(ActivityRecord, on_delete=models.PROTECT, related_name="+", verbose_name=_("activity data"),
+                                 db_constraint=False, db_index=False)
     activity_version = models.PositiveIntegerField(_("activity version"))
     amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=6)
     unit = models.CharField(_("unit"), max_length=20)
     month = models.PositiveSmallIntegerField(_("month"))
-    category = models.CharField(_("category"), max_length=24)
-    method = models.CharField(_("method"), max_length=20)
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     material = models.CharField(_("material"), max_length=80)
     gas = models.CharField(_("gas"), max_length=12)
     mass_t = models.FloatField(_("mass (t)"))
     co2e_t = models.FloatField(_("tCO2e"))
     energy_tce = models.FloatField(_("energy (tce)"), default=0)
     factor_version_id = models.CharField(_("factor version"), max_length=160, blank=True)
-    factor = models.JSONField(_("factor"), default=dict)
+    factor_index = models.PositiveIntegerField(_("factor entry of the run"), default=0)
     gwp = models.FloatField(_("GWP"))
     counted_in_park = models.BooleanField(_("counted in the park total"), default=True)
 
@@ -88,10 +101,16 @@ class RunResult(ScopedModel):
         verbose_name = _("calculation result")
         verbose_name_plural = _("calculation results")
         indexes = [models.Index(fields=["run", "category"], name="result_run_category"),
-                   models.Index(fields=["run", "enterprise"], name="result_run_enterprise")]
+                   models.Index(fields=["run", "enterprise"], name="result_run_enterprise"),
+                   models.Index(fields=["run", "source"], name="result_run_source")]
 
     def __str__(self):
         return f"#{self.run_id} {self.source_id} {self.month}"
 
     def get_absolute_url(self):
         return reverse("inventory:result", args=[self.pk])
+
+    @property
+    def factor(self) -> dict:
+        factors = self.run.factors
+        return factors[self.factor_index] if self.factor_index < len(factors) else {}

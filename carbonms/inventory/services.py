@@ -1,16 +1,26 @@
 """Calculation runs: load approved activity data, compute with the accounting core, store results.
 
-``run_calculation`` is the one write. It loads the current approved or locked version of every
-activity value in scope (one query) with the consumption-weighted lab averages, calls
-``carbonms.accounting.calculate`` once for the whole batch (vectorised), and stores one result per
-value with its provenance. Earlier runs never change; a locked period can be recomputed only with a
-reason, and the new run is compared with the old one by :func:`carbonms.inventory.diff.run_diff`.
+``run_calculation`` is the one write. Three steps, timed separately (``CalculationRun.timings``):
+
+* **load** — the current approved or locked version of every activity value in scope, its source's
+  accounting attributes and the consumption-weighted lab averages (three queries);
+* **compute** — every distinct parameter set (category, method, material, unit, gas, measured NCV
+  and carbon content, grid year) is computed by ``carbonms.accounting.calculate`` in one call with a
+  unit amount; each value's result is its amount times its parameter set's result per unit (the
+  methods of the core are linear in the activity amount; a test checks the equality with a per-row
+  ``calculate``). Totals are grouped with NumPy, with the park double-counting rule;
+* **store** — one result per value (PostgreSQL ``COPY`` for large runs) with its provenance: the
+  activity record and version, the factor version (the run keeps each factor once, in ``factors``),
+  method, GWP set, and the run's user and time.
+
+Earlier runs never change; a locked period is recomputed only with a reason, and the new run is
+compared with the old one by :func:`carbonms.inventory.diff.run_diff`.
 """
 from __future__ import annotations
 
 import time
-from decimal import Decimal
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -21,28 +31,41 @@ from carbonms.accounting import AccountingErrors, calculate
 from carbonms.accounting.engine import shared_defaults
 from carbonms.accounting.factors import DEFAULT_FUEL_SET
 from carbonms.accounting.gwp import GWP_SETS
-from carbonms.carbondata.models import ActivityRecord, PeriodLock
+from carbonms.carbondata.models import ActivityRecord, PeriodLock, Source
 from carbonms.carbondata.selectors import weighted_lab_values
 from carbonms.carbondata.services.common import record_event
 from carbonms.common.tenancy import require
+from carbonms.organizations.models import Enterprise
 
 from .models import CalculationRun, RunResult
-from .totals import counted_in_park, summarise
+from .totals import summarise_arrays
 
 S = ActivityRecord.Status
-_FIELDS = ("pk", "version", "enterprise_id", "source_id", "month", "amount", "unit", "source__code", "source__category",
-           "source__method", "source__material", "source__factor_key", "source__gases", "source__supplier_id")
+_REC_FIELDS = ("pk", "version", "source_id", "month", "amount")
+_SRC_FIELDS = ("pk", "enterprise_id", "code", "category", "method", "material", "gases", "activity_unit", "supplier_id")
 
 
-def load(park, year: int, enterprise=None) -> list[tuple]:
-    qs = ActivityRecord.objects.filter(enterprise__park=park, year=year, is_current=True, status__in=(S.APPROVED, S.LOCKED))
+def _fetch(qs, fields) -> list[tuple]:
+    """Rows of ``qs.values_list(*fields)`` through a plain cursor (no per-row ORM work)."""
+    sql, params = qs.values_list(*fields).query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def load(park, year: int, enterprise=None) -> tuple[list[tuple], dict[int, tuple]]:
+    """(activity rows, sources by id): the values a run computes."""
+    recs = ActivityRecord.objects.filter(enterprise__park=park, year=year, is_current=True, status__in=(S.APPROVED, S.LOCKED))
+    srcs = Source.objects.filter(enterprise__park=park)
     if enterprise is not None:
-        qs = qs.filter(enterprise=enterprise)
-    return list(qs.order_by("enterprise_id", "source_id", "month").values_list(*_FIELDS))
+        recs, srcs = recs.filter(enterprise=enterprise), srcs.filter(enterprise=enterprise)
+    records = _fetch(recs.order_by("source_id", "month"), _REC_FIELDS)
+    sources = {r[0]: r for r in _fetch(srcs, _SRC_FIELDS)}
+    return records, sources
 
 
 def grid_year(year: int) -> int:
-    """The latest year ≤ ``year`` with a published national grid factor (published with a delay of years)."""
+    """The latest year ≤ ``year`` with a published national grid factor (they are published years late)."""
     library, _gwp = shared_defaults()
     for y in range(year, year - 10, -1):
         if library.find_grid(y) is not None:
@@ -50,77 +73,160 @@ def grid_year(year: int) -> int:
     return year
 
 
-def build_rows(records: list[tuple], year: int, lab: dict) -> list[dict]:
-    rows = []
+def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int) -> tuple:
+    _pk, _ent, _code, cat, method, material, gases, unit, _sup = src
+    gas = gases.split(",")[0].strip() if gases else "CO2"
+    ncv = cc = None
+    if measured and method == "fuel_combustion":
+        ncv = float(measured["ncv"]) if "ncv" in measured else None
+        cc = float(measured["carbon_content"]) if "carbon_content" in measured else None
+    return (cat, method, material, unit, gas, ncv, cc, gy if cat == "purchased_electricity" else year)
+
+
+def _input_row(key: tuple) -> dict:
+    cat, method, material, unit, gas, ncv, cc, year = key
+    row = {"entity": "1", "period": str(year), "source": material, "category": cat, "method": method,
+           "material": material, "amount": 1.0, "unit": unit, "year": year}
+    if gas and gas != "CO2":
+        row["gas"] = gas
+    if ncv is not None:
+        row["ncv"], row["ncv_unit"] = ncv, ("GJ/10^4Nm3" if unit in ("10^4Nm3", "万Nm3") else "GJ/t")
+    if cc is not None:
+        row["carbon_content"] = cc
+    return row
+
+
+def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dict, gwp_set: str, is_park: bool):
+    """Per-value arrays and the run's factor entries (see the module docstring)."""
     gy = grid_year(year)
-    for _pk, _v, ent, sid, month, amount, unit, code, cat, method, material, _key, gases, _sup in records:
-        row = {"entity": str(ent), "period": f"{year}-{month:02d}", "source": code, "category": cat, "method": method,
-               "material": material, "amount": float(amount), "unit": unit, "year": year}
-        if cat == "purchased_electricity":
-            row["year"] = gy
-        gas = gases.split(",")[0].strip() if gases else ""
-        if gas and gas != "CO2":
-            row["gas"] = gas
-        measured = lab.get((sid, month))
-        if measured and method == "fuel_combustion":
-            if "ncv" in measured:
-                row["ncv"] = float(measured["ncv"])
-                row["ncv_unit"] = "GJ/10^4Nm3" if unit in ("10^4Nm3", "万Nm3") else "GJ/t"
-            if "carbon_content" in measured:
-                row["carbon_content"] = float(measured["carbon_content"])
-        rows.append(row)
-    return rows
+    keys: dict[tuple, int] = {}
+    first_record: list[tuple] = []
+    idx = np.empty(len(records), dtype=np.int64)
+    for i, (_pk, _v, sid, month, _amount) in enumerate(records):
+        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy)
+        k = keys.get(key)
+        if k is None:
+            k = keys[key] = len(keys)
+            first_record.append((sources[sid], month))
+        idx[i] = k
+    try:
+        result = calculate([_input_row(k) for k in keys], gwp_set=gwp_set)
+    except AccountingErrors as exc:
+        _raise_accounting(exc, first_record)
+    factors, per_unit = [], np.zeros((len(keys), 3))
+    cat_of, gas_of, method_of, material_of = [], [], [], []
+    for j, rr in enumerate(result.rows):
+        co2e = abs(rr.co2e_t) if rr.category == "removal" else rr.co2e_t
+        mass = next(iter(rr.by_gas.values()), 0.0)
+        per_unit[j] = (co2e, mass, rr.energy_tce)
+        factors.append({**dict(rr.factor), "gwp": rr.gwp, "per_unit": {"co2e_t": co2e, "mass_t": mass, "energy_tce": rr.energy_tce,
+                                                                        "unit": rr.activity.get("unit")}})
+        cat_of.append(rr.category)
+        gas_of.append(rr.gas)
+        method_of.append(rr.method)
+        material_of.append(rr.material)
+    amounts = np.fromiter((float(r[4]) for r in records), dtype=float, count=len(records))
+    values = amounts[:, None] * per_unit[idx]
+    src_ids = np.fromiter((r[2] for r in records), dtype=np.int64, count=len(records))
+    supplier = {sid: s[8] is not None for sid, s in sources.items()}
+    counted = np.ones(len(records), dtype=bool) if not is_park else ~np.fromiter(
+        (supplier[s] for s in src_ids), dtype=bool, count=len(records))
+    return {"idx": idx, "values": values, "counted": counted, "factors": factors, "categories": cat_of, "gases": gas_of,
+            "methods": method_of, "materials": material_of}
 
 
-def _raise_accounting(exc: AccountingErrors, records: list[tuple]) -> None:
+def _raise_accounting(exc: AccountingErrors, first_record: list[tuple]) -> None:
     lang = "en" if (get_language() or "zh").startswith("en") else "zh"
     msgs = []
     for e in exc.errors[:50]:
         where = ""
-        if e.row is not None and 0 < e.row <= len(records):
-            r = records[e.row - 1]
-            where = f"{r[7]} {r[4]:02d}: "
+        if e.row is not None and 0 < e.row <= len(first_record):
+            src, month = first_record[e.row - 1]
+            where = f"{src[2]} {month:02d}: "
         msgs.append(where + e.reason(lang) + (f" ({e.field})" if e.field else ""))
     raise ValidationError(msgs)
 
 
-def _store(run: CalculationRun, results: list[RunResult]) -> None:
-    if connection.vendor == "postgresql" and len(results) > 5000:
-        _copy(run, results)
-    else:
-        RunResult.objects.bulk_create(results, batch_size=2000)
+def store(run, park, year: int, enterprise, records, sources, c) -> None:
+    """Write one result per value in a single ``INSERT … SELECT`` over the activity table.
 
-
-def _copy(run, results) -> None:
-    """PostgreSQL COPY of the results (the benchmark's store step)."""
-    import json
-
-    cols = ["created_at", "updated_at", "run_id", "enterprise_id", "source_id", "activity_id", "activity_version", "amount",
-            "unit", "month", "category", "method", "material", "gas", "mass_t", "co2e_t", "energy_tce",
-            "factor_version_id", "factor", "gwp", "counted_in_park"]
-    now = timezone.now()
+    The run's parameter sets (with the core's result per unit of activity) go into a temporary
+    table; each source points to its set (and each (source, month) with lab values to its own set);
+    the database multiplies each amount by its set's per-unit result, in double precision as NumPy
+    did for the totals. The written rows are then checked against the loaded ones (count and sum),
+    so a value approved while the run was computing cannot make the stored results disagree with
+    the totals: the run is refused and nothing is kept.
+    """
+    per_source: dict[int, int] = {}
+    per_month: dict[tuple[int, int], int] = {}
+    for i, (_pk, _v, sid, month, _a) in enumerate(records):
+        k = int(c["idx"][i])
+        base = per_source.setdefault(sid, k)
+        if base != k:
+            per_month[(sid, month)] = k
+    counted = {sid: bool(c["counted"][i]) for i, (_pk, _v, sid, _m, _a) in enumerate(records)}
+    f = c["factors"]
+    sets = [(k, c["categories"][k], c["methods"][k], c["materials"][k], c["gases"][k], f[k]["per_unit"]["co2e_t"],
+             f[k]["per_unit"]["mass_t"], f[k]["per_unit"]["energy_tce"], str(f[k].get("version_id") or ""), f[k]["gwp"])
+            for k in range(len(f))]
+    pg = connection.vendor == "postgresql"
+    dbl = "double precision" if pg else "REAL"
+    rr, ar, ent = RunResult._meta.db_table, ActivityRecord._meta.db_table, Enterprise._meta.db_table
     with connection.cursor() as cur:
-        raw = cur.cursor
-        with raw.copy(f"COPY {RunResult._meta.db_table} ({', '.join(cols)}) FROM STDIN") as cp:
-            factor_json: dict[int, str] = {}
-            for r in results:
-                fj = factor_json.get(id(r.factor))
-                if fj is None:
-                    fj = factor_json[id(r.factor)] = json.dumps(r.factor, ensure_ascii=False)
-                cp.write_row((now, now, run.pk, r.enterprise_id, r.source_id, r.activity_id, r.activity_version, r.amount,
-                              r.unit, r.month, r.category, r.method, r.material, r.gas, r.mass_t, r.co2e_t, r.energy_tce,
-                              r.factor_version_id, fj, r.gwp, r.counted_in_park))
+        cur.execute("DROP TABLE IF EXISTS tmp_run_sets")
+        cur.execute("DROP TABLE IF EXISTS tmp_run_sources")
+        cur.execute("DROP TABLE IF EXISTS tmp_run_months")
+        cur.execute(f"CREATE TEMP TABLE tmp_run_sets (k integer primary key, category varchar(24), method varchar(20), "
+                    f"material varchar(80), gas varchar(12), co2e {dbl}, mass {dbl}, tce {dbl}, fvid varchar(160), gwp {dbl})")
+        cur.execute("CREATE TEMP TABLE tmp_run_sources (source_id bigint primary key, k integer, counted boolean)")
+        cur.execute("CREATE TEMP TABLE tmp_run_months (source_id bigint, month integer, k integer, primary key (source_id, month))")
+        cur.executemany("INSERT INTO tmp_run_sets VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", sets)
+        _bulk(cur, pg, "tmp_run_sources", [(sid, k, counted[sid]) for sid, k in per_source.items()])
+        if per_month:
+            _bulk(cur, pg, "tmp_run_months", [(sid, m, k) for (sid, m), k in per_month.items()])
+        if pg:
+            cur.execute("ANALYZE tmp_run_sources")
+        where = "a.enterprise_id = %s" if enterprise is not None else "e.park_id = %s"
+        now = timezone.now()
+        cur.execute(f"""
+            INSERT INTO {rr} (created_at, updated_at, run_id, enterprise_id, source_id, activity_id, activity_version, amount,
+                              unit, month, category, method, material, gas, mass_t, co2e_t, energy_tce, factor_version_id,
+                              factor_index, gwp, counted_in_park)
+            SELECT %s, %s, %s, a.enterprise_id, a.source_id, a.id, a.version, a.amount, a.unit, a.month, st.category, st.method,
+                   st.material, st.gas, CAST(a.amount AS {dbl}) * st.mass, CAST(a.amount AS {dbl}) * st.co2e,
+                   CAST(a.amount AS {dbl}) * st.tce, st.fvid, st.k, st.gwp, s.counted
+            FROM {ar} a
+            JOIN {ent} e ON e.id = a.enterprise_id
+            JOIN tmp_run_sources s ON s.source_id = a.source_id
+            LEFT JOIN tmp_run_months m ON m.source_id = a.source_id AND m.month = a.month
+            JOIN tmp_run_sets st ON st.k = COALESCE(m.k, s.k)
+            WHERE {where} AND a.year = %s AND a.is_current AND a.status IN (%s, %s)
+        """, [now, now, run.pk, enterprise.pk if enterprise is not None else park.pk, year, S.APPROVED, S.LOCKED])
+        written = cur.rowcount
+        cur.execute(f"SELECT SUM(co2e_t) FROM {rr} WHERE run_id = %s", [run.pk])
+        total = cur.fetchone()[0] or 0.0
+        for t in ("tmp_run_sets", "tmp_run_sources", "tmp_run_months"):
+            cur.execute(f"DROP TABLE {t}")
+    expected = float(c["values"][:, 0].sum())
+    if written != len(records) or abs(total - expected) > 1e-6 * max(1.0, abs(expected)):
+        raise ValidationError(_("Activity data changed while the calculation ran; run it again."))
+
+
+def _bulk(cur, pg: bool, table: str, rows: list[tuple]) -> None:
+    if pg:
+        with cur.cursor.copy(f"COPY {table} FROM STDIN") as cp:
+            for r in rows:
+                cp.write_row(r)
+    else:
+        cur.executemany(f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(rows[0]))})", rows)
 
 
 def period_locked(park, year: int, enterprise=None) -> bool:
     """True when every enterprise in scope has closed all twelve months of the year."""
-    from carbonms.organizations.models import Enterprise
-
     ents = [enterprise.pk] if enterprise is not None else list(Enterprise.objects.filter(park=park).values_list("pk", flat=True))
     if not ents:
         return False
-    n = PeriodLock.objects.filter(enterprise_id__in=ents, year=year).count()
-    return n >= 12 * len(ents)
+    return PeriodLock.objects.filter(enterprise_id__in=ents, year=year).count() >= 12 * len(ents)
 
 
 @transaction.atomic
@@ -132,45 +238,30 @@ def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str = "
     if gwp_set not in GWP_SETS:
         raise ValidationError({"gwp_set": _("Unknown GWP set “%(gwp)s”.") % {"gwp": gwp_set}})
     locked = period_locked(park, year, enterprise)
-    earlier = CalculationRun.objects.filter(park=park, enterprise=enterprise, year=year)
-    if locked and earlier.exists() and not reason.strip():
+    if locked and not reason.strip() and CalculationRun.objects.filter(park=park, enterprise=enterprise, year=year).exists():
         raise ValidationError({"reason": _("The period is locked and already computed: a recalculation needs a reason.")})
     t0 = time.perf_counter()
-    records = load(park, year, enterprise)
+    records, sources = load(park, year, enterprise)
     if not records:
         raise ValidationError(_("There is no approved activity data for %(year)d.") % {"year": year})
-    lab = weighted_lab_values({r[3] for r in records}, year)
-    rows = build_rows(records, year, lab)
+    lab = weighted_lab_values(list(sources), year)
     t1 = time.perf_counter()
-    try:
-        result = calculate(rows, gwp_set=gwp_set)
-    except AccountingErrors as exc:
-        _raise_accounting(exc, records)
-    t2 = time.perf_counter()
     is_park = enterprise is None
-    run = CalculationRun(park=park, enterprise=enterprise, year=year, gwp_set=gwp_set, fuel_set=DEFAULT_FUEL_SET,
-                         run_by=actor, reason=reason.strip(), n_records=len(records), locked_period=locked)
+    c = compute(records, sources, year, lab, gwp_set, is_park)
+    ent_ids = np.fromiter((sources[r[2]][1] for r in records), dtype=np.int64, count=len(records))
+    months = np.fromiter((r[3] for r in records), dtype=np.int64, count=len(records))
+    totals = summarise_arrays(c["idx"], c["values"], c["counted"], ent_ids, months, c["categories"], c["gases"])
+    t2 = time.perf_counter()
+    run = CalculationRun(park=park, enterprise=enterprise, year=year, gwp_set=gwp_set, fuel_set=DEFAULT_FUEL_SET, run_by=actor,
+                         reason=reason.strip(), n_records=len(records), n_results=len(records), locked_period=locked,
+                         totals=totals, factors=c["factors"])
     run.save()
-    results, summary_rows = [], []
-    for rec, rr in zip(records, result.rows, strict=True):
-        pk, version, ent, sid, month, amount, unit = rec[:7]
-        counted = counted_in_park(rec[13], is_park)
-        co2e = -rr.co2e_t if rr.category == "removal" and rr.co2e_t < 0 else rr.co2e_t
-        mass = next(iter(rr.by_gas.values()), 0.0)
-        results.append(RunResult(
-            run=run, enterprise_id=ent, source_id=sid, activity_id=pk, activity_version=version,
-            amount=Decimal(amount), unit=unit, month=month, category=rr.category, method=rr.method, material=rr.material,
-            gas=rr.gas, mass_t=mass, co2e_t=co2e, energy_tce=rr.energy_tce,
-            factor_version_id=str(rr.factor.get("version_id") or ""), factor=rr.factor, gwp=rr.gwp, counted_in_park=counted))
-        summary_rows.append((ent, month, rr.category, rr.gas, mass, co2e, rr.energy_tce, counted))
-    run.totals = summarise(summary_rows)
+    store(run, park, year, enterprise, records, sources, c)
     t3 = time.perf_counter()
-    _store(run, results)
-    run.n_results = len(results)
-    t4 = time.perf_counter()
-    run.timings = {"load": round(t1 - t0, 3), "compute": round(t2 - t1, 3), "assemble": round(t3 - t2, 3),
-                   "store": round(t4 - t3, 3)}
-    run.save()
+    run.timings = {"load": round(t1 - t0, 3), "compute": round(t2 - t1, 3), "store": round(t3 - t2, 3)}
+    run.save(update_fields=["timings"])
     record_event(actor=actor, park=park, enterprise=enterprise, kind="calculation_run", run=run.pk, year=year,
-                 gwp_set=gwp_set, results=len(results), gross=run.totals["gross"])
+                 gwp_set=gwp_set, results=len(records), gross=totals["gross"])
     return run
+
+

@@ -12,44 +12,52 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 from carbonms.accounting.categories import CATEGORIES
 
 GROUP = {c.code: c.group for c in CATEGORIES}
 
 
-def counted_in_park(source_supplier_id, is_park_run: bool) -> bool:
-    return not (is_park_run and source_supplier_id is not None)
+def summarise_arrays(idx, values, counted, ent_ids, months, categories: list[str], gases: list[str]) -> dict:
+    """Totals grouped with NumPy (one pass per grouping, no Python loop per value).
 
-
-def summarise(rows) -> dict:
-    """rows: iterables of (enterprise_id, month, category, gas, mass_t, co2e_t, energy_tce, counted)."""
-    t = {"direct": 0.0, "indirect_energy": 0.0, "other_indirect": 0.0, "removals": 0.0, "energy_tce": 0.0,
-         "excluded_double_counting": 0.0, "excluded_energy_tce": 0.0}
+    ``values`` has columns (tCO2e, mass t, tce); ``idx`` maps each value to its parameter set, whose
+    category and gas are ``categories[idx]`` and ``gases[idx]``; ``counted`` is false for values
+    left out by the park rule. Removals are reported apart: gross and net are never mixed.
+    """
+    co2e, mass, tce = values[:, 0], values[:, 1], values[:, 2]
+    n_sets = len(categories)
+    removal_set = np.array([GROUP.get(c) == "removal" for c in categories], dtype=bool)
+    is_removal = removal_set[idx]
+    keep = counted & ~is_removal
+    per_set = np.bincount(idx[keep], weights=co2e[keep], minlength=n_sets)
+    per_set_mass = np.bincount(idx[keep], weights=mass[keep], minlength=n_sets)
+    t = {"direct": 0.0, "indirect_energy": 0.0, "other_indirect": 0.0}
     by_cat: dict[str, float] = defaultdict(float)
     by_gas: dict[str, float] = defaultdict(float)
     by_gas_co2e: dict[str, float] = defaultdict(float)
-    by_ent: dict[str, float] = defaultdict(float)
-    by_month: dict[str, float] = defaultdict(float)
-    tce_by_ent: dict[str, float] = defaultdict(float)
-    for ent, month, cat, gas, mass, co2e, tce, counted in rows:
-        if not counted:
-            t["excluded_double_counting"] += co2e
-            t["excluded_energy_tce"] += tce
-            continue
-        group = GROUP.get(cat, "other_indirect")
-        if group == "removal":
-            t["removals"] += abs(co2e)
-            continue
-        t[group] += co2e
-        t["energy_tce"] += tce
-        by_cat[cat] += co2e
-        by_gas[gas] += mass
-        by_gas_co2e[gas] += co2e
-        by_ent[str(ent)] += co2e
-        by_month[str(month)] += co2e
-        tce_by_ent[str(ent)] += tce
+    used = np.bincount(idx[keep], minlength=n_sets) > 0
+    for k in np.flatnonzero(used & ~removal_set):
+        cat, gas = categories[k], gases[k]
+        t[GROUP.get(cat, "other_indirect")] += float(per_set[k])
+        by_cat[cat] += float(per_set[k])
+        by_gas[gas] += float(per_set_mass[k])
+        by_gas_co2e[gas] += float(per_set[k])
+    t["removals"] = float(co2e[counted & is_removal].sum())
+    t["energy_tce"] = float(tce[keep].sum())
+    t["excluded_double_counting"] = float(co2e[~counted].sum())
+    t["excluded_energy_tce"] = float(tce[~counted].sum())
     t["gross"] = t["direct"] + t["indirect_energy"] + t["other_indirect"]
     t["net"] = t["gross"] - t["removals"]
-    t.update(by_category=dict(by_cat), by_gas=dict(by_gas), by_gas_co2e=dict(by_gas_co2e), by_enterprise=dict(by_ent),
-             by_month=dict(by_month), energy_tce_by_enterprise=dict(tce_by_ent))
+    ents, ent_inv = np.unique(ent_ids, return_inverse=True)
+    e_co2e = np.bincount(ent_inv[keep], weights=co2e[keep], minlength=len(ents))
+    e_tce = np.bincount(ent_inv[keep], weights=tce[keep], minlength=len(ents))
+    m_co2e = np.bincount(months[keep], weights=co2e[keep], minlength=13)
+    t.update(
+        by_category=dict(by_cat), by_gas=dict(by_gas), by_gas_co2e=dict(by_gas_co2e),
+        by_enterprise={str(int(e)): float(v) for e, v in zip(ents, e_co2e, strict=True)},
+        energy_tce_by_enterprise={str(int(e)): float(v) for e, v in zip(ents, e_tce, strict=True)},
+        by_month={str(m): float(m_co2e[m]) for m in range(1, 13) if m_co2e[m]},
+    )
     return t

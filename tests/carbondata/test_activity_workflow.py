@@ -178,3 +178,19 @@ def test_calibration_overdue_is_flagged(setup):
     mar.refresh_from_db()
     assert "calibration" not in {f["code"] for f in jan.quality_flags}
     assert "calibration" in {f["code"] for f in mar.quality_flags}
+
+
+def test_meter_rollup_creates_a_draft_with_its_evidence(setup):
+    w, e, src, clerk, reviewer = setup
+    detail = {"meters": [{"meter": "M-01", "share": "1.0", "consumption": "120.5"}], "completeness": 0.97}
+    rec = services.activity_from_meter(actor=clerk, source=src, year=2025, month=4, amount="120500", unit="kg", detail=detail)
+    assert (rec.origin, rec.status, rec.amount) == ("meter", "draft", Decimal("120.5"))
+    assert rec.meter_detail["meters"][0]["meter"] == "M-01" and rec.meter_detail["amount"] == "120.500000"
+    again = services.activity_from_meter(actor=clerk, source=src, year=2025, month=4, amount="121", unit="t", detail=detail)
+    assert again.pk == rec.pk and again.amount == Decimal("121")  # a late reading recomputes the draft
+    manual = services.activity_save(actor=clerk, source=src, year=2025, month=5, amount="100")
+    kept = services.activity_from_meter(actor=clerk, source=src, year=2025, month=5, amount="98", unit="t", detail=detail)
+    assert kept.pk == manual.pk and kept.amount == 100 and kept.origin == "manual"
+    assert kept.meter_detail["difference"] == "2.000000"  # shown beside the manual value
+    services.activity_submit(actor=clerk, records=[rec])
+    services.activity_approve(actor=reviewer, records=[rec])  # the same review as manual data

@@ -180,3 +180,12 @@ def test_locked_period_and_approved_values_in_the_workbook(world, ent):
     wb["活动数据"]["E2"] = 6
     _imp, report = _upload(world, ent, _bytes(wb))
     assert report.errors[0]["message"] == "2025-01 is locked: changes need a correction with a reason."
+
+
+def test_errors_are_in_the_users_language(world, ent):
+    wb = _book(ent)
+    wb["活动数据"]["E2"] = "十二"
+    wb["活动数据"]["E3"] = "=1+1"
+    _imp, report = _upload(world, ent, _bytes(wb))
+    assert [e["message"] for e in report.errors] == ["“十二”是文字，不是数字。", "不接受公式：请直接填写数值。"]
+    assert report.errors[0]["column"] == "E（活动数据）"

@@ -95,10 +95,48 @@ def test_bad_boolean_fails_loudly():
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(DEBUG="0", SECRET_KEY="x" * 20 + "-production-secret-key-that-is-long-enough-0123456789",
                ALLOWED_HOSTS="carbon.example.org", CARBONMS_VAR_DIR=str(tmp_path))
     r = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout
+
+
+def test_enterprise_admin_invites_a_verifier_for_own_enterprise_only(world):
+    from carbonms.accounts.models import RoleAssignment, User
+
+    admin = world.users["enterprise_admin"]
+    c = Client()
+    c.force_login(admin)
+    form = {"username": "verifier_new", "full_name": "核查员", "password": "Long-enough-pass-2026", "role": "external_verifier",
+            "scope": f"e{world.e1.enterprise.pk}"}
+    resp = c.post("/accounts/users/new/", form)
+    assert resp.status_code == 200 and "valid_until" in resp.context["form"].errors  # verifier needs an end date
+    assert not User.objects.filter(username="verifier_new").exists()  # nothing half-saved
+    resp = c.post("/accounts/users/new/", {**form, "valid_until": "2030-01-01T00:00"})
+    assert resp.status_code == 302
+    ra = RoleAssignment.objects.get(user__username="verifier_new")
+    assert ra.enterprise == world.e1.enterprise and ra.valid_until is not None
+    # Another enterprise is not offered and cannot be forced.
+    resp = c.post("/accounts/users/new/", {**form, "username": "x2", "scope": f"e{world.e2.enterprise.pk}",
+                                          "valid_until": "2030-01-01T00:00"})
+    assert resp.status_code == 200 and "scope" in resp.context["form"].errors
+    # Park-wide roles cannot be granted by an enterprise administrator.
+    resp = c.post("/accounts/users/new/", {**form, "username": "x3", "role": "park_admin", "scope": f"e{world.e1.enterprise.pk}"})
+    assert resp.status_code == 200 and not User.objects.filter(username="x3").exists()
+
+
+def test_revoke_role_and_not_own(world):
+    from carbonms.accounts.models import RoleAssignment
+
+    admin = world.users["enterprise_admin"]
+    c = Client()
+    c.force_login(admin)
+    clerk_ra = RoleAssignment.objects.get(user=world.users["data_clerk"])
+    assert c.post(f"/accounts/roles/{clerk_ra.pk}/revoke/").status_code == 302
+    assert not RoleAssignment.objects.filter(pk=clerk_ra.pk).exists()
+    own = RoleAssignment.objects.get(user=admin)
+    resp = c.post(f"/accounts/roles/{own.pk}/revoke/")
+    assert resp.status_code == 200 and RoleAssignment.objects.filter(pk=own.pk).exists()

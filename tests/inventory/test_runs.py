@@ -124,3 +124,30 @@ def test_locked_period_is_frozen_and_diff_explains_changes(park):
     assert [line["code"] for line in lines] == ["B01"]
     assert lines[0]["reasons"]["data"] == ["month 1: activity data v1 → v2 (100 → 120)"]
     assert lines[0]["delta"] == pytest.approx(lines[0]["old"] * 0.1)  # +20 t of 200 t
+
+
+def test_results_equal_a_per_row_calculation(park):
+    """The run computes each parameter set once and scales by the amount: same numbers as calculate() per row."""
+    world = park[0]
+    run = run_calculation(actor=world.users["park_carbon_officer"], park=world.park_a, year=2025)
+    results = list(RunResult.objects.filter(run=run).select_related("source").order_by("pk"))
+    rows = [{"entity": str(r.enterprise_id), "period": f"2025-{r.month:02d}", "source": r.source.code, "category": r.category,
+             "method": r.method, "material": r.material, "amount": float(r.amount), "unit": r.unit,
+             "year": 2023 if r.category == "purchased_electricity" else 2025} for r in results]
+    direct = calculate(rows, gwp_set="SAR")
+    for r, d in zip(results, direct.rows, strict=True):
+        assert r.co2e_t == pytest.approx(d.co2e_t, rel=1e-12)
+        assert r.energy_tce == pytest.approx(d.energy_tce, rel=1e-12)
+        assert r.factor_version_id == d.factor["version_id"]
+    assert run.totals["gross"] + run.totals["excluded_double_counting"] == pytest.approx(direct.totals["gross"], rel=1e-12)
+
+
+def test_data_changed_during_the_run_is_refused(park, monkeypatch):
+    from carbonms.inventory import services as inv
+
+    world = park[0]
+    real = inv.load
+    monkeypatch.setattr(inv, "load", lambda *a, **k: (lambda r, s: (r[1:], s))(*real(*a, **k)))
+    with pytest.raises(ValidationError) as exc:
+        run_calculation(actor=world.users["park_carbon_officer"], park=world.park_a, year=2025)
+    assert exc.value.messages == ["Activity data changed while the calculation ran; run it again."]

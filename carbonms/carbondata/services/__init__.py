@@ -6,6 +6,7 @@ Every service is keyword-only with ``actor`` first, atomic, checks permission th
 from .activity import (
     activity_approve,
     activity_correct,
+    activity_from_meter,
     activity_return,
     activity_save,
     activity_submit,
@@ -16,7 +17,7 @@ from .monitoring import calibration_add, instrument_save, plan_approve, plan_cre
 from .register import source_delete, source_retire, source_save
 
 __all__ = [
-    "activity_approve", "activity_correct", "activity_return", "activity_save", "activity_submit",
+    "activity_approve", "activity_correct", "activity_from_meter", "activity_return", "activity_save", "activity_submit",
     "calibration_add", "evidence_attach", "instrument_save", "lab_analysis_add", "period_lock", "plan_approve",
     "plan_create", "plan_item_save", "source_delete", "source_retire", "source_save",
 ]

@@ -118,6 +118,30 @@ def activity_save(*, actor, source: Source, year: int, month: int, amount: Any, 
 
 
 @transaction.atomic
+def activity_from_meter(*, actor, source: Source, year: int, month: int, amount: Any, unit: str,
+                        detail: dict) -> ActivityRecord:
+    """A monthly meter rollup (issue 5) as draft activity data, with the meter data as its evidence.
+
+    ``detail`` is the rollup's evidence (meters, shares, readings, completeness, substituted
+    intervals); it is kept in ``meter_detail`` with the amount. Where a value entered by a person or
+    imported already exists, it is kept and the meter figure and the difference are recorded beside
+    it for the reviewer. A rollup never changes a locked month.
+    """
+    current = _current(source, year, month)
+    if current is None or (current.origin == ActivityRecord.Origin.METER and current.status in (S.DRAFT, S.REJECTED)):
+        value = check_value(enterprise=source.enterprise, source=source, year=year, month=month, amount=amount, unit=unit)
+        return activity_save(actor=actor, source=source, year=year, month=month, amount=value, unit=source.activity_unit,
+                             origin=ActivityRecord.Origin.METER, meter_detail={**detail, "amount": str(value)})
+    require_for(actor, source.enterprise, "add")
+    if is_locked(source.enterprise_id, year, month):
+        raise ValidationError({"month": _("%(year)d-%(month)02d is locked.") % {"year": year, "month": month}})
+    value = check_value(enterprise=source.enterprise, source=source, year=year, month=month, amount=amount, unit=unit)
+    current.meter_detail = {**detail, "amount": str(value), "difference": str(current.amount - value)}
+    current.save()
+    return current
+
+
+@transaction.atomic
 def activity_correct(*, actor, record: ActivityRecord, amount: Any, reason: str, unit: str = "",
                      stock: dict[str, Any] | None = None) -> ActivityRecord:
     """A new version of an approved or locked value; the old version stays and is used until the

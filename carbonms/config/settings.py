@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "carbonms.changelog",
     "carbonms.organizations",
     "carbonms.standards",
+    "carbonms.management",
+    "carbonms.audits",
+    "carbonms.conformity",
     "carbonms.web",
     "carbonms.api",
     "carbonms.demo",
@@ -185,6 +188,12 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# The daily reminder job (carbonms.conformity): Celery beat in production; on the embedded default
+# it runs in-process, once a day, when a user first opens their task list.
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {"task": "carbonms.conformity.daily_reminders", "schedule": 24 * 3600},
+}
+CARBONMS_REMINDER_EMAIL = env_bool("CARBONMS_REMINDER_EMAIL", False)
 
 # --- Security (production defaults when DEBUG is off) ---------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

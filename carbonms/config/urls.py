@@ -8,6 +8,9 @@ urlpatterns = [
     path("api/", include("carbonms.api.urls")),
     path("changes/", include("carbonms.changelog.urls")),
     path("standards/", include("carbonms.standards.urls")),
+    path("ms/", include("carbonms.management.urls")),
+    path("audit/", include("carbonms.audits.urls")),
+    path("conformity/", include("carbonms.conformity.urls")),
     path("", include("carbonms.organizations.urls")),
     path("", include("carbonms.web.urls")),
 ]

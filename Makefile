@@ -45,7 +45,7 @@ messages: $(STAMP)
 	for app in carbonms/*/; do \
 	  if [ -d "$$app/locale" ]; then (cd $$app && DEBUG=1 ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --settings=carbonms.config.settings --pythonpath=../.. >/dev/null); fi; \
 	done
-	DEBUG=1 $(BIN)/python manage.py compilemessages -l zh_Hans >/dev/null
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv >/dev/null
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache

@@ -36,6 +36,16 @@ def service_required(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Requests activate a language in the thread; start every test from the default (zh-hans)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @dataclass
 class Org:
     enterprise: object

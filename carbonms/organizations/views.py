@@ -19,9 +19,11 @@ def _pie_option(data: list[dict]) -> dict:
     return {
         "tooltip": {"trigger": "item"},
         "color": ["#0e7c66", "#34d399", "#2563eb", "#f59e0b", "#8b5cf6", "#ef4444", "#14b8a6", "#64748b", "#a3e635"],
+        "legend": {"type": "scroll", "bottom": 0, "textStyle": {"fontSize": 11}},
         "series": [{
-            "type": "pie", "radius": ["45%", "72%"], "itemStyle": {"borderColor": "#fff", "borderWidth": 2},
-            "label": {"formatter": "{b}\n{c}", "fontSize": 11}, "data": data,
+            "type": "pie", "radius": ["38%", "62%"], "center": ["50%", "42%"],
+            "itemStyle": {"borderColor": "#fff", "borderWidth": 2}, "label": {"show": False},
+            "emphasis": {"label": {"show": True, "formatter": "{b}\n{c}", "fontSize": 12}}, "data": data,
         }],
     }
 

@@ -65,5 +65,6 @@ def register_core_items() -> None:
         url=lambda c: reverse("organizations:enterprise", args=[c["home_enterprise"].pk]) if c.get("home_enterprise") else None,
         visible=lambda c: not c.get("is_park_staff", False),
     ))
+    register("organization", NavItem("users", _("Users and roles"), icon="users", url=lambda c: reverse("accounts:users")))
     register("management", NavItem("standards", _("Standards & clauses"), icon="book", url=lambda c: reverse("standards:list")))
     register("performance", NavItem("changes", _("Change history"), icon="history", url=lambda c: reverse("changelog:list")))

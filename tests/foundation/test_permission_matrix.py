@@ -69,8 +69,9 @@ def test_matrix(world, name):
         client.force_login(_user(world, key))
         if case.target is None:
             status = client.get(reverse(name)).status_code
-            if key in case.ok and status != case.ok_status:
-                failures.append((key, "no record", status, case.ok_status))
+            expected = case.ok_status if key in case.ok else case.denied
+            if status != expected:
+                failures.append((key, "no record", status, expected))
             continue
         inside = world.e1
         url_in = reverse(name, kwargs=case.target(world, inside))

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from .base import ALL, ORG_WRITERS, PARK_STAFF, Case, last_change_of
 
+
+def _assignment(w, org):
+    from tests.factories import RoleAssignmentFactory
+
+    ra = org.cached("assignment", lambda: RoleAssignmentFactory(park=org.enterprise.park, enterprise=org.enterprise))
+    return {"pk": ra.pk}
+
+
 # Pages that anybody may open (they hold no park or enterprise data).
 PUBLIC = {"accounts:login", "accounts:logout", "web:set_language", "api:token"}
 
@@ -40,6 +48,9 @@ CASES: dict[str, Case] = {
     "organizations:site_edit": Case(_o("site"), ORG_WRITERS),
     "organizations:unit_edit": Case(_o("unit"), ORG_WRITERS),
     "organizations:equipment_edit": Case(_o("equipment"), ORG_WRITERS),
+    "accounts:users": Case(None, ALL),
+    "accounts:user_invite": Case(None, {"park_admin", "enterprise_admin"}),
+    "accounts:role_revoke": Case(_assignment, {"park_admin", "enterprise_admin"}),
     "changelog:list": Case(None, ALL),
     "changelog:record": Case(_record("enterprise", "organizations", "enterprise"), ALL, denied=404),
     "standards:list": Case(None, ALL),

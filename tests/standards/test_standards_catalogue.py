@@ -179,6 +179,8 @@ def data_copy(tmp_path):
     """A writable copy of the data directory and an empty fake repository root."""
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
+    # The per-app mapping files name real repository paths; these tests use a fake repository.
+    shutil.rmtree(data / "implementation", ignore_errors=True)
     repo = tmp_path / "repo"
     (repo / "carbonms" / "web").mkdir(parents=True)
     (repo / "carbonms" / "web" / "views.py").write_text("", encoding="utf-8")
@@ -352,7 +354,9 @@ def test_docs_standards_map_is_up_to_date():
 
 def test_map_lists_every_clause_with_status():
     text = render_standards_map()
-    rows = [line for line in text.splitlines() if line.startswith("| ") and " | not yet | " in line]
+    statuses = (" | not yet | ", " | partial", " | implemented")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and any(s in line for s in statuses)
+            and not line.startswith("| standard |")]
     assert len(rows) == 95 + 76 + 139
     assert "| &nbsp;&nbsp;8.4 | 碳中和判定 | Carbon neutrality determination | not yet | — | — |" in text
     assert "| 附录 B | 碳排放管理体系评审报告模板 |" in text
@@ -364,6 +368,25 @@ def test_map_lists_every_clause_with_status():
     assert text.count("Notes on the source text:") == 3
     for code in ("T/CSES XXXX—2023", "T/CPQS ZC001—2025", "T/CIECCPA 061—2023"):
         assert f"## {code}" in text
+
+
+def test_per_app_mapping_files_merge(data_copy):
+    data, repo = data_copy
+    (data / "implementation").mkdir()
+    (data / "implementation" / "a.yaml").write_text(yaml.safe_dump({"clauses": {
+        f"{CIECCPA}:8.4": {"status": "partial", "modules": ["carbonms/web"], "note": "one"}}}), encoding="utf-8")
+    (data / "implementation" / "b.yaml").write_text(yaml.safe_dump({"clauses": {
+        f"{CIECCPA}:8.4": {"status": "implemented", "modules": ["carbonms/web/views.py"],
+                           "tests": ["tests/test_web.py"], "note": "two"}}}), encoding="utf-8")
+    assert validate(data, repo) == []
+    entry = load_implementation(data)[f"{CIECCPA}:8.4"]
+    assert entry.status == "implemented"
+    assert entry.modules == ("carbonms/web", "carbonms/web/views.py")
+    assert entry.note == "one; two"
+    (data / "implementation" / "c.yaml").write_text(yaml.safe_dump({"clauses": {
+        f"{CIECCPA}:8.4": {"status": "implemented", "modules": ["carbonms/nope.py"], "tests": ["tests/test_web.py"]}}}),
+        encoding="utf-8")
+    assert any(e.startswith("implementation/c.yaml") and "carbonms/nope.py" in e for e in validate(data, repo))
 
 
 def test_map_shows_implementation_and_counts(data_copy):

@@ -1,0 +1,83 @@
+"""Playwright (Python) driving Debian's chromium against a live Django server.
+
+Fixtures:
+- ``browser``: one headless chromium for the session (skips with a reason when /usr/bin/chromium
+  is missing; under CI=true it fails instead).
+- ``demo_park``: the demo park (5 enterprises by default) in the live server's database.
+- ``page``: a fresh browser context at 1366×768, Chinese locale.
+- ``login(page, username)``: logs in through the real form.
+- ``shot(page, name)``: saves a full-page screenshot under test-artifacts/ and returns its path.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import service_required
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of fixtures are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CARBONMS_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+]
+DEMO_PASSWORD = "CarbonMS-demo-2026"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        service_required(f"chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def demo_park(transactional_db):
+    from carbonms.demo.generator import build
+
+    return build(enterprises=5, seed=7).park
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(15000)
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+@pytest.fixture
+def login():
+    def _login(page, username: str, password: str = DEMO_PASSWORD):
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit].primary")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return _login
+
+
+@pytest.fixture
+def shot():
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def _shot(page, name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shot

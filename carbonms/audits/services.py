@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -288,8 +288,11 @@ def action_save(*, actor, nc: Nonconformity | None = None, data: dict[str, Any],
 
 @transaction.atomic
 def nc_review_effectiveness(*, actor, nc: Nonconformity, review: str, effective: bool) -> Nonconformity:
-    """Review whether the actions worked. Needs every action done; the reviewer may not own an action."""
-    _require(actor, "management", "change", nc)
+    """Review whether the actions worked (a role that may change or approve management records); needs
+    every action done."""
+    if not (tenancy.can(actor, "management", "change", park_id=nc.park_id, enterprise_id=nc.enterprise_id)
+            or tenancy.can(actor, "management", "approve", park_id=nc.park_id, enterprise_id=nc.enterprise_id)):
+        raise PermissionDenied
     if not review.strip():
         raise ValidationError({"effectiveness_review": _("Describe how the effectiveness was checked.")})
     if not nc.actions.exists():

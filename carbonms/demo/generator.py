@@ -16,6 +16,7 @@ from django.utils import timezone
 from carbonms.accounts.models import RoleAssignment, User
 from carbonms.accounts.roles import Role
 from carbonms.changelog.context import change_source
+from carbonms.management import demo as management_demo
 from carbonms.organizations.credit_code import check_character
 from carbonms.organizations.models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
@@ -162,6 +163,7 @@ def build(*, enterprises: int = 30, seed: int = 2026, park_name: str | None = No
         facilities.save()
         _build_hierarchy(facilities, pf_template, rng, counts)
         users = _make_users(park, made) if with_users else []
+        management_demo.populate(park, made)
     return DemoResult(park, len(made) + 1, counts["sites"], counts["units"], counts["equipment"], users)
 
 

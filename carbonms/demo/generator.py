@@ -163,7 +163,7 @@ def build(*, enterprises: int = 30, seed: int = 2026, park_name: str | None = No
         facilities.save()
         _build_hierarchy(facilities, pf_template, rng, counts)
         users = _make_users(park, made) if with_users else []
-        management_demo.populate(park, made)
+        management_demo.populate(park, made, with_users=with_users)
     return DemoResult(park, len(made) + 1, counts["sites"], counts["units"], counts["equipment"], users)
 
 

@@ -21,9 +21,9 @@ def _u(username):
     return User.objects.filter(username=username).first()
 
 
-def populate(park, enterprises) -> None:
-    """Populate the park's own system and the first enterprise's (needs the demo users)."""
-    if not enterprises or _u("park_admin") is None or _u("ent_admin") is None:
+def populate(park, enterprises, *, with_users: bool = True) -> None:
+    """Populate the park's own system and the first enterprise's (needs the demo users of this park)."""
+    if not with_users or not enterprises or _u("park_admin") is None or _u("ent_admin") is None:
         return
     today = timezone.localdate()
     _populate(System(park, enterprises[0]), today, admin=_u("ent_admin"), top=_u("reviewer"), auditor=_u("auditor"),

@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from carbonms.changelog.api import ChangeRecordViewSet
+from carbonms.management.api import register_routes as register_management_routes
 from carbonms.organizations.api import (
     BoundaryViewSet,
     EmissionUnitViewSet,
@@ -26,6 +27,7 @@ router.register("units", EmissionUnitViewSet, basename="unit")
 router.register("equipment", EquipmentViewSet, basename="equipment")
 router.register("boundaries", BoundaryViewSet, basename="boundary")
 router.register("changes", ChangeRecordViewSet, basename="change")
+register_management_routes(router)
 
 
 def _public(patterns):

@@ -47,6 +47,7 @@ MAKERS = {
     "audit": _make("carbonms.audits.models.Audit", title="内审", standard="t-cieccpa-061-2023", objective="o",
                    planned_start=dt.date(2026, 3, 1), planned_end=dt.date(2026, 3, 2)),
     "nc": _make("carbonms.audits.models.Nonconformity", number="NC-1", title="nc", source="other", description="d"),
+    "obligation": _make("carbonms.management.models.ComplianceObligation", title="条例", kind="law"),
     "review": _make("carbonms.audits.models.ManagementReview", title="管理评审", held_on=dt.date(2026, 6, 1)),
 }
 
@@ -90,6 +91,13 @@ def _item(w, org):
         **_sys(org), audit=rec("audit")(w, org), clause_key="t-cieccpa-061-2023:5.2", number="5.2", title="方针")).pk}
 
 
+def _finding(w, org):
+    from carbonms.audits.models import Finding
+
+    return {"pk": org.cached("finding", lambda: Finding.objects.create(
+        **_sys(org), audit=rec("audit")(w, org), kind="observation", description="d", evidence="e")).pk}
+
+
 def _action(w, org):
     from carbonms.audits.models import CorrectiveAction
 
@@ -113,8 +121,33 @@ def _task(w, org):
         due_on=dt.date(2026, 1, 1))).pk}
 
 
-def _reg(key, **extra):
-    return lambda w, org: {"register": key, **extra(w, org)} if extra else {"register": key}
+REGISTER_MINIMAL = {
+    "context": {"title": "t", "kind": "internal", "category": "strength"},
+    "parties": {"name": "n", "kind": "other", "needs": "n"},
+    "obligations": {"title": "t", "kind": "law"},
+    "evaluations": {"obligation": lambda org: rec("obligation")(None, org), "evaluated_on": dt.date(2026, 1, 1),
+                    "result": "compliant"},
+    "risks": None,
+    "organisation": {"name": "n", "kind": "department", "duties": "d"},
+    "appointments": {"role": "other", "person": lambda org: _user("enterprise_admin")},
+    "resources": {"title": "t", "kind": "human"},
+    "competence": {"role_title": "r", "requirement": "r"},
+    "training": {"title": "t", "planned_on": dt.date(2026, 1, 1)},
+    "communications": {"subject": "s", "direction": "internal", "party": "p", "occurred_on": dt.date(2026, 1, 1)},
+    "changes": {"title": "t", "purpose": "p"},
+}
+
+
+def _register_record(key):
+    def target(w, org):
+        if key == "risks":
+            return {"pk": rec("risk")(w, org).pk}
+        from carbonms.management.registers import REGISTERS
+
+        model = REGISTERS[key].model
+        return {"pk": org.cached(f"reg-{key}", lambda: _make(f"{model.__module__}.{model.__name__}",
+                                                             **REGISTER_MINIMAL[key])(org)).pk}
+    return target
 
 
 CASES: dict[str, Case] = {
@@ -172,4 +205,21 @@ CASES: dict[str, Case] = {
     "conformity:index": Case(_owner, ALL),
     "conformity:standard": Case(lambda w, o: {**_owner(w, o), "std_id": "t-cieccpa-061-2023"}, ALL),
     "conformity:pack": Case(lambda w, o: {**_owner(w, o), "std_id": "t-cieccpa-061-2023"}, ALL),
+    # API
+    **{f"api:ms-{key}-list": Case(None, ALL) for key in (
+        "context", "parties", "obligations", "evaluations", "risks", "organisation", "appointments", "resources",
+        "competence", "training", "communications", "changes", "policies", "documents", "document-versions", "audits",
+        "findings", "nonconformities", "corrective-actions", "reviews", "review-outputs", "tasks")},
+    **{f"api:ms-{key}-detail": Case(_register_record(key), ALL) for key in REGISTER_MINIMAL},
+    "api:ms-policies-detail": Case(_pk("policy"), ALL),
+    "api:ms-policies-transition": Case(_pk("policy"), ALL),
+    "api:ms-documents-detail": Case(_pk("document"), ALL),
+    "api:ms-document-versions-detail": Case(lambda w, o: {"pk": _version(w, o).pk}, ALL),
+    "api:ms-audits-detail": Case(_pk("audit"), ALL),
+    "api:ms-findings-detail": Case(_finding, ALL),
+    "api:ms-nonconformities-detail": Case(_pk("nc"), ALL),
+    "api:ms-corrective-actions-detail": Case(_action, ALL),
+    "api:ms-reviews-detail": Case(_pk("review"), ALL),
+    "api:ms-review-outputs-detail": Case(_output, ALL),
+    "api:ms-tasks-detail": Case(_task, {"enterprise_admin"}, denied=404),
 }

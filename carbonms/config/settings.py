@@ -179,6 +179,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {  # management-system records each have their own status vocabulary
+        "RegisterStatusEnum": "carbonms.management.base.RegisterStatus",
+        "PolicyStatusEnum": "carbonms.management.models.Policy.Status",
+        "DocumentVersionStatusEnum": "carbonms.management.documents.DocumentVersion.Status",
+        "AuditStatusEnum": "carbonms.audits.models.Audit.Status",
+        "NonconformityStatusEnum": "carbonms.audits.models.Nonconformity.Status",
+        "ManagementReviewStatusEnum": "carbonms.audits.models.ManagementReview.Status",
+    },
 }
 
 # --- Background work ------------------------------------------------------------------------

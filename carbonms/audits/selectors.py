@@ -35,7 +35,8 @@ def _text(v) -> str:
     if isinstance(v, dict):
         return "；".join(f"{INPUT_LABELS.get(k, k)} {_text(x)}" for k, x in v.items()) or "—"
     if isinstance(v, list):
-        return "\n".join(_text(x) for x in v) or "—"
+        return "\n".join(" · ".join(str(y) for y in x.values() if y not in (None, "")) if isinstance(x, dict) else _text(x)
+                         for x in v) or "—"
     if isinstance(v, bool):
         return "是" if v else "否（尚无该模块的数据）"
     return "—" if v in (None, "") else str(v)

@@ -11,7 +11,12 @@ from .services import POLICY_COMMITMENTS
 
 
 class DateInput(forms.DateInput):
+    """An HTML date input; its value is always ISO (a localised 2026/11/21 would show as empty)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class _NoModelValidation:

@@ -186,6 +186,8 @@ def policy_approve(*, actor, policy: Policy) -> Policy:
     """Top management approves a submitted version; it comes into force and the previous one is superseded."""
     park_id, enterprise_id = system_of(policy)
     tenancy.get_for_user(Policy, actor, policy.pk, "view")
+    if policy.author_id == actor.pk:
+        raise ValidationError({"approved_by": _("You drafted this policy; somebody else must approve it.")})
     if not tenancy.can(actor, DOMAIN, "approve", park_id=park_id, enterprise_id=enterprise_id) or not is_top_management(
         actor, park_id, enterprise_id
     ):
@@ -193,8 +195,6 @@ def policy_approve(*, actor, policy: Policy) -> Policy:
             "Only top management may approve the policy: the approver must hold the approve permission and be "
             "appointed as top management in the organisation register."
         )})
-    if policy.author_id == actor.pk:
-        raise ValidationError({"approved_by": _("You drafted this policy; somebody else must approve it.")})
     if policy.status != Policy.Status.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted policy can be approved.")})
     for old in Policy.objects.select_for_update().filter(park_id=park_id, enterprise_id=enterprise_id,

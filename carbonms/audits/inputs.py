@@ -7,6 +7,7 @@ import datetime as dt
 from django.apps import apps
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from carbonms.management.models import Communication as Comm
 from carbonms.management.models import (
@@ -21,14 +22,14 @@ from carbonms.management.models import (
 from .models import Audit, CorrectiveAction, Finding, ManagementReview, Nonconformity, ReviewOutput
 
 SECTIONS = [
-    ("previous_actions", "上次管理评审措施的状况"),
-    ("context", "内外部因素、风险和机遇、合规义务的变化"),
-    ("performance", "目标实现和绩效趋势"),
-    ("audits", "审核结果"),
-    ("compliance", "合规性评价结果"),
-    ("nonconformities", "不符合和纠正措施的状况"),
-    ("resources", "资源的充分性"),
-    ("communications", "相关方沟通"),
+    ("previous_actions", _("Status of actions from previous reviews")),
+    ("context", _("Changes in context, risks and opportunities, and obligations")),
+    ("performance", _("Target achievement and performance trends")),
+    ("audits", _("Audit results")),
+    ("compliance", _("Compliance evaluation")),
+    ("nonconformities", _("Nonconformities and corrective actions")),
+    ("resources", _("Adequacy of resources")),
+    ("communications", _("Communications with interested parties")),
 ]
 
 

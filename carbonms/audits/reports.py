@@ -83,4 +83,7 @@ def review_docx(review):
 
 
 def store_review_record(review) -> None:
-    _store(review, "record_file", "record_sha256", review_docx(review), f"review-{review.pk}-record.docx")
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # the record is an official Chinese document, whoever holds the review
+        _store(review, "record_file", "record_sha256", review_docx(review), f"review-{review.pk}-record.docx")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Nonconformity
 
@@ -23,11 +24,14 @@ def nonconformities(user, system):
 
 
 INPUT_LABELS = {
-    "summary": "汇总", "items": "明细", "since": "自", "context_issues": "内外部因素变化", "risks": "风险和机遇变化",
-    "high_risks": "高风险数", "obligations": "合规义务变化", "interested_parties": "相关方数", "available": "数据可用",
-    "nonconformities": "不符合项数", "by_result": "按结论", "overdue": "逾期未评价", "open": "未关闭", "closed": "已关闭",
-    "actions_open": "未完成措施", "actions_overdue": "逾期措施", "total": "总数", "inadequate": "不充分的资源",
-    "by_direction": "按方向", "external": "外部沟通",
+    "summary": _("summary"), "items": _("details"), "since": _("since"), "context_issues": _("context issues changed"),
+    "risks": _("risks and opportunities changed"), "high_risks": _("high risks"), "obligations": _("obligations changed"),
+    "interested_parties": _("interested parties"), "available": _("data available"), "nonconformities": _("nonconformities"),
+    "by_result": _("by result"), "overdue": _("overdue"), "open": _("open"), "closed": _("closed"), "done": _("done"),
+    "total": _("total"), "actions_open": _("actions open"), "actions_overdue": _("actions overdue"),
+    "inadequate": _("inadequate resources"), "by_direction": _("by direction"), "external": _("external communications"),
+    "compliant": _("compliant"), "partly": _("partly compliant"), "non_compliant": _("not compliant"),
+    "internal": _("internal"), "inbound": _("received"), "outbound": _("sent"),
 }
 
 
@@ -38,7 +42,7 @@ def _text(v) -> str:
         return "\n".join(" · ".join(str(y) for y in x.values() if y not in (None, "")) if isinstance(x, dict) else _text(x)
                          for x in v) or "—"
     if isinstance(v, bool):
-        return "是" if v else "否（尚无该模块的数据）"
+        return str(_("yes") if v else _("no (the module providing this data is not installed yet)"))
     return "—" if v in (None, "") else str(v)
 
 
@@ -46,4 +50,4 @@ def input_rows(value) -> list[tuple[str, str]]:
     """A review input section as (label, text) lines for display and export."""
     if not isinstance(value, dict):
         return []
-    return [(INPUT_LABELS.get(k, k), _text(v)) for k, v in value.items()]
+    return [(str(INPUT_LABELS.get(k, k)), _text(v)) for k, v in value.items() if not k.startswith("_")]

@@ -217,12 +217,10 @@ class DeleteView(ObjectMixin, TemplateView):
 
 
 def _deletable(kind: str):
+    """Register entries may be deleted (when nothing depends on them); policies, documents and their versions
+    are superseded or made obsolete instead, so that their history stays whole."""
     if kind in registers.REGISTERS:
         return registers.REGISTERS[kind].model
-    return {"policy": Policy, "document": Document, "version": DocumentVersion}.get(kind) or _404()
-
-
-def _404():
     raise Http404
 
 

@@ -89,3 +89,23 @@ def test_demo_systems_are_populated(demo):
     e, p = standard_conformity(ent, "t-cieccpa-061-2023"), standard_conformity(park, "t-cses-2023")
     assert e["score"] > p["score"] > 0
     assert e["counts"]["ok"] > 10 and p["counts"]["fail"] > 0
+
+
+def test_deleting_a_depended_on_record_in_the_browser_shows_why(world):
+    from carbonms.management import services
+    from carbonms.management.models import ComplianceObligation
+
+    from .helpers import days, obligation
+
+    admin = world.users["enterprise_admin"]
+    ob = obligation(world)
+    services.evaluation_record(actor=admin, obligation=ob, data={"evaluated_on": days(0), "result": "compliant"})
+    c = Client()
+    c.force_login(admin)
+    resp = c.post(f"/ms/delete/obligations/{ob.pk}/")
+    assert resp.status_code == 200 and "无法删除" in resp.content.decode()
+    assert ComplianceObligation.objects.filter(pk=ob.pk).exists()
+    assert c.get(f"/ms/delete/policy/{ob.pk}/").status_code == 404
+    plain = obligation(world, title="自愿减排承诺", kind="commitment")
+    assert c.post(f"/ms/delete/obligations/{plain.pk}/").status_code == 302
+    assert not ComplianceObligation.objects.filter(pk=plain.pk).exists()

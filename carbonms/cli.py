@@ -33,23 +33,48 @@ def cmd_demo(args) -> int:
 
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     _manage("migrate", "--no-input", "-v", "0")
-    from carbonms.demo.generator import DEMO_PASSWORD, DEMO_USERS
     from carbonms.organizations.models import Park
 
     if not Park.objects.exists():
         _manage("load_demo", "--enterprises", str(args.enterprises), "--seed", str(args.seed))
     else:
         print("The database already holds a park; the demo data was kept as it is.")
-    print()
-    print(f"Demo logins (password for all: {DEMO_PASSWORD})")
-    for username, _full_name, role, scope in DEMO_USERS:
-        where = "whole park" if scope == "park" else f"enterprise #{scope + 1}"
-        print(f"  {username:<14} {role.label:<28} {where}")
+    _print_demo_logins()
     if args.no_serve:
         return 0
     print(f"\nCarbonMS is starting on http://127.0.0.1:{args.port}/  (Ctrl+C stops it)\n", flush=True)
     _manage("runserver", f"127.0.0.1:{args.port}", "--noreload")
     return 0
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 1)
+
+
+def _print_demo_logins() -> None:
+    """Every demo user with the role and scope they really hold in the database."""
+    from django.utils import translation
+
+    from carbonms.accounts.models import RoleAssignment
+    from carbonms.demo.generator import DEMO_PASSWORD, DEMO_USERS
+
+    names = [u for u, *_ in DEMO_USERS]
+    rows = RoleAssignment.objects.filter(user__username__in=names).select_related("user", "park", "enterprise")
+    order = {u: i for i, u in enumerate(names)}
+    print(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+    for ra in sorted(rows, key=lambda r: order[r.user.username]):
+        with translation.override("zh-hans"):
+            zh = str(ra.get_role_display())
+        with translation.override("en"):
+            en = str(ra.get_role_display())
+        where = ra.enterprise.name if ra.enterprise else f"{ra.park.name} (whole park)"
+        print(f"  {_pad(ra.user.username, 15)}{_pad(zh, 16)}{_pad(en, 27)}{where}")
 
 
 def cmd_serve(args) -> int:

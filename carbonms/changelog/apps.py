@@ -8,6 +8,6 @@ class ChangelogConfig(AppConfig):
     verbose_name = _("Change history")
 
     def ready(self):
-        from . import tracking
+        from . import jobs, tracking  # noqa: F401  (jobs connects the Celery signals)
 
         tracking.connect_signals()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Boundary, EmissionUnit, Enterprise, Equipment, Site
+from .models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
 
 class DateInput(forms.DateInput):
@@ -87,3 +87,13 @@ class BoundaryForm(forms.Form):
             self.fields["sites"].queryset = Site.objects.filter(enterprise=enterprise)
         else:
             del self.fields["sites"]
+
+
+class ParkForm(forms.ModelForm):
+    class Meta:
+        model = Park
+        fields = ["name", "name_en", "province", "city", "zone_type", "area_km2", "established_year", "grid_region",
+                  "administrator"]
+
+    def _post_clean(self):
+        pass

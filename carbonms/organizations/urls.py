@@ -6,6 +6,7 @@ app_name = "organizations"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("parks/<int:pk>/", views.ParkOverviewView.as_view(), name="park"),
+    path("parks/<int:pk>/edit/", views.ParkUpdateView.as_view(), name="park_edit"),
     path("parks/<int:park_pk>/enterprises/new/", views.EnterpriseCreateView.as_view(), name="enterprise_create"),
     path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise"),
     path("enterprises/<int:pk>/edit/", views.EnterpriseUpdateView.as_view(), name="enterprise_edit"),

@@ -10,7 +10,7 @@ from carbonms.common import tenancy
 from carbonms.common.views import ScopedDetailView, ServiceFormView
 
 from . import selectors, services
-from .forms import BoundaryForm, EnterpriseForm, EquipmentForm, SiteForm, UnitForm
+from .forms import BoundaryForm, EnterpriseForm, EquipmentForm, ParkForm, SiteForm, UnitForm
 from .models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
 
@@ -57,6 +57,7 @@ class ParkOverviewView(ScopedDetailView):
             ),
             boundaries=Boundary.objects.restrict(user).filter(park=park, enterprise__isnull=True),
             can_add=tenancy.can(user, "organization", "add", park_id=park.pk),
+            can_change=tenancy.can(user, "organization", "change", park_id=park.pk),
         )
         return ctx
 
@@ -110,6 +111,16 @@ class _EditMixin:
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.object
         return kwargs
+
+
+class ParkUpdateView(_EditMixin, ServiceFormView):
+    model = Park
+    form_class = ParkForm
+    title = _("Edit park")
+    success_message = _("Park saved.")
+
+    def perform(self, form):
+        return services.park_save(actor=self.request.user, park=self.object, data=form.cleaned_data)
 
 
 class EnterpriseCreateView(ServiceFormView):

@@ -9,6 +9,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_login_rejects_wrong_password_then_accepts(page, demo_park, login, shot):
+    page.goto("/accounts/login/")
+    shot(page, "login-zh")
     login(page, "park_admin", "wrong-password")
     assert "/accounts/login/" in page.url
     assert page.locator(".form-errors").is_visible()
@@ -38,7 +40,7 @@ def test_park_overview_in_chinese_and_english(page, demo_park, login, shot):
     assert page.get_by_text("园区内企业").is_visible()
 
 
-def test_navigation_groups_follow_the_standards(page, demo_park, login):
+def test_navigation_groups_follow_the_standards(page, demo_park, login, shot):
     login(page, "park_admin")
     groups = page.locator(".nav-group h4").all_inner_texts()
     assert groups[:6] == ["组织与范围", "核算与数据", "策划与目标", "碳资产", "管理体系", "绩效评价与改进"][: len(groups)]
@@ -51,6 +53,10 @@ def test_navigation_groups_follow_the_standards(page, demo_park, login):
     page.click("table.data tbody tr >> nth=1 >> a")
     assert re.search(r"/enterprises/\d+/$", page.url)
     assert page.locator(".tree").first.is_visible()
+    shot(page, "enterprise-detail-zh")
+    page.click("[data-nav=users]")
+    assert page.locator("table.data tbody tr").count() >= 12
+    shot(page, "users-zh")
 
 
 def test_search_filters_the_enterprise_table_with_htmx(page, demo_park, login):

@@ -104,3 +104,19 @@ def test_record_history_page_and_404_outside(world):
     assert c.get(f"/changes/organizations/enterprise/{e2.pk}/").status_code == 404
     assert c.get("/changes/organizations/nosuchmodel/1/").status_code == 404
     assert Enterprise.objects.filter(pk=e2.pk).exists()
+
+
+def test_changes_made_by_a_background_job_name_the_job(world):
+    from celery import shared_task
+
+    @shared_task(name="tests.touch_enterprise_contact")
+    def touch_enterprise_contact(enterprise_id: int, contact_name: str) -> None:
+        e = Enterprise.objects.get(pk=enterprise_id)
+        e.contact_name = contact_name
+        e.save()
+
+    result = touch_enterprise_contact.delay(world.e1.enterprise.pk, "任务联系人")
+    rec = history(world.e1.enterprise).order_by("id").last()
+    assert rec.source_kind == "job"
+    assert rec.source_id == f"tests.touch_enterprise_contact:{result.id}"
+    assert rec.changes["contact_name"][1] == "任务联系人"

@@ -37,6 +37,8 @@ CASES: dict[str, Case] = {
     # Pages
     "organizations:home": Case(None, ALL, ok_status=302),
     "organizations:park": Case(lambda w, org: {"pk": org.enterprise.park_id}, PARK_STAFF, denied=404, park_level=True),
+    "organizations:park_edit": Case(lambda w, org: {"pk": org.enterprise.park_id}, {"park_admin", "park_carbon_officer"},
+                                    park_level=True),
     "organizations:enterprise_create": Case(lambda w, org: {"park_pk": org.enterprise.park_id},
                                             {"park_admin", "park_carbon_officer"}, park_level=True),
     "organizations:enterprise": Case(_o("enterprise"), ALL),

@@ -17,6 +17,7 @@ from carbonms.carbondata.api import (
 )
 from carbonms.changelog.api import ChangeRecordViewSet
 from carbonms.inventory.api import CalculationRunViewSet, RunResultViewSet
+from carbonms.management.api import register_routes as register_management_routes
 from carbonms.monitoring import api as monitoring_api
 from carbonms.monitoring.http import ingest_view
 from carbonms.organizations.api import (
@@ -47,6 +48,7 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("imports", DataImportViewSet, basename="data-import")
 router.register("calculation-runs", CalculationRunViewSet, basename="calculation-run")
 router.register("calculation-results", RunResultViewSet, basename="calculation-result")
+register_management_routes(router)
 monitoring_api.register(router)
 
 

@@ -8,7 +8,7 @@ from carbonms.web.nav import NavItem, register
 
 
 def register_items() -> None:
-    register("accounting", NavItem("monitoring", _("Online monitoring"), icon="chart", url=lambda c: reverse("monitoring:meters")))
+    register("accounting", NavItem("online_monitoring", _("Online monitoring"), icon="chart", url=lambda c: reverse("monitoring:meters")))
     register("accounting", NavItem("monitoring_completeness", _("Meter completeness"), icon="chart",
                                    url=lambda c: reverse("monitoring:completeness")))
     register("accounting", NavItem("monitoring_live", _("Live park load"), icon="chart", url=lambda c: reverse("monitoring:live"),

@@ -26,7 +26,7 @@ METERS = [  # suffix, name, type, unit, kind, multiplier, (source code, name, ca
 ]
 
 
-def build(*, enterprises, seed: int = 2026, days: int = 40, now: dt.datetime | None = None) -> int:
+def build(*, enterprises, seed: int = 2026, days: int = 21, now: dt.datetime | None = None) -> int:
     """Meters and readings for the first three enterprises; returns the number of readings stored."""
     rng = random.Random(seed)
     now = now or dt.datetime.now(dt.UTC)
@@ -34,7 +34,7 @@ def build(*, enterprises, seed: int = 2026, days: int = 40, now: dt.datetime | N
     start = end - days * 86400
     stored = 0
     for n, ent in enumerate(enterprises[:3]):
-        gw = Gateway(park_id=ent.park_id, enterprise=ent, code=f"demo-gw-{n + 1:02d}", name=f"{ent.short_name or ent.name}采集网关")
+        gw = Gateway(park_id=ent.park_id, enterprise=ent, code=f"demo-p{ent.park_id}-gw{n + 1:02d}", name=f"{ent.short_name or ent.name}采集网关")
         _new_token(gw)
         gw.save()
         for suffix, name, mtype, unit, kind, mult, src, base in METERS:
@@ -42,18 +42,17 @@ def build(*, enterprises, seed: int = 2026, days: int = 40, now: dt.datetime | N
                           unit=unit, multiplier=mult, reading_kind=kind, interval_minutes=15,
                           installed_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
             meter.save()
-            source = Source.objects.filter(enterprise=ent, code=src[0]).first() or Source(
-                enterprise=ent, code=src[0], name=src[1], category=src[2], method=src[3], material=src[4], activity_unit=src[5],
-                data_source="meter", effective_from=dt.date(2024, 1, 1))
-            source.save()
-            MeterFeed(meter=meter, source=source, share=Decimal(1)).save()
+            # feed the enterprise's own source of that energy (from the carbon data demo), if it has one
+            source = Source.objects.filter(enterprise=ent, category=src[2], material=src[4]).order_by("code").first()
+            if source is not None:
+                MeterFeed(meter=meter, source=source, share=Decimal(1)).save()
             items, register = [], 1_000_000.0
             scale = base * (1 + 0.3 * n)
             for ts in range(int(start) + 900, int(end) + 1, 900):
                 hour = (ts / 3600 + 8) % 24
                 load = scale * (0.75 + 0.35 * math.sin((hour - 6) / 24 * 2 * math.pi)) * (0.95 + 0.1 * rng.random())
                 v = round(load, 3)
-                if n == 1 and suffix == "E01" and end - 9 * 86400 < ts <= end - 9 * 86400 + 6 * 3600:
+                if n == 1 and suffix == "E01" and end - 6 * 86400 < ts <= end - 6 * 86400 + 6 * 3600:
                     continue  # a six-hour outage of one meter
                 if n == 0 and suffix == "S01" and ts == end - 5 * 86400:
                     v *= 12  # a spike

@@ -70,7 +70,7 @@ CASES: dict[str, Case] = {
     "monitoring:anomalies": Case(None, ALL),
     "monitoring:anomaly_review": Case(_pk(_anomaly), DATA_WRITERS),
     # API
-    "api:monitoring-ingest": Case(None, set()),
+    "api:monitoring-ingest": Case(None, set(), denied=401),
     "api:monitoring-completeness": Case(None, ALL),
     "api:monitoring-live": Case(None, ALL),
     "api:monitoring-rollup": Case(_ent, ALL),

@@ -19,7 +19,7 @@ from carbonms.changelog.api import ChangeRecordViewSet
 from carbonms.inventory.api import CalculationRunViewSet, RunResultViewSet
 from carbonms.management.api import register_routes as register_management_routes
 from carbonms.monitoring import api as monitoring_api
-from carbonms.monitoring.http import ingest_view
+from carbonms.monitoring.endpoint import ingest_view
 from carbonms.organizations.api import (
     BoundaryViewSet,
     EmissionUnitViewSet,

@@ -1,5 +1,5 @@
 """REST endpoints of online monitoring (registered by carbonms/api/urls.py). Same tenancy as the pages;
-writes go through the services. The gateways' ingestion endpoint is carbonms.monitoring.http."""
+writes go through the services. The gateways' ingestion endpoint is carbonms.monitoring.endpoint."""
 from __future__ import annotations
 
 import datetime as dt

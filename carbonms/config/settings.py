@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 CARBONMS_REMINDER_EMAIL = env_bool("CARBONMS_REMINDER_EMAIL", False)
 
+# --- Online monitoring (docs/monitoring.md) -------------------------------------------------
+# Recompute rollups right after each HTTP ingestion request (off: a separate refresh does it).
+MONITORING = {"ROLLUP_INLINE": env_bool("MONITORING_ROLLUP_INLINE", True)}
+
 # --- Security (production defaults when DEBUG is off) ---------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

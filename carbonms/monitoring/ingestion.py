@@ -154,50 +154,62 @@ def _error(i: int, item: Any, code: str, message: str) -> dict:
 
 
 def validate(items: list, meters: dict[str, _MeterInfo], now: float):
-    """(rows (meter id, ts, value), errors). Per-reading checks; nothing is written."""
+    """(rows (meter id, ts, value), errors). Per-reading checks; nothing is written.
+
+    The common case (known meter, numeric value, epoch timestamp, no unit) takes a fast path; anything
+    else goes through :func:`_check_one`, which gives the reason of a refusal."""
     max_future = now + setting("MAX_FUTURE_SECONDS", 86400)
     rows, errors = [], []
+    append, get, isfinite, instant = rows.append, meters.get, math.isfinite, Meter.ReadingKind.INSTANT
     for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            errors.append(_error(i, item, "malformed", _("A reading must be an object with meter, ts and value.")))
-            continue
-        code = item.get("meter")
-        info = meters.get(code if isinstance(code, str) else str(code))
-        if info is None:
-            errors.append(_error(i, item, "unknown_meter", _("Unknown meter “%(meter)s” for this gateway.") % {"meter": code}))
-            continue
-        unit = item.get("unit")
-        if unit not in (None, "") and unit != info.unit:
-            errors.append(_error(i, item, "wrong_unit", _("Wrong unit “%(unit)s”: meter %(meter)s reads in %(expected)s.")
-                                 % {"unit": unit, "meter": code, "expected": info.unit}))
-            continue
-        raw = item.get("value")
-        try:
-            if isinstance(raw, bool) or raw is None:
-                raise ValueError
-            value = float(raw)
-            if not math.isfinite(value):
-                raise ValueError
-        except (TypeError, ValueError):
-            errors.append(_error(i, item, "not_a_number", _("The value “%(value)s” is not a number.") % {"value": str(raw)[:40]}))
-            continue
-        if value < 0 and info.kind != Meter.ReadingKind.INSTANT:
-            errors.append(_error(i, item, "negative", _("A consumption or register value cannot be negative.")))
-            continue
-        try:
-            ts = parse_ts(item.get("ts"))
-        except ValueError as exc:
-            errors.append(_error(i, item, "bad_timestamp", _("Bad timestamp: %(error)s.") % {"error": exc}))
-            continue
-        if ts > max_future:
-            errors.append(_error(i, item, "future", _("The timestamp %(ts)s is in the future.") % {"ts": to_dt(ts).isoformat()}))
-            continue
-        if ts < EARLIEST or ts < info.installed:
-            errors.append(_error(i, item, "before_installation",
-                                 _("The timestamp %(ts)s is before the meter was installed.") % {"ts": to_dt(ts).isoformat()}))
-            continue
-        rows.append((info.id, ts, value))
+        if type(item) is dict and len(item) == 3:
+            info = get(item.get("meter"))
+            raw, ts = item.get("value"), item.get("ts")
+            if (info is not None and type(raw) in (float, int) and type(ts) in (float, int) and isfinite(raw)
+                    and (raw >= 0 or info.kind == instant) and EARLIEST <= ts <= max_future and ts >= info.installed):
+                append((info.id, float(ts), float(raw)))
+                continue
+        row, error = _check_one(i, item, meters, max_future)
+        if error is None:
+            append(row)
+        else:
+            errors.append(error)
     return rows, errors
+
+
+def _check_one(i: int, item: Any, meters: dict[str, _MeterInfo], max_future: float):
+    """One reading: ((meter id, ts, value), None) or (None, error)."""
+    if not isinstance(item, dict):
+        return None, _error(i, item, "malformed", _("A reading must be an object with meter, ts and value."))
+    code = item.get("meter")
+    info = meters.get(code if isinstance(code, str) else str(code))
+    if info is None:
+        return None, _error(i, item, "unknown_meter", _("Unknown meter “%(meter)s” for this gateway.") % {"meter": code})
+    unit = item.get("unit")
+    if unit not in (None, "") and unit != info.unit:
+        return None, _error(i, item, "wrong_unit", _("Wrong unit “%(unit)s”: meter %(meter)s reads in %(expected)s.")
+                            % {"unit": unit, "meter": code, "expected": info.unit})
+    raw = item.get("value")
+    try:
+        if isinstance(raw, bool) or raw is None:
+            raise ValueError
+        value = float(raw)
+        if not math.isfinite(value):
+            raise ValueError
+    except (TypeError, ValueError):
+        return None, _error(i, item, "not_a_number", _("The value “%(value)s” is not a number.") % {"value": str(raw)[:40]})
+    if value < 0 and info.kind != Meter.ReadingKind.INSTANT:
+        return None, _error(i, item, "negative", _("A consumption or register value cannot be negative."))
+    try:
+        ts = parse_ts(item.get("ts"))
+    except ValueError as exc:
+        return None, _error(i, item, "bad_timestamp", _("Bad timestamp: %(error)s.") % {"error": exc})
+    if ts > max_future:
+        return None, _error(i, item, "future", _("The timestamp %(ts)s is in the future.") % {"ts": to_dt(ts).isoformat()})
+    if ts < EARLIEST or ts < info.installed:
+        return None, _error(i, item, "before_installation",
+                            _("The timestamp %(ts)s is before the meter was installed.") % {"ts": to_dt(ts).isoformat()})
+    return (info.id, ts, value), None
 
 
 # --- The service ------------------------------------------------------------------------------

@@ -195,6 +195,10 @@ SPECTACULAR_SETTINGS = {
         "AuditStatusEnum": "carbonms.audits.models.Audit.Status",
         "NonconformityStatusEnum": "carbonms.audits.models.Nonconformity.Status",
         "ManagementReviewStatusEnum": "carbonms.audits.models.ManagementReview.Status",
+        # online monitoring (meters share the active/retired vocabulary of the source register)
+        "ActiveRetiredStatusEnum": "carbonms.monitoring.models.Meter.Status",
+        "ReadingConflictStatusEnum": "carbonms.monitoring.models.ReadingConflict.Status",
+        "AnomalyStatusEnum": "carbonms.monitoring.models.Anomaly.Status",
     },
 }
 

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -50,7 +52,7 @@ class GatewaySerializer(serializers.ModelSerializer):
         read_only_fields = ["token_prefix", "last_seen_at"]
         validators = []
 
-    def get_token(self, obj):
+    def get_token(self, obj) -> str | None:
         return getattr(obj, "_new_token", None)  # only in the answer that created it
 
 
@@ -183,6 +185,7 @@ class AnomalyViewSet(_ReviewViewSet):
 class CompletenessAPI(APIView):
     """Completeness of each visible meter per day (``?start&end``, at most 92 days)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         today = dt.datetime.now(LOCAL_TZ).date()
         try:
@@ -200,6 +203,7 @@ class CompletenessAPI(APIView):
 class LiveAPI(APIView):
     """The last hour of the visible meters: consumption by type and enterprise."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         live = selectors.live_load(request.user)
         return Response({**live, "by_enterprise": [{**{k: v for k, v in e.items() if k != "enterprise"},
@@ -223,11 +227,13 @@ class RollupAPI(APIView):
                 "activity": rec.pk if rec else None, "activity_amount": rec.amount if rec else None,
                 "difference": r.get("difference"), "outcome": r.get("outcome")}
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, enterprise_pk):
         e = tenancy.get_for_user(Enterprise, request.user, enterprise_pk, "view")
         year, month = self._period(request)
         return Response({"year": year, "month": month, "rows": [self._row(r) for r in activity.comparison(e, year, month)]})
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def post(self, request, enterprise_pk):
         e = tenancy.get_for_user(Enterprise, request.user, enterprise_pk, "view")
         year, month = self._period(request)

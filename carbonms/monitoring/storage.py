@@ -17,7 +17,6 @@ from django.db import connection, transaction
 from .timeutil import UTC
 
 TABLE = "monitoring_reading"
-_known_partitions: set[tuple[int, int]] = set()
 
 
 def is_postgres() -> bool:
@@ -34,14 +33,20 @@ def partition_name(year: int, month: int) -> str:
 
 def ensure_partitions(ts_values: Iterable[float]) -> None:
     """Create the monthly partitions (UTC months) the timestamps need. PostgreSQL only; idempotent and
-    safe with several processes (advisory lock + IF NOT EXISTS)."""
+    safe with several processes (advisory lock + IF NOT EXISTS). The catalogue is asked every time (one
+    cheap query): a partition created in a transaction that rolled back must not be taken as existing."""
     if not is_postgres():
         return
     months = set()
     for ts in ts_values:
         d = time.gmtime(ts)
         months.add((d.tm_year, d.tm_mon))
-    missing = sorted(months - _known_partitions)
+    if not months:
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s)", [[partition_name(y, m) for y, m in months]])
+        present = {r[0] for r in cur.fetchall()}
+    missing = sorted(ym for ym in months if partition_name(*ym) not in present)
     if not missing:
         return
     with transaction.atomic(), connection.cursor() as cur:
@@ -52,12 +57,10 @@ def ensure_partitions(ts_values: Iterable[float]) -> None:
                 f"CREATE TABLE IF NOT EXISTS {partition_name(y, m)} PARTITION OF {TABLE} "
                 f"FOR VALUES FROM ('{_month_start(y, m)}') TO ('{_month_start(ny, nm)}')"
             )
-    _known_partitions.update(missing)
 
 
 def forget_partitions() -> None:
-    """Tests that recreate the database call this (the cache is per process)."""
-    _known_partitions.clear()
+    """Kept for the tests' fixtures; partitions are looked up in the catalogue, nothing is cached."""
 
 
 def _sqlite_ts(ts: float) -> str:

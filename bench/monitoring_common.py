@@ -55,7 +55,7 @@ def make_park(n_meters: int, *, rate_limit: int = 1_000_000):
     gw = Gateway(park=park, enterprise=ent, code="bench-gw", name="bench", rate_limit_per_minute=rate_limit)
     token = _new_token(gw)
     gw.save()
-    installed = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    installed = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     Meter.objects.bulk_create([Meter(park=park, enterprise=ent, gateway=gw, code=f"M{i:05d}", name=f"表{i}", meter_type="electricity",
                                      unit="kWh", reading_kind="interval", interval_minutes=15, installed_at=installed)
                                for i in range(n_meters)])

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from carbonms.common.models import ScopedModel
 from carbonms.organizations.models import Enterprise
@@ -30,7 +29,7 @@ class MonitoringPlan(ScopedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        APPROVED = "approved", pgettext_lazy("monitoring plan", "Approved")
+        APPROVED = "approved", _("Approved")
         SUPERSEDED = "superseded", _("Superseded")
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="monitoring_plans", verbose_name=_("enterprise"))

@@ -18,6 +18,7 @@ from carbonms.carbondata.api import (
 )
 from carbonms.changelog.api import ChangeRecordViewSet
 from carbonms.inventory.api import CalculationRunViewSet, RunResultViewSet
+from carbonms.management.api import register_routes as register_management_routes
 from carbonms.organizations.api import (
     BoundaryViewSet,
     EmissionUnitViewSet,
@@ -47,6 +48,7 @@ router.register("imports", DataImportViewSet, basename="data-import")
 router.register("user-factors", UserFactorViewSet, basename="user-factor")
 router.register("calculation-runs", CalculationRunViewSet, basename="calculation-run")
 router.register("calculation-results", RunResultViewSet, basename="calculation-result")
+register_management_routes(router)
 
 
 def _public(patterns):

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "carbonms.standards",
     "carbonms.carbondata",
     "carbonms.inventory",
+    "carbonms.management",
+    "carbonms.audits",
+    "carbonms.conformity",
     "carbonms.web",
     "carbonms.api",
     "carbonms.demo",
@@ -178,6 +181,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several records have a field named "category" with different choices; name each enum explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "EmissionCategoryEnum": "carbonms.carbondata.models.register.Category",
+        "ContextIssueCategoryEnum": "carbonms.management.models.ContextIssue.Category",
+        "RiskCategoryEnum": "carbonms.management.models.Risk.Category",
+        "ReviewOutputCategoryEnum": "carbonms.audits.models.ReviewOutput.Category",
+        # management-system records each have their own status vocabulary
+        "RegisterStatusEnum": "carbonms.management.base.RegisterStatus",
+        "PolicyStatusEnum": "carbonms.management.models.Policy.Status",
+        "DocumentVersionStatusEnum": "carbonms.management.documents.DocumentVersion.Status",
+        "AuditStatusEnum": "carbonms.audits.models.Audit.Status",
+        "NonconformityStatusEnum": "carbonms.audits.models.Nonconformity.Status",
+        "ManagementReviewStatusEnum": "carbonms.audits.models.ManagementReview.Status",
+    },
 }
 
 # --- Background work ------------------------------------------------------------------------
@@ -186,6 +203,12 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# The daily reminder job (carbonms.conformity): Celery beat in production; on the embedded default
+# it runs in-process, once a day, when a user first opens their task list.
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {"task": "carbonms.conformity.daily_reminders", "schedule": 24 * 3600},
+}
+CARBONMS_REMINDER_EMAIL = env_bool("CARBONMS_REMINDER_EMAIL", False)
 
 # --- Security (production defaults when DEBUG is off) ---------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -10,6 +10,9 @@ urlpatterns = [
     path("standards/", include("carbonms.standards.urls")),
     path("data/", include("carbonms.carbondata.urls")),
     path("inventory/", include("carbonms.inventory.urls")),
+    path("ms/", include("carbonms.management.urls")),
+    path("audit/", include("carbonms.audits.urls")),
+    path("conformity/", include("carbonms.conformity.urls")),
     path("", include("carbonms.organizations.urls")),
     path("", include("carbonms.web.urls")),
 ]

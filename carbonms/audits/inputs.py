@@ -1,0 +1,96 @@
+"""The inputs of a management review, assembled from live data (T/CSES 9.5.1; T/CPQS 10.3.1;
+T/CIECCPA 061 9.3.2). The result is plain JSON, frozen on the review once it is held."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carbonms.management.models import Communication as Comm
+from carbonms.management.models import (
+    ComplianceEvaluation,
+    ComplianceObligation,
+    ContextIssue,
+    InterestedParty,
+    Resource,
+    Risk,
+)
+
+from .models import Audit, CorrectiveAction, Finding, ManagementReview, Nonconformity, ReviewOutput
+
+SECTIONS = [
+    ("previous_actions", _("Status of actions from previous reviews")),
+    ("context", _("Changes in context, risks and opportunities, and obligations")),
+    ("performance", _("Target achievement and performance trends")),
+    ("audits", _("Audit results")),
+    ("compliance", _("Compliance evaluation")),
+    ("nonconformities", _("Nonconformities and corrective actions")),
+    ("resources", _("Adequacy of resources")),
+    ("communications", _("Communications with interested parties")),
+]
+
+
+def _d(x) -> str | None:
+    return x.isoformat() if x else None
+
+
+def assemble_inputs(system, since: dt.date | None = None) -> dict:
+    today = timezone.localdate()
+    since = since or today - dt.timedelta(days=365)
+    f = system.filter
+    out: dict[str, dict] = {}
+
+    outputs = f(ReviewOutput.objects.select_related("review", "owner"))
+    out["previous_actions"] = {
+        "summary": {"total": outputs.count(), "done": outputs.filter(done_on__isnull=False).count(),
+                    "overdue": outputs.filter(done_on__isnull=True, due_on__lt=today).count()},
+        "items": [{"decision": o.decision[:120], "owner": str(o.owner or ""), "due": _d(o.due_on), "done": _d(o.done_on)}
+                  for o in outputs.filter(review__held_on__lt=today)[:30]],
+    }
+
+    changed = {"since": since.isoformat()}
+    changed["context_issues"] = [c.title for c in f(ContextIssue.objects.filter(updated_at__date__gte=since))[:30]]
+    changed["risks"] = [f"{r.title}（{r.get_significance_display()}）" for r in f(Risk.objects.filter(updated_at__date__gte=since))[:30]]
+    changed["high_risks"] = f(Risk.objects.filter(significance=Risk.Grade.HIGH)).exclude(status="closed").count()
+    changed["obligations"] = [o.title for o in f(ComplianceObligation.objects.filter(updated_at__date__gte=since))[:30]]
+    changed["interested_parties"] = f(InterestedParty.objects.all()).count()
+    out["context"] = changed
+
+    perf = {"available": False, "items": []}
+    if apps.is_installed("carbonms.targets"):  # pragma: no cover - arrives with the planning issue
+        perf["available"] = True
+    out["performance"] = perf
+
+    audits = f(Audit.objects.filter(reported_on__gte=since)).annotate(n_findings=Count("findings"))
+    out["audits"] = {"items": [{"title": a.title, "kind": a.get_kind_display(), "reported": _d(a.reported_on),
+                                "findings": a.n_findings, "conclusion": a.conclusion[:200]} for a in audits],
+                     "nonconformities": f(Finding.objects.filter(audit__reported_on__gte=since, kind="nonconformity")).count()}
+
+    evals = f(ComplianceEvaluation.objects.filter(evaluated_on__gte=since).select_related("obligation"))
+    overdue_obl = f(ComplianceObligation.objects.filter(applicable=True, next_review_on__lt=today)).count()
+    out["compliance"] = {"by_result": {r: evals.filter(result=r).count() for r, _l in ComplianceEvaluation.Result.choices},
+                         "overdue": overdue_obl,
+                         "items": [{"obligation": e.obligation.title, "date": _d(e.evaluated_on), "result": e.get_result_display()}
+                                   for e in evals[:30]]}
+
+    ncs = f(Nonconformity.objects.all())
+    acts = f(CorrectiveAction.objects.all())
+    out["nonconformities"] = {"open": ncs.exclude(status="closed").count(), "closed": ncs.filter(status="closed").count(),
+                              "actions_open": acts.filter(done_on__isnull=True).count(),
+                              "actions_overdue": acts.filter(done_on__isnull=True, due_on__lt=today).count(),
+                              "items": [{"number": n.number, "title": n.title, "status": n.get_status_display()}
+                                        for n in ncs.exclude(status="closed")[:30]]}
+
+    res = f(Resource.objects.exclude(status="closed"))
+    out["resources"] = {"total": res.count(), "inadequate": [r.title for r in res.filter(adequate=False)]}
+
+    comms = f(Comm.objects.filter(occurred_on__gte=since))
+    out["communications"] = {"total": comms.count(),
+                             "by_direction": {d: comms.filter(direction=d).count() for d, _l in Comm.Direction.choices},
+                             "external": [f"{c.occurred_on:%Y-%m-%d} {c.party}：{c.subject}" for c in comms.exclude(direction="internal")[:20]]}
+    out["_previous_review"] = _d(f(ManagementReview.objects.filter(held_on__lt=today, status__in=["held", "closed"]))
+                                 .values_list("held_on", flat=True).first())
+    return out

@@ -1,0 +1,46 @@
+"""Reminder tasks: what is due or overdue for each user, refreshed by the daily job."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carbonms.management.base import SystemRecord
+
+
+class Task(SystemRecord):
+    """One reminder for one user, keyed by the record it is about (``ref``); closed when resolved."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", _("Review due")
+        EVALUATION = "evaluation", _("Compliance evaluation due")
+        ACTION = "action", _("Corrective action due")
+        DECISION = "decision", _("Review decision due")
+        TRAINING = "training", _("Training due")
+        CALIBRATION = "calibration", _("Calibration due")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    ref = models.CharField(_("about"), max_length=80)
+    title = models.CharField(_("task"), max_length=250)
+    url = models.CharField(_("link"), max_length=300)
+    due_on = models.DateField(_("due"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["done_at", "due_on"]
+        constraints = [models.UniqueConstraint(fields=["user", "ref"], name="unique_task_per_user_and_record")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url
+
+    @property
+    def overdue(self) -> bool:
+        return self.done_at is None and self.due_on < timezone.localdate()

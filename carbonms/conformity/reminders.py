@@ -1,0 +1,96 @@
+"""The daily reminder job: finds what is due (within a week) or overdue and keeps each user's task
+list in step: new tasks for new items, tasks closed when their item is resolved."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carbonms.audits.models import CorrectiveAction, ReviewOutput
+from carbonms.management import models as m
+from carbonms.management.documents import Document
+
+from .models import Task
+
+HORIZON = dt.timedelta(days=7)
+
+
+def _items(today: dt.date):
+    """(user, kind, ref, title, url, due, park_id, enterprise_id) of everything due by today + 7 days."""
+    limit = today + HORIZON
+    for model in (m.ContextIssue, m.InterestedParty, m.ComplianceObligation, m.Risk, m.OrgUnit, m.Appointment, m.Resource,
+                  m.CompetenceRequirement, m.PlannedChange):
+        for o in model.objects.filter(next_review_on__lte=limit, owner__isnull=False).exclude(status="closed"):
+            kind = Task.Kind.EVALUATION if model is m.ComplianceObligation else Task.Kind.REVIEW
+            yield (o.owner, kind, f"{o._meta.label_lower}:{o.pk}:{o.next_review_on}", str(o), o.get_absolute_url(),
+                   o.next_review_on, o.park_id, o.enterprise_id)
+    for p in m.Policy.objects.filter(status="approved", next_review_on__lte=limit):
+        user = p.approved_by or p.author
+        if user:
+            yield (user, Task.Kind.REVIEW, f"policy:{p.pk}:{p.next_review_on}", _("Review the policy: %(p)s") % {"p": p},
+                   p.get_absolute_url(), p.next_review_on, p.park_id, p.enterprise_id)
+    for d in Document.objects.filter(next_review_on__lte=limit, owner__isnull=False):
+        yield (d.owner, Task.Kind.REVIEW, f"document:{d.pk}:{d.next_review_on}", _("Review the document: %(d)s") % {"d": d},
+               d.get_absolute_url(), d.next_review_on, d.park_id, d.enterprise_id)
+    for t in m.Training.objects.filter(held_on__isnull=True, planned_on__lte=limit, owner__isnull=False):
+        yield (t.owner, Task.Kind.TRAINING, f"training:{t.pk}", _("Hold the training: %(t)s") % {"t": t}, t.get_absolute_url(),
+               t.planned_on, t.park_id, t.enterprise_id)
+    for a in CorrectiveAction.objects.filter(done_on__isnull=True, due_on__lte=limit).select_related("nonconformity"):
+        yield (a.owner, Task.Kind.ACTION, f"action:{a.pk}", _("%(nc)s: %(a)s") % {"nc": a.nonconformity.number, "a": a},
+               a.get_absolute_url(), a.due_on, a.park_id, a.enterprise_id)
+    for o in ReviewOutput.objects.filter(done_on__isnull=True, due_on__lte=limit, owner__isnull=False):
+        yield (o.owner, Task.Kind.DECISION, f"output:{o.pk}", str(o), o.get_absolute_url(), o.due_on, o.park_id, o.enterprise_id)
+
+
+@transaction.atomic
+def run_reminders(today: dt.date | None = None, *, email: bool | None = None) -> dict:
+    """Create the tasks of items due, close the tasks of items resolved; optionally e-mail new ones."""
+    today = today or timezone.localdate()
+    email = getattr(settings, "CARBONMS_REMINDER_EMAIL", False) if email is None else email
+    seen: set[tuple[int, str]] = set()
+    created = []
+    for user, kind, ref, title, url, due, park_id, ent_id in _items(today):
+        seen.add((user.pk, ref))
+        task, new = Task.objects.get_or_create(user=user, ref=ref, defaults={
+            "kind": kind, "title": str(title)[:250], "url": url, "due_on": due, "park_id": park_id, "enterprise_id": ent_id,
+        })
+        if new:
+            created.append(task)
+        elif task.done_at is not None:
+            task.done_at = None
+            task.save()
+    closed = 0
+    for task in Task.objects.filter(done_at__isnull=True):
+        if (task.user_id, task.ref) not in seen:
+            task.done_at = timezone.now()
+            task.save()
+            closed += 1
+    mailed = 0
+    if email:
+        for task in created:
+            if task.user.email:
+                send_mail(_("CarbonMS reminder: %(t)s") % {"t": task.title},
+                          _("Due %(d)s: %(t)s\n%(u)s") % {"d": task.due_on, "t": task.title, "u": task.url},
+                          None, [task.user.email])
+                task.emailed_at = timezone.now()
+                task.save()
+                mailed += 1
+    return {"created": len(created), "closed": closed, "open": Task.objects.filter(done_at__isnull=True).count(),
+            "emailed": mailed}
+
+
+def ensure_daily() -> None:
+    """On the embedded default (no broker: tasks run eagerly) run the job once a day in-process."""
+    from django.core.cache import cache
+
+    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return
+    key = f"carbonms:reminders:{timezone.localdate().isoformat()}"
+    if cache.add(key, True, 26 * 3600):
+        from .tasks import daily_reminders
+
+        daily_reminders.delay()

@@ -1,0 +1,95 @@
+"""The live conformity pages (one per standard and system), the evidence pack and each user's task list."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from carbonms.common import tenancy
+from carbonms.management import system as systems
+from carbonms.management.views import SystemMixin
+from carbonms.standards import catalogue
+
+from . import checks
+from .models import Task
+
+
+def start(request):
+    s = systems.home_system(request.user)
+    if s is None:
+        raise Http404
+    return redirect("conformity:index", s.slug)
+
+
+class IndexView(SystemMixin, TemplateView):
+    template_name = "conformity/index.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["results"] = [checks.standard_conformity(self.system, sid) for sid in checks.standards_for(self.system)]
+        return ctx
+
+
+class _StandardMixin(SystemMixin):
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            catalogue.get_standard(kwargs["std_id"])
+        except KeyError:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StandardView(_StandardMixin, TemplateView):
+    template_name = "conformity/standard.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["result"] = checks.standard_conformity(self.system, self.kwargs["std_id"])
+        return ctx
+
+
+class PackView(_StandardMixin, TemplateView):
+    def get(self, request, *args, **kwargs):
+        from .pack import build_pack
+
+        data = build_pack(self.system, kwargs["std_id"])
+        resp = HttpResponse(data, content_type="application/zip")
+        resp["Content-Disposition"] = f'attachment; filename="evidence-{self.system.slug}-{kwargs["std_id"]}.zip"'
+        return resp
+
+
+class TaskListView(TemplateView):
+    template_name = "conformity/tasks.html"
+
+    def get_context_data(self, **kwargs):
+        from .reminders import ensure_daily
+
+        ensure_daily()
+        ctx = super().get_context_data(**kwargs)
+        mine = Task.objects.restrict(self.request.user).filter(user=self.request.user)
+        ctx["open_tasks"] = mine.filter(done_at__isnull=True).order_by("due_on")
+        ctx["done_tasks"] = mine.filter(done_at__isnull=False).order_by("-done_at")[:20]
+        return ctx
+
+
+class TaskDoneView(TemplateView):
+    """POST: the user ticks a task off by hand (the daily job also closes resolved ones)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.task = tenancy.get_for_user(Task, request.user, kwargs["pk"], "view")
+        if self.task.user_id != request.user.pk:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return redirect("conformity:tasks")
+
+    def post(self, request, *args, **kwargs):
+        from django.utils import timezone
+
+        self.task.done_at = timezone.now()
+        self.task.save()
+        messages.success(request, _("Task ticked off."))
+        return redirect("conformity:tasks")

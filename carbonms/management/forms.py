@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms import modelform_factory
+from django.utils.translation import gettext_lazy as _
+
+from . import system as systems
+from .documents import Document
+from .models import Policy
+from .services import POLICY_COMMITMENTS
+
+
+class DateInput(forms.DateInput):
+    """An HTML date input; its value is always ISO (a localised 2026/11/21 would show as empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
+
+
+class _NoModelValidation:
+    def _post_clean(self):
+        # Model validation is the service's job, so errors appear once.
+        pass
+
+
+def limit_choices(form, system) -> None:
+    """Offer only this system's records and people."""
+    from carbonms.accounts.models import User
+
+    for f in form.fields.values():
+        qs = getattr(f, "queryset", None)
+        if qs is None:
+            continue
+        if qs.model is User:
+            f.queryset = systems.people(system)
+        elif hasattr(qs.model, "park_id") or "park" in {x.name for x in qs.model._meta.fields}:
+            f.queryset = system.filter(qs)
+
+
+def register_form(register, system, *args, **kwargs):
+    widgets = {}
+    for name in register.fields:
+        field = register.model._meta.get_field(name)
+        if field.get_internal_type() == "DateField":
+            widgets[name] = DateInput()
+        elif field.many_to_many:
+            widgets[name] = forms.CheckboxSelectMultiple()
+        elif field.get_internal_type() == "TextField":
+            widgets[name] = forms.Textarea(attrs={"rows": 3})
+    cls = modelform_factory(register.model, form=type("F", (_NoModelValidation, forms.ModelForm), {}),
+                            fields=register.fields, widgets=widgets)
+    form = cls(*args, **kwargs)
+    limit_choices(form, system)
+    return form
+
+
+class PolicyForm(_NoModelValidation, forms.ModelForm):
+    commitments = forms.MultipleChoiceField(
+        label=_("commitments"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(k, f"{c} {t}") for k, c, t in POLICY_COMMITMENTS],
+    )
+
+    class Meta:
+        model = Policy
+        fields = ["title", "text", "commitments", "next_review_on"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 8}), "next_review_on": DateInput()}
+
+
+class PublishForm(forms.Form):
+    published_to = forms.CharField(label=_("published to"), max_length=200, required=False)
+
+
+class ReviewForm(forms.Form):
+    next_review_on = forms.DateField(label=_("next review"), widget=DateInput(), required=False)
+
+
+class DocumentForm(_NoModelValidation, forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["identifier", "title", "kind", "owner", "distribution", "access", "retention_years", "next_review_on"]
+        widgets = {"next_review_on": DateInput()}
+
+
+class VersionForm(forms.Form):
+    version = forms.CharField(label=_("version"), max_length=12)
+    file = forms.FileField(label=_("file (PDF, DOCX or XLSX)"), required=False)
+    change_note = forms.CharField(label=_("what changed"), max_length=300, required=False)
+    reviewer = forms.ModelChoiceField(label=_("reviewer"), queryset=None, required=False)
+
+    def __init__(self, *args, system, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = systems.people(system)

@@ -1,0 +1,122 @@
+"""Live clause conformity, the evidence pack, the reminder job and the task list."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+
+from carbonms.conformity.checks import standard_conformity, topic_checks
+from carbonms.conformity.models import Task
+from carbonms.conformity.reminders import run_reminders
+from carbonms.management import services
+
+from .helpers import appoint_top, days, ent_system, obligation, submitted_policy
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(result, number):
+    return next(r for r in result["rows"] if r["clause"].number == number)
+
+
+def test_conformity_changes_when_evidence_appears(world):
+    s = ent_system(world)
+    before = standard_conformity(s, "t-cieccpa-061-2023")
+    assert _row(before, "5.2")["status"] == "fail"
+    assert _row(before, "8.2")["status"] == "na"  # accounting is assessed by its own module
+    top = world.users["reviewer"]
+    appoint_top(world, top)
+    services.policy_approve(actor=top, policy=submitted_policy(world))
+    after = standard_conformity(s, "t-cieccpa-061-2023")
+    assert _row(after, "5.2")["status"] == "ok"
+    assert after["score"] > before["score"]
+    assert "Policy v1 approved" in topic_checks(s)["policy"].text
+
+
+def test_obligations_evaluated_on_schedule(world):
+    s = ent_system(world)
+    ob = obligation(world, evaluation_months=6)
+    assert topic_checks(s)["compliance_evaluation"].status == "fail"
+    services.evaluation_record(actor=world.users["enterprise_admin"], obligation=ob,
+                               data={"evaluated_on": days(-30), "result": "compliant"})
+    assert topic_checks(s)["compliance_evaluation"].status == "ok"
+    obligation(world, title="地方能耗双控目标", evaluation_months=12)
+    assert topic_checks(s)["compliance_evaluation"].status == "warn"
+
+
+def test_park_is_assessed_against_the_park_standards(world):
+    from carbonms.conformity.checks import standards_for
+
+    from .helpers import park_system
+
+    assert standards_for(park_system(world)) == ["t-cses-2023", "t-cpqs-zc001-2025"]
+    assert standards_for(ent_system(world)) == ["t-cieccpa-061-2023"]
+
+
+def test_evidence_pack_holds_the_workbook_and_the_files(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    s = ent_system(world)
+    admin, top = world.users["enterprise_admin"], world.users["reviewer"]
+    doc = services.document_save(actor=admin, park=s.park, enterprise=s.enterprise,
+                                 data={"identifier": "M-1", "title": "手册", "kind": "manual"})
+    v = services.version_add(actor=admin, document=doc, version="1", file=SimpleUploadedFile("m.pdf", b"%PDF manual"))
+    services.version_approve(actor=top, version=v)
+    services.version_put_in_force(actor=admin, version=v)
+    c = Client()
+    c.force_login(world.users["external_verifier"])
+    resp = c.get(f"/conformity/ent-{s.enterprise.pk}/t-cieccpa-061-2023/evidence-pack.zip")
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/zip"
+    z = zipfile.ZipFile(io.BytesIO(resp.content))
+    names = z.namelist()
+    assert "conformity.xlsx" in names and any(n.startswith("documents/M-1-v1") for n in names)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(z.read("conformity.xlsx")))
+    assert wb["条款符合性"]["A3"].value == "4"
+
+
+def test_reminders_create_and_close_tasks_and_email(world, settings):
+    from carbonms.audits import services as a
+
+    admin = world.users["enterprise_admin"]
+    admin.email = "chen@example.com"
+    admin.save()
+    nc = a.nc_save(actor=admin, system=ent_system(world), data={"title": "t", "source": "complaint", "description": "d"})
+    act = a.action_save(actor=admin, nc=nc, data={"description": "整改", "owner": admin, "due_on": days(-2)})
+    obligation(world, owner=admin, next_review_on=days(3))
+    result = run_reminders(email=True)
+    assert result["created"] == 2 and result["emailed"] == 2
+    assert len(mail.outbox) == 2 and "CarbonMS" in mail.outbox[0].subject
+    tasks = Task.objects.filter(user=admin, done_at__isnull=True)
+    assert {t.kind for t in tasks} == {"action", "evaluation"}
+    assert tasks.get(kind="action").overdue
+    a.action_save(actor=admin, action=act, data={"done_on": days(0)})
+    assert run_reminders()["closed"] == 1
+    call_command("send_reminders", stdout=io.StringIO())
+    c = Client()
+    c.force_login(admin)
+    body = c.get("/conformity/tasks/").content.decode()
+    assert "碳排放权交易管理暂行条例" in body
+    task = Task.objects.get(user=admin, done_at__isnull=True)
+    assert c.post(f"/conformity/tasks/{task.pk}/done/").status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is not None
+    other = Client()
+    other.force_login(world.users["viewer"])
+    assert other.post(f"/conformity/tasks/{task.pk}/done/").status_code == 404
+
+
+def test_the_daily_job_runs_as_a_celery_task_and_is_change_logged(world):
+    from carbonms.changelog.models import ChangeRecord
+    from carbonms.conformity.tasks import daily_reminders
+
+    admin = world.users["enterprise_admin"]
+    obligation(world, owner=admin, next_review_on=days(-1))
+    assert daily_reminders.delay().get()["created"] == 1
+    rec = ChangeRecord.objects.filter(content_type__model="task").first()
+    assert rec is not None and rec.source_kind == "job"

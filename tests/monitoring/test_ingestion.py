@@ -173,3 +173,16 @@ def test_csv_and_epoch_timestamps(gw):
     body = f"meter,ts,value,unit\n{m.code},{int(JAN1.timestamp()) + 900},1.5,kWh\n{m.code},2026-01-01T00:30:00+08:00,x,kWh\n"
     r = ingest(gateway=gw, items=parse_csv(body.encode()), channel="http")
     assert r.accepted == 1 and r.errors[0]["code"] == "not_a_number"
+
+
+def test_refresh_rollups_command(gw):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    m = MeterFactory(enterprise=gw.enterprise)
+    ingest(gateway=gw, items=day_of_readings(m.code, JAN1), channel="http")
+    out = StringIO()
+    call_command("refresh_rollups", stdout=out)
+    assert "1 meter-day(s) recomputed" in out.getvalue()
+    assert MeterDay.objects.get(meter=m).completeness == 1.0

@@ -19,7 +19,7 @@ from .models import Appointment, ComplianceEvaluation, Policy, Risk
 
 DOMAIN = "management"
 
-# The commitments a carbon management policy must contain (T/CSES 5.2 a–l; T/CPQS 6.2).
+# The commitments a park's carbon management policy must contain (T/CSES 5.2 a–l; T/CPQS 6.2).
 POLICY_COMMITMENTS = [
     ("purpose", "T/CSES 5.2 a", "适合园区的宗旨和所处环境，包括其活动、产业结构和碳排放特点"),
     ("framework", "T/CSES 5.2 b", "为制定和评审碳管理目标、指标提供框架"),
@@ -35,6 +35,23 @@ POLICY_COMMITMENTS = [
     ("review", "T/CSES 5.2 l", "定期评审并在必要时更新"),
     ("carbon_goals", "T/CPQS 6.2", "与碳达峰、碳中和目标相协调"),
 ]
+
+# What an enterprise's carbon-neutrality policy rests on and how it is kept (T/CIECCPA 061 5.2.1–5.2.4).
+ENTERPRISE_POLICY_COMMITMENTS = [
+    ("purpose", "T/CIECCPA 5.2.1 a", "组织的宗旨和总体战略方向"),
+    ("context", "T/CIECCPA 5.2.1 b", "组织所处的环境"),
+    ("parties", "T/CIECCPA 5.2.1 c", "相关方的需求和期望"),
+    ("risks", "T/CIECCPA 5.2.1 d", "组织的风险和机遇"),
+    ("constraints", "T/CIECCPA 5.2.1 e", "内部与外部的制约条件以及资源和能力"),
+    ("documented", "T/CIECCPA 5.2.2", "易于获取，并保持文件化信息"),
+    ("communicated", "T/CIECCPA 5.2.3", "在组织内部得到清晰的理解和沟通"),
+    ("available", "T/CIECCPA 5.2.4", "适当时向相关方提供或在网站上发布"),
+]
+
+
+def commitments_for(enterprise_id) -> list[tuple[str, str, str]]:
+    """The commitments checklist of a system: the enterprise standard's or the park standards'."""
+    return ENTERPRISE_POLICY_COMMITMENTS if enterprise_id else POLICY_COMMITMENTS
 
 
 def _require(actor, action: str, park_id: int, enterprise_id: int | None) -> None:
@@ -153,7 +170,7 @@ def policy_save(*, actor, data: dict[str, Any], park=None, enterprise=None, poli
     for k in ("title", "text", "commitments", "next_review_on", "published_to"):
         if k in data:
             setattr(policy, k, data[k])
-    valid = {k for k, _c, _t in POLICY_COMMITMENTS}
+    valid = {k for k, _c, _t in commitments_for(policy.enterprise_id)}
     unknown = set(policy.commitments or []) - valid
     if unknown:
         raise ValidationError({"commitments": _("Unknown commitment: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}})
@@ -167,7 +184,7 @@ def policy_submit(*, actor, policy: Policy) -> Policy:
     _require(actor, "change", *system_of(policy))
     if policy.status != Policy.Status.DRAFT:
         raise ValidationError({"status": _("Only a draft can be submitted.")})
-    missing = [c for k, c, _t in POLICY_COMMITMENTS if k not in (policy.commitments or [])]
+    missing = [c for k, c, _t in commitments_for(policy.enterprise_id) if k not in (policy.commitments or [])]
     if missing:
         raise ValidationError({"commitments": _("The policy lacks required commitments: %(list)s.") % {"list": "、".join(missing)}})
     policy.status = Policy.Status.SUBMITTED

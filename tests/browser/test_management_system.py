@@ -88,6 +88,7 @@ def test_plan_and_run_an_internal_audit_to_a_finding(page, demo_park, login, sho
     finding = page.locator("[data-testid=finding]")
     assert finding.count() == 1 and "3号加热炉" in finding.inner_text()
     assert re.search(r"NC-\d{4}-\d{3}", finding.inner_text())
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "audit-finding-zh")
 
 

@@ -14,7 +14,7 @@ from carbonms.audits.models import CorrectiveAction, ReviewOutput
 from carbonms.management import models as m
 from carbonms.management.documents import Document
 
-from .models import Task
+from .models import ReminderSubscription, Task
 
 HORIZON = dt.timedelta(days=7)
 
@@ -48,7 +48,8 @@ def _items(today: dt.date):
 
 @transaction.atomic
 def run_reminders(today: dt.date | None = None, *, email: bool | None = None) -> dict:
-    """Create the tasks of items due, close the tasks of items resolved; optionally e-mail new ones."""
+    """Create the tasks of items due, close the tasks of items resolved; e-mail new ones to users who asked
+    for it (or to everybody with an address when ``email`` / CARBONMS_REMINDER_EMAIL is on)."""
     today = today or timezone.localdate()
     email = getattr(settings, "CARBONMS_REMINDER_EMAIL", False) if email is None else email
     seen: set[tuple[int, str]] = set()
@@ -70,15 +71,15 @@ def run_reminders(today: dt.date | None = None, *, email: bool | None = None) ->
             task.save()
             closed += 1
     mailed = 0
-    if email:
-        for task in created:
-            if task.user.email:
-                send_mail(_("CarbonMS reminder: %(t)s") % {"t": task.title},
-                          _("Due %(d)s: %(t)s\n%(u)s") % {"d": task.due_on, "t": task.title, "u": task.url},
-                          None, [task.user.email])
-                task.emailed_at = timezone.now()
-                task.save()
-                mailed += 1
+    subscribed = set(ReminderSubscription.objects.filter(email=True).values_list("user_id", flat=True))
+    for task in created:
+        if (email or task.user_id in subscribed) and task.user.email:
+            send_mail(_("CarbonMS reminder: %(t)s") % {"t": task.title},
+                      _("Due %(d)s: %(t)s\n%(u)s") % {"d": task.due_on, "t": task.title, "u": task.url},
+                      None, [task.user.email])
+            task.emailed_at = timezone.now()
+            task.save()
+            mailed += 1
     return {"created": len(created), "closed": closed, "open": Task.objects.filter(done_at__isnull=True).count(),
             "emailed": mailed}
 

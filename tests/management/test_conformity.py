@@ -120,3 +120,22 @@ def test_the_daily_job_runs_as_a_celery_task_and_is_change_logged(world):
     assert daily_reminders.delay().get()["created"] == 1
     rec = ChangeRecord.objects.filter(content_type__model="task").first()
     assert rec is not None and rec.source_kind == "job"
+
+
+def test_a_user_can_ask_for_reminders_by_email(world):
+    from carbonms.conformity.models import ReminderSubscription
+
+    admin, viewer = world.users["enterprise_admin"], world.users["viewer"]
+    for u, addr in ((admin, "chen@example.com"), (viewer, "huang@example.com")):
+        u.email = addr
+        u.save()
+    c = Client()
+    c.force_login(admin)
+    assert c.post("/conformity/tasks/", {"email": "on"}).status_code == 302
+    assert ReminderSubscription.objects.get(user=admin).email
+    obligation(world, owner=admin, next_review_on=days(1))
+    obligation(world, title="另一义务", owner=viewer, next_review_on=days(1))
+    assert run_reminders(email=False)["emailed"] == 1
+    assert mail.outbox[-1].to == ["chen@example.com"]
+    c.post("/conformity/tasks/", {})
+    assert not ReminderSubscription.objects.get(user=admin).email

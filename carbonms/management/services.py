@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -351,6 +351,20 @@ def version_put_in_force(*, actor, version: DocumentVersion, effective_on=None) 
     return version
 
 
-def deny_unless(ok: bool) -> None:
-    if not ok:
-        raise PermissionDenied
+@transaction.atomic
+def register_delete(*, actor, obj) -> None:
+    """Delete a register entry unless another record refers to it: protected foreign keys (checked by
+    ``record_delete``) and many-to-many links such as the areas of an audit, which would silently drop."""
+    from carbonms.common.services import record_delete
+
+    _require(actor, "delete", *system_of(obj))
+    for rel in obj._meta.related_objects:
+        if rel.many_to_many:
+            n = getattr(obj, rel.get_accessor_name()).count()
+            if n:
+                raise ValidationError(
+                    _("%(record)s cannot be deleted: %(count)d dependent record(s) refer to it (%(kinds)s).")
+                    % {"record": obj, "count": n, "kinds": rel.related_model._meta.verbose_name},
+                    code="protected",
+                )
+    record_delete(actor=actor, obj=obj)

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.services import record_delete
 from carbonms.common.views import ServiceFormView, apply_validation_error
 
 from . import forms, registers, selectors, services
@@ -209,7 +208,7 @@ class DeleteView(ObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         back = self.system.url("management:home")
         try:
-            record_delete(actor=request.user, obj=self.object)
+            services.register_delete(actor=request.user, obj=self.object)
         except ValidationError as exc:
             return self.render_to_response(self.get_context_data(error=exc.messages[0]))
         messages.success(request, _("Deleted."))

@@ -208,3 +208,18 @@ def test_frequency_suggestion_follows_risk_and_earlier_results(world):
     a.finding_record(actor=auditor, audit=audit, data={"kind": "nonconformity", "description": "d", "evidence": "e"})
     rows = {r["area"].pk: r for r in a.frequency_suggestion(ent_system(world))}
     assert rows[audit.areas.get().pk]["per_year"] == 2
+
+
+def test_an_area_that_an_audit_covers_cannot_be_deleted(world):
+    from django.test import Client
+
+    audit = _plan(world)
+    area = audit.areas.get()
+    with pytest.raises(ValidationError) as exc:
+        ms.register_delete(actor=world.users["enterprise_admin"], obj=area)
+    assert "cannot be deleted" in exc.value.messages[0] and "audit" in exc.value.messages[0]
+    c = Client()
+    c.force_login(world.users["enterprise_admin"])
+    resp = c.delete(f"/api/v1/ms/organisation/{area.pk}/")
+    assert resp.status_code == 400
+    assert audit.areas.filter(pk=area.pk).exists()

@@ -6,7 +6,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from carbonms.carbondata.api import (
+    ActivityViewSet,
+    DataImportViewSet,
+    EvidenceViewSet,
+    InstrumentViewSet,
+    LabAnalysisViewSet,
+    MonitoringPlanViewSet,
+    SourceViewSet,
+)
 from carbonms.changelog.api import ChangeRecordViewSet
+from carbonms.inventory.api import CalculationRunViewSet, RunResultViewSet
 from carbonms.management.api import register_routes as register_management_routes
 from carbonms.organizations.api import (
     BoundaryViewSet,
@@ -27,6 +37,15 @@ router.register("units", EmissionUnitViewSet, basename="unit")
 router.register("equipment", EquipmentViewSet, basename="equipment")
 router.register("boundaries", BoundaryViewSet, basename="boundary")
 router.register("changes", ChangeRecordViewSet, basename="change")
+router.register("sources", SourceViewSet, basename="source")
+router.register("activity", ActivityViewSet, basename="activity")
+router.register("monitoring-plans", MonitoringPlanViewSet, basename="monitoring-plan")
+router.register("instruments", InstrumentViewSet, basename="instrument")
+router.register("lab-analyses", LabAnalysisViewSet, basename="lab-analysis")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("imports", DataImportViewSet, basename="data-import")
+router.register("calculation-runs", CalculationRunViewSet, basename="calculation-run")
+router.register("calculation-results", RunResultViewSet, basename="calculation-result")
 register_management_routes(router)
 
 

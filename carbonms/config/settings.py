@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "carbonms.changelog",
     "carbonms.organizations",
     "carbonms.standards",
+    "carbonms.carbondata",
+    "carbonms.inventory",
     "carbonms.management",
     "carbonms.audits",
     "carbonms.conformity",
@@ -179,7 +181,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {  # management-system records each have their own status vocabulary
+    # Several records have a field named "category" with different choices; name each enum explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "EmissionCategoryEnum": "carbonms.carbondata.models.register.Category",
+        "ContextIssueCategoryEnum": "carbonms.management.models.ContextIssue.Category",
+        "RiskCategoryEnum": "carbonms.management.models.Risk.Category",
+        "ReviewOutputCategoryEnum": "carbonms.audits.models.ReviewOutput.Category",
+        # management-system records each have their own status vocabulary
         "RegisterStatusEnum": "carbonms.management.base.RegisterStatus",
         "PolicyStatusEnum": "carbonms.management.models.Policy.Status",
         "DocumentVersionStatusEnum": "carbonms.management.documents.DocumentVersion.Status",

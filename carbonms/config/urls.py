@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/", include("carbonms.api.urls")),
     path("changes/", include("carbonms.changelog.urls")),
     path("standards/", include("carbonms.standards.urls")),
+    path("data/", include("carbonms.carbondata.urls")),
+    path("inventory/", include("carbonms.inventory.urls")),
     path("ms/", include("carbonms.management.urls")),
     path("audit/", include("carbonms.audits.urls")),
     path("conformity/", include("carbonms.conformity.urls")),

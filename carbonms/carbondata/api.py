@@ -1,0 +1,222 @@
+"""REST endpoints of the carbon data process, under the same tenancy rules as the pages."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.tenancy import get_for_user
+from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
+
+from . import services
+from .models import (
+    ActivityRecord,
+    Calibration,
+    DataImport,
+    Evidence,
+    LabAnalysis,
+    MeasuringInstrument,
+    MonitoringPlan,
+    PlanItem,
+    Source,
+)
+
+READ_ONLY = ["get", "head", "options"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
+    unit = ScopedRelatedField(queryset=EmissionUnit.objects.all(), allow_null=True, required=False)
+    equipment = ScopedRelatedField(queryset=Equipment.objects.all(), allow_null=True, required=False)
+    supplier = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Source
+        fields = ["id", "enterprise", "code", "name", "unit", "equipment", "category", "gases", "method", "material",
+                  "factor_key", "activity_unit", "data_source", "data_owner_name", "supplier", "plausible_min",
+                  "plausible_max", "effective_from", "effective_to", "status", "retire_reason"]
+        read_only_fields = ["status", "retire_reason"]
+        validators = []
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    source = ScopedRelatedField(queryset=Source.objects.all())
+    amount = serializers.CharField()
+
+    class Meta:
+        model = ActivityRecord
+        fields = ["id", "source", "enterprise", "year", "month", "amount", "unit", "opening_stock", "purchased",
+                  "closing_stock", "transferred_out", "note", "version", "previous", "is_current", "correction_reason",
+                  "status", "origin", "data_import", "meter_detail", "quality_flags", "entered_by", "submitted_by",
+                  "submitted_at", "reviewed_by", "reviewed_at", "review_comment"]
+        read_only_fields = [f for f in fields if f not in ("source", "year", "month", "amount", "unit", "note",
+                                                           "opening_stock", "purchased", "closing_stock", "transferred_out")]
+        extra_kwargs = {"unit": {"required": False}}
+        validators = []
+
+
+def _without(data, *keys):
+    return {k: v for k, v in data.items() if k not in keys}
+
+
+class SourceViewSet(ScopedModelViewSet):
+    queryset = Source.objects.all()
+    serializer_class = SourceSerializer
+
+    def base_queryset(self):
+        return Source.objects.select_related("enterprise")
+
+    def create_record(self, data):
+        return services.source_save(actor=self.request.user, enterprise=data["enterprise"], data=_without(data, "enterprise"))
+
+    def update_record(self, instance, data):
+        return services.source_save(actor=self.request.user, source=instance, data=_without(data, "enterprise"))
+
+    def perform_destroy(self, instance):
+        try:
+            services.source_delete(actor=self.request.user, source=instance)
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+
+
+class ActivityViewSet(ScopedModelViewSet):
+    """Activity values. POST enters a draft (the same service as the grid); ``submit`` and ``approve``
+    run the workflow; an approved value is changed by ``correct`` (new version)."""
+
+    queryset = ActivityRecord.objects.all()
+    serializer_class = ActivitySerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        qs = super().get_queryset().select_related("source")
+        p = self.request.query_params
+        for key in ("year", "month", "status", "enterprise", "source"):
+            if p.get(key):
+                qs = qs.filter(**{key: p[key]})
+        return qs
+
+    def create_record(self, data):
+        stock = {k: data.get(k) for k in ("opening_stock", "purchased", "closing_stock", "transferred_out")}
+        return services.activity_save(actor=self.request.user, source=data["source"], year=data["year"], month=data["month"],
+                                      amount=data["amount"], unit=data.get("unit", ""), note=data.get("note", ""), stock=stock)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # A GET on a POST-only workflow action: a record outside the caller's scope is still 404.
+        if "pk" in kwargs:
+            self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+    def _run(self, fn):
+        try:
+            return fn()
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        rec = get_for_user(ActivityRecord, request.user, pk, "change")
+        findings = self._run(lambda: services.activity_submit(actor=request.user, records=[rec]))
+        rec.refresh_from_db()
+        return Response({"record": ActivitySerializer(rec).data, "findings": findings})
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        rec = get_for_user(ActivityRecord, request.user, pk, "approve")
+        self._run(lambda: services.activity_approve(actor=request.user, records=[rec], comment=request.data.get("comment", "")))
+        rec.refresh_from_db()
+        return Response(ActivitySerializer(rec).data)
+
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        rec = get_for_user(ActivityRecord, request.user, pk, "change")
+        new = self._run(lambda: services.activity_correct(actor=request.user, record=rec, amount=request.data.get("amount"),
+                                                          reason=request.data.get("reason", ""), unit=request.data.get("unit", "")))
+        return Response(ActivitySerializer(new).data, status=201)
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanItem
+        fields = ["id", "source", "data_item", "data_source", "min_frequency", "requirements", "evidence_kept", "instrument"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    items = PlanItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MonitoringPlan
+        fields = ["id", "enterprise", "version", "status", "basic_information", "boundary_description", "effective_from",
+                  "prepared_by", "approved_by", "approved_at", "items"]
+
+
+class CalibrationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Calibration
+        fields = ["kind", "performed_on", "due_on", "certificate_no", "body", "passed"]
+
+
+class InstrumentSerializer(serializers.ModelSerializer):
+    calibrations = CalibrationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MeasuringInstrument
+        fields = ["id", "enterprise", "code", "name", "instrument_type", "model_number", "accuracy_class", "location",
+                  "sources", "in_service", "calibrations"]
+
+
+class LabSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LabAnalysis
+        fields = ["id", "source", "year", "month", "batch", "parameter", "value", "unit", "weight", "laboratory"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["id", "enterprise", "activity", "lab_analysis", "data_import", "kind", "original_name", "sha256",
+                  "description", "uploaded_by", "created_at"]
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DataImport
+        fields = ["id", "enterprise", "year", "original_name", "sha256", "size", "uploaded_by", "status",
+                  "template_version", "errors", "n_rows", "created_at"]
+
+
+class MonitoringPlanViewSet(ScopedModelViewSet):
+    queryset = MonitoringPlan.objects.all()
+    serializer_class = PlanSerializer
+    http_method_names = READ_ONLY
+
+    def base_queryset(self):
+        return MonitoringPlan.objects.prefetch_related("items")
+
+
+class InstrumentViewSet(ScopedModelViewSet):
+    queryset = MeasuringInstrument.objects.all()
+    serializer_class = InstrumentSerializer
+    http_method_names = READ_ONLY
+
+    def base_queryset(self):
+        return MeasuringInstrument.objects.prefetch_related("calibrations", "sources")
+
+
+class LabAnalysisViewSet(ScopedModelViewSet):
+    queryset = LabAnalysis.objects.all()
+    serializer_class = LabSerializer
+    http_method_names = READ_ONLY
+
+
+class EvidenceViewSet(ScopedModelViewSet):
+    queryset = Evidence.objects.all()
+    serializer_class = EvidenceSerializer
+    http_method_names = READ_ONLY
+
+
+class DataImportViewSet(ScopedModelViewSet):
+    queryset = DataImport.objects.all()
+    serializer_class = ImportSerializer
+    http_method_names = READ_ONLY

@@ -1,0 +1,13 @@
+"""Carbon data records: the source register, monitoring plans and measuring equipment, activity
+data with its review workflow, lab analyses, imports and evidence (issue 4).
+
+Split by subdomain: :mod:`.register`, :mod:`.monitoring`, :mod:`.activity`.
+"""
+from .activity import ActivityRecord, DataEvent, DataImport, Evidence, LabAnalysis, PeriodLock
+from .monitoring import Calibration, MeasuringInstrument, MonitoringPlan, PlanItem
+from .register import Source
+
+__all__ = [
+    "ActivityRecord", "Calibration", "DataEvent", "DataImport", "Evidence", "LabAnalysis", "MeasuringInstrument",
+    "MonitoringPlan", "PeriodLock", "PlanItem", "Source",
+]

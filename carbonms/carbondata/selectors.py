@@ -1,0 +1,83 @@
+"""Reads of the carbon data process. Every one starts from ``Model.objects.restrict(user, action)``."""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from .models import ActivityRecord, DataImport, LabAnalysis, MeasuringInstrument, MonitoringPlan, Source
+
+S = ActivityRecord.Status
+
+
+def sources_for(user, enterprise=None, park=None):
+    qs = Source.objects.restrict(user, "view").select_related("enterprise", "unit", "equipment", "supplier")
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    if park is not None:
+        qs = qs.filter(enterprise__park=park)
+    return qs
+
+
+def register_summary(user, park) -> dict:
+    """Counts of sources by category and by enterprise (park view)."""
+    qs = sources_for(user, park=park).filter(status=Source.Status.ACTIVE)
+    return {
+        "by_category": list(qs.values("category").annotate(n=Count("id")).order_by("-n")),
+        "by_enterprise": list(qs.values("enterprise_id", "enterprise__name").annotate(n=Count("id")).order_by("-n")),
+    }
+
+
+def grid(user, enterprise, year: int) -> list[dict]:
+    """The data-entry grid: each active source with its twelve current values (two queries)."""
+    sources = list(sources_for(user, enterprise=enterprise).order_by("code"))
+    records = ActivityRecord.objects.restrict(user, "view").filter(enterprise=enterprise, year=year, is_current=True)
+    by_key = {(r.source_id, r.month): r for r in records}
+    pending = set(ActivityRecord.objects.restrict(user, "view").filter(
+        enterprise=enterprise, year=year, is_current=False).exclude(status__in=(S.SUPERSEDED, S.REJECTED))
+        .values_list("source_id", "month"))
+    return [{"source": s, "cells": [{"month": m, "record": by_key.get((s.pk, m)), "correction": (s.pk, m) in pending}
+                                    for m in range(1, 13)]} for s in sources]
+
+
+def review_queue(user):
+    return (ActivityRecord.objects.restrict(user, "approve").filter(status=S.SUBMITTED)
+            .select_related("source", "enterprise", "entered_by", "previous").order_by("enterprise__name", "year", "month", "source__code"))
+
+
+def plans_for(user, enterprise):
+    return MonitoringPlan.objects.restrict(user, "view").filter(enterprise=enterprise)
+
+
+def instruments_for(user, enterprise):
+    return (MeasuringInstrument.objects.restrict(user, "view").filter(enterprise=enterprise)
+            .prefetch_related("calibrations", "sources"))
+
+
+def imports_for(user, enterprise):
+    return DataImport.objects.restrict(user, "view").filter(enterprise=enterprise)
+
+
+def weighted_lab_values(source_ids, year: int) -> dict[tuple[int, int], dict[str, Decimal]]:
+    """Consumption-weighted monthly averages of lab values: (source id, month) -> {parameter: value}.
+
+    Σ(value × amount represented) / Σ(amount represented), per source, month and parameter
+    (T/CIECCPA 061 §8.2.5; the monthly average weighted by consumption).
+    """
+    sums: dict[tuple[int, int, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for sid, month, param, value, weight in LabAnalysis.objects.filter(source_id__in=source_ids, year=year).values_list(
+            "source_id", "month", "parameter", "value", "weight"):
+        acc = sums[(sid, month, param)]
+        acc[0] += value * weight
+        acc[1] += weight
+    out: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
+    for (sid, month, param), (vw, w) in sums.items():
+        if w > 0:
+            out[(sid, month)][param] = vw / w
+    return dict(out)
+
+
+def status_counts(user, enterprise, year: int) -> dict:
+    qs = ActivityRecord.objects.restrict(user, "view").filter(enterprise=enterprise, year=year, is_current=True)
+    return qs.aggregate(**{s: Count("id", filter=Q(status=s)) for s in S.values})

@@ -1,0 +1,247 @@
+"""Activity data: entry, submission (with the data-quality checks), review, period lock, correction.
+
+Rules (issue 4): a reviewer never approves a value they entered or submitted; a locked period is
+changed only by a correction with a reason, which creates a new version and keeps the old one.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carbonms.accounting import units
+from carbonms.organizations.models import Enterprise
+from carbonms.organizations.selectors import boundaries_in_force
+
+from ..models import ActivityRecord, PeriodLock, Source
+from . import quality
+from .common import record_event, require_for
+
+S = ActivityRecord.Status
+STOCK_FIELDS = ("opening_stock", "purchased", "closing_stock", "transferred_out")
+
+
+def is_locked(enterprise_id: int, year: int, month: int) -> bool:
+    return PeriodLock.objects.filter(enterprise_id=enterprise_id, year=year, month=month).exists()
+
+
+def to_decimal(value: Any, field: str) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}})
+    try:
+        d = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}})
+    if not d.is_finite():
+        raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}})
+    return d
+
+
+def check_value(*, enterprise: Enterprise, source: Source, year: int, month: int, amount: Any, unit: str) -> Decimal:
+    """Validate one value against its source and period; return the amount in the source's unit."""
+    if source.enterprise_id != enterprise.pk:
+        raise ValidationError({"source": _("Source %(code)s belongs to another enterprise.") % {"code": source.code}})
+    if not (1 <= int(month) <= 12) or not (2000 <= int(year) <= 2100):
+        raise ValidationError({"month": _("The period %(year)s-%(month)s does not exist.") % {"year": year, "month": month}})
+    first, last = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    if last < source.effective_from or (source.effective_to and first > source.effective_to):
+        raise ValidationError({"month": _("%(year)d-%(month)02d is outside the effective period of source %(code)s.")
+                               % {"year": year, "month": month, "code": source.code}})
+    has_boundaries = enterprise.boundaries.filter(kind="accounting").exists()
+    if has_boundaries and not boundaries_in_force(enterprise.park, enterprise, last).filter(kind="accounting").exists() \
+            and not boundaries_in_force(enterprise.park, enterprise, first).filter(kind="accounting").exists():
+        raise ValidationError({"month": _("%(year)d-%(month)02d is outside the validity of the enterprise's accounting boundary.")
+                               % {"year": year, "month": month}})
+    value = to_decimal(amount, "amount")
+    if value is None:
+        raise ValidationError({"amount": _("Enter the amount.")})
+    if value < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    unit = (unit or "").strip() or source.activity_unit
+    if not units.is_known(unit):
+        raise ValidationError({"unit": _("Unknown unit “%(unit)s”.") % {"unit": unit}})
+    if unit != source.activity_unit:
+        try:
+            value = Decimal(repr(units.convert(float(value), unit, source.activity_unit)))
+        except Exception:
+            raise ValidationError({"unit": _("Wrong unit “%(unit)s”: source %(code)s is measured in %(expected)s.")
+                                   % {"unit": unit, "code": source.code, "expected": source.activity_unit}})
+    return value.quantize(Decimal("0.000001"))
+
+
+def _current(source: Source, year: int, month: int) -> ActivityRecord | None:
+    return ActivityRecord.objects.filter(source=source, year=year, month=month, is_current=True).first()
+
+
+@transaction.atomic
+def activity_save(*, actor, source: Source, year: int, month: int, amount: Any, unit: str = "", note: str = "",
+                  stock: dict[str, Any] | None = None, origin: str = ActivityRecord.Origin.MANUAL, data_import=None,
+                  meter_detail: dict | None = None, enterprise: Enterprise | None = None) -> ActivityRecord:
+    """Enter or change the draft value of a source for a month.
+
+    A value already submitted waits for the reviewer; an approved or locked value is changed only by
+    :func:`activity_correct`.
+    """
+    enterprise = enterprise or source.enterprise
+    require_for(actor, enterprise, "add")
+    if is_locked(enterprise.pk, year, month):
+        raise ValidationError({"month": _("%(year)d-%(month)02d is locked: changes need a correction with a reason.")
+                               % {"year": year, "month": month}})
+    value = check_value(enterprise=enterprise, source=source, year=year, month=month, amount=amount, unit=unit)
+    rec = _current(source, year, month)
+    if rec is not None and rec.status == S.SUBMITTED:
+        raise ValidationError({"amount": _("This value is waiting for review; ask the reviewer to return it first.")})
+    if rec is not None and rec.status in (S.APPROVED, S.LOCKED):
+        raise ValidationError({"amount": _("This value is approved: change it with a correction.")})
+    if rec is None:
+        rec = ActivityRecord(source=source, enterprise=enterprise, year=year, month=month, entered_by=actor)
+    rec.amount, rec.unit, rec.note = value, source.activity_unit, note or rec.note
+    rec.status, rec.origin, rec.entered_by = S.DRAFT, origin, actor
+    rec.data_import = data_import
+    if meter_detail is not None:
+        rec.meter_detail = meter_detail
+    for f in STOCK_FIELDS:
+        setattr(rec, f, to_decimal((stock or {}).get(f), f))
+    rec.full_clean(validate_constraints=False)
+    rec.save()
+    return rec
+
+
+@transaction.atomic
+def activity_from_meter(*, actor, source: Source, year: int, month: int, amount: Any, unit: str,
+                        detail: dict) -> ActivityRecord:
+    """A monthly meter rollup (issue 5) as draft activity data, with the meter data as its evidence.
+
+    ``detail`` is the rollup's evidence (meters, shares, readings, completeness, substituted
+    intervals); it is kept in ``meter_detail`` with the amount. Where a value entered by a person or
+    imported already exists, it is kept and the meter figure and the difference are recorded beside
+    it for the reviewer. A rollup never changes a locked month.
+    """
+    current = _current(source, year, month)
+    if current is None or (current.origin == ActivityRecord.Origin.METER and current.status in (S.DRAFT, S.REJECTED)):
+        value = check_value(enterprise=source.enterprise, source=source, year=year, month=month, amount=amount, unit=unit)
+        return activity_save(actor=actor, source=source, year=year, month=month, amount=value, unit=source.activity_unit,
+                             origin=ActivityRecord.Origin.METER, meter_detail={**detail, "amount": str(value)})
+    require_for(actor, source.enterprise, "add")
+    if is_locked(source.enterprise_id, year, month):
+        raise ValidationError({"month": _("%(year)d-%(month)02d is locked.") % {"year": year, "month": month}})
+    value = check_value(enterprise=source.enterprise, source=source, year=year, month=month, amount=amount, unit=unit)
+    current.meter_detail = {**detail, "amount": str(value), "difference": str(current.amount - value)}
+    current.save()
+    return current
+
+
+@transaction.atomic
+def activity_correct(*, actor, record: ActivityRecord, amount: Any, reason: str, unit: str = "",
+                     stock: dict[str, Any] | None = None) -> ActivityRecord:
+    """A new version of an approved or locked value; the old version stays and is used until the
+    correction is approved."""
+    require_for(actor, record.enterprise, "change")
+    if not record.is_current or record.status not in (S.APPROVED, S.LOCKED):
+        raise ValidationError(_("Only the current approved version can be corrected."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("A correction needs a reason.")})
+    if record.corrections.exclude(status__in=(S.SUPERSEDED, S.REJECTED)).exists():
+        raise ValidationError(_("A correction of this value is already waiting."))
+    value = check_value(enterprise=record.enterprise, source=record.source, year=record.year, month=record.month,
+                        amount=amount, unit=unit)
+    version = (ActivityRecord.objects.filter(source=record.source, year=record.year, month=record.month)
+               .aggregate(v=Max("version"))["v"]) + 1
+    new = ActivityRecord(
+        source=record.source, enterprise=record.enterprise, year=record.year, month=record.month, amount=value,
+        unit=record.unit, version=version, previous=record, is_current=False, correction_reason=reason.strip(),
+        status=S.DRAFT, origin=ActivityRecord.Origin.MANUAL, entered_by=actor,
+    )
+    for f in STOCK_FIELDS:
+        setattr(new, f, to_decimal((stock or {}).get(f), f))
+    new.full_clean(validate_constraints=False)
+    new.save()
+    return new
+
+
+def _pending(records: Iterable[ActivityRecord], allowed: tuple[str, ...], message: str) -> list[ActivityRecord]:
+    records = list(records)
+    bad = [r for r in records if r.status not in allowed]
+    if bad:
+        raise ValidationError(message % {"record": bad[0]})
+    return records
+
+
+@transaction.atomic
+def activity_submit(*, actor, records: Iterable[ActivityRecord]) -> list[dict]:
+    """Submit drafts for review. Runs the data-quality checks; returns the findings (also stored)."""
+    records = _pending(records, (S.DRAFT, S.REJECTED), _("%(record)s is not a draft."))
+    findings: list[dict] = []
+    for ent_id in {r.enterprise_id for r in records}:
+        ent_records = [r for r in records if r.enterprise_id == ent_id]
+        require_for(actor, ent_records[0].enterprise, "change")
+        findings += quality.run_checks(ent_records)
+    now = timezone.now()
+    for r in records:
+        r.status, r.submitted_by, r.submitted_at = S.SUBMITTED, actor, now
+        r.save()
+    return findings
+
+
+@transaction.atomic
+def activity_approve(*, actor, records: Iterable[ActivityRecord], comment: str = "") -> list[ActivityRecord]:
+    records = _pending(records, (S.SUBMITTED,), _("%(record)s is not waiting for review."))
+    now = timezone.now()
+    for r in records:
+        require_for(actor, r.enterprise, "approve")
+        if actor.pk in (r.entered_by_id, r.submitted_by_id):
+            raise ValidationError(_("You cannot approve data you entered or submitted yourself (%(record)s).") % {"record": r})
+    for r in records:
+        if r.previous_id:
+            old = r.previous
+            old.is_current, old.status = False, S.SUPERSEDED
+            old.save()
+            r.is_current = True
+        r.status = S.LOCKED if is_locked(r.enterprise_id, r.year, r.month) else S.APPROVED
+        r.reviewed_by, r.reviewed_at, r.review_comment = actor, now, comment
+        r.save()
+    return records
+
+
+@transaction.atomic
+def activity_return(*, actor, records: Iterable[ActivityRecord], comment: str) -> list[ActivityRecord]:
+    records = _pending(records, (S.SUBMITTED,), _("%(record)s is not waiting for review."))
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Say why the data is returned.")})
+    now = timezone.now()
+    for r in records:
+        require_for(actor, r.enterprise, "approve")
+        r.status, r.reviewed_by, r.reviewed_at, r.review_comment = S.REJECTED, actor, now, comment.strip()
+        r.save()
+    return records
+
+
+@transaction.atomic
+def period_lock(*, actor, enterprise: Enterprise, year: int, month: int, reason: str = "") -> PeriodLock:
+    """Close a month: every current value must be approved; they become locked."""
+    require_for(actor, enterprise, "approve")
+    if is_locked(enterprise.pk, year, month):
+        raise ValidationError(_("%(year)d-%(month)02d is already locked.") % {"year": year, "month": month})
+    current = ActivityRecord.objects.filter(enterprise=enterprise, year=year, month=month, is_current=True)
+    open_ = current.exclude(status__in=(S.APPROVED, S.LOCKED)).count()
+    if open_:
+        raise ValidationError(_("%(n)d value(s) of %(year)d-%(month)02d are not approved yet.")
+                              % {"n": open_, "year": year, "month": month})
+    lock = PeriodLock(enterprise=enterprise, year=year, month=month, locked_by=actor, reason=reason)
+    lock.full_clean()
+    lock.save()
+    for r in current.filter(status=S.APPROVED):
+        r.status = S.LOCKED
+        r.save()
+    record_event(actor=actor, enterprise=enterprise, kind="period_locked", year=year, month=month)
+    return lock

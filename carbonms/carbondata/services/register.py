@@ -1,0 +1,100 @@
+"""The source register: create, edit, retire; never delete a source that has data."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from carbonms.accounting import units
+from carbonms.accounting.categories import ALLOWED_METHODS, METHODS
+from carbonms.common import services as common_services
+from carbonms.organizations.models import Enterprise
+
+from ..models import Source
+from ..models.register import Category
+from .common import apply, require_for
+
+SOURCE_FIELDS = (
+    "code", "name", "unit", "equipment", "category", "gases", "method", "material", "factor_key", "activity_unit",
+    "data_source", "data_owner", "data_owner_name", "supplier", "plausible_min", "plausible_max", "effective_from",
+    "effective_to",
+)
+ENERGY_PURCHASE = {Category.PURCHASED_ELECTRICITY, Category.PURCHASED_HEAT}
+
+
+def check_source(source: Source) -> None:
+    errors: dict[str, str] = {}
+    if source.unit_id and source.unit.enterprise_id != source.enterprise_id:
+        errors["unit"] = _("This emission unit belongs to another enterprise.")
+    if source.equipment_id and source.equipment.enterprise_id != source.enterprise_id:
+        errors["equipment"] = _("This equipment belongs to another enterprise.")
+    if source.category and source.method:
+        allowed = ALLOWED_METHODS.get(source.category, frozenset())
+        if METHODS.index(source.method) not in allowed:
+            errors["method"] = _("This method cannot be used for the category %(category)s.") % {
+                "category": source.get_category_display()}
+    if source.activity_unit and not units.is_known(source.activity_unit):
+        errors["activity_unit"] = _("Unknown unit “%(unit)s”.") % {"unit": source.activity_unit}
+    if source.supplier_id:
+        if source.category not in ENERGY_PURCHASE:
+            errors["supplier"] = _("Only purchased electricity or heat has a supplier inside the park.")
+        elif source.supplier_id == source.enterprise_id:
+            errors["supplier"] = _("An enterprise cannot buy energy from itself.")
+        elif source.supplier.park_id != source.enterprise.park_id:
+            errors["supplier"] = _("The supplier must be an enterprise of the same park.")
+    if source.effective_to and source.effective_from and source.effective_to < source.effective_from:
+        errors["effective_to"] = _("The end of the effective period is before its start.")
+    if (source.plausible_min is not None and source.plausible_max is not None
+            and source.plausible_min > source.plausible_max):
+        errors["plausible_max"] = _("The plausible maximum is below the minimum.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def source_save(*, actor, data: dict[str, Any], enterprise: Enterprise | None = None, source: Source | None = None) -> Source:
+    """Create (give ``enterprise``) or update (give ``source``) a register entry."""
+    if source is None:
+        assert enterprise is not None
+        require_for(actor, enterprise, "add")
+        source = Source(enterprise=enterprise)
+    else:
+        require_for(actor, source.enterprise, "change")
+        if source.status == Source.Status.RETIRED:
+            raise ValidationError(_("A retired source cannot be edited."))
+    apply(source, data, SOURCE_FIELDS)
+    if not source.gases:
+        source.gases = "CO2"
+    source.full_clean()
+    check_source(source)
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_retire(*, actor, source: Source, on: dt.date, reason: str) -> Source:
+    require_for(actor, source.enterprise, "change")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for retiring the source.")})
+    if on < source.effective_from:
+        raise ValidationError({"on": _("The source cannot be retired before it took effect.")})
+    later = source.activity.filter(year__gt=on.year) | source.activity.filter(year=on.year, month__gt=on.month)
+    if later.exists():
+        raise ValidationError({"on": _("The source has activity data after this date.")})
+    source.status = Source.Status.RETIRED
+    source.effective_to = on
+    source.retire_reason = reason.strip()
+    source.full_clean()
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_delete(*, actor, source: Source) -> None:
+    """Delete a source entered by mistake; a source with data is retired instead."""
+    if source.activity.exists() or source.lab_analyses.exists():
+        raise ValidationError(_("This source has activity data: retire it instead of deleting it."))
+    common_services.record_delete(actor=actor, obj=source)

@@ -1,0 +1,1 @@
+"""Pages of the carbon data process, split by subdomain."""

@@ -1,0 +1,69 @@
+"""REST endpoints of calculation runs and results (same scope rules as the pages)."""
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField
+from carbonms.organizations.models import Enterprise, Park
+
+from . import services
+from .diff import run_diff
+from .models import CalculationRun, RunResult
+
+
+class RunSerializer(serializers.ModelSerializer):
+    park = ScopedRelatedField(queryset=Park.objects.all())
+    enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = CalculationRun
+        fields = ["id", "park", "enterprise", "year", "gwp_set", "fuel_set", "run_by", "reason", "totals", "n_results",
+                  "n_records", "timings", "locked_period", "created_at"]
+        read_only_fields = ["fuel_set", "run_by", "totals", "n_results", "n_records", "timings", "locked_period", "created_at"]
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RunResult
+        fields = ["id", "run", "enterprise", "source", "activity", "activity_version", "amount", "unit", "month", "category",
+                  "method", "material", "gas", "mass_t", "co2e_t", "energy_tce", "factor_version_id", "factor", "gwp",
+                  "counted_in_park"]
+
+
+class CalculationRunViewSet(ScopedModelViewSet):
+    """Runs. POST computes a run (``enterprise`` empty: the whole park); ``diff`` compares with ``?against=``."""
+
+    queryset = CalculationRun.objects.all()
+    serializer_class = RunSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_record(self, data):
+        return services.run_calculation(actor=self.request.user, park=data["park"], enterprise=data.get("enterprise"),
+                                        year=data["year"], gwp_set=data.get("gwp_set", "SAR"), reason=data.get("reason", ""))
+
+    @action(detail=True, methods=["get"])
+    def diff(self, request, pk=None):
+        from carbonms.common.tenancy import get_for_user
+
+        run = self.get_object()
+        against = request.query_params.get("against", "")
+        old = get_for_user(CalculationRun, request.user, against, "view") if against else (
+            CalculationRun.objects.restrict(request.user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year,
+                                                                 created_at__lt=run.created_at).first())
+        return Response({"run": run.pk, "against": old.pk if old else None, "lines": run_diff(old, run) if old else []})
+
+
+class RunResultViewSet(ScopedModelViewSet):
+    queryset = RunResult.objects.all()
+    serializer_class = ResultSerializer
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        p = self.request.query_params
+        for key in ("run", "enterprise", "source", "category", "month"):
+            if p.get(key):
+                qs = qs.filter(**{key: p[key]})
+        return qs

@@ -1,0 +1,116 @@
+"""Calculation runs and their results with provenance (issue 4, "Calculation runs").
+
+A run computes an enterprise, or the whole park, for a year from the approved activity data with the
+accounting core. Runs and results are never edited: a new run is a new record, and two runs are
+compared with a diff. Each result keeps the activity record and its version, the factor version, the
+method, the GWP set, and (through its run) who ran it and when.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from carbonms.carbondata.models import ActivityRecord, Source
+from carbonms.carbondata.models.register import Category, Method
+from carbonms.common.models import ScopedModel
+from carbonms.organizations.models import Enterprise, Park
+
+
+class CalculationRun(ScopedModel):
+    """One computation of an enterprise (``enterprise`` set) or of the whole park (empty) for a year."""
+
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="calculation_runs", verbose_name=_("park"))
+    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="calculation_runs",
+                                   verbose_name=_("enterprise"), help_text=_("Empty: the whole park."))
+    year = models.PositiveSmallIntegerField(_("year"))
+    gwp_set = models.CharField(_("GWP set"), max_length=8, default="SAR")
+    fuel_set = models.CharField(_("fuel factor set"), max_length=60)
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("run by"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    totals = models.JSONField(_("totals"), default=dict)
+    n_results = models.PositiveIntegerField(_("results"), default=0)
+    n_records = models.PositiveIntegerField(_("activity records"), default=0)
+    timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
+    factors = models.JSONField(
+        _("factors used"), default=list, blank=True,
+        help_text=_("Each distinct parameter set of the run with the factor version the accounting core used and its "
+                    "result per unit of activity; results point here by index."))
+    locked_period = models.BooleanField(_("period locked when run"), default=False)
+
+    scope_park = "park_id"
+    scope_enterprise = "enterprise_id"
+    scope_domain = "data"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("calculation run")
+        verbose_name_plural = _("calculation runs")
+
+    def __str__(self):
+        who = self.enterprise or self.park
+        return f"{who} · {self.year} · #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("inventory:run", args=[self.pk])
+
+
+class RunResult(ScopedModel):
+    """One computed row: a source's month, with the provenance of every number.
+
+    ``counted_in_park`` is false for energy bought from a supplier inside the park when the run is a
+    park run (the double-counting rule of docs/inventory.md); it still counts for the enterprise.
+    Written in bulk with the run (the run itself is the change-logged domain event).
+    """
+
+    # Results are written in bulk by the run service, from ids it has just read in the same transaction,
+    # so the references are right by construction; the database does not re-check 600,000 of them per
+    # run (no FK constraints), and only the composite indexes below are kept. Deletion is still
+    # guarded by the ORM (PROTECT / CASCADE).
+    run = models.ForeignKey(CalculationRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("run"),
+                            db_constraint=False, db_index=False)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"),
+                                   db_constraint=False, db_index=False)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+", verbose_name=_("source"),
+                               db_constraint=False, db_index=False)
+    activity = models.ForeignKey(ActivityRecord, on_delete=models.PROTECT, related_name="+", verbose_name=_("activity data"),
+                                 db_constraint=False, db_index=False)
+    activity_version = models.PositiveIntegerField(_("activity version"))
+    amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=6)
+    unit = models.CharField(_("unit"), max_length=20)
+    month = models.PositiveSmallIntegerField(_("month"))
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    material = models.CharField(_("material"), max_length=80)
+    gas = models.CharField(_("gas"), max_length=12)
+    mass_t = models.FloatField(_("mass (t)"))
+    co2e_t = models.FloatField(_("tCO2e"))
+    energy_tce = models.FloatField(_("energy (tce)"), default=0)
+    factor_version_id = models.CharField(_("factor version"), max_length=160, blank=True)
+    factor_index = models.PositiveIntegerField(_("factor entry of the run"), default=0)
+    gwp = models.FloatField(_("GWP"))
+    counted_in_park = models.BooleanField(_("counted in the park total"), default=True)
+
+    scope_park = "run__park_id"
+    scope_enterprise = "enterprise_id"
+    scope_domain = "data"
+
+    class Meta:
+        ordering = ["run", "enterprise", "source", "month"]
+        verbose_name = _("calculation result")
+        verbose_name_plural = _("calculation results")
+        indexes = [models.Index(fields=["run", "category"], name="result_run_category"),
+                   models.Index(fields=["run", "enterprise"], name="result_run_enterprise"),
+                   models.Index(fields=["run", "source"], name="result_run_source")]
+
+    def __str__(self):
+        return f"#{self.run_id} {self.source_id} {self.month}"
+
+    def get_absolute_url(self):
+        return reverse("inventory:result", args=[self.pk])
+
+    @property
+    def factor(self) -> dict:
+        factors = self.run.factors
+        return factors[self.factor_index] if self.factor_index < len(factors) else {}

@@ -1,0 +1,267 @@
+"""Calculation runs: load approved activity data, compute with the accounting core, store results.
+
+``run_calculation`` is the one write. Three steps, timed separately (``CalculationRun.timings``):
+
+* **load** — the current approved or locked version of every activity value in scope, its source's
+  accounting attributes and the consumption-weighted lab averages (three queries);
+* **compute** — every distinct parameter set (category, method, material, unit, gas, measured NCV
+  and carbon content, grid year) is computed by ``carbonms.accounting.calculate`` in one call with a
+  unit amount; each value's result is its amount times its parameter set's result per unit (the
+  methods of the core are linear in the activity amount; a test checks the equality with a per-row
+  ``calculate``). Totals are grouped with NumPy, with the park double-counting rule;
+* **store** — one result per value (PostgreSQL ``COPY`` for large runs) with its provenance: the
+  activity record and version, the factor version (the run keeps each factor once, in ``factors``),
+  method, GWP set, and the run's user and time.
+
+Earlier runs never change; a locked period is recomputed only with a reason, and the new run is
+compared with the old one by :func:`carbonms.inventory.diff.run_diff`.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from carbonms.accounting import AccountingErrors, calculate
+from carbonms.accounting.engine import shared_defaults
+from carbonms.accounting.factors import DEFAULT_FUEL_SET
+from carbonms.accounting.gwp import GWP_SETS
+from carbonms.carbondata.models import ActivityRecord, PeriodLock, Source
+from carbonms.carbondata.selectors import weighted_lab_values
+from carbonms.carbondata.services.common import record_event
+from carbonms.common.tenancy import require
+from carbonms.organizations.models import Enterprise
+
+from .models import CalculationRun, RunResult
+from .totals import summarise_arrays
+
+S = ActivityRecord.Status
+_REC_FIELDS = ("pk", "version", "source_id", "month", "amount")
+_SRC_FIELDS = ("pk", "enterprise_id", "code", "category", "method", "material", "gases", "activity_unit", "supplier_id")
+
+
+def _fetch(qs, fields) -> list[tuple]:
+    """Rows of ``qs.values_list(*fields)`` through a plain cursor (no per-row ORM work)."""
+    sql, params = qs.values_list(*fields).query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def load(park, year: int, enterprise=None) -> tuple[list[tuple], dict[int, tuple]]:
+    """(activity rows, sources by id): the values a run computes."""
+    recs = ActivityRecord.objects.filter(enterprise__park=park, year=year, is_current=True, status__in=(S.APPROVED, S.LOCKED))
+    srcs = Source.objects.filter(enterprise__park=park)
+    if enterprise is not None:
+        recs, srcs = recs.filter(enterprise=enterprise), srcs.filter(enterprise=enterprise)
+    records = _fetch(recs.order_by("source_id", "month"), _REC_FIELDS)
+    sources = {r[0]: r for r in _fetch(srcs, _SRC_FIELDS)}
+    return records, sources
+
+
+def grid_year(year: int) -> int:
+    """The latest year ≤ ``year`` with a published national grid factor (they are published years late)."""
+    library, _gwp = shared_defaults()
+    for y in range(year, year - 10, -1):
+        if library.find_grid(y) is not None:
+            return y
+    return year
+
+
+def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int) -> tuple:
+    _pk, _ent, _code, cat, method, material, gases, unit, _sup = src
+    gas = gases.split(",")[0].strip() if gases else "CO2"
+    ncv = cc = None
+    if measured and method == "fuel_combustion":
+        ncv = float(measured["ncv"]) if "ncv" in measured else None
+        cc = float(measured["carbon_content"]) if "carbon_content" in measured else None
+    return (cat, method, material, unit, gas, ncv, cc, gy if cat == "purchased_electricity" else year)
+
+
+def _input_row(key: tuple) -> dict:
+    cat, method, material, unit, gas, ncv, cc, year = key
+    row = {"entity": "1", "period": str(year), "source": material, "category": cat, "method": method,
+           "material": material, "amount": 1.0, "unit": unit, "year": year}
+    if gas and gas != "CO2":
+        row["gas"] = gas
+    if ncv is not None:
+        row["ncv"], row["ncv_unit"] = ncv, ("GJ/10^4Nm3" if unit in ("10^4Nm3", "万Nm3") else "GJ/t")
+    if cc is not None:
+        row["carbon_content"] = cc
+    return row
+
+
+def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dict, gwp_set: str, is_park: bool):
+    """Per-value arrays and the run's factor entries (see the module docstring)."""
+    gy = grid_year(year)
+    keys: dict[tuple, int] = {}
+    first_record: list[tuple] = []
+    idx = np.empty(len(records), dtype=np.int64)
+    for i, (_pk, _v, sid, month, _amount) in enumerate(records):
+        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy)
+        k = keys.get(key)
+        if k is None:
+            k = keys[key] = len(keys)
+            first_record.append((sources[sid], month))
+        idx[i] = k
+    try:
+        result = calculate([_input_row(k) for k in keys], gwp_set=gwp_set)
+    except AccountingErrors as exc:
+        _raise_accounting(exc, first_record)
+    factors, per_unit = [], np.zeros((len(keys), 3))
+    cat_of, gas_of, method_of, material_of = [], [], [], []
+    for j, rr in enumerate(result.rows):
+        co2e = abs(rr.co2e_t) if rr.category == "removal" else rr.co2e_t
+        mass = next(iter(rr.by_gas.values()), 0.0)
+        per_unit[j] = (co2e, mass, rr.energy_tce)
+        factors.append({**dict(rr.factor), "gwp": rr.gwp, "per_unit": {"co2e_t": co2e, "mass_t": mass, "energy_tce": rr.energy_tce,
+                                                                        "unit": rr.activity.get("unit")}})
+        cat_of.append(rr.category)
+        gas_of.append(rr.gas)
+        method_of.append(rr.method)
+        material_of.append(rr.material)
+    amounts = np.fromiter((float(r[4]) for r in records), dtype=float, count=len(records))
+    values = amounts[:, None] * per_unit[idx]
+    src_ids = np.fromiter((r[2] for r in records), dtype=np.int64, count=len(records))
+    supplier = {sid: s[8] is not None for sid, s in sources.items()}
+    counted = np.ones(len(records), dtype=bool) if not is_park else ~np.fromiter(
+        (supplier[s] for s in src_ids), dtype=bool, count=len(records))
+    return {"idx": idx, "values": values, "counted": counted, "factors": factors, "categories": cat_of, "gases": gas_of,
+            "methods": method_of, "materials": material_of}
+
+
+def _raise_accounting(exc: AccountingErrors, first_record: list[tuple]) -> None:
+    lang = "en" if (get_language() or "zh").startswith("en") else "zh"
+    msgs = []
+    for e in exc.errors[:50]:
+        where = ""
+        if e.row is not None and 0 < e.row <= len(first_record):
+            src, month = first_record[e.row - 1]
+            where = f"{src[2]} {month:02d}: "
+        msgs.append(where + e.reason(lang) + (f" ({e.field})" if e.field else ""))
+    raise ValidationError(msgs)
+
+
+def store(run, park, year: int, enterprise, records, sources, c) -> None:
+    """Write one result per value in a single ``INSERT … SELECT`` over the activity table.
+
+    The run's parameter sets (with the core's result per unit of activity) go into a temporary
+    table; each source points to its set (and each (source, month) with lab values to its own set);
+    the database multiplies each amount by its set's per-unit result, in double precision as NumPy
+    did for the totals. The written rows are then checked against the loaded ones (count and sum),
+    so a value approved while the run was computing cannot make the stored results disagree with
+    the totals: the run is refused and nothing is kept.
+    """
+    per_source: dict[int, int] = {}
+    per_month: dict[tuple[int, int], int] = {}
+    for i, (_pk, _v, sid, month, _a) in enumerate(records):
+        k = int(c["idx"][i])
+        base = per_source.setdefault(sid, k)
+        if base != k:
+            per_month[(sid, month)] = k
+    counted = {sid: bool(c["counted"][i]) for i, (_pk, _v, sid, _m, _a) in enumerate(records)}
+    f = c["factors"]
+    sets = [(k, c["categories"][k], c["methods"][k], c["materials"][k], c["gases"][k], f[k]["per_unit"]["co2e_t"],
+             f[k]["per_unit"]["mass_t"], f[k]["per_unit"]["energy_tce"], str(f[k].get("version_id") or ""), f[k]["gwp"])
+            for k in range(len(f))]
+    pg = connection.vendor == "postgresql"
+    dbl = "double precision" if pg else "REAL"
+    rr, ar, ent = RunResult._meta.db_table, ActivityRecord._meta.db_table, Enterprise._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS tmp_run_sets")
+        cur.execute("DROP TABLE IF EXISTS tmp_run_sources")
+        cur.execute("DROP TABLE IF EXISTS tmp_run_months")
+        cur.execute(f"CREATE TEMP TABLE tmp_run_sets (k integer primary key, category varchar(24), method varchar(20), "
+                    f"material varchar(80), gas varchar(12), co2e {dbl}, mass {dbl}, tce {dbl}, fvid varchar(160), gwp {dbl})")
+        cur.execute("CREATE TEMP TABLE tmp_run_sources (source_id bigint primary key, k integer, counted boolean)")
+        cur.execute("CREATE TEMP TABLE tmp_run_months (source_id bigint, month integer, k integer, primary key (source_id, month))")
+        cur.executemany("INSERT INTO tmp_run_sets VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", sets)
+        _bulk(cur, pg, "tmp_run_sources", [(sid, k, counted[sid]) for sid, k in per_source.items()])
+        if per_month:
+            _bulk(cur, pg, "tmp_run_months", [(sid, m, k) for (sid, m), k in per_month.items()])
+        if pg:
+            cur.execute("ANALYZE tmp_run_sources")
+        where = "a.enterprise_id = %s" if enterprise is not None else "e.park_id = %s"
+        now = timezone.now()
+        cur.execute(f"""
+            INSERT INTO {rr} (created_at, updated_at, run_id, enterprise_id, source_id, activity_id, activity_version, amount,
+                              unit, month, category, method, material, gas, mass_t, co2e_t, energy_tce, factor_version_id,
+                              factor_index, gwp, counted_in_park)
+            SELECT %s, %s, %s, a.enterprise_id, a.source_id, a.id, a.version, a.amount, a.unit, a.month, st.category, st.method,
+                   st.material, st.gas, CAST(a.amount AS {dbl}) * st.mass, CAST(a.amount AS {dbl}) * st.co2e,
+                   CAST(a.amount AS {dbl}) * st.tce, st.fvid, st.k, st.gwp, s.counted
+            FROM {ar} a
+            JOIN {ent} e ON e.id = a.enterprise_id
+            JOIN tmp_run_sources s ON s.source_id = a.source_id
+            LEFT JOIN tmp_run_months m ON m.source_id = a.source_id AND m.month = a.month
+            JOIN tmp_run_sets st ON st.k = COALESCE(m.k, s.k)
+            WHERE {where} AND a.year = %s AND a.is_current AND a.status IN (%s, %s)
+        """, [now, now, run.pk, enterprise.pk if enterprise is not None else park.pk, year, S.APPROVED, S.LOCKED])
+        written = cur.rowcount
+        cur.execute(f"SELECT SUM(co2e_t) FROM {rr} WHERE run_id = %s", [run.pk])
+        total = cur.fetchone()[0] or 0.0
+        for t in ("tmp_run_sets", "tmp_run_sources", "tmp_run_months"):
+            cur.execute(f"DROP TABLE {t}")
+    expected = float(c["values"][:, 0].sum())
+    if written != len(records) or abs(total - expected) > 1e-6 * max(1.0, abs(expected)):
+        raise ValidationError(_("Activity data changed while the calculation ran; run it again."))
+
+
+def _bulk(cur, pg: bool, table: str, rows: list[tuple]) -> None:
+    if pg:
+        with cur.cursor.copy(f"COPY {table} FROM STDIN") as cp:
+            for r in rows:
+                cp.write_row(r)
+    else:
+        cur.executemany(f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(rows[0]))})", rows)
+
+
+def period_locked(park, year: int, enterprise=None) -> bool:
+    """True when every enterprise in scope has closed all twelve months of the year."""
+    ents = [enterprise.pk] if enterprise is not None else list(Enterprise.objects.filter(park=park).values_list("pk", flat=True))
+    if not ents:
+        return False
+    return PeriodLock.objects.filter(enterprise_id__in=ents, year=year).count() >= 12 * len(ents)
+
+
+@transaction.atomic
+def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str = "SAR", reason: str = "") -> CalculationRun:
+    """Compute the enterprise (or, without one, the park) for ``year`` and store the run."""
+    require(actor, "data", "change", park_id=park.pk, enterprise_id=enterprise.pk if enterprise else None)
+    if enterprise is not None and enterprise.park_id != park.pk:
+        raise ValidationError({"enterprise": _("The enterprise is not in this park.")})
+    if gwp_set not in GWP_SETS:
+        raise ValidationError({"gwp_set": _("Unknown GWP set “%(gwp)s”.") % {"gwp": gwp_set}})
+    locked = period_locked(park, year, enterprise)
+    if locked and not reason.strip() and CalculationRun.objects.filter(park=park, enterprise=enterprise, year=year).exists():
+        raise ValidationError({"reason": _("The period is locked and already computed: a recalculation needs a reason.")})
+    t0 = time.perf_counter()
+    records, sources = load(park, year, enterprise)
+    if not records:
+        raise ValidationError(_("There is no approved activity data for %(year)d.") % {"year": year})
+    lab = weighted_lab_values(list(sources), year)
+    t1 = time.perf_counter()
+    is_park = enterprise is None
+    c = compute(records, sources, year, lab, gwp_set, is_park)
+    ent_ids = np.fromiter((sources[r[2]][1] for r in records), dtype=np.int64, count=len(records))
+    months = np.fromiter((r[3] for r in records), dtype=np.int64, count=len(records))
+    totals = summarise_arrays(c["idx"], c["values"], c["counted"], ent_ids, months, c["categories"], c["gases"])
+    t2 = time.perf_counter()
+    run = CalculationRun(park=park, enterprise=enterprise, year=year, gwp_set=gwp_set, fuel_set=DEFAULT_FUEL_SET, run_by=actor,
+                         reason=reason.strip(), n_records=len(records), n_results=len(records), locked_period=locked,
+                         totals=totals, factors=c["factors"])
+    run.save()
+    store(run, park, year, enterprise, records, sources, c)
+    t3 = time.perf_counter()
+    run.timings = {"load": round(t1 - t0, 3), "compute": round(t2 - t1, 3), "store": round(t3 - t2, 3)}
+    run.save(update_fields=["timings"])
+    record_event(actor=actor, park=park, enterprise=enterprise, kind="calculation_run", run=run.pk, year=year,
+                 gwp_set=gwp_set, results=len(records), gross=totals["gross"])
+    return run
+
+

@@ -1,0 +1,209 @@
+"""Inventory pages: the park's and an enterprise's inventory with ECharts breakdowns, a run with its
+provenance, the drill-down from any total to the records, factors and evidence, the run diff and
+the Excel export of any view."""
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from carbonms.carbondata.models import Evidence
+from carbonms.carbondata.models.register import Category
+from carbonms.carbondata.views.base import ObjectMixin, year_param
+from carbonms.carbondata.workbook import safe_text
+from carbonms.common import tenancy
+from carbonms.organizations.models import Enterprise, Park
+
+from . import selectors, services
+from .diff import run_diff
+from .models import CalculationRun, RunResult
+
+CAT_LABELS = dict(Category.choices)
+
+
+def _pie(data):
+    return {"tooltip": {"trigger": "item"}, "series": [{"type": "pie", "radius": ["42%", "70%"], "data": data,
+                                                        "label": {"formatter": "{b}\n{d}%", "fontSize": 11}}]}
+
+
+def charts(run: CalculationRun, ent_names: dict) -> dict:
+    t = run.totals
+    months = [str(m) for m in range(1, 13)]
+    return {
+        "category": _pie([{"name": str(CAT_LABELS.get(k, k)), "value": round(v, 3)} for k, v in t.get("by_category", {}).items()]),
+        "gas": _pie([{"name": k, "value": round(v, 3)} for k, v in t.get("by_gas_co2e", {}).items()]),
+        "enterprise": {"tooltip": {}, "grid": {"left": 160}, "xAxis": {"type": "value"},
+                       "yAxis": {"type": "category", "data": [ent_names.get(int(k), k) for k in t.get("by_enterprise", {})]},
+                       "series": [{"type": "bar", "data": [round(v, 3) for v in t.get("by_enterprise", {}).values()]}]},
+        "month": {"tooltip": {}, "xAxis": {"type": "category", "data": months}, "yAxis": {"type": "value"},
+                  "series": [{"type": "bar", "data": [round(t.get("by_month", {}).get(m, 0), 3) for m in months]}]},
+    }
+
+
+class _InventoryPage(TemplateView):
+    template_name = "inventory/inventory.html"
+    enterprise = None
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, year = self.request.user, year_param(self.request)
+        run = selectors.latest_run(user, self.park, year, self.enterprise)
+        ent_names = dict(Enterprise.objects.filter(park=self.park).values_list("pk", "name"))
+        ctx.update(park=self.park, enterprise=self.enterprise, year=year, run=run,
+                   runs=selectors.runs_for(user, self.park, self.enterprise, year)[:10],
+                   can_run=tenancy.can(user, "data", "change", park_id=self.park.pk,
+                                       enterprise_id=self.enterprise.pk if self.enterprise else None))
+        if run:
+            ctx.update(charts=charts(run, ent_names), categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
+                       enterprises=[(int(k), ent_names.get(int(k), k), v, run.totals.get("energy_tce_by_enterprise", {}).get(k, 0))
+                                    for k, v in run.totals.get("by_enterprise", {}).items()])
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        year = year_param(request)
+        try:
+            run = services.run_calculation(actor=request.user, park=self.park, enterprise=self.enterprise, year=year,
+                                           gwp_set=request.POST.get("gwp_set", "SAR"), reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(f"{request.path}?year={year}")
+        messages.success(request, gettext("Calculation run #%(n)d stored.") % {"n": run.pk})
+        return redirect(run.get_absolute_url())
+
+
+class ParkInventoryView(_InventoryPage):
+    def dispatch(self, request, *args, **kwargs):
+        self.park = tenancy.get_for_user(Park, request.user, kwargs["park_pk"], "view")
+        if not tenancy.is_park_member(request.user, self.park.pk):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EnterpriseInventoryView(_InventoryPage):
+    def dispatch(self, request, *args, **kwargs):
+        self.enterprise = tenancy.get_for_user(Enterprise.objects.select_related("park"), request.user, kwargs["enterprise_pk"], "view")
+        self.park = self.enterprise.park
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RunView(ObjectMixin, TemplateView):
+    """A run: totals, charts by category, gas, enterprise and month, energy in tce, and its provenance."""
+
+    model = CalculationRun
+    template_name = "inventory/run.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        run, user = self.object, self.request.user
+        ent_names = dict(Enterprise.objects.filter(park=run.park_id).values_list("pk", "name"))
+        earlier = CalculationRun.objects.restrict(user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year).exclude(pk=run.pk)
+        ctx.update(run=run, charts=charts(run, ent_names), earlier=earlier[:20],
+                   categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
+                   enterprises=sorted([(int(k), ent_names.get(int(k), k), v, run.totals.get("energy_tce_by_enterprise", {}).get(k, 0))
+                                       for k, v in run.totals.get("by_enterprise", {}).items()], key=lambda x: -x[2]))
+        return ctx
+
+
+def _filters(request) -> dict:
+    f = {}
+    for key, param in (("category", "category"), ("enterprise_id", "enterprise"), ("month", "month"), ("source_id", "source"), ("gas", "gas")):
+        v = request.GET.get(param, "").strip()
+        if v and (key in ("category", "gas") or v.isdigit()):
+            f[key] = v
+    return f
+
+
+class DrillView(ObjectMixin, TemplateView):
+    """The results behind a total (filtered by category, enterprise, month, source or gas)."""
+
+    model = CalculationRun
+    template_name = "inventory/drill.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        f = _filters(self.request)
+        qs = selectors.results_for(self.request.user, self.object, f)
+        rows = qs.select_related("source", "enterprise", "activity").order_by("enterprise__name", "source__code", "month")
+        level = "enterprise_id" if "enterprise_id" not in f else "source_id" if "source_id" not in f else "month"
+        ctx.update(run=self.object, filters=f, query=self.request.GET.urlencode(), results=rows[:1000], n=qs.count(),
+                   total=sum(r.co2e_t for r in rows[:1000] if r.counted_in_park or self.object.enterprise_id),
+                   cat_label=CAT_LABELS.get(f.get("category"), ""), level=level)
+        return ctx
+
+
+class ResultView(ObjectMixin, TemplateView):
+    """One result's provenance: activity record and version, factor version, method, GWP, run, evidence."""
+
+    model = RunResult
+    template_name = "inventory/result.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        r = self.object
+        ctx.update(result=r, run=r.run, activity=r.activity,
+                   evidence=Evidence.objects.restrict(self.request.user).filter(activity_id=r.activity_id),
+                   factor_items=sorted(r.factor.items()))
+        return ctx
+
+
+class DiffView(ObjectMixin, TemplateView):
+    model = CalculationRun
+    template_name = "inventory/diff.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        run, user = self.object, self.request.user
+        against = self.request.GET.get("against", "")
+        if against.isdigit():
+            old = tenancy.get_for_user(CalculationRun, user, int(against), "view")
+        else:
+            old = CalculationRun.objects.restrict(user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year,
+                                                               created_at__lt=run.created_at).first()
+        labels = {"data": _("activity data"), "factor": _("factor"), "method": _("method"), "added": _("added"),
+                  "removed": _("removed")}
+        lines = run_diff(old, run) if old else []
+        for line in lines:
+            line["reason_list"] = [(k, labels.get(k, k), items) for k, items in line["reasons"].items()]
+        ctx.update(run=run, old=old, lines=lines,
+                   delta={k: run.totals.get(k, 0) - old.totals.get(k, 0) for k in ("gross", "direct", "indirect_energy", "energy_tce")} if old else {})
+        return ctx
+
+
+class ExportView(ObjectMixin, View):
+    """Excel export of a run or any drill-down view of it (same filters)."""
+
+    model = CalculationRun
+
+    def get(self, request, *args, **kwargs):
+        from openpyxl import Workbook
+
+        run = self.object
+        qs = selectors.results_for(request.user, run, _filters(request)).select_related("source", "enterprise")
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "汇总"
+        for k in ("direct", "indirect_energy", "other_indirect", "gross", "removals", "net", "energy_tce", "excluded_double_counting"):
+            ws.append([k, run.totals.get(k, 0)])
+        ws.append(["run", run.pk])
+        ws.append(["gwp_set", run.gwp_set])
+        ws.append(["run_by", safe_text(str(run.run_by))])
+        ws.append(["run_at", run.created_at.isoformat()])
+        rs = wb.create_sheet("明细")
+        rs.append(["企业", "排放源编码", "排放源名称", "月份", "类别", "方法", "物料", "活动数据", "单位", "活动数据版本", "气体",
+                   "排放量(t)", "tCO2e", "能耗(tce)", "因子版本", "计入园区"])
+        for r in qs.order_by("enterprise__name", "source__code", "month").iterator(chunk_size=2000):
+            rs.append([safe_text(r.enterprise.name), safe_text(r.source.code), safe_text(r.source.name), r.month,
+                       str(CAT_LABELS.get(r.category, r.category)), r.method, safe_text(r.material), float(r.amount), r.unit,
+                       r.activity_version, r.gas, r.mass_t, r.co2e_t, r.energy_tce, r.factor_version_id, "是" if r.counted_in_park else "否"])
+        out = io.BytesIO()
+        wb.save(out)
+        resp = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp["Content-Disposition"] = f'attachment; filename="inventory-run-{run.pk}.xlsx"'
+        return resp

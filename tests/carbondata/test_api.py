@@ -1,0 +1,58 @@
+"""REST endpoints of carbon data and inventories: the same services and scope rules as the pages."""
+from __future__ import annotations
+
+from rest_framework.test import APIClient
+
+from carbonms.carbondata.models import ActivityRecord
+from tests.carbondata.factories import SourceFactory
+
+
+def _api(user):
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def test_activity_through_the_api(world):
+    src = SourceFactory(enterprise=world.e1.enterprise, code="B01")
+    other = SourceFactory(enterprise=world.e2.enterprise, code="X01")
+    clerk, reviewer = _api(world.users["data_clerk"]), _api(world.users["reviewer"])
+    r = clerk.post("/api/v1/activity/", {"source": src.pk, "year": 2025, "month": 1, "amount": "abc"}, format="json")
+    assert r.status_code == 400 and r.json() == {"amount": ["“abc”不是数字。"]}  # the user's language (zh-hans default)
+    r = clerk.post("/api/v1/activity/", {"source": other.pk, "year": 2025, "month": 1, "amount": "1"}, format="json")
+    assert r.status_code == 400 and "source" in r.json()  # another enterprise's source does not exist for the clerk
+    r = clerk.post("/api/v1/activity/", {"source": src.pk, "year": 2025, "month": 1, "amount": "12.5", "unit": "t"}, format="json")
+    assert r.status_code == 201, r.json()
+    pk = r.json()["id"]
+    assert clerk.post(f"/api/v1/activity/{pk}/submit/").status_code == 200
+    assert clerk.post(f"/api/v1/activity/{pk}/approve/").status_code == 403  # a clerk does not approve
+    r = reviewer.post(f"/api/v1/activity/{pk}/approve/", {"comment": "ok"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    assert _api(world.users["park_carbon_officer"]).get(f"/api/v1/activity/{pk}/").status_code == 200
+    assert ActivityRecord.objects.get(pk=pk).reviewed_by == world.users["reviewer"]
+    ids = {x["id"] for x in clerk.get("/api/v1/sources/").json()["results"]}
+    assert src.pk in ids and other.pk not in ids
+
+
+def test_calculation_run_and_diff_through_the_api(world):
+    from decimal import Decimal
+
+    from tests.carbondata.factories import ActivityRecordFactory
+
+    src = SourceFactory(enterprise=world.e1.enterprise, code="B01")
+    rec = ActivityRecordFactory(source=src, month=1, amount=Decimal("10"))
+    officer = _api(world.users["park_carbon_officer"])
+    r = officer.post("/api/v1/calculation-runs/", {"park": world.park_a.pk, "year": 2025}, format="json")
+    assert r.status_code == 201, r.json()
+    first = r.json()
+    assert first["totals"]["gross"] > 0 and first["n_results"] == 1
+    rec.amount = Decimal("20")
+    rec.save()
+    second = officer.post("/api/v1/calculation-runs/", {"park": world.park_a.pk, "year": 2025, "gwp_set": "AR5"}, format="json").json()
+    d = officer.get(f"/api/v1/calculation-runs/{second['id']}/diff/", {"against": first["id"]}).json()
+    assert d["against"] == first["id"] and d["lines"][0]["code"] == "B01" and "data" in d["lines"][0]["reasons"]
+    results = officer.get("/api/v1/calculation-results/", {"run": second["id"]}).json()["results"]
+    assert results[0]["factor"]["version_id"] and results[0]["activity_version"] == 1
+    clerk = _api(world.users["data_clerk"])
+    assert clerk.post("/api/v1/calculation-runs/", {"park": world.park_a.pk, "year": 2025}, format="json").status_code == 403
+    assert clerk.get(f"/api/v1/calculation-runs/{second['id']}/").status_code == 404  # a park run is park staff's

@@ -42,8 +42,29 @@ def _items(today: dt.date):
     for a in CorrectiveAction.objects.filter(done_on__isnull=True, due_on__lte=limit).select_related("nonconformity"):
         yield (a.owner, Task.Kind.ACTION, f"action:{a.pk}", _("%(nc)s: %(a)s") % {"nc": a.nonconformity.number, "a": a},
                a.get_absolute_url(), a.due_on, a.park_id, a.enterprise_id)
+    yield from _calibrations(limit)
     for o in ReviewOutput.objects.filter(done_on__isnull=True, due_on__lte=limit, owner__isnull=False):
         yield (o.owner, Task.Kind.DECISION, f"output:{o.pk}", str(o), o.get_absolute_url(), o.due_on, o.park_id, o.enterprise_id)
+
+
+def _calibrations(limit: dt.date):
+    """Instruments in service whose calibration lapses by ``limit``: a task for whoever prepared the
+    enterprise's approved monitoring plan."""
+    from carbonms.carbondata.models import MeasuringInstrument, MonitoringPlan
+
+    preparers = {}
+    for plan in MonitoringPlan.objects.filter(status="approved", prepared_by__isnull=False).order_by("version"):
+        preparers[plan.enterprise_id] = plan.prepared_by
+    instruments = MeasuringInstrument.objects.filter(in_service=True, enterprise_id__in=preparers).select_related(
+        "enterprise").prefetch_related("calibrations")
+    for inst in instruments:
+        due = max((c.due_on for c in inst.calibrations.all()), default=None)
+        if due is None or due <= limit:
+            due = due or limit
+            ent = inst.enterprise
+            yield (preparers[ent.pk], Task.Kind.CALIBRATION, f"calibration:{inst.pk}:{due}",
+                   _("Calibrate %(i)s") % {"i": inst}, inst.get_absolute_url(), due, ent.park_id,
+                   None if ent.kind == "park_facilities" else ent.pk)
 
 
 @transaction.atomic

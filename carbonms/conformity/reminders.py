@@ -67,8 +67,16 @@ def _calibrations(limit: dt.date):
                    None if ent.kind == "park_facilities" else ent.pk)
 
 
-@transaction.atomic
 def run_reminders(today: dt.date | None = None, *, email: bool | None = None) -> dict:
+    """The job, with task titles and e-mails in the platform's default language (Chinese) whoever runs it."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _run(today, email=email)
+
+
+@transaction.atomic
+def _run(today: dt.date | None = None, *, email: bool | None = None) -> dict:
     """Create the tasks of items due, close the tasks of items resolved; e-mail new ones to users who asked
     for it (or to everybody with an address when ``email`` / CARBONMS_REMINDER_EMAIL is on)."""
     today = today or timezone.localdate()

@@ -173,3 +173,17 @@ def test_review_inputs_show_emission_trends_from_the_inventory(world):
     review = a.review_create(actor=admin, system=s, data={"title": "评审", "held_on": days(0)})
     perf = review.inputs["performance"]
     assert perf["available"] and "2025: 900.0 tCO2e" in perf["items"][1] and "-10.0%" in perf["items"][1]
+
+
+def test_task_titles_are_stored_in_the_default_language(world):
+    from django.utils import translation
+
+    from carbonms.management.models import Training
+
+    s = ent_system(world)
+    admin = world.users["enterprise_admin"]
+    services.register_save(actor=admin, model=Training, park=s.park, enterprise=s.enterprise,
+                           data={"title": "内审员复训", "planned_on": days(2), "owner": admin})
+    with translation.override("en"):
+        run_reminders()
+    assert Task.objects.get(kind="training").title == "实施培训：内审员复训"

@@ -181,13 +181,7 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
 
 
 def measured_enterprise_id(system):
-    """Whose measuring equipment counts: the enterprise's, or for the park its park-facilities entity."""
-    from carbonms.organizations.models import Enterprise
-
-    if system.enterprise is not None:
-        return system.enterprise.pk
-    return Enterprise.objects.filter(park_id=system.park.pk, kind=Enterprise.Kind.PARK_FACILITIES).values_list(
-        "pk", flat=True).first()
+    return system.measured_enterprise_id()
 
 
 def _calibration_check(system, today) -> Check:

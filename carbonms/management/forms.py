@@ -35,8 +35,12 @@ def limit_choices(form, system) -> None:
             continue
         if qs.model is User:
             f.queryset = systems.people(system)
-        elif hasattr(qs.model, "park_id") or "park" in {x.name for x in qs.model._meta.fields}:
+        elif "park" in {x.name for x in qs.model._meta.fields}:
             f.queryset = system.filter(qs)
+        elif "enterprise" in {x.name for x in qs.model._meta.fields}:  # e.g. carbon data records
+            f.queryset = qs.filter(enterprise_id=system.measured_enterprise_id())
+        else:
+            f.queryset = qs.none()
 
 
 def register_form(register, system, *args, **kwargs):

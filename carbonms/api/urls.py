@@ -14,6 +14,7 @@ from carbonms.carbondata.api import (
     LabAnalysisViewSet,
     MonitoringPlanViewSet,
     SourceViewSet,
+    UserFactorViewSet,
 )
 from carbonms.changelog.api import ChangeRecordViewSet
 from carbonms.inventory.api import CalculationRunViewSet, RunResultViewSet
@@ -44,6 +45,7 @@ router.register("instruments", InstrumentViewSet, basename="instrument")
 router.register("lab-analyses", LabAnalysisViewSet, basename="lab-analysis")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("imports", DataImportViewSet, basename="data-import")
+router.register("user-factors", UserFactorViewSet, basename="user-factor")
 router.register("calculation-runs", CalculationRunViewSet, basename="calculation-run")
 router.register("calculation-results", RunResultViewSet, basename="calculation-result")
 register_management_routes(router)

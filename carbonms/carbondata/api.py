@@ -21,6 +21,7 @@ from .models import (
     MonitoringPlan,
     PlanItem,
     Source,
+    UserFactor,
 )
 
 READ_ONLY = ["get", "head", "options"]
@@ -219,4 +220,19 @@ class EvidenceViewSet(ScopedModelViewSet):
 class DataImportViewSet(ScopedModelViewSet):
     queryset = DataImport.objects.all()
     serializer_class = ImportSerializer
+    http_method_names = READ_ONLY
+
+
+class UserFactorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = UserFactor
+        fields = ["id", "park", "enterprise", "key", "version", "kind", "material", "ncv", "ncv_unit", "carbon_content",
+                  "oxidation_rate", "ef", "ef_unit", "source_document", "year", "status", "note", "created_by", "created_at"]
+
+
+class UserFactorViewSet(ScopedModelViewSet):
+    """User factors with every version (read only here; added on the pages through the same service)."""
+
+    queryset = UserFactor.objects.all()
+    serializer_class = UserFactorSerializer
     http_method_names = READ_ONLY

@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from carbonms.organizations.forms import DateInput
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
 
-from .models import Calibration, Evidence, LabAnalysis, MeasuringInstrument, MonitoringPlan, PlanItem, Source
+from .models import (
+    Calibration,
+    Evidence,
+    LabAnalysis,
+    MeasuringInstrument,
+    MonitoringPlan,
+    PlanItem,
+    Source,
+    UserFactor,
+)
 
 
 class _NoModelClean:
@@ -96,3 +105,10 @@ class EvidenceForm(forms.Form):
 class UploadForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     file = forms.FileField(label=_("workbook (.xlsx)"))
+
+
+class UserFactorForm(_NoModelClean, forms.ModelForm):
+    class Meta:
+        model = UserFactor
+        fields = ["key", "kind", "material", "ncv", "ncv_unit", "carbon_content", "oxidation_rate", "ef", "ef_unit",
+                  "source_document", "year", "status", "note"]

@@ -23,4 +23,7 @@ def register_items() -> None:
                                    visible=lambda c: not c.get("is_park_staff", False)))
     register("accounting", NavItem("import", _("Excel import"), icon="book", url=_ent("carbondata:import_upload"),
                                    visible=lambda c: not c.get("is_park_staff", False)))
+    register("accounting", NavItem(
+        "factors", _("User factors"), icon="book",
+        url=lambda c: reverse("carbondata:factors", args=[c["home_park"].pk]) if c.get("home_park") else None))
     register("accounting", NavItem("review", _("Review queue"), icon="history", url=lambda c: reverse("carbondata:review")))

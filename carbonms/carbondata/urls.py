@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activity, imports, monitoring, register
+from .views import activity, factors, imports, monitoring, register
 
 app_name = "carbondata"
 urlpatterns = [
@@ -25,6 +25,9 @@ urlpatterns = [
     path("activity/<int:pk>/evidence/new/", activity.EvidenceUploadView.as_view(), name="evidence_upload"),
     path("evidence/<int:pk>/", activity.EvidenceDownloadView.as_view(), name="evidence"),
     path("review/", activity.ReviewView.as_view(), name="review"),
+    path("parks/<int:park_pk>/factors/", factors.FactorListView.as_view(), name="factors"),
+    path("parks/<int:park_pk>/factors/new/", factors.ParkFactorCreateView.as_view(), name="park_factor_create"),
+    path("enterprises/<int:enterprise_pk>/factors/new/", factors.EnterpriseFactorCreateView.as_view(), name="factor_create"),
     path("enterprises/<int:enterprise_pk>/workbook/", imports.WorkbookView.as_view(), name="workbook"),
     path("enterprises/<int:enterprise_pk>/import/", imports.UploadView.as_view(), name="import_upload"),
     path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import_detail"),

@@ -34,6 +34,7 @@ from carbonms.accounting.gwp import GWP_SETS
 from carbonms.carbondata.models import ActivityRecord, PeriodLock, Source
 from carbonms.carbondata.selectors import weighted_lab_values
 from carbonms.carbondata.services.common import record_event
+from carbonms.carbondata.services.factors import factor_for, latest_factors
 from carbonms.common.tenancy import require
 from carbonms.organizations.models import Enterprise
 
@@ -42,7 +43,8 @@ from .totals import summarise_arrays
 
 S = ActivityRecord.Status
 _REC_FIELDS = ("pk", "version", "source_id", "month", "amount")
-_SRC_FIELDS = ("pk", "enterprise_id", "code", "category", "method", "material", "gases", "activity_unit", "supplier_id")
+_SRC_FIELDS = ("pk", "enterprise_id", "code", "category", "method", "material", "gases", "activity_unit", "supplier_id",
+               "factor_key")
 
 
 def _fetch(qs, fields) -> list[tuple]:
@@ -73,22 +75,25 @@ def grid_year(year: int) -> int:
     return year
 
 
-def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int) -> tuple:
-    _pk, _ent, _code, cat, method, material, gases, unit, _sup = src
+def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_factor) -> tuple:
+    _pk, _ent, _code, cat, method, material, gases, unit, _sup, _key = src
     gas = gases.split(",")[0].strip() if gases else "CO2"
     ncv = cc = None
     if measured and method == "fuel_combustion":
         ncv = float(measured["ncv"]) if "ncv" in measured else None
         cc = float(measured["carbon_content"]) if "carbon_content" in measured else None
-    return (cat, method, material, unit, gas, ncv, cc, gy if cat == "purchased_electricity" else year)
+    uf = user_factor.pk if user_factor is not None else None
+    return (cat, method, material, unit, gas, ncv, cc, gy if cat == "purchased_electricity" else year, uf)
 
 
-def _input_row(key: tuple) -> dict:
-    cat, method, material, unit, gas, ncv, cc, year = key
+def _input_row(key: tuple, user_factors: dict) -> dict:
+    cat, method, material, unit, gas, ncv, cc, year, uf = key
     row = {"entity": "1", "period": str(year), "source": material, "category": cat, "method": method,
            "material": material, "amount": 1.0, "unit": unit, "year": year}
     if gas and gas != "CO2":
         row["gas"] = gas
+    if uf is not None:  # a user factor supplies the parameters; measured lab values still take precedence
+        row.update({k: v for k, v in user_factors[uf].row_parameters().items() if v not in (None, "")})
     if ncv is not None:
         row["ncv"], row["ncv_unit"] = ncv, ("GJ/10^4Nm3" if unit in ("10^4Nm3", "万Nm3") else "GJ/t")
     if cc is not None:
@@ -96,30 +101,37 @@ def _input_row(key: tuple) -> dict:
     return row
 
 
-def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dict, gwp_set: str, is_park: bool):
+def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dict, gwp_set: str, is_park: bool,
+            park_id: int | None = None):
     """Per-value arrays and the run's factor entries (see the module docstring)."""
     gy = grid_year(year)
+    latest = latest_factors(park_id) if park_id is not None else {}
+    by_pk = {f.pk: f for f in latest.values()}
+    src_factor = {sid: factor_for(latest, s[1], s[9]) for sid, s in sources.items() if s[9]}
     keys: dict[tuple, int] = {}
     first_record: list[tuple] = []
     idx = np.empty(len(records), dtype=np.int64)
     for i, (_pk, _v, sid, month, _amount) in enumerate(records):
-        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy)
+        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy, src_factor.get(sid))
         k = keys.get(key)
         if k is None:
             k = keys[key] = len(keys)
             first_record.append((sources[sid], month))
         idx[i] = k
     try:
-        result = calculate([_input_row(k) for k in keys], gwp_set=gwp_set)
+        result = calculate([_input_row(k, by_pk) for k in keys], gwp_set=gwp_set)
     except AccountingErrors as exc:
         _raise_accounting(exc, first_record)
     factors, per_unit = [], np.zeros((len(keys), 3))
     cat_of, gas_of, method_of, material_of = [], [], [], []
+    set_keys = list(keys)
     for j, rr in enumerate(result.rows):
         co2e = abs(rr.co2e_t) if rr.category == "removal" else rr.co2e_t
         mass = next(iter(rr.by_gas.values()), 0.0)
         per_unit[j] = (co2e, mass, rr.energy_tce)
-        factors.append({**dict(rr.factor), "gwp": rr.gwp, "per_unit": {"co2e_t": co2e, "mass_t": mass, "energy_tce": rr.energy_tce,
+        uf = by_pk.get(set_keys[j][8])
+        described = {**dict(rr.factor), **uf.describe()} if uf is not None else dict(rr.factor)
+        factors.append({**described, "gwp": rr.gwp, "per_unit": {"co2e_t": co2e, "mass_t": mass, "energy_tce": rr.energy_tce,
                                                                         "unit": rr.activity.get("unit")}})
         cat_of.append(rr.category)
         gas_of.append(rr.gas)
@@ -247,7 +259,7 @@ def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str = "
     lab = weighted_lab_values(list(sources), year)
     t1 = time.perf_counter()
     is_park = enterprise is None
-    c = compute(records, sources, year, lab, gwp_set, is_park)
+    c = compute(records, sources, year, lab, gwp_set, is_park, park.pk)
     ent_ids = np.fromiter((sources[r[2]][1] for r in records), dtype=np.int64, count=len(records))
     months = np.fromiter((r[3] for r in records), dtype=np.int64, count=len(records))
     totals = summarise_arrays(c["idx"], c["values"], c["counted"], ent_ids, months, c["categories"], c["gases"])

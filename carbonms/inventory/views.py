@@ -7,6 +7,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext
@@ -132,8 +133,10 @@ class DrillView(ObjectMixin, TemplateView):
         qs = selectors.results_for(self.request.user, self.object, f)
         rows = qs.select_related("source", "enterprise", "activity").order_by("enterprise__name", "source__code", "month")
         level = "enterprise_id" if "enterprise_id" not in f else "source_id" if "source_id" not in f else "month"
+        counted = qs if self.object.enterprise_id else qs.filter(counted_in_park=True)
+        agg = counted.aggregate(total=Sum("co2e_t"), tce=Sum("energy_tce"))
         ctx.update(run=self.object, filters=f, query=self.request.GET.urlencode(), results=rows[:1000], n=qs.count(),
-                   total=sum(r.co2e_t for r in rows[:1000] if r.counted_in_park or self.object.enterprise_id),
+                   total=agg["total"] or 0.0, tce=agg["tce"] or 0.0,
                    cat_label=CAT_LABELS.get(f.get("category"), ""), level=level)
         return ctx
 

@@ -117,3 +117,16 @@ def test_every_total_drills_down(demo):
     assert f">{n} 结果".encode() in drill.content.replace(b"<div class=\"sub\">", b">")
     heat = officer.get(f"/inventory/runs/{run.pk}/results/", {"category": "purchased_heat"}).content.decode()
     assert "已在供应方计入" in heat  # heat bought from the park's heating station is counted at the supplier
+
+
+def test_drill_total_equals_the_total_it_came_from(demo):
+    import pytest as _pytest
+
+    officer = _client("park_officer")
+    run = CalculationRun.objects.get(park=demo.park, enterprise=None)
+    for cat, value in run.totals["by_category"].items():
+        resp = officer.get(f"/inventory/runs/{run.pk}/results/", {"category": cat})
+        assert resp.context["total"] == _pytest.approx(value), cat
+    resp = officer.get(f"/inventory/runs/{run.pk}/results/")
+    assert resp.context["total"] == _pytest.approx(run.totals["gross"])
+    assert resp.context["tce"] == _pytest.approx(run.totals["energy_tce"])

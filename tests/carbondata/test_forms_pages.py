@@ -72,3 +72,29 @@ def test_monitoring_plan_and_equipment_pages(world):
     assert "关口电能表" in page and "110kV 变电站" in page and "电费发票、抄表记录" in page
     other = InstrumentFactory(enterprise=world.e2.enterprise)
     assert clerk.get(other.get_absolute_url()).status_code == 404
+
+
+def test_user_factor_pages(world):
+    from carbonms.carbondata.models import UserFactor
+
+    e1, park = world.e1.enterprise, world.park_a
+    clerk = _client(world.users["data_clerk"])
+    url = reverse("carbondata:factor_create", args=[e1.pk])
+    data = {"key": "实测烟煤", "kind": "fuel", "material": "烟煤", "ncv": "21.2", "ncv_unit": "GJ/t", "carbon_content": "0.0265",
+            "oxidation_rate": "1.5", "source_document": "2025年煤质化验汇总", "status": "unverified"}
+    bad = clerk.post(url, data)
+    assert bad.status_code == 200 and "氧化率是 0 到 1 之间的分数。" in bad.content.decode()
+    assert clerk.post(url, {**data, "oxidation_rate": "0.95"}).status_code == 302
+    f = UserFactor.objects.get(key="实测烟煤")
+    assert (f.enterprise, f.version, f.created_by) == (e1, 1, world.users["data_clerk"])
+    form = clerk.get(url, {"key": "实测烟煤"}).content.decode()
+    assert 'value="21.2"' in form  # a new version starts from the latest
+    assert clerk.post(url, {**data, "oxidation_rate": "0.96", "note": "第二季度化验"}).status_code == 302
+    page = clerk.get(reverse("carbondata:factors", args=[park.pk])).content.decode()
+    assert "实测烟煤" in page and "v2" in page and "第二季度化验" in page
+    assert clerk.get(reverse("carbondata:park_factor_create", args=[park.pk])).status_code == 403
+    officer = _client(world.users["park_carbon_officer"])
+    resp = officer.post(reverse("carbondata:park_factor_create", args=[park.pk]), {
+        "key": "园区供热", "kind": "ef", "material": "热力", "ef": "0.095", "ef_unit": "tCO2/GJ", "source_document": "供热站核算报告",
+        "status": "verified"})
+    assert resp.status_code == 302 and UserFactor.objects.get(key="园区供热").enterprise is None

@@ -24,8 +24,8 @@ def test_catalogue_is_complete_and_compiled(po_path):
     assert not untranslated, f"untranslated in {po_path}: {untranslated}"
     assert not fuzzy, f"fuzzy in {po_path}: {fuzzy}"
     mo = polib.mofile(str(po_path.with_suffix(".mo")))
-    compiled = {e.msgid: e.msgstr for e in mo}
-    stale = [e.msgid for e in po.translated_entries() if compiled.get(e.msgid) != e.msgstr]
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in mo}
+    stale = [e.msgid for e in po.translated_entries() if compiled.get((e.msgctxt, e.msgid)) != e.msgstr]
     assert not stale, f"{po_path.with_suffix('.mo')} is out of date (run make messages): {stale[:5]}"
 
 

@@ -151,3 +151,39 @@ def test_data_changed_during_the_run_is_refused(park, monkeypatch):
     with pytest.raises(ValidationError) as exc:
         run_calculation(actor=world.users["park_carbon_officer"], park=world.park_a, year=2025)
     assert exc.value.messages == ["Activity data changed while the calculation ran; run it again."]
+
+
+def test_user_factor_is_used_versioned_and_its_change_explained(park):
+    world, coal1, power_in_park, power_grid, plant = park
+    officer, clerk = world.users["park_carbon_officer"], world.users["data_clerk"]
+    e1 = world.e1.enterprise
+    with pytest.raises(ValidationError) as exc:
+        services.user_factor_add(actor=clerk, park=world.park_a, enterprise=e1, data={
+            "key": "绿电合同", "kind": "ef", "material": "电力", "ef": 0.1, "ef_unit": "bananas/MWh", "source_document": "PPA"})
+    assert "ef_unit" in exc.value.message_dict
+    f1 = services.user_factor_add(actor=clerk, park=world.park_a, enterprise=e1, data={
+        "key": "绿电合同", "kind": "ef", "material": "电力", "ef": 0.2, "ef_unit": "tCO2/MWh",
+        "source_document": "2025年购电合同附件3", "year": 2025})
+    with pytest.raises(ValidationError) as exc:
+        services.source_save(actor=clerk, source=power_grid, data={"factor_key": "不存在"})
+    assert exc.value.message_dict["factor_key"] == ["Unknown user factor “不存在”."]
+    services.source_save(actor=clerk, source=power_grid, data={"factor_key": "绿电合同"})
+    run1 = run_calculation(actor=officer, park=world.park_a, year=2025, enterprise=e1)
+    r = RunResult.objects.get(run=run1, source=power_grid, month=1)
+    assert r.co2e_t == pytest.approx(500 * 0.2) and r.factor_version_id == "user/绿电合同@1"
+    assert r.factor["source"] == "2025年购电合同附件3" and r.factor["user_factor"] is True
+    with pytest.raises(ValidationError) as exc:
+        services.user_factor_add(actor=clerk, park=world.park_a, enterprise=e1, data={
+            "key": "绿电合同", "kind": "ef", "material": "电力", "ef": 0.25, "ef_unit": "tCO2/MWh", "source_document": "补充协议"})
+    assert exc.value.message_dict["note"] == ["A new version needs a note saying what changed."]
+    f2 = services.user_factor_add(actor=clerk, park=world.park_a, enterprise=e1, data={
+        "key": "绿电合同", "kind": "ef", "material": "电力", "ef": 0.25, "ef_unit": "tCO2/MWh", "source_document": "补充协议",
+        "note": "绿电比例下调"})
+    assert (f1.version, f2.version) == (1, 2)
+    f1.refresh_from_db()
+    assert f1.ef == 0.2  # the old version never changes
+    run2 = run_calculation(actor=officer, park=world.park_a, year=2025, enterprise=e1)
+    assert RunResult.objects.get(run=run1, source=power_grid, month=1).co2e_t == pytest.approx(100)  # frozen
+    lines = run_diff(run1, run2)
+    assert [line["code"] for line in lines] == [power_grid.code]
+    assert lines[0]["reasons"] == {"factor": ["factor user/绿电合同@1 → user/绿电合同@2"]}

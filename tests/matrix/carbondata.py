@@ -95,6 +95,14 @@ def _result(w, org):
         gas="CO2", mass_t=1.0, co2e_t=1.0, gwp=1.0))
 
 
+def _factor(w, org):
+    from carbonms.carbondata.models import UserFactor
+
+    return org.cached("factor", lambda: UserFactor.objects.create(
+        park=org.enterprise.park, enterprise=org.enterprise, key=f"F{org.enterprise.pk}", kind="ef", material="电力", ef=0.5,
+        ef_unit="tCO2/MWh", source_document="合同", created_by=_user(w)))
+
+
 def _pk(make):
     return lambda w, org: {"pk": make(w, org).pk}
 
@@ -135,6 +143,9 @@ CASES: dict[str, Case] = {
     "carbondata:workbook": Case(_ent, ALL),
     "carbondata:import_upload": Case(_ent, DATA_WRITERS),
     "carbondata:import_detail": Case(_pk(_import), ALL),
+    "carbondata:factors": Case(_park, ALL, park_level=True),
+    "carbondata:park_factor_create": Case(_park, {"park_admin", "park_carbon_officer"}, park_level=True),
+    "carbondata:factor_create": Case(_ent, DATA_WRITERS),
     # inventory
     "inventory:park": Case(_park, PARK_STAFF, denied=404, park_level=True),
     "inventory:enterprise": Case(_ent, ALL),
@@ -161,6 +172,8 @@ CASES: dict[str, Case] = {
     "api:evidence-detail": Case(_pk(_evidence), ALL),
     "api:data-import-list": Case(None, ALL),
     "api:data-import-detail": Case(_pk(_import), ALL),
+    "api:user-factor-list": Case(None, ALL),
+    "api:user-factor-detail": Case(_pk(_factor), ALL),
     "api:calculation-run-list": Case(None, ALL),
     "api:calculation-run-detail": Case(_pk(_run), ALL),
     "api:calculation-run-diff": Case(_pk(_run), ALL),

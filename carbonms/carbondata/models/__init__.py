@@ -4,10 +4,11 @@ data with its review workflow, lab analyses, imports and evidence (issue 4).
 Split by subdomain: :mod:`.register`, :mod:`.monitoring`, :mod:`.activity`.
 """
 from .activity import ActivityRecord, DataEvent, DataImport, Evidence, LabAnalysis, PeriodLock
+from .factors import UserFactor
 from .monitoring import Calibration, MeasuringInstrument, MonitoringPlan, PlanItem
 from .register import Source
 
 __all__ = [
     "ActivityRecord", "Calibration", "DataEvent", "DataImport", "Evidence", "LabAnalysis", "MeasuringInstrument",
-    "MonitoringPlan", "PeriodLock", "PlanItem", "Source",
+    "MonitoringPlan", "PeriodLock", "PlanItem", "Source", "UserFactor",
 ]

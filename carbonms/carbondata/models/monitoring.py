@@ -29,7 +29,7 @@ class MonitoringPlan(ScopedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", _("Approved, in force")
         SUPERSEDED = "superseded", _("Superseded")
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="monitoring_plans", verbose_name=_("enterprise"))

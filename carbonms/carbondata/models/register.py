@@ -69,7 +69,7 @@ class Source(ScopedModel):
         _("material / fuel"), max_length=80, help_text=_("As named in the factor library, e.g. 烟煤, 天然气, 电力.")
     )
     factor_key = models.CharField(
-        _("factor"), max_length=120, blank=True, help_text=_("Empty: the factor library's default for the material.")
+        _("factor"), max_length=120, blank=True, help_text=_("Key of a user factor of this park or enterprise; empty: the factor library's default for the material.")
     )
     activity_unit = models.CharField(_("activity unit"), max_length=20, help_text=_("e.g. t, 10^4Nm3, MWh, GJ."))
     data_source = models.CharField(_("data source"), max_length=10, choices=DataSource.choices)

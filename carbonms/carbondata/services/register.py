@@ -45,6 +45,11 @@ def check_source(source: Source) -> None:
             errors["supplier"] = _("An enterprise cannot buy energy from itself.")
         elif source.supplier.park_id != source.enterprise.park_id:
             errors["supplier"] = _("The supplier must be an enterprise of the same park.")
+    if source.factor_key:
+        from .factors import factor_for, latest_factors
+
+        if factor_for(latest_factors(source.enterprise.park_id), source.enterprise_id, source.factor_key) is None:
+            errors["factor_key"] = _("Unknown user factor “%(key)s”.") % {"key": source.factor_key}
     if source.effective_to and source.effective_from and source.effective_to < source.effective_from:
         errors["effective_to"] = _("The end of the effective period is before its start.")
     if (source.plausible_min is not None and source.plausible_max is not None

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from carbonms.common.api import ScopedModelViewSet
+from carbonms.carbondata.models import ActivityRecord
+from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField
 from carbonms.management.api import SystemSerializer, SystemViewSet
 from carbonms.management.system import System
 
@@ -51,9 +52,11 @@ class FindingViewSet(ScopedModelViewSet):
 
 
 class NonconformitySerializer(SystemSerializer):
+    activity_record = ScopedRelatedField(queryset=ActivityRecord.objects.all(), allow_null=True, required=False)
+
     class Meta:
         model = Nonconformity
-        fields = ["id", "park", "enterprise", "number", "title", "source", "finding", "description", "detected_on", "owner",
+        fields = ["id", "park", "enterprise", "number", "title", "source", "finding", "description", "activity_record", "detected_on", "owner",
                   "correction", "correction_on", "five_whys", "fishbone", "eight_d", "root_cause", "effectiveness_review",
                   "effective", "reviewed_on", "status", "closed_on"]
         read_only_fields = ["number", "finding", "effectiveness_review", "effective", "reviewed_on", "status", "closed_on"]

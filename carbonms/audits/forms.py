@@ -19,6 +19,12 @@ from .models import (
 
 def _bind(form, system):
     limit_choices(form, system)
+    if "activity_record" in form.fields:
+        from django.utils import timezone
+
+        form.fields["activity_record"].queryset = (
+            form.fields["activity_record"].queryset.filter(is_current=True, year__gte=timezone.localdate().year - 1)
+            .select_related("source").order_by("-year", "-month", "source__code"))
     return form
 
 
@@ -63,7 +69,7 @@ class ReportForm(forms.Form):
 class NonconformityForm(_NoModelValidation, forms.ModelForm):
     class Meta:
         model = Nonconformity
-        fields = ["title", "source", "description", "detected_on", "owner", "correction", "correction_on", "five_whys",
+        fields = ["title", "source", "description", "activity_record", "detected_on", "owner", "correction", "correction_on", "five_whys",
                   "fishbone", "eight_d", "root_cause"]
         widgets = {"detected_on": DateInput(), "correction_on": DateInput(),
                    **{f: forms.Textarea(attrs={"rows": 3}) for f in ("description", "correction", "five_whys", "fishbone",

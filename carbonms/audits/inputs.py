@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.management.models import Communication as Comm
@@ -59,10 +59,7 @@ def assemble_inputs(system, since: dt.date | None = None) -> dict:
     changed["interested_parties"] = f(InterestedParty.objects.all()).count()
     out["context"] = changed
 
-    perf = {"available": False, "items": []}
-    if apps.is_installed("carbonms.targets"):  # pragma: no cover - arrives with the planning issue
-        perf["available"] = True
-    out["performance"] = perf
+    out["performance"] = _performance(system)
 
     audits = f(Audit.objects.filter(reported_on__gte=since)).annotate(n_findings=Count("findings"))
     out["audits"] = {"items": [{"title": a.title, "kind": a.get_kind_display(), "reported": _d(a.reported_on),
@@ -94,3 +91,25 @@ def assemble_inputs(system, since: dt.date | None = None) -> dict:
     out["_previous_review"] = _d(f(ManagementReview.objects.filter(held_on__lt=today, status__in=["held", "closed"]))
                                  .values_list("held_on", flat=True).first())
     return out
+
+
+def _performance(system) -> dict:
+    """Emission and energy totals per year from the latest calculation run of each year (inventory);
+    targets are not compared yet (the planning module does not exist)."""
+    from carbonms.inventory.models import CalculationRun
+
+    latest: dict[int, CalculationRun] = {}
+    for run in system.filter(CalculationRun.objects.order_by("year", "created_at", "id")):
+        latest[run.year] = run
+    items = [{"year": y, "gross_tco2e": round(r.totals.get("gross", 0.0), 1), "energy_tce": round(r.totals.get("energy_tce", 0.0), 1)}
+             for y, r in sorted(latest.items())]
+    for prev, cur in zip(items, items[1:], strict=False):
+        if prev["gross_tco2e"]:
+            cur["change_pct"] = round(100 * (cur["gross_tco2e"] - prev["gross_tco2e"]) / prev["gross_tco2e"], 1)
+    lines = []
+    for i in items:
+        line = gettext("%(year)s: %(gross)s tCO2e, %(tce)s tce") % {"year": i["year"], "gross": i["gross_tco2e"], "tce": i["energy_tce"]}
+        if "change_pct" in i:
+            line += gettext(" (%(pct)+.1f%% on the year before)") % {"pct": i["change_pct"]}
+        lines.append(line)
+    return {"available": bool(items), "items": lines}

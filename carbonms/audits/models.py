@@ -184,6 +184,9 @@ class Nonconformity(SystemRecord):
     finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="nonconformities",
                                 verbose_name=_("audit finding"))
     description = models.TextField(_("description"))
+    activity_record = models.ForeignKey("carbondata.ActivityRecord", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="nonconformities", verbose_name=_("related activity data"),
+                                        help_text=_("For a data-quality failure: the activity data record concerned."))
     detected_on = models.DateField(_("detected on"), default=timezone.localdate)
     owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                               verbose_name=_("owner"))

@@ -241,7 +241,7 @@ def audit_report(*, actor, audit: Audit, overview: str, conclusion: str) -> Audi
 
 # --------------------------------------------------------------------------- nonconformity and corrective action
 
-NC_FIELDS = ("title", "source", "description", "detected_on", "owner", "correction", "correction_on", "five_whys",
+NC_FIELDS = ("title", "source", "description", "activity_record", "detected_on", "owner", "correction", "correction_on", "five_whys",
              "fishbone", "eight_d", "root_cause")
 
 
@@ -256,6 +256,11 @@ def nc_save(*, actor, system: System | None = None, data: dict[str, Any], nc: No
         if nc.status == Nonconformity.Status.CLOSED:
             raise ValidationError({"status": _("A closed nonconformity cannot be changed.")})
     _set(nc, data, NC_FIELDS)
+    if nc.activity_record_id:
+        from carbonms.conformity.checks import measured_enterprise_id
+
+        if nc.activity_record.enterprise_id != measured_enterprise_id(System(nc.park, nc.enterprise)):
+            raise ValidationError({"activity_record": _("This record belongs to another management system.")})
     if not nc.number:
         nc.number = next_nc_number(nc.park_id, nc.enterprise_id, nc.detected_on or timezone.localdate())
     if nc.root_cause and nc.status == Nonconformity.Status.OPEN:

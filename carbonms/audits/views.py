@@ -202,6 +202,10 @@ class NcListView(SystemMixin, TemplateView):
 
 class NcCreateView(SystemCreateView):
     form_class = forms.NonconformityForm
+
+    def get_form(self, form_class=None):
+        return forms._bind(super().get_form(form_class), self.system)
+
     title = _("Raise a nonconformity")
     success_message = _("Nonconformity raised.")
 
@@ -214,6 +218,10 @@ class NcCreateView(SystemCreateView):
 class NcEditView(ObjectEditView):
     model = Nonconformity
     form_class = forms.NonconformityForm
+
+    def get_form(self, form_class=None):
+        return forms._bind(super().get_form(form_class), self.system)
+
 
     def perform(self, form):
         return services.nc_save(actor=self.request.user, nc=self.object, data=form.cleaned_data)

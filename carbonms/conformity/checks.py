@@ -176,7 +176,34 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     worst = min(ms, key=lambda c: RANK[c.status])
     out["management_system"] = Check(worst.status, _("Policy, documents, audit and review: %(s)s") % {"s": worst.text}, worst.links)
     out["scope"] = _scope_check(system, today)
+    out["monitoring_plan"] = _calibration_check(system, today)
     return out
+
+
+def measured_enterprise_id(system):
+    return system.measured_enterprise_id()
+
+
+def _calibration_check(system, today) -> Check:
+    """Monitoring-plan equipment calibrated (T/CIECCPA 061 8.2.4): an approved monitoring plan, and every
+    measuring instrument in service covered by a calibration today (data from carbonms.carbondata)."""
+    from carbonms.carbondata.models import MeasuringInstrument, MonitoringPlan
+
+    ent_id = measured_enterprise_id(system)
+    plan = MonitoringPlan.objects.filter(enterprise_id=ent_id, status="approved").order_by("-version").first()
+    instruments = list(MeasuringInstrument.objects.filter(enterprise_id=ent_id, in_service=True).prefetch_related("calibrations"))
+    links = [(str(plan), plan.get_absolute_url())] if plan else []
+    if plan is None or not instruments:
+        return Check("fail", _("No approved monitoring plan with measuring equipment."), links)
+    lapsed = [i for i in instruments if not i.valid_on(today)]
+    soon = [i for i in instruments if i not in lapsed and not i.valid_on(today + dt.timedelta(days=30))]
+    links += [(str(i), i.get_absolute_url()) for i in (lapsed or soon)[:3]]
+    if lapsed:
+        return Check("fail", _("%(n)d of %(t)d measuring instruments not calibrated.") % {"n": len(lapsed), "t": len(instruments)}, links)
+    if soon:
+        return Check("warn", _("%(n)d measuring instruments due for calibration within 30 days.") % {"n": len(soon)}, links)
+    return Check("ok", _("Monitoring plan v%(v)s approved; all %(t)d measuring instruments calibrated.")
+                 % {"v": plan.version, "t": len(instruments)}, links)
 
 
 def _scope_check(system, today) -> Check:

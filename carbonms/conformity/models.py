@@ -44,3 +44,19 @@ class Task(SystemRecord):
     @property
     def overdue(self) -> bool:
         return self.done_at is None and self.due_on < timezone.localdate()
+
+
+class ReminderSubscription(models.Model):
+    """A user's choice to receive their new tasks by e-mail too (a personal setting, not a park record)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_subscription",
+                                verbose_name=_("user"))
+    email = models.BooleanField(_("e-mail me new tasks"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder subscription")
+        verbose_name_plural = _("reminder subscriptions")
+
+    def __str__(self):
+        return f"{self.user} · {self.email}"

@@ -14,7 +14,7 @@ from carbonms.audits.models import CorrectiveAction, ReviewOutput
 from carbonms.management import models as m
 from carbonms.management.documents import Document
 
-from .models import Task
+from .models import ReminderSubscription, Task
 
 HORIZON = dt.timedelta(days=7)
 
@@ -42,13 +42,43 @@ def _items(today: dt.date):
     for a in CorrectiveAction.objects.filter(done_on__isnull=True, due_on__lte=limit).select_related("nonconformity"):
         yield (a.owner, Task.Kind.ACTION, f"action:{a.pk}", _("%(nc)s: %(a)s") % {"nc": a.nonconformity.number, "a": a},
                a.get_absolute_url(), a.due_on, a.park_id, a.enterprise_id)
+    yield from _calibrations(limit)
     for o in ReviewOutput.objects.filter(done_on__isnull=True, due_on__lte=limit, owner__isnull=False):
         yield (o.owner, Task.Kind.DECISION, f"output:{o.pk}", str(o), o.get_absolute_url(), o.due_on, o.park_id, o.enterprise_id)
 
 
-@transaction.atomic
+def _calibrations(limit: dt.date):
+    """Instruments in service whose calibration lapses by ``limit``: a task for whoever prepared the
+    enterprise's approved monitoring plan."""
+    from carbonms.carbondata.models import MeasuringInstrument, MonitoringPlan
+
+    preparers = {}
+    for plan in MonitoringPlan.objects.filter(status="approved", prepared_by__isnull=False).order_by("version"):
+        preparers[plan.enterprise_id] = plan.prepared_by
+    instruments = MeasuringInstrument.objects.filter(in_service=True, enterprise_id__in=preparers).select_related(
+        "enterprise").prefetch_related("calibrations")
+    for inst in instruments:
+        due = max((c.due_on for c in inst.calibrations.all()), default=None)
+        if due is None or due <= limit:
+            due = due or limit
+            ent = inst.enterprise
+            yield (preparers[ent.pk], Task.Kind.CALIBRATION, f"calibration:{inst.pk}:{due}",
+                   _("Calibrate %(i)s") % {"i": inst}, inst.get_absolute_url(), due, ent.park_id,
+                   None if ent.kind == "park_facilities" else ent.pk)
+
+
 def run_reminders(today: dt.date | None = None, *, email: bool | None = None) -> dict:
-    """Create the tasks of items due, close the tasks of items resolved; optionally e-mail new ones."""
+    """The job, with task titles and e-mails in the platform's default language (Chinese) whoever runs it."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _run(today, email=email)
+
+
+@transaction.atomic
+def _run(today: dt.date | None = None, *, email: bool | None = None) -> dict:
+    """Create the tasks of items due, close the tasks of items resolved; e-mail new ones to users who asked
+    for it (or to everybody with an address when ``email`` / CARBONMS_REMINDER_EMAIL is on)."""
     today = today or timezone.localdate()
     email = getattr(settings, "CARBONMS_REMINDER_EMAIL", False) if email is None else email
     seen: set[tuple[int, str]] = set()
@@ -70,15 +100,15 @@ def run_reminders(today: dt.date | None = None, *, email: bool | None = None) ->
             task.save()
             closed += 1
     mailed = 0
-    if email:
-        for task in created:
-            if task.user.email:
-                send_mail(_("CarbonMS reminder: %(t)s") % {"t": task.title},
-                          _("Due %(d)s: %(t)s\n%(u)s") % {"d": task.due_on, "t": task.title, "u": task.url},
-                          None, [task.user.email])
-                task.emailed_at = timezone.now()
-                task.save()
-                mailed += 1
+    subscribed = set(ReminderSubscription.objects.filter(email=True).values_list("user_id", flat=True))
+    for task in created:
+        if (email or task.user_id in subscribed) and task.user.email:
+            send_mail(_("CarbonMS reminder: %(t)s") % {"t": task.title},
+                      _("Due %(d)s: %(t)s\n%(u)s") % {"d": task.due_on, "t": task.title, "u": task.url},
+                      None, [task.user.email])
+            task.emailed_at = timezone.now()
+            task.save()
+            mailed += 1
     return {"created": len(created), "closed": closed, "open": Task.objects.filter(done_at__isnull=True).count(),
             "emailed": mailed}
 

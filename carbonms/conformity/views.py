@@ -13,7 +13,7 @@ from carbonms.management.views import SystemMixin
 from carbonms.standards import catalogue
 
 from . import checks
-from .models import Task
+from .models import ReminderSubscription, Task
 
 
 def start(request):
@@ -71,7 +71,19 @@ class TaskListView(TemplateView):
         mine = Task.objects.restrict(self.request.user).filter(user=self.request.user)
         ctx["open_tasks"] = mine.filter(done_at__isnull=True).order_by("due_on")
         ctx["done_tasks"] = mine.filter(done_at__isnull=False).order_by("-done_at")[:20]
+        sub = ReminderSubscription.objects.filter(user=self.request.user).first()
+        ctx["email_on"] = bool(sub and sub.email)
         return ctx
+
+    def post(self, request, *args, **kwargs):
+        """The user's own setting: e-mail me new tasks (needs an address on the account)."""
+        on = request.POST.get("email") == "on"
+        ReminderSubscription.objects.update_or_create(user=request.user, defaults={"email": on})
+        if on and not request.user.email:
+            messages.warning(request, _("Your account has no e-mail address yet; ask your administrator to add one."))
+        else:
+            messages.success(request, _("E-mail reminders on.") if on else _("E-mail reminders off."))
+        return redirect("conformity:tasks")
 
 
 class TaskDoneView(TemplateView):

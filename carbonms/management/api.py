@@ -46,6 +46,12 @@ class SystemViewSet(ScopedModelViewSet):
         data, _park, _ent = _system_data(data)
         return self.update_with(instance, data)
 
+    def perform_destroy(self, instance):
+        try:
+            services.register_delete(actor=self.request.user, obj=instance)
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+
 
 def register_viewset(reg):
     meta = type("Meta", (), {"model": reg.model, "fields": ["id", "park", "enterprise", *reg.fields]

@@ -133,7 +133,7 @@ def _populate(s: System, today: dt.date, *, admin, top, auditor, staff, full: bo
     p = services.policy_save(actor=admin, park=s.park, enterprise=s.enterprise, data={
         "title": "碳中和管理方针" if ent else "园区碳排放管理方针",
         "text": "绿色发展、低碳转型；依法合规、数据真实；全员参与、持续改进；力争2030年前碳达峰、2060年前碳中和。",
-        "commitments": [k for k, _c, _t in services.POLICY_COMMITMENTS]})
+        "commitments": [k for k, _c, _t in services.commitments_for(s.ids[1])]})
     services.policy_submit(actor=admin, policy=p)
     services.policy_approve(actor=top, policy=p)
     services.policy_publish(actor=admin, policy=p, published_to="公司网站、宣传栏、员工手册" if ent else "园区门户网站")

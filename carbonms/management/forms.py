@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from . import system as systems
 from .documents import Document
 from .models import Policy
-from .services import POLICY_COMMITMENTS
+from .services import commitments_for
 
 
 class DateInput(forms.DateInput):
@@ -35,8 +35,12 @@ def limit_choices(form, system) -> None:
             continue
         if qs.model is User:
             f.queryset = systems.people(system)
-        elif hasattr(qs.model, "park_id") or "park" in {x.name for x in qs.model._meta.fields}:
+        elif "park" in {x.name for x in qs.model._meta.fields}:
             f.queryset = system.filter(qs)
+        elif "enterprise" in {x.name for x in qs.model._meta.fields}:  # e.g. carbon data records
+            f.queryset = qs.filter(enterprise_id=system.measured_enterprise_id())
+        else:
+            f.queryset = qs.none()
 
 
 def register_form(register, system, *args, **kwargs):
@@ -59,13 +63,17 @@ def register_form(register, system, *args, **kwargs):
 class PolicyForm(_NoModelValidation, forms.ModelForm):
     commitments = forms.MultipleChoiceField(
         label=_("commitments"), required=False, widget=forms.CheckboxSelectMultiple,
-        choices=[(k, f"{c} {t}") for k, c, t in POLICY_COMMITMENTS],
+        choices=(),
     )
 
     class Meta:
         model = Policy
         fields = ["title", "text", "commitments", "next_review_on"]
         widgets = {"text": forms.Textarea(attrs={"rows": 8}), "next_review_on": DateInput()}
+
+    def __init__(self, *args, enterprise_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitments"].choices = [(k, f"{c} {t}") for k, c, t in commitments_for(enterprise_id)]
 
 
 class PublishForm(forms.Form):

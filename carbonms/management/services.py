@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from .models import Appointment, ComplianceEvaluation, Policy, Risk
 
 DOMAIN = "management"
 
-# The commitments a carbon management policy must contain (T/CSES 5.2 a–l; T/CPQS 6.2).
+# The commitments a park's carbon management policy must contain (T/CSES 5.2 a–l; T/CPQS 6.2).
 POLICY_COMMITMENTS = [
     ("purpose", "T/CSES 5.2 a", "适合园区的宗旨和所处环境，包括其活动、产业结构和碳排放特点"),
     ("framework", "T/CSES 5.2 b", "为制定和评审碳管理目标、指标提供框架"),
@@ -35,6 +35,23 @@ POLICY_COMMITMENTS = [
     ("review", "T/CSES 5.2 l", "定期评审并在必要时更新"),
     ("carbon_goals", "T/CPQS 6.2", "与碳达峰、碳中和目标相协调"),
 ]
+
+# What an enterprise's carbon-neutrality policy rests on and how it is kept (T/CIECCPA 061 5.2.1–5.2.4).
+ENTERPRISE_POLICY_COMMITMENTS = [
+    ("purpose", "T/CIECCPA 5.2.1 a", "组织的宗旨和总体战略方向"),
+    ("context", "T/CIECCPA 5.2.1 b", "组织所处的环境"),
+    ("parties", "T/CIECCPA 5.2.1 c", "相关方的需求和期望"),
+    ("risks", "T/CIECCPA 5.2.1 d", "组织的风险和机遇"),
+    ("constraints", "T/CIECCPA 5.2.1 e", "内部与外部的制约条件以及资源和能力"),
+    ("documented", "T/CIECCPA 5.2.2", "易于获取，并保持文件化信息"),
+    ("communicated", "T/CIECCPA 5.2.3", "在组织内部得到清晰的理解和沟通"),
+    ("available", "T/CIECCPA 5.2.4", "适当时向相关方提供或在网站上发布"),
+]
+
+
+def commitments_for(enterprise_id) -> list[tuple[str, str, str]]:
+    """The commitments checklist of a system: the enterprise standard's or the park standards'."""
+    return ENTERPRISE_POLICY_COMMITMENTS if enterprise_id else POLICY_COMMITMENTS
 
 
 def _require(actor, action: str, park_id: int, enterprise_id: int | None) -> None:
@@ -153,7 +170,7 @@ def policy_save(*, actor, data: dict[str, Any], park=None, enterprise=None, poli
     for k in ("title", "text", "commitments", "next_review_on", "published_to"):
         if k in data:
             setattr(policy, k, data[k])
-    valid = {k for k, _c, _t in POLICY_COMMITMENTS}
+    valid = {k for k, _c, _t in commitments_for(policy.enterprise_id)}
     unknown = set(policy.commitments or []) - valid
     if unknown:
         raise ValidationError({"commitments": _("Unknown commitment: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}})
@@ -167,7 +184,7 @@ def policy_submit(*, actor, policy: Policy) -> Policy:
     _require(actor, "change", *system_of(policy))
     if policy.status != Policy.Status.DRAFT:
         raise ValidationError({"status": _("Only a draft can be submitted.")})
-    missing = [c for k, c, _t in POLICY_COMMITMENTS if k not in (policy.commitments or [])]
+    missing = [c for k, c, _t in commitments_for(policy.enterprise_id) if k not in (policy.commitments or [])]
     if missing:
         raise ValidationError({"commitments": _("The policy lacks required commitments: %(list)s.") % {"list": "、".join(missing)}})
     policy.status = Policy.Status.SUBMITTED
@@ -334,6 +351,20 @@ def version_put_in_force(*, actor, version: DocumentVersion, effective_on=None) 
     return version
 
 
-def deny_unless(ok: bool) -> None:
-    if not ok:
-        raise PermissionDenied
+@transaction.atomic
+def register_delete(*, actor, obj) -> None:
+    """Delete a register entry unless another record refers to it: protected foreign keys (checked by
+    ``record_delete``) and many-to-many links such as the areas of an audit, which would silently drop."""
+    from carbonms.common.services import record_delete
+
+    _require(actor, "delete", *system_of(obj))
+    for rel in obj._meta.related_objects:
+        if rel.many_to_many:
+            n = getattr(obj, rel.get_accessor_name()).count()
+            if n:
+                raise ValidationError(
+                    _("%(record)s cannot be deleted: %(count)d dependent record(s) refer to it (%(kinds)s).")
+                    % {"record": obj, "count": n, "kinds": rel.related_model._meta.verbose_name},
+                    code="protected",
+                )
+    record_delete(actor=actor, obj=obj)

@@ -34,6 +34,15 @@ class System:
         park_id, ent_id = self.ids
         return tenancy.can(user, domain, action, park_id=park_id, enterprise_id=ent_id)
 
+    def measured_enterprise_id(self) -> int | None:
+        """Whose carbon data belong to this system: the enterprise's, or for the park its park-facilities entity."""
+        from carbonms.organizations.models import Enterprise
+
+        if self.enterprise is not None:
+            return self.enterprise.pk
+        return Enterprise.objects.filter(park_id=self.park.pk, kind=Enterprise.Kind.PARK_FACILITIES).values_list(
+            "pk", flat=True).first()
+
     def url(self, name: str, *args) -> str:
         return reverse(name, args=[self.slug, *args])
 

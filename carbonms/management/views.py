@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.services import record_delete
 from carbonms.common.views import ServiceFormView, apply_validation_error
 
 from . import forms, registers, selectors, services
@@ -209,7 +208,7 @@ class DeleteView(ObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         back = self.system.url("management:home")
         try:
-            record_delete(actor=request.user, obj=self.object)
+            services.register_delete(actor=request.user, obj=self.object)
         except ValidationError as exc:
             return self.render_to_response(self.get_context_data(error=exc.messages[0]))
         messages.success(request, _("Deleted."))
@@ -242,6 +241,9 @@ class PolicyCreateView(SystemCreateView):
     cancel_name = "management:policy_list"
     success_message = _("Policy draft saved.")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "enterprise_id": self.system.ids[1]}
+
     def get_initial(self):
         current = selectors.policy_in_force(self.system)
         if current:
@@ -258,6 +260,9 @@ class PolicyEditView(ObjectEditView):
     form_class = forms.PolicyForm
     success_message = _("Policy draft saved.")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "enterprise_id": self.object.enterprise_id}
+
     def perform(self, form):
         return services.policy_save(actor=self.request.user, data=form.cleaned_data, policy=self.object)
 
@@ -270,7 +275,7 @@ class PolicyDetailView(ObjectMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         p = self.object
         ctx.update(
-            commitments=[(code, text, key in (p.commitments or [])) for key, code, text in services.POLICY_COMMITMENTS],
+            commitments=[(code, text, key in (p.commitments or [])) for key, code, text in services.commitments_for(p.enterprise_id)],
             can_change=self.system.can(self.request.user, "change"),
             can_approve=self.system.can(self.request.user, "approve"),
             publish_form=forms.PublishForm(), review_form=forms.ReviewForm(),

@@ -7,7 +7,12 @@ from .models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
 
 class DateInput(forms.DateInput):
+    """An HTML date input: its value must be ISO (YYYY-MM-DD) whatever the language's date format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class EnterpriseForm(forms.ModelForm):

@@ -88,6 +88,7 @@ def test_plan_and_run_an_internal_audit_to_a_finding(page, demo_park, login, sho
     finding = page.locator("[data-testid=finding]")
     assert finding.count() == 1 and "3号加热炉" in finding.inner_text()
     assert re.search(r"NC-\d{4}-\d{3}", finding.inner_text())
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "audit-finding-zh")
 
 
@@ -176,3 +177,21 @@ def test_conformity_page_changes_when_evidence_appears(page, demo_park, login, s
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Self-assessment score").is_visible()
     shot(page, "conformity-after-en")
+
+
+def test_task_list_and_evidence_pack(page, demo_park, login, shot):
+    login(page, "ent_admin")
+    page.click("[data-nav=tasks]")
+    assert page.locator("h1").inner_text() == "我的待办"
+    assert page.locator("[data-testid=task]").count() >= 1
+    shot(page, "tasks-zh")
+    page.click("[data-nav=conformity]")
+    page.click(f"a[href='/conformity/ent-{_steel().pk}/t-cieccpa-061-2023/']")
+    with page.expect_download() as dl:
+        page.click("[data-testid=pack]")
+    assert dl.value.suggested_filename.endswith(".zip")
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"/ms/ent-{_steel().pk}/")
+    assert page.get_by_text("Compliance obligations").first.is_visible()
+    shot(page, "ms-home-en")

@@ -7,7 +7,7 @@ from carbonms.management import services
 from carbonms.management.models import Appointment, ComplianceObligation, OrgUnit
 from carbonms.management.system import System
 
-ALL_COMMITMENTS = [k for k, _c, _t in services.POLICY_COMMITMENTS]
+ALL_COMMITMENTS = [k for k, _c, _t in services.ENTERPRISE_POLICY_COMMITMENTS]  # enterprise systems
 
 
 def ent_system(world, org=None) -> System:

@@ -60,3 +60,25 @@ def test_tasks_endpoint_lists_only_the_callers_tasks(world):
                         due_on="2026-01-01")
     ids = [t["id"] for t in _client(world.users["enterprise_admin"]).get("/api/v1/ms/tasks/").json()["results"]]
     assert ids == [mine.pk]
+
+
+def test_api_writes_follow_the_roles_and_the_scope(world):
+    from carbonms.management.models import Risk
+
+    def risk(org):
+        e = org.enterprise
+        return Risk.objects.create(park=e.park, enterprise=e, title="r", category="financial", likelihood=2, consequence=2,
+                                   significance="low", response="accept")
+
+    inside, outside = risk(world.e1), risk(world.e2)
+    expected = {"enterprise_admin": 200, "park_admin": 200, "park_carbon_officer": 200, "viewer": 403, "reviewer": 403,
+                "data_clerk": 403, "internal_auditor": 403, "external_verifier": 403}
+    for role, status in expected.items():
+        c = _client(world.users[role])
+        resp = c.patch(f"/api/v1/ms/risks/{inside.pk}/", {"likelihood": 5}, content_type="application/json")
+        assert resp.status_code == status, (role, resp.status_code)
+        if role in ("enterprise_admin", "viewer"):
+            resp = c.patch(f"/api/v1/ms/risks/{outside.pk}/", {"likelihood": 5}, content_type="application/json")
+            assert resp.status_code == 404, role
+    inside.refresh_from_db()
+    assert inside.likelihood == 5 and inside.significance == "medium"

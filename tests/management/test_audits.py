@@ -208,3 +208,43 @@ def test_frequency_suggestion_follows_risk_and_earlier_results(world):
     a.finding_record(actor=auditor, audit=audit, data={"kind": "nonconformity", "description": "d", "evidence": "e"})
     rows = {r["area"].pk: r for r in a.frequency_suggestion(ent_system(world))}
     assert rows[audit.areas.get().pk]["per_year"] == 2
+
+
+def test_an_area_that_an_audit_covers_cannot_be_deleted(world):
+    from django.test import Client
+
+    audit = _plan(world)
+    area = audit.areas.get()
+    with pytest.raises(ValidationError) as exc:
+        ms.register_delete(actor=world.users["enterprise_admin"], obj=area)
+    assert "cannot be deleted" in exc.value.messages[0] and "audit" in exc.value.messages[0]
+    c = Client()
+    c.force_login(world.users["enterprise_admin"])
+    resp = c.delete(f"/api/v1/ms/organisation/{area.pk}/")
+    assert resp.status_code == 400
+    assert audit.areas.filter(pk=area.pk).exists()
+
+
+def test_a_data_quality_nonconformity_links_its_activity_record(world):
+    from django.test import Client
+
+    from tests.carbondata.factories import ActivityRecordFactory, SourceFactory
+
+    admin = world.users["enterprise_admin"]
+    mine = ActivityRecordFactory(source=SourceFactory(enterprise=world.e1.enterprise), year=days(0).year)
+    theirs = ActivityRecordFactory(source=SourceFactory(enterprise=world.e2.enterprise), year=days(0).year)
+    with pytest.raises(ValidationError) as exc:
+        a.nc_save(actor=admin, system=ent_system(world), data={"title": "t", "source": "data_quality", "description": "d",
+                                                               "activity_record": theirs})
+    assert "another management system" in _msg(exc, "activity_record")
+    nc = a.nc_save(actor=admin, system=ent_system(world), data={"title": "电量偏差", "source": "data_quality",
+                                                                "description": "d", "activity_record": mine})
+    c = Client()
+    c.force_login(admin)
+    assert mine.get_absolute_url() in c.get(nc.get_absolute_url()).content.decode()
+    form = c.get(f"/audit/ent-{world.e1.enterprise.pk}/nonconformities/new/").context["form"]
+    assert mine in form.fields["activity_record"].queryset and theirs not in form.fields["activity_record"].queryset, [(r, r.enterprise_id) for r in form.fields["activity_record"].queryset]
+    with pytest.raises(ValidationError):
+        from carbonms.common.services import record_delete
+
+        record_delete(actor=world.users["park_admin"], obj=mine)

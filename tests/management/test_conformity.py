@@ -120,3 +120,70 @@ def test_the_daily_job_runs_as_a_celery_task_and_is_change_logged(world):
     assert daily_reminders.delay().get()["created"] == 1
     rec = ChangeRecord.objects.filter(content_type__model="task").first()
     assert rec is not None and rec.source_kind == "job"
+
+
+def test_a_user_can_ask_for_reminders_by_email(world):
+    from carbonms.conformity.models import ReminderSubscription
+
+    admin, viewer = world.users["enterprise_admin"], world.users["viewer"]
+    for u, addr in ((admin, "chen@example.com"), (viewer, "huang@example.com")):
+        u.email = addr
+        u.save()
+    c = Client()
+    c.force_login(admin)
+    assert c.post("/conformity/tasks/", {"email": "on"}).status_code == 302
+    assert ReminderSubscription.objects.get(user=admin).email
+    obligation(world, owner=admin, next_review_on=days(1))
+    obligation(world, title="另一义务", owner=viewer, next_review_on=days(1))
+    assert run_reminders(email=False)["emailed"] == 1
+    assert mail.outbox[-1].to == ["chen@example.com"]
+    c.post("/conformity/tasks/", {})
+    assert not ReminderSubscription.objects.get(user=admin).email
+
+
+def test_monitoring_plan_equipment_calibrated(world):
+    from tests.carbondata.factories import CalibrationFactory, InstrumentFactory, MonitoringPlanFactory
+
+    s = ent_system(world)
+    e = s.enterprise
+    assert topic_checks(s)["monitoring_plan"].status == "fail"
+    MonitoringPlanFactory(enterprise=e, status="approved", prepared_by=world.users["enterprise_admin"])
+    meter = InstrumentFactory(enterprise=e)
+    assert "not calibrated" in topic_checks(s)["monitoring_plan"].text
+    cal = CalibrationFactory(instrument=meter, performed_on=days(-300), due_on=days(5))
+    assert topic_checks(s)["monitoring_plan"].status == "warn"
+    assert run_reminders()["created"] == 1
+    assert Task.objects.get(kind="calibration").user == world.users["enterprise_admin"]
+    cal.due_on = days(200)
+    cal.save()
+    assert topic_checks(s)["monitoring_plan"].status == "ok"
+    assert _row(standard_conformity(s, "t-cieccpa-061-2023"), "8.2.4")["status"] == "ok"
+    assert run_reminders()["closed"] == 1
+
+
+def test_review_inputs_show_emission_trends_from_the_inventory(world):
+    from carbonms.audits import services as a
+    from carbonms.inventory.models import CalculationRun
+
+    s = ent_system(world)
+    admin = world.users["enterprise_admin"]
+    for year, gross in ((2024, 1000.0), (2025, 900.0)):
+        CalculationRun.objects.create(park=s.park, enterprise=s.enterprise, year=year, fuel_set="x", run_by=admin,
+                                      totals={"gross": gross, "energy_tce": 400.0})
+    review = a.review_create(actor=admin, system=s, data={"title": "评审", "held_on": days(0)})
+    perf = review.inputs["performance"]
+    assert perf["available"] and "2025: 900.0 tCO2e" in perf["items"][1] and "-10.0%" in perf["items"][1]
+
+
+def test_task_titles_are_stored_in_the_default_language(world):
+    from django.utils import translation
+
+    from carbonms.management.models import Training
+
+    s = ent_system(world)
+    admin = world.users["enterprise_admin"]
+    services.register_save(actor=admin, model=Training, park=s.park, enterprise=s.enterprise,
+                           data={"title": "内审员复训", "planned_on": days(2), "owner": admin})
+    with translation.override("en"):
+        run_reminders()
+    assert Task.objects.get(kind="training").title == "实施培训：内审员复训"

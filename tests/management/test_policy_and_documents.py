@@ -26,7 +26,12 @@ def test_policy_needs_every_commitment_before_submission(world):
                              data={"title": "方针", "text": "…", "commitments": ["purpose"]})
     with pytest.raises(ValidationError) as exc:
         services.policy_submit(actor=admin, policy=p)
-    assert "T/CSES 5.2 l" in _msg(exc, "commitments")
+    assert "T/CIECCPA 5.2.4" in _msg(exc, "commitments") and "T/CSES" not in _msg(exc, "commitments")
+    park = services.policy_save(actor=world.users["park_admin"], park=world.park_a, enterprise=None,
+                                data={"title": "园区方针", "text": "…", "commitments": ["purpose"]})
+    with pytest.raises(ValidationError) as exc:
+        services.policy_submit(actor=world.users["park_admin"], policy=park)
+    assert "T/CSES 5.2 l" in _msg(exc, "commitments") and "T/CPQS 6.2" in _msg(exc, "commitments")
 
 
 def test_policy_approval_by_the_wrong_role_is_refused(world):

@@ -176,3 +176,14 @@ def test_enterprise_factory_units_agree(world):
     u = UnitFactory(site=world.e1.site)
     assert u.enterprise == world.e1.enterprise
     assert EnterpriseFactory().credit_code != EnterpriseFactory().credit_code
+
+
+def test_date_inputs_keep_iso_values_in_chinese(world, client):
+    import datetime as dt
+
+    eq = world.e1.equipment
+    eq.commissioned_on = dt.date(2015, 3, 1)
+    eq.save()
+    client.force_login(world.users["enterprise_admin"])
+    page = client.get(f"/equipment/{eq.pk}/edit/").content.decode()
+    assert 'type="date"' in page and 'value="2015-03-01"' in page

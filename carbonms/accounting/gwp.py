@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 GWP_SETS: tuple[str, ...] = ("SAR", "AR4", "AR5", "AR6")
-DEFAULT_GWP_SET = "AR5"
+DEFAULT_GWP_SET = "SAR"  # the Chinese industry guidelines (2013-2015) use SAR; inventories may choose AR4, AR5 or AR6
 CO2E = "CO2e"
 
 _PAREN = re.compile(r"\s*\((.*?)\)\s*")

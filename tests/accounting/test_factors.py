@@ -118,7 +118,7 @@ def test_overridden_parameters_are_named_in_the_provenance(row):
     assert f["version_id"] == "fuel/CN-industry-other-2015/柴油@1"
     assert f["supplied"] == {"ncv": 43.1, "ncv_unit": "GJ/t"}
     assert r.rows[0].co2e_t == pytest.approx(43.1 * 0.0202 * 0.98 * 44 / 12)
-    assert r.rows[0].gwp_set == "AR5" and r.rows[0].method == "fuel_combustion"
+    assert r.rows[0].gwp_set == "SAR" and r.rows[0].method == "fuel_combustion"  # the default set
     assert r.rows[0].activity["amount"] == 1.0
 
 

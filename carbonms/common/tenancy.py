@@ -9,7 +9,9 @@ the user can see but not act on raises ``PermissionDenied`` (403).
 
 Models opt in by inheriting :class:`carbonms.common.models.ScopedModel` and declaring
 ``scope_park`` / ``scope_enterprise`` lookups (paths to the park id and enterprise id) and
-``scope_domain``.
+``scope_domain``. Two opt-ins widen *viewing* only: ``scope_visible_to_members`` (a park-level model
+whose record an enterprise's users may read, e.g. their park) and ``scope_park_records_shared`` (rows
+with no enterprise, kept by the park for all its enterprises, e.g. the park's own emission factors).
 """
 from __future__ import annotations
 
@@ -67,6 +69,9 @@ def scope_q(model, user, action: str = "view") -> Q | None:
             q |= Q(**{park_path: a.park_id})
         elif ent_path is not None:
             q |= Q(**{ent_path: a.enterprise_id})
+            if action == "view" and getattr(model, "scope_park_records_shared", False):
+                # Park-wide records (no enterprise) that the park shares with its enterprises, e.g. park factors.
+                q |= Q(**{park_path: a.park_id, f"{ent_path}__isnull": True})
         elif getattr(model, "scope_visible_to_members", False) and action == "view":
             # e.g. an enterprise's users may read their own park's basic record.
             q |= Q(**{park_path: a.park_id})

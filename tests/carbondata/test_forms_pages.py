@@ -98,3 +98,5 @@ def test_user_factor_pages(world):
         "key": "园区供热", "kind": "ef", "material": "热力", "ef": "0.095", "ef_unit": "tCO2/GJ", "source_document": "供热站核算报告",
         "status": "verified"})
     assert resp.status_code == 302 and UserFactor.objects.get(key="园区供热").enterprise is None
+    # The park's own factor is listed for the enterprise's clerk too (read only).
+    assert "园区供热" in clerk.get(reverse("carbondata:factors", args=[park.pk])).content.decode()

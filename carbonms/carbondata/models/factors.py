@@ -45,6 +45,7 @@ class UserFactor(ScopedModel):
 
     scope_park = "park_id"
     scope_enterprise = "enterprise_id"
+    scope_park_records_shared = True  # a park's own factors are readable by its enterprises
     scope_domain = "data"
 
     class Meta:

@@ -10,7 +10,7 @@ from carbonms.common import tenancy
 from carbonms.common.views import ScopedDetailView, ServiceFormView
 
 from . import selectors, services
-from .forms import BoundaryForm, EnterpriseForm, EquipmentForm, ParkForm, SiteForm, UnitForm
+from .forms import BoundaryForm, EnterpriseForm, ParkForm
 from .models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
 
@@ -89,10 +89,12 @@ class EnterpriseDetailView(ScopedDetailView):
 
 
 class _EnterpriseChildMixin:
-    """Forms that add to an enterprise: the enterprise is fetched for the user with ``add``."""
+    """Forms that add to an enterprise: the enterprise is fetched for the user with ``enterprise_action``."""
+
+    enterprise_action = "add"
 
     def dispatch(self, request, *args, **kwargs):
-        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], "add")
+        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], self.enterprise_action)
         self.cancel_url = self.enterprise.get_absolute_url()
         return super().dispatch(request, *args, **kwargs)
 
@@ -111,6 +113,45 @@ class _EditMixin:
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.object
         return kwargs
+
+
+# Site, emission unit and equipment pages differ only in their form, service and labels; the URLconf
+# configures one create view and one edit view per record type.
+CHILD_SERVICES = {
+    Site: (services.site_save, "site"),
+    EmissionUnit: (services.unit_save, "unit"),
+    Equipment: (services.equipment_save, "equipment"),
+}
+
+
+class ChildCreateView(_EnterpriseChildMixin, ServiceFormView):
+    """Add a site, unit or equipment to an enterprise (``model``, ``form_class`` and labels set in urls.py)."""
+
+    model = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.model is not Site:
+            kwargs["enterprise"] = self.enterprise
+        return kwargs
+
+    def perform(self, form):
+        save, _kw = CHILD_SERVICES[self.model]
+        return save(actor=self.request.user, enterprise=self.enterprise, data=form.cleaned_data)
+
+
+class ChildUpdateView(_EditMixin, ServiceFormView):
+    """Edit a site, unit or equipment (``model``, ``form_class`` and labels set in urls.py)."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.model is not Site:
+            kwargs["enterprise"] = self.object.enterprise
+        return kwargs
+
+    def perform(self, form):
+        save, kw = CHILD_SERVICES[self.model]
+        return save(actor=self.request.user, data=form.cleaned_data, **{kw: self.object})
 
 
 class ParkUpdateView(_EditMixin, ServiceFormView):
@@ -148,84 +189,11 @@ class EnterpriseUpdateView(_EditMixin, ServiceFormView):
         return services.enterprise_save(actor=self.request.user, enterprise=self.object, data=form.cleaned_data)
 
 
-class SiteCreateView(_EnterpriseChildMixin, ServiceFormView):
-    form_class = SiteForm
-    title = _("Add a site")
-    success_message = _("Site saved.")
-
-    def perform(self, form):
-        return services.site_save(actor=self.request.user, enterprise=self.enterprise, data=form.cleaned_data)
-
-
-class SiteUpdateView(_EditMixin, ServiceFormView):
-    model = Site
-    form_class = SiteForm
-    title = _("Edit site")
-    success_message = _("Site saved.")
-
-    def perform(self, form):
-        return services.site_save(actor=self.request.user, site=self.object, data=form.cleaned_data)
-
-
-class UnitCreateView(_EnterpriseChildMixin, ServiceFormView):
-    form_class = UnitForm
-    title = _("Add an emission unit")
-    success_message = _("Emission unit saved.")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "enterprise": self.enterprise}
-
-    def perform(self, form):
-        return services.unit_save(actor=self.request.user, enterprise=self.enterprise, data=form.cleaned_data)
-
-
-class UnitUpdateView(_EditMixin, ServiceFormView):
-    model = EmissionUnit
-    form_class = UnitForm
-    title = _("Edit emission unit")
-    success_message = _("Emission unit saved.")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "enterprise": self.object.enterprise}
-
-    def perform(self, form):
-        return services.unit_save(actor=self.request.user, unit=self.object, data=form.cleaned_data)
-
-
-class EquipmentCreateView(_EnterpriseChildMixin, ServiceFormView):
-    form_class = EquipmentForm
-    title = _("Add equipment")
-    success_message = _("Equipment saved.")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "enterprise": self.enterprise}
-
-    def perform(self, form):
-        return services.equipment_save(actor=self.request.user, enterprise=self.enterprise, data=form.cleaned_data)
-
-
-class EquipmentUpdateView(_EditMixin, ServiceFormView):
-    model = Equipment
-    form_class = EquipmentForm
-    title = _("Edit equipment")
-    success_message = _("Equipment saved.")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "enterprise": self.object.enterprise}
-
-    def perform(self, form):
-        return services.equipment_save(actor=self.request.user, equipment=self.object, data=form.cleaned_data)
-
-
 class BoundaryReviseView(_EnterpriseChildMixin, ServiceFormView):
+    enterprise_action = "change"
     form_class = BoundaryForm
     title = _("Revise a boundary")
     success_message = _("The new boundary version is in force.")
-
-    def dispatch(self, request, *args, **kwargs):
-        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], "change")
-        self.cancel_url = self.enterprise.get_absolute_url()
-        return ServiceFormView.dispatch(self, request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "enterprise": self.enterprise}

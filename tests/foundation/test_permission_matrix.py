@@ -56,8 +56,7 @@ USER_KEYS = sorted(ALL)
 
 
 def _user(world, key):
-    return world.users[{"park_reviewer": "park_reviewer", "park_viewer": "park_viewer",
-                        "park_internal_auditor": "park_internal_auditor"}.get(key, key)]
+    return world.users[key]
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from . import rollups
-from .ingestion import RequestError, ingest, parse_csv, parse_json, setting
+from .ingestion import RequestError, ingest, parse_csv, parse_json
 from .services import gateway_for_token
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -68,6 +68,5 @@ def ingest_view(request):
                         reference=request.headers.get("X-Request-ID", ""))
     except RequestError as exc:
         return _error(exc.message, exc.status, exc.code)
-    if setting("ROLLUP_INLINE", True):
-        rollups.refresh_dirty()
+    rollups.after_ingest()  # the rollup of the dirty meter-days, in the background by default
     return JsonResponse(result.as_dict(), status=200)

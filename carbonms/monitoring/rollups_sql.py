@@ -1,0 +1,343 @@
+"""Set-based daily rollups: the dirty (meter, day) pairs recomputed in SQL, many at a time.
+
+The same rules as :func:`carbonms.monitoring.quality.analyse_day` (read it first), written as one
+``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` over a work table of claimed meter-days:
+
+1. *claim*: up to ``limit`` rows of the dirty set are deleted and copied, with their meter's settings
+   (kind, interval, multiplier, rollover, the day's bounds and expected intervals), into the session's
+   work table; on PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so several workers share the set;
+2. *baseline*: cumulative registers get the last reading at or before the day's start;
+3. *rollup*: window functions over the day's readings in time order give each reading its interval
+   slot, the previous value (deltas, rollover, reset), whether it is off the grid or late (clock
+   skew), runs of equal values (flatline), the median of the positive deltas (spike) and the gaps
+   between present slots (gap, completeness, substitution); the flags are assembled as JSON in
+   :func:`analyse_day`'s order;
+4. days without readings from today on lose their rollup (as before); anomalies are kept in step with
+   the flags in bulk (one per meter, day and kind; an open one no longer found is removed), with their
+   change records.
+
+Floating-point results are computed with the same operations as the Python rules; only the order in
+which a day's values are summed (``measured``, ``substituted``, ``mean_value``) is the database's, so
+those may differ from the per-meter implementation in the last bits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
+
+from carbonms.changelog.context import current_source
+from carbonms.changelog.models import ChangeRecord
+from carbonms.changelog.tracking import snapshot
+
+from . import quality
+from .ingestion import setting
+from .models import Anomaly, Meter, MeterDay
+from .timeutil import LOCAL_OFFSET, LOCAL_TZ
+
+WORK = "monitoring_rollup_work"
+
+# Dialect pieces: (PostgreSQL, SQLite).
+_D = {
+    "postgresql": {
+        "create_work": f"""CREATE TEMP TABLE IF NOT EXISTS {WORK} (
+            meter_id bigint NOT NULL, day date NOT NULL, kind varchar(10) NOT NULL, step double precision NOT NULL,
+            nexp bigint NOT NULL, t0 double precision NOT NULL, lo timestamptz NOT NULL, hi timestamptz NOT NULL,
+            mult double precision NOT NULL, roll double precision, base double precision,
+            PRIMARY KEY (meter_id, day)) ON COMMIT DELETE ROWS""",
+        "epoch": "extract(epoch from {0})::float8",
+        "t0": f"(extract(epoch from c.day::timestamp)::float8 - {LOCAL_OFFSET})",
+        "lo": f"(c.day::timestamp AT TIME ZONE 'UTC') - interval '{LOCAL_OFFSET} seconds'",
+        "hi": f"(c.day::timestamp AT TIME ZONE 'UTC') + interval '{86400 - LOCAL_OFFSET} seconds'",
+        "floor": "floor({0})::bigint",
+        "floorf": "floor({0})",
+        "ceil": "ceil({0})::bigint",
+        "greatest": "greatest",
+        "float": "double precision",
+        "json_num": "to_jsonb({0})::text",
+        "json_obj": "jsonb_build_object({0})::text",
+        "flags": "({0})::jsonb",
+    },
+    "sqlite": {
+        "create_work": f"""CREATE TEMP TABLE IF NOT EXISTS {WORK} (
+            meter_id integer NOT NULL, day date NOT NULL, kind varchar(10) NOT NULL, step real NOT NULL,
+            nexp integer NOT NULL, t0 real NOT NULL, lo text NOT NULL, hi text NOT NULL,
+            mult real NOT NULL, roll real, base real, PRIMARY KEY (meter_id, day))""",
+        # Django's SQLite text 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) → epoch seconds, rounded like Python's.
+        "epoch": "((CAST(strftime('%%s', {0}) AS INTEGER) * 1000000 + CAST(substr({0}, 21, 6) AS INTEGER)) / 1000000.0)",
+        "t0": f"(CAST(strftime('%%s', c.day) AS INTEGER) - {LOCAL_OFFSET})",
+        "lo": f"datetime(c.day, '-{LOCAL_OFFSET} seconds')",
+        "hi": f"datetime(c.day, '+{86400 - LOCAL_OFFSET} seconds')",
+        "floor": "CAST({0} AS INTEGER)",  # arguments are never negative here
+        "floorf": "CAST(CAST({0} AS INTEGER) AS REAL)",
+        "ceil": "(CAST({0} AS INTEGER) + ({0} > CAST({0} AS INTEGER)))",
+        "greatest": "max",
+        "float": "real",
+        "json_num": "printf('%%!.17g', {0})",  # 17 significant digits: the float itself
+        "json_obj": "json_object({0})",
+        "flags": "{0}",
+    },
+}
+
+
+def _d() -> dict:
+    return _D["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+
+
+def _claim_sql(d: dict) -> list[str]:
+    """Statements that move up to %(limit)s dirty rows into the work table."""
+    cols = "meter_id, day, kind, step, nexp, t0, lo, hi, mult, roll"
+    sel = (f"SELECT c.meter_id, c.day, m.reading_kind, m.interval_minutes * 60.0, 0, {d['t0']}, {d['lo']}, {d['hi']}, "
+           f"CAST(m.multiplier AS {d['float']}), CAST(NULLIF(m.rollover_at, 0) AS {d['float']}) "
+           "FROM claimed c JOIN monitoring_meter m ON m.id = c.meter_id WHERE m.interval_minutes > 0")
+    if connection.vendor == "postgresql":
+        return [f"""WITH claimed AS (
+            DELETE FROM monitoring_dirtyday WHERE id IN (
+                SELECT id FROM monitoring_dirtyday ORDER BY meter_id, day LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
+            RETURNING meter_id, day)
+            INSERT INTO {WORK} ({cols}) {sel}"""]
+    return [
+        f"""WITH claimed AS (SELECT id, meter_id, day FROM monitoring_dirtyday ORDER BY meter_id, day LIMIT %(limit)s)
+            INSERT INTO {WORK} ({cols}) {sel}""",
+        f"DELETE FROM monitoring_dirtyday WHERE id IN (SELECT d.id FROM monitoring_dirtyday d JOIN {WORK} w "
+        "ON w.meter_id = d.meter_id AND w.day = d.day)",
+    ]
+
+
+def _prepare_sql(d: dict) -> list[str]:
+    """Expected intervals (a day in progress expects only the ended ones) and the registers' baselines."""
+    full = f"{d['greatest']}(1, {d['floor'].format('86400.0 / step')})"
+    now = f"{d['greatest']}(1, {d['floor'].format('(%(now)s - t0) / step')})"
+    return [
+        f"UPDATE {WORK} SET nexp = CASE WHEN t0 < %(now)s AND %(now)s < t0 + 86400 THEN {now} ELSE {full} END",
+        f"""UPDATE {WORK} SET base = (SELECT r.value FROM monitoring_reading r WHERE r.meter_id = {WORK}.meter_id
+            AND r.ts <= {WORK}.lo ORDER BY r.ts DESC LIMIT 1) WHERE kind = 'cumulative'""",
+    ]
+
+
+def _round4(d: dict, k: str, n: str) -> str:
+    """Python's ``round(k / n, 4)`` for integers 0 <= k <= n, as SQL: decided on integers, except for an
+    exact decimal tie, which Python decides on the binary value of k / n (above, below or on it)."""
+    num = f"({k} * 10000)"
+    q = f"({num} / {n})"
+    r = f"({num} - {q} * {n})"
+    x = f"(CAST({k} AS {d['float']}) / {n})"
+    xh = f"({d['floorf'].format(f'{x} * 1073741824.0')} / 1073741824.0)"
+    a = f"({xh} * {n} - {k})"  # exact: xh has 30 fractional bits, n < 2**11
+    b = f"(({x} - {xh}) * {n})"  # exact: the low bits of x times n
+    tie = f"CASE WHEN {a} > -{b} THEN 1 WHEN {a} < -{b} THEN 0 ELSE {q} %% 2 END"
+    return f"(({q} + CASE WHEN 2 * {r} > {n} THEN 1 WHEN 2 * {r} < {n} THEN 0 ELSE {tie} END) / 10000.0)"
+
+
+def _rollup_sql(d: dict, c: dict) -> str:
+    ep = d["epoch"]
+    skew, spike, flat, cmin, maxgap = (float(c["CLOCK_SKEW_SECONDS"]), float(c["SPIKE_FACTOR"]), int(c["FLATLINE_INTERVALS"]),
+                                       float(c["COMPLETENESS_MIN"]), int(c["SUBSTITUTE_MAX_GAP"]))
+    obj = d["json_obj"]
+    completeness = f"(CAST(COALESCE(a.present, 0) AS {d['float']}) / w.nexp)"
+    missing = "(w.nexp - COALESCE(a.present, 0))"
+    best = "COALESCE(fl.best, 1)"
+    flags = [
+        (f"{missing} > 0", obj.format(f"'kind', 'gap', 'missing', {missing}, 'first', COALESCE(gs.first_missing, 0)")),
+        (f"{completeness} < {cmin!r}",
+         obj.format(f"'kind', 'low_completeness', 'completeness', {_json_float(d, _round4(d, 'COALESCE(a.present, 0)', 'w.nexp'))}")),
+        ("a.skewed > 0", obj.format("'kind', 'clock_skew', 'readings', a.skewed")),
+        ("a.negatives > 0", obj.format("'kind', 'negative_delta', 'count', a.negatives")),
+        ("a.rollovers > 0", obj.format("'kind', 'rollover', 'count', a.rollovers")),
+        ("sp.spikes > 0", obj.format(f"'kind', 'spike', 'count', sp.spikes, 'median', {_json_float(d, 'md.med')}")),
+        (f"{best} >= {flat}", obj.format(f"'kind', 'flatline', 'intervals', {best}")),
+    ]
+    parts = " || ".join(f"COALESCE(',' || CASE WHEN {cond} THEN {expr} END, '')" for cond, expr in flags)
+    flags_sql = d["flags"].format(f"'[' || substr({parts}, 2) || ']'")
+    part = "PARTITION BY meter_id, day"
+    return f"""
+WITH r AS (
+    SELECT w.meter_id, w.day, w.kind, w.step, w.nexp, w.t0, w.mult, w.roll, w.base,
+           {ep.format('x.ts')} AS t, x.value AS v, {ep.format('x.received_at')} AS rec
+    FROM {WORK} w JOIN monitoring_reading x ON x.meter_id = w.meter_id AND x.ts > w.lo AND x.ts <= w.hi
+), s AS (
+    SELECT r.*, {d['ceil'].format('((t - t0) / step)')} - 1 AS slot,
+           CASE WHEN row_number() OVER ({part} ORDER BY t) = 1 THEN base ELSE lag(v) OVER ({part} ORDER BY t) END AS prev
+    FROM r
+), dd AS (
+    SELECT s.*,
+        CASE WHEN kind = 'interval' THEN v * mult
+             WHEN kind <> 'cumulative' OR prev IS NULL THEN NULL
+             WHEN v - prev >= 0 THEN (v - prev) * mult
+             WHEN roll IS NOT NULL AND prev - v > roll / 2 THEN ((v + roll) - prev) * mult
+             ELSE v * mult END AS dl,
+        CASE WHEN kind <> 'cumulative' OR prev IS NULL OR v - prev >= 0 THEN 0
+             WHEN roll IS NOT NULL AND prev - v > roll / 2 THEN 2 ELSE 1 END AS neg,
+        CASE WHEN abs((t - t0) - (slot + 1) * step) > {skew!r} OR t - rec > {skew!r} THEN 1 ELSE 0 END AS skew,
+        row_number() OVER (PARTITION BY meter_id, day, slot ORDER BY t) AS srn
+    FROM s
+), a AS (
+    SELECT meter_id, day, count(*) AS n, sum(skew) AS skewed, sum(dl) AS measured,
+           sum(CASE WHEN neg = 1 THEN 1 ELSE 0 END) AS negatives, sum(CASE WHEN neg = 2 THEN 1 ELSE 0 END) AS rollovers,
+           sum(CASE WHEN kind = 'instant' THEN v END) / NULLIF(count(CASE WHEN kind = 'instant' THEN v END), 0) AS mean_v,
+           count(DISTINCT CASE WHEN slot < nexp THEN slot END) AS present
+    FROM dd GROUP BY meter_id, day
+), fv AS (
+    SELECT meter_id, day, t, CASE WHEN kind = 'instant' THEN v ELSE dl END AS val,
+           kind = 'cumulative' AND sum(dl) OVER ({part}) > 0 AS allowz
+    FROM dd WHERE kind = 'instant' OR dl IS NOT NULL
+), fb AS (
+    SELECT meter_id, day, t, CASE WHEN lag(val) OVER ({part} ORDER BY t) = val AND (val <> 0 OR allowz) THEN 0 ELSE 1 END AS brk
+    FROM fv
+), fg AS (
+    SELECT meter_id, day, sum(brk) OVER ({part} ORDER BY t ROWS UNBOUNDED PRECEDING) AS grp FROM fb
+), fl AS (
+    SELECT meter_id, day, max(c) AS best FROM (SELECT meter_id, day, grp, count(*) AS c FROM fg GROUP BY meter_id, day, grp) z
+    GROUP BY meter_id, day
+), p AS (
+    SELECT meter_id, day, dl, row_number() OVER ({part} ORDER BY dl) AS k, count(*) OVER ({part}) AS cnt
+    FROM dd WHERE dl > 0
+), md AS (
+    SELECT meter_id, day, (min(dl) + max(dl)) / 2 AS med FROM p
+    WHERE cnt >= 8 AND k IN ((cnt + 1) / 2, (cnt + 2) / 2) GROUP BY meter_id, day
+), sp AS (
+    SELECT dd.meter_id, dd.day, count(*) AS spikes FROM dd JOIN md ON md.meter_id = dd.meter_id AND md.day = dd.day
+    WHERE dd.dl > {spike!r} * md.med GROUP BY dd.meter_id, dd.day
+), g AS (
+    SELECT meter_id, day, kind, nexp, slot, CASE WHEN kind = 'interval' THEN dl END AS val,
+           lag(slot) OVER ({part} ORDER BY slot) AS pslot, lag(CASE WHEN kind = 'interval' THEN dl END) OVER ({part} ORDER BY slot) AS pval,
+           lead(slot) OVER ({part} ORDER BY slot) AS nslot
+    FROM dd WHERE srn = 1
+), gp AS (
+    SELECT meter_id, day, kind, COALESCE(pslot + 1, 0) AS i, CASE WHEN slot < nexp THEN slot ELSE nexp END AS j,
+           pval AS lv, CASE WHEN slot <= nexp THEN val END AS rv
+    FROM g
+    UNION ALL
+    SELECT meter_id, day, kind, slot + 1, nexp, val, NULL FROM g WHERE nslot IS NULL
+), gs AS (
+    SELECT meter_id, day, min(i) AS first_missing,
+           sum(CASE WHEN kind = 'interval' AND j - i <= {maxgap} AND (lv IS NOT NULL OR rv IS NOT NULL)
+                    THEN (CASE WHEN lv IS NOT NULL AND rv IS NOT NULL THEN (lv + rv) / 2 ELSE COALESCE(lv, rv) END) * (j - i)
+               END) AS substituted
+    FROM gp WHERE i < j GROUP BY meter_id, day
+)
+INSERT INTO monitoring_meterday (meter_id, day, measured, substituted, n_readings, n_expected, completeness, mean_value,
+                                 flags, computed_at)
+SELECT w.meter_id, w.day, COALESCE(a.measured, 0.0), COALESCE(gs.substituted, 0.0), COALESCE(a.n, 0), w.nexp,
+       {completeness}, a.mean_v, {flags_sql}, %(computed_at)s
+FROM {WORK} w
+LEFT JOIN a ON a.meter_id = w.meter_id AND a.day = w.day
+LEFT JOIN fl ON fl.meter_id = w.meter_id AND fl.day = w.day
+LEFT JOIN md ON md.meter_id = w.meter_id AND md.day = w.day
+LEFT JOIN sp ON sp.meter_id = w.meter_id AND sp.day = w.day
+LEFT JOIN gs ON gs.meter_id = w.meter_id AND gs.day = w.day
+WHERE COALESCE(a.n, 0) > 0 OR w.day < %(today)s
+ON CONFLICT (meter_id, day) DO UPDATE SET measured = excluded.measured, substituted = excluded.substituted,
+    n_readings = excluded.n_readings, n_expected = excluded.n_expected, completeness = excluded.completeness,
+    mean_value = excluded.mean_value, flags = excluded.flags, computed_at = excluded.computed_at
+"""
+
+
+def _json_float(d: dict, expr: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({expr})::float8"
+    return f"json({d['json_num'].format(expr)})"
+
+
+_DELETE_EMPTY = f"""DELETE FROM monitoring_meterday WHERE EXISTS (
+    SELECT 1 FROM {WORK} w WHERE w.meter_id = monitoring_meterday.meter_id AND w.day = monitoring_meterday.day
+    AND w.day >= %(today)s AND NOT EXISTS (
+        SELECT 1 FROM monitoring_reading x WHERE x.meter_id = w.meter_id AND x.ts > w.lo AND x.ts <= w.hi))"""
+
+
+def conf() -> dict:
+    return {k: setting(k, v) for k, v in quality.DEFAULTS.items()}
+
+
+def refresh_dirty(limit: int = 20_000, *, now: float | None = None) -> int:
+    """Recompute the dirty meter-days, up to ``limit`` per transaction, until none is left; returns how many.
+
+    Safe to run in several processes at once (each claims its own rows). ``now`` (epoch seconds) fixes the
+    clock for the day in progress (tests); by default the time of each transaction."""
+    d = _d()
+    done = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cur:
+            t_now = time.time() if now is None else now
+            today = dt.datetime.fromtimestamp(t_now, LOCAL_TZ).date()
+            params = {"limit": limit, "now": t_now, "today": today if connection.vendor == "postgresql" else today.isoformat(),
+                      "computed_at": connection.ops.adapt_datetimefield_value(timezone.now())}
+            cur.execute(d["create_work"])
+            cur.execute(f"DELETE FROM {WORK}")
+            for sql in _claim_sql(d):
+                cur.execute(sql, params)
+            cur.execute(f"SELECT meter_id, day FROM {WORK}")
+            claimed = [(m, _as_date(day)) for m, day in cur.fetchall()]
+            if not claimed:
+                return done
+            if connection.vendor == "postgresql":
+                cur.execute(f"ANALYZE {WORK}")
+            for sql in _prepare_sql(d):
+                cur.execute(sql, params)
+            cur.execute(_rollup_sql(d, conf()), params)
+            cur.execute(_DELETE_EMPTY, params)
+            _sync_anomalies(claimed)
+            cur.execute(f"DELETE FROM {WORK}")
+            done += len(claimed)
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _sync_anomalies(claimed: list[tuple[int, dt.date]]) -> None:
+    """Anomalies in step with the recomputed days' flags; days whose rollup was removed keep theirs."""
+    keys = set(claimed)
+    meter_ids = sorted({m for m, _d in keys})
+    lo, hi = min(d for _m, d in keys), max(d for _m, d in keys)
+    flags: dict[tuple[int, dt.date], dict[str, dict]] = {}
+    for m, day, fl in MeterDay.objects.filter(meter_id__in=meter_ids, day__gte=lo, day__lte=hi).values_list(
+            "meter_id", "day", "flags").iterator(chunk_size=5000):
+        if (m, day) in keys:
+            flags[(m, day)] = {f["kind"]: f for f in fl}
+    existing: dict[tuple[int, dt.date], dict[str, Anomaly]] = {}
+    for a in Anomaly.objects.filter(meter_id__in=meter_ids, day__gte=lo, day__lte=hi):
+        if (a.meter_id, a.day) in keys:
+            existing.setdefault((a.meter_id, a.day), {})[a.kind] = a
+    new: list[Anomaly] = []
+    for key in claimed:
+        if key not in flags:  # no readings, today or later: the rollup is gone, anomalies untouched
+            continue
+        kinds, have = flags[key], existing.get(key, {})
+        for kind, detail in kinds.items():
+            a = have.get(kind)
+            if a is None:
+                new.append(Anomaly(meter_id=key[0], day=key[1], kind=kind, detail=detail))
+            elif a.detail != detail and a.status == Anomaly.Status.OPEN:
+                a.detail = detail
+                a.save()
+        for kind, a in have.items():
+            if kind not in kinds and a.status == Anomaly.Status.OPEN:
+                a.delete()
+    if new:
+        _create_logged(new)
+
+
+def _create_logged(objs: list[Anomaly]) -> None:
+    """``bulk_create`` with the change records a ``save()`` would write (one query each for both)."""
+    meters = Meter.objects.in_bulk({a.meter_id for a in objs})
+    for a in objs:
+        a.meter = meters[a.meter_id]
+    Anomaly.objects.bulk_create(objs, batch_size=2000)
+    src = current_source()
+    user = src.acting_user()
+    ct = ContentType.objects.get_for_model(Anomaly, for_concrete_model=True)
+    records = []
+    for a in objs:
+        after = snapshot(a)
+        park_id, enterprise_id = a.scope_ids()
+        records.append(ChangeRecord(
+            user=user, user_name=getattr(user, "username", "") if user else "", source_kind=src.kind,
+            source_id=src.ident[:200], remote_addr=src.remote_addr[:64], content_type=ct, object_id=str(a.pk),
+            object_repr=str(a)[:300], action=ChangeRecord.Action.CREATE,
+            changes={k: [None, v] for k, v in after.items() if v is not None}, park_id=park_id, enterprise_id=enterprise_id))
+        a._changelog_loaded = after
+    ChangeRecord.objects.bulk_create(records, batch_size=2000)

@@ -85,6 +85,7 @@ def _series(rng: random.Random, kind: str, minutes: int, rollover: float | None,
 
 
 def _store(rows_by_meter: dict[int, list], batch: int) -> None:
+    storage.ensure_partitions({ts for rows in rows_by_meter.values() for ts, _v, _r in rows})
     for mid, rows in rows_by_meter.items():
         by_rec: dict[float, list] = {}
         for ts, v, rec in rows:

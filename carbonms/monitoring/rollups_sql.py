@@ -48,7 +48,7 @@ _D = {
             nexp bigint NOT NULL, t0 double precision NOT NULL, lo timestamptz NOT NULL, hi timestamptz NOT NULL,
             mult double precision NOT NULL, roll double precision, base double precision,
             PRIMARY KEY (meter_id, day)) ON COMMIT DELETE ROWS""",
-        "epoch": "extract(epoch from {0})::float8",
+        "epoch": "date_part('epoch', {0})",  # int64 µs / 1e6: rounded as Python's timestamp()
         "t0": f"(extract(epoch from c.day::timestamp)::float8 - {LOCAL_OFFSET})",
         "lo": f"(c.day::timestamp AT TIME ZONE 'UTC') - interval '{LOCAL_OFFSET} seconds'",
         "hi": f"(c.day::timestamp AT TIME ZONE 'UTC') + interval '{86400 - LOCAL_OFFSET} seconds'",
@@ -133,106 +133,158 @@ def _round4(d: dict, k: str, n: str) -> str:
 
 
 def _rollup_sql(d: dict, c: dict) -> str:
+    """The rollup of every work row: three levels of window functions over each day's readings in time
+    order, one GROUP BY, the flags as JSON, upserted. Column names: t/v/rec (reading), rn (position),
+    slot (interval the reading closes), fos (first reading of its slot), dl (consumption: delta of a
+    register, value of an interval meter), val (the series the flatline rule reads)."""
     ep = d["epoch"]
-    skew, spike, flat, cmin, maxgap = (float(c["CLOCK_SKEW_SECONDS"]), float(c["SPIKE_FACTOR"]), int(c["FLATLINE_INTERVALS"]),
-                                       float(c["COMPLETENESS_MIN"]), int(c["SUBSTITUTE_MAX_GAP"]))
+    skew, spike, flat, cmin = (float(c["CLOCK_SKEW_SECONDS"]), float(c["SPIKE_FACTOR"]), int(c["FLATLINE_INTERVALS"]),
+                               float(c["COMPLETENESS_MIN"]))
     obj = d["json_obj"]
     completeness = f"(CAST(COALESCE(a.present, 0) AS {d['float']}) / w.nexp)"
     missing = "(w.nexp - COALESCE(a.present, 0))"
-    best = "COALESCE(fl.best, 1)"
+    best = "COALESCE(a.best, 1)"
     flags = [
-        (f"{missing} > 0", obj.format(f"'kind', 'gap', 'missing', {missing}, 'first', COALESCE(gs.first_missing, 0)")),
+        (f"{missing} > 0", obj.format(f"'kind', 'gap', 'missing', {missing}, 'first', COALESCE(a.first_gap, a.first_tail, 0)")),
         (f"{completeness} < {cmin!r}",
          obj.format(f"'kind', 'low_completeness', 'completeness', {_json_float(d, _round4(d, 'COALESCE(a.present, 0)', 'w.nexp'))}")),
         ("a.skewed > 0", obj.format("'kind', 'clock_skew', 'readings', a.skewed")),
         ("a.negatives > 0", obj.format("'kind', 'negative_delta', 'count', a.negatives")),
         ("a.rollovers > 0", obj.format("'kind', 'rollover', 'count', a.rollovers")),
-        ("sp.spikes > 0", obj.format(f"'kind', 'spike', 'count', sp.spikes, 'median', {_json_float(d, 'md.med')}")),
+        ("a.spikes > 0", obj.format(f"'kind', 'spike', 'count', a.spikes, 'median', {_json_float(d, 'a.med')}")),
         (f"{best} >= {flat}", obj.format(f"'kind', 'flatline', 'intervals', {best}")),
     ]
     parts = " || ".join(f"COALESCE(',' || CASE WHEN {cond} THEN {expr} END, '')" for cond, expr in flags)
     flags_sql = d["flags"].format(f"'[' || substr({parts}, 2) || ']'")
-    part = "PARTITION BY meter_id, day"
+    day = "PARTITION BY meter_id, day"
+    in_time1 = "(PARTITION BY w.meter_id, w.day ORDER BY x.ts)"
+    running = f"({day} ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+
+    def delta(v: str, prev: str) -> str:  # consumption of a reading: quality.analyse_day's rules
+        return f"""CASE WHEN kind = 'interval' THEN {v} * mult
+             WHEN kind <> 'cumulative' OR {prev} IS NULL THEN NULL
+             WHEN {v} - {prev} >= 0 THEN ({v} - {prev}) * mult
+             WHEN roll IS NOT NULL AND {prev} - {v} > roll / 2 THEN (({v} + roll) - {prev}) * mult
+             ELSE {v} * mult END"""
+
+    def series(v: str, prev: str) -> str:  # the values the flatline rule reads
+        return f"CASE WHEN kind = 'instant' THEN {v} ELSE {delta(v, prev)} END"
+
+    common = """meter_id, day, count(*) AS n, sum(skew) AS skewed, sum(dl) AS measured,
+        sum(CASE WHEN neg = 1 THEN 1 ELSE 0 END) AS negatives, sum(CASE WHEN neg = 2 THEN 1 ELSE 0 END) AS rollovers,
+        sum(CASE WHEN kind = 'instant' THEN v END) / NULLIF(count(CASE WHEN kind = 'instant' THEN v END), 0) AS mean_v,
+        sum(CASE WHEN fos = 1 AND slot < nexp THEN 1 ELSE 0 END) AS present,
+        CASE WHEN max(kind) = 'cumulative' AND sum(dl) > 0 THEN max(CASE WHEN val IS NOT NULL THEN run_l END)
+             ELSE max(CASE WHEN val IS NOT NULL THEN run_s END) END AS best,
+        min(CASE WHEN fos = 1 AND rn = 1 AND slot > 0 THEN 0
+                 WHEN fos = 1 AND rn > 1 AND pslot + 1 < slot AND pslot + 1 < nexp THEN pslot + 1 END) AS first_gap,
+        CASE WHEN max(slot) + 1 < max(nexp) THEN max(slot) + 1 END AS first_tail"""
+    if connection.vendor == "postgresql":
+        # The median of the positive deltas as two ordered-set aggregates (lower and upper middle value);
+        # spikes counted only on the days whose largest delta exceeds the threshold.
+        materialized, rank = "MATERIALIZED ", ""
+        median = f"""
+, am AS (
+    SELECT {common}, max(dl) AS maxdl,
+        CASE WHEN count(CASE WHEN dl > 0 THEN 1 END) >= 8 THEN
+            (percentile_disc(0.5) WITHIN GROUP (ORDER BY dl) FILTER (WHERE dl > 0)
+             + percentile_disc(0.5) WITHIN GROUP (ORDER BY dl DESC) FILTER (WHERE dl > 0)) / 2 END AS med
+    FROM l2 GROUP BY meter_id, day
+), sp AS (
+    SELECT l2.meter_id, l2.day, count(*) AS spikes
+    FROM l2 JOIN am ON am.meter_id = l2.meter_id AND am.day = l2.day AND am.maxdl > {spike!r} * am.med
+    WHERE l2.dl > {spike!r} * am.med GROUP BY l2.meter_id, l2.day
+), a AS (
+    SELECT am.*, COALESCE(sp.spikes, 0) AS spikes FROM am LEFT JOIN sp ON sp.meter_id = am.meter_id AND sp.day = am.day
+)"""
+    else:
+        # The median from the rank of each positive delta in the day; every row then sees it.
+        materialized = ""
+        rank = f""",
+        row_number() OVER ({day} ORDER BY CASE WHEN dl > 0 THEN dl END NULLS LAST) AS k,
+        count(CASE WHEN dl > 0 THEN 1 END) OVER ({day}) AS cntpos"""
+        median = f"""
+, l3 AS (
+    SELECT l2.*, (min(mdl) OVER ({day}) + max(mdl) OVER ({day})) / 2 AS med
+    FROM (SELECT l2.*, CASE WHEN dl > 0 AND cntpos >= 8 AND k IN ((cntpos + 1) / 2, (cntpos + 2) / 2) THEN dl END AS mdl
+          FROM l2) l2
+), a AS (
+    SELECT {common}, max(med) AS med, sum(CASE WHEN dl > {spike!r} * med THEN 1 ELSE 0 END) AS spikes
+    FROM l3 GROUP BY meter_id, day
+)"""
     return f"""
-WITH r AS (
-    SELECT w.meter_id, w.day, w.kind, w.step, w.nexp, w.t0, w.mult, w.roll, w.base,
-           {ep.format('x.ts')} AS t, x.value AS v, {ep.format('x.received_at')} AS rec
+WITH l1 AS (
+    SELECT w.meter_id, w.day, w.kind, w.step, w.nexp, w.t0, w.mult, w.roll, x.ts, x.value AS v,
+           {ep.format('x.ts')} AS t, {ep.format('x.received_at')} AS rec,
+           row_number() OVER {in_time1} AS rn,
+           CASE WHEN row_number() OVER {in_time1} = 1 THEN w.base ELSE lag(x.value) OVER {in_time1} END AS prev,
+           lag(x.value) OVER {in_time1} AS pv,
+           CASE WHEN row_number() OVER {in_time1} = 2 THEN w.base ELSE lag(x.value, 2) OVER {in_time1} END AS pprev,
+           lag({ep.format('x.ts')}) OVER {in_time1} AS pt
     FROM {WORK} w JOIN monitoring_reading x ON x.meter_id = w.meter_id AND x.ts > w.lo AND x.ts <= w.hi
-), s AS (
-    SELECT r.*, {d['ceil'].format('((t - t0) / step)')} - 1 AS slot,
-           CASE WHEN row_number() OVER ({part} ORDER BY t) = 1 THEN base ELSE lag(v) OVER ({part} ORDER BY t) END AS prev
-    FROM r
-), dd AS (
-    SELECT s.*,
-        CASE WHEN kind = 'interval' THEN v * mult
-             WHEN kind <> 'cumulative' OR prev IS NULL THEN NULL
-             WHEN v - prev >= 0 THEN (v - prev) * mult
-             WHEN roll IS NOT NULL AND prev - v > roll / 2 THEN ((v + roll) - prev) * mult
-             ELSE v * mult END AS dl,
+), l1b AS (
+    SELECT meter_id, day, kind, nexp, ts, v, rn, slot, pslot, dl, val,
         CASE WHEN kind <> 'cumulative' OR prev IS NULL OR v - prev >= 0 THEN 0
              WHEN roll IS NOT NULL AND prev - v > roll / 2 THEN 2 ELSE 1 END AS neg,
         CASE WHEN abs((t - t0) - (slot + 1) * step) > {skew!r} OR t - rec > {skew!r} THEN 1 ELSE 0 END AS skew,
-        row_number() OVER (PARTITION BY meter_id, day, slot ORDER BY t) AS srn
-    FROM s
-), a AS (
-    SELECT meter_id, day, count(*) AS n, sum(skew) AS skewed, sum(dl) AS measured,
-           sum(CASE WHEN neg = 1 THEN 1 ELSE 0 END) AS negatives, sum(CASE WHEN neg = 2 THEN 1 ELSE 0 END) AS rollovers,
-           sum(CASE WHEN kind = 'instant' THEN v END) / NULLIF(count(CASE WHEN kind = 'instant' THEN v END), 0) AS mean_v,
-           count(DISTINCT CASE WHEN slot < nexp THEN slot END) AS present
-    FROM dd GROUP BY meter_id, day
-), fv AS (
-    SELECT meter_id, day, t, CASE WHEN kind = 'instant' THEN v ELSE dl END AS val,
-           kind = 'cumulative' AND sum(dl) OVER ({part}) > 0 AS allowz
-    FROM dd WHERE kind = 'instant' OR dl IS NOT NULL
-), fb AS (
-    SELECT meter_id, day, t, CASE WHEN lag(val) OVER ({part} ORDER BY t) = val AND (val <> 0 OR allowz) THEN 0 ELSE 1 END AS brk
-    FROM fv
-), fg AS (
-    SELECT meter_id, day, sum(brk) OVER ({part} ORDER BY t ROWS UNBOUNDED PRECEDING) AS grp FROM fb
-), fl AS (
-    SELECT meter_id, day, max(c) AS best FROM (SELECT meter_id, day, grp, count(*) AS c FROM fg GROUP BY meter_id, day, grp) z
-    GROUP BY meter_id, day
-), p AS (
-    SELECT meter_id, day, dl, row_number() OVER ({part} ORDER BY dl) AS k, count(*) OVER ({part}) AS cnt
-    FROM dd WHERE dl > 0
-), md AS (
-    SELECT meter_id, day, (min(dl) + max(dl)) / 2 AS med FROM p
-    WHERE cnt >= 8 AND k IN ((cnt + 1) / 2, (cnt + 2) / 2) GROUP BY meter_id, day
-), sp AS (
-    SELECT dd.meter_id, dd.day, count(*) AS spikes FROM dd JOIN md ON md.meter_id = dd.meter_id AND md.day = dd.day
-    WHERE dd.dl > {spike!r} * md.med GROUP BY dd.meter_id, dd.day
-), g AS (
-    SELECT meter_id, day, kind, nexp, slot, CASE WHEN kind = 'interval' THEN dl END AS val,
-           lag(slot) OVER ({part} ORDER BY slot) AS pslot, lag(CASE WHEN kind = 'interval' THEN dl END) OVER ({part} ORDER BY slot) AS pval,
-           lead(slot) OVER ({part} ORDER BY slot) AS nslot
-    FROM dd WHERE srn = 1
-), gp AS (
-    SELECT meter_id, day, kind, COALESCE(pslot + 1, 0) AS i, CASE WHEN slot < nexp THEN slot ELSE nexp END AS j,
-           pval AS lv, CASE WHEN slot <= nexp THEN val END AS rv
-    FROM g
-    UNION ALL
-    SELECT meter_id, day, kind, slot + 1, nexp, val, NULL FROM g WHERE nslot IS NULL
-), gs AS (
-    SELECT meter_id, day, min(i) AS first_missing,
-           sum(CASE WHEN kind = 'interval' AND j - i <= {maxgap} AND (lv IS NOT NULL OR rv IS NOT NULL)
-                    THEN (CASE WHEN lv IS NOT NULL AND rv IS NOT NULL THEN (lv + rv) / 2 ELSE COALESCE(lv, rv) END) * (j - i)
-               END) AS substituted
-    FROM gp WHERE i < j GROUP BY meter_id, day
-)
+        CASE WHEN rn = 1 OR pslot <> slot THEN 1 ELSE 0 END AS fos,
+        CASE WHEN pval = val AND val <> 0 THEN NULL ELSE rn END AS brk_s,
+        CASE WHEN pval = val THEN NULL ELSE rn END AS brk_l
+    FROM (SELECT l1.*, {d['ceil'].format('((t - t0) / step)')} - 1 AS slot,
+                 CASE WHEN rn = 1 THEN NULL ELSE {d['ceil'].format('((pt - t0) / step)')} - 1 END AS pslot,
+                 {delta('v', 'prev')} AS dl, {series('v', 'prev')} AS val,
+                 CASE WHEN rn = 1 THEN NULL ELSE {series('pv', 'pprev')} END AS pval
+          FROM l1) l1
+), l2 AS {materialized}(
+    SELECT l1b.*,
+        rn - max(brk_s) OVER {running} + 1 AS run_s, rn - max(brk_l) OVER {running} + 1 AS run_l{rank}
+    FROM l1b
+){median}
 INSERT INTO monitoring_meterday (meter_id, day, measured, substituted, n_readings, n_expected, completeness, mean_value,
                                  flags, computed_at)
-SELECT w.meter_id, w.day, COALESCE(a.measured, 0.0), COALESCE(gs.substituted, 0.0), COALESCE(a.n, 0), w.nexp,
+SELECT w.meter_id, w.day, COALESCE(a.measured, 0.0), 0.0, COALESCE(a.n, 0), w.nexp,
        {completeness}, a.mean_v, {flags_sql}, %(computed_at)s
-FROM {WORK} w
-LEFT JOIN a ON a.meter_id = w.meter_id AND a.day = w.day
-LEFT JOIN fl ON fl.meter_id = w.meter_id AND fl.day = w.day
-LEFT JOIN md ON md.meter_id = w.meter_id AND md.day = w.day
-LEFT JOIN sp ON sp.meter_id = w.meter_id AND sp.day = w.day
-LEFT JOIN gs ON gs.meter_id = w.meter_id AND gs.day = w.day
+FROM {WORK} w LEFT JOIN a ON a.meter_id = w.meter_id AND a.day = w.day
 WHERE COALESCE(a.n, 0) > 0 OR w.day < %(today)s
 ON CONFLICT (meter_id, day) DO UPDATE SET measured = excluded.measured, substituted = excluded.substituted,
     n_readings = excluded.n_readings, n_expected = excluded.n_expected, completeness = excluded.completeness,
     mean_value = excluded.mean_value, flags = excluded.flags, computed_at = excluded.computed_at
+"""
+
+
+def _substitution_sql(d: dict, c: dict) -> str:
+    """``substituted`` of the interval meters' days with missing intervals (completeness below 1): a gap of
+    at most SUBSTITUTE_MAX_GAP intervals takes the mean of the first readings of the intervals around it."""
+    maxgap = int(c["SUBSTITUTE_MAX_GAP"])
+    day = "PARTITION BY meter_id, day"
+    return f"""
+WITH r AS (
+    SELECT w.meter_id, w.day, w.nexp, x.ts, x.value * w.mult AS val,
+           {d['ceil'].format(f"(({d['epoch'].format('x.ts')} - w.t0) / w.step)")} - 1 AS slot
+    FROM {WORK} w
+    JOIN monitoring_meterday md ON md.meter_id = w.meter_id AND md.day = w.day AND md.completeness < 1.0
+    JOIN monitoring_reading x ON x.meter_id = w.meter_id AND x.ts > w.lo AND x.ts <= w.hi
+    WHERE w.kind = 'interval'
+), f AS (
+    SELECT r.*, row_number() OVER (PARTITION BY meter_id, day, slot ORDER BY ts) AS srn FROM r
+), g AS (
+    SELECT meter_id, day, nexp, slot, val, lag(slot) OVER ({day} ORDER BY slot) AS pslot,
+           lag(val) OVER ({day} ORDER BY slot) AS pval, lead(slot) OVER ({day} ORDER BY slot) AS nslot
+    FROM f WHERE srn = 1
+), gp AS (
+    SELECT meter_id, day, COALESCE(pslot + 1, 0) AS i, CASE WHEN slot < nexp THEN slot ELSE nexp END AS j,
+           pval AS lv, CASE WHEN slot <= nexp THEN val END AS rv
+    FROM g
+    UNION ALL
+    SELECT meter_id, day, slot + 1, nexp, val, NULL FROM g WHERE nslot IS NULL
+), gs AS (
+    SELECT meter_id, day,
+           COALESCE(sum((CASE WHEN lv IS NOT NULL AND rv IS NOT NULL THEN (lv + rv) / 2 ELSE COALESCE(lv, rv) END) * (j - i)),
+                    0.0) AS substituted
+    FROM gp WHERE i < j AND j - i <= {maxgap} AND (lv IS NOT NULL OR rv IS NOT NULL) GROUP BY meter_id, day
+)
+UPDATE monitoring_meterday SET substituted = gs.substituted FROM gs
+WHERE monitoring_meterday.meter_id = gs.meter_id AND monitoring_meterday.day = gs.day
 """
 
 
@@ -275,9 +327,12 @@ def refresh_dirty(limit: int = 20_000, *, now: float | None = None) -> int:
                 return done
             if connection.vendor == "postgresql":
                 cur.execute(f"ANALYZE {WORK}")
+                cur.execute("SET LOCAL enable_memoize = off")  # one lookup per meter-day: a cache never hits
             for sql in _prepare_sql(d):
                 cur.execute(sql, params)
-            cur.execute(_rollup_sql(d, conf()), params)
+            c = conf()
+            cur.execute(_rollup_sql(d, c), params)
+            cur.execute(_substitution_sql(d, c), params)
             cur.execute(_DELETE_EMPTY, params)
             _sync_anomalies(claimed)
             cur.execute(f"DELETE FROM {WORK}")

@@ -1,9 +1,11 @@
 """Rollups: readings → hourly, daily (stored, ``MeterDay``) and monthly consumption.
 
-``refresh_dirty`` recomputes the (meter, day) pairs the ingestion marked dirty. Several processes may
-run it at once: on PostgreSQL each claims its rows with ``FOR UPDATE SKIP LOCKED``; a recompute is a
-pure function of the stored readings, so running one twice is harmless. Anomalies found on a day are
+``refresh_dirty`` recomputes the (meter, day) pairs the ingestion marked dirty, set-based in SQL
+(:mod:`.rollups_sql`); ``after_ingest`` decides when (in the background by default). Several processes
+may run it at once: on PostgreSQL each claims its rows with ``FOR UPDATE SKIP LOCKED``; a recompute is
+a pure function of the stored readings, so running one twice is harmless. Anomalies found on a day are
 kept in step (one per meter, day and kind; an anomaly no longer found and still open is removed).
+``refresh_per_meter`` is the earlier implementation (:mod:`.rollups_legacy`), kept as the reference.
 """
 from __future__ import annotations
 

@@ -1,18 +1,20 @@
 """Set-based daily rollups: the dirty (meter, day) pairs recomputed in SQL, many at a time.
 
-The same rules as :func:`carbonms.monitoring.quality.analyse_day` (read it first), written as one
-``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` over a work table of claimed meter-days:
+The same rules as :func:`carbonms.monitoring.quality.analyse_day` (read it first), in a few statements
+over a session work table of claimed meter-days, on PostgreSQL and SQLite (dialect pieces in ``_D``):
 
 1. *claim*: up to ``limit`` rows of the dirty set are deleted and copied, with their meter's settings
-   (kind, interval, multiplier, rollover, the day's bounds and expected intervals), into the session's
-   work table; on PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so several workers share the set;
-2. *baseline*: cumulative registers get the last reading at or before the day's start;
-3. *rollup*: window functions over the day's readings in time order give each reading its interval
-   slot, the previous value (deltas, rollover, reset), whether it is off the grid or late (clock
-   skew), runs of equal values (flatline), the median of the positive deltas (spike) and the gaps
-   between present slots (gap, completeness, substitution); the flags are assembled as JSON in
-   :func:`analyse_day`'s order;
-4. days without readings from today on lose their rollup (as before); anomalies are kept in step with
+   (kind, interval, multiplier, rollover, the day's bounds), into the work table; on PostgreSQL with
+   ``FOR UPDATE SKIP LOCKED``, so several workers share the set;
+2. *prepare*: the expected intervals (a day in progress expects only the ended ones) and, for
+   registers, the last reading at or before the day's start;
+3. *rollup* (:func:`_rollup_sql`): one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE``; window
+   functions over each day's readings in time order give each reading its interval slot, the previous
+   values (deltas, rollover, reset), whether it is off the grid or late (clock skew), the runs of equal
+   values (flatline) and the median of the positive deltas (spike); gaps and completeness come from
+   the slots; the flags are assembled as JSON in :func:`analyse_day`'s order;
+4. *substitution* (:func:`_substitution_sql`): one ``UPDATE … FROM`` for the interval days with gaps;
+5. days without readings from today on lose their rollup (as before); anomalies are kept in step with
    the flags in bulk (one per meter, day and kind; an open one no longer found is removed), with their
    change records.
 

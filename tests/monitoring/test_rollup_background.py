@@ -90,8 +90,9 @@ def test_anomalies_of_the_set_based_refresh_are_change_logged(db):
 def test_mode_setting_is_checked(monkeypatch):
     import importlib
 
-    import carbonms.config.settings as s
     from django.core.exceptions import ImproperlyConfigured
+
+    import carbonms.config.settings as s
 
     monkeypatch.setenv("MONITORING_ROLLUP", "later")
     with pytest.raises(ImproperlyConfigured):

@@ -299,7 +299,8 @@ def _validate_row(n, values, own, elsewhere, seen, enterprise, year, report) -> 
     if source is None:
         msg = (_("Source %(code)s belongs to another enterprise.") if code in elsewhere
                else _("Unknown source code “%(code)s”."))
-        report.error(msg % {"code": code}, sheet=DATA_SHEET, row=n, column=_col("source"))
+        shown = code if len(code) <= numbers.SHOWN else code[:numbers.SHOWN] + "…"
+        report.error(msg % {"code": shown}, sheet=DATA_SHEET, row=n, column=_col("source"))
     month = values.get("month")
     try:
         month = int(str(month).strip())
@@ -308,6 +309,11 @@ def _validate_row(n, values, own, elsewhere, seen, enterprise, year, report) -> 
     except (TypeError, ValueError):
         report.error(_("The month must be a whole number from 1 to 12."), sheet=DATA_SHEET, row=n, column=_col("month"))
         month = None
+    note = values.get("note")
+    limit = ActivityRecord._meta.get_field("note").max_length
+    if note is not None and len(str(note)) > limit:
+        report.error(_("The note has %(n)d characters; at most %(max)d fit.") % {"n": len(str(note)), "max": limit},
+                     sheet=DATA_SHEET, row=n, column=_col("note"))
     stock = {}
     for key in NUMBER_KEYS:
         value = _number(key, values.get(key), n, report)

@@ -242,6 +242,27 @@ def test_amount_1e30_on_the_grid_is_a_cell_error(world, ent):
     assert not ActivityRecord.objects.exists()
 
 
+def test_forged_grid_cell_names_are_ignored_not_a_500(world, ent):
+    src = ent.sources.get(code="B01")
+    page = Client()
+    page.force_login(world.users["data_clerk"])
+    url = reverse("carbondata:grid", args=[ent.pk]) + "?year=2025"
+    for key in ("v_abc_1", f"v_{src.pk}_x", f"v_{src.pk}_1_2", f"v_{src.pk}_99999999999999999999", "v_99999999999999999999_1",
+                f"v_{src.pk}_13"):
+        resp = page.post(url, {key: "5", "action": "save"})
+        assert resp.status_code == 302, key
+    assert not ActivityRecord.objects.exists()
+
+
+def test_a_note_too_long_fails_at_the_dry_run_not_at_commit(world, ent):
+    wb = _book(ent)
+    wb["活动数据"]["E2"], wb["活动数据"]["K2"] = 12, "长" * 301
+    imp, report = _upload(world, ent, _bytes(wb))
+    assert imp.status == DataImport.Status.REFUSED
+    assert [(e["row"], e["column"], e["message"]) for e in report.errors] == [
+        (2, "K（备注）", "The note has 301 characters; at most 300 fit.")]
+
+
 def test_lab_value_uses_the_same_rule(world, ent):
     src = ent.sources.get(code="B01")
     page = Client()

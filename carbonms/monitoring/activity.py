@@ -25,6 +25,7 @@ from carbonms.carbondata import services as data_services
 from carbonms.carbondata.models import ActivityRecord, Evidence
 from carbonms.carbondata.models.register import Method
 from carbonms.carbondata.services.common import require_for
+from carbonms.common.spreadsheet import safe_text
 
 from . import rollups
 from .models import Meter, MeterDay, MeterFeed
@@ -102,7 +103,7 @@ def _evidence_csv(source, year: int, month: int, meters: list[str]) -> ContentFi
     days = month_days(year, month)
     for d in MeterDay.objects.filter(meter__code__in=meters, meter__enterprise=source.enterprise,
                                      day__gte=days[0], day__lte=days[-1]).select_related("meter").order_by("meter__code", "day"):
-        w.writerow([d.meter.code, d.day.isoformat(), repr(d.measured), repr(d.substituted), d.n_readings, d.n_expected,
+        w.writerow([safe_text(d.meter.code), d.day.isoformat(), repr(d.measured), repr(d.substituted), d.n_readings, d.n_expected,
                     round(d.completeness, 4)])
     return ContentFile(buf.getvalue().encode(), name=f"meter-{source.code}-{year}-{month:02d}.csv")
 

@@ -70,6 +70,7 @@ class IngestResult:
 
 MAX_JSON_DEPTH = 16  # {"readings": [{...}]} is 3 deep
 MAX_NUMBER_CHARS = 32  # a number written with more characters is refused (never converted)
+MAX_INT_BITS = 106  # ~32 decimal digits: a larger integer given to the service directly is refused the same way
 _KEEP_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')  # deleted by translate: all but these
 _STRING = re.compile(rb'"[^"]*"')
 _PAIR = re.compile(rb"\[\]")
@@ -283,7 +284,8 @@ def _check_one(i: int, item: Any, meters: dict[str, _MeterInfo], max_future: flo
         return None, _error(i, item, "wrong_unit", "unit", _("Wrong unit “%(unit)s”: meter %(meter)s reads in %(expected)s.")
                             % {"unit": _text(unit, 20), "meter": code, "expected": info.unit})
     raw = item.get("value")
-    if isinstance(raw, LongNumber) or (isinstance(raw, str) and len(raw.strip()) > MAX_NUMBER_CHARS):
+    if (isinstance(raw, LongNumber) or (isinstance(raw, str) and len(raw.strip()) > MAX_NUMBER_CHARS)
+            or (isinstance(raw, int) and raw.bit_length() > MAX_INT_BITS)):
         return None, _error(i, item, "too_many_digits", "value",
                             _("The value has more than %(max)d characters.") % {"max": MAX_NUMBER_CHARS})
     try:

@@ -100,6 +100,7 @@ class Consumer:
         self.messages: queue.Queue = queue.Queue()
         self.stop = threading.Event()
         self.connected = threading.Event()
+        self.subscribed = threading.Event()
         self.generation = 0  # connection number: a message is acknowledged on the connection it came on
         self.stats = {"messages": 0, "readings": 0, "accepted": 0, "duplicates": 0, "rejected": 0}
         self._done: set[tuple[int, int]] = set()
@@ -128,6 +129,7 @@ class Consumer:
         log.info("connected to %s:%s (session present: %s)", self.host, self.port, flags.session_present)
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        self.subscribed.set()
         log.info("subscribed to %s: %s", topic_filter(self.group), [str(rc) for rc in reason_codes])
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):

@@ -88,7 +88,7 @@ def test_every_poison_reading_over_mqtt_is_kept_as_rejected_and_the_rest_stored(
     assert storage.count([m.pk]) == 2 * len(cases) + 1
     rejected = list(RejectedMessage.objects.filter(gateway=gw).order_by("pk"))
     assert len(rejected) == len(cases)
-    for rec, (item, field, code) in zip(rejected, cases, strict=True):
+    for rec, (_item, field, code) in zip(rejected, cases, strict=True):
         [reason] = rec.reasons
         assert (reason["index"], reason["field"], reason["code"]) == (1, field, code)
         assert reason["message"] and (rec.n_rejected, rec.n_accepted) == (1, 2)

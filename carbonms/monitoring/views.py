@@ -340,7 +340,8 @@ class RollupView(TemplateView):
                 messages.error(request, m)
         else:
             made = sum(1 for r in results if r["outcome"] in ("created", "updated"))
-            messages.success(request, _("%(n)d draft value(s) made from the meters; %(k)d kept as entered.")
-                             % {"n": made, "k": len(results) - made})
+            same = sum(1 for r in results if r["outcome"] == "unchanged")
+            messages.success(request, _("%(n)d draft value(s) made from the meters; %(s)d already up to date; %(k)d kept as entered.")
+                             % {"n": made, "s": same, "k": len(results) - made - same})
         url = reverse("monitoring:rollup", args=[self.enterprise.pk]) + f"?year={year}&month={month}"
         return HttpResponseRedirect(url)

@@ -33,7 +33,8 @@ MAX_READINGS = 100_000
 MAX_REQUEST_BYTES = 32 * 1024 * 1024  # HTTP body and MQTT payload (settings MAX_REQUEST_BYTES, MAX_MESSAGE_BYTES)
 MAX_ERRORS_LOGGED = 1000
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC).timestamp()  # no reading is older (setting EARLIEST_TIMESTAMP)
-DEFAULT_CLOCK_SKEW = 900  # seconds a gateway clock may run ahead (setting CLOCK_SKEW_SECONDS)
+DEFAULT_MAX_FUTURE = 3600  # seconds a gateway clock may run ahead (setting MAX_FUTURE_SECONDS); the quality
+# flags mark a smaller skew (CLOCK_SKEW_SECONDS, 120 s) as a clock_skew anomaly of an accepted reading
 DEFAULT_MAX_VALUE = 1e12  # no reading's magnitude is larger (setting MAX_VALUE; a meter may set a lower bound)
 _ORDINAL_CACHE: dict[int, dt.date] = {}
 
@@ -247,7 +248,7 @@ def validate(items: list, meters: dict[str, _MeterInfo], now: float):
     The common case (known meter, numeric value in range, epoch timestamp in the meter's service life, no
     unit) takes a fast path; anything else goes through :func:`_check_one`, which gives the reason of a
     refusal."""
-    max_future = now + float(setting("CLOCK_SKEW_SECONDS", setting("MAX_FUTURE_SECONDS", DEFAULT_CLOCK_SKEW)))
+    max_future = now + float(setting("MAX_FUTURE_SECONDS", DEFAULT_MAX_FUTURE))
     earliest = float(setting("EARLIEST_TIMESTAMP", EARLIEST))
     rows, errors = [], []
     append, get, instant = rows.append, meters.get, Meter.ReadingKind.INSTANT

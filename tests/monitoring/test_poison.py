@@ -173,6 +173,6 @@ def test_clock_skew_window_is_a_setting(setup):
 
     soon = time.time() + 600
     assert ingest(gateway=gw, items=[{"meter": meter.code, "ts": soon, "value": 1}], channel="http").accepted == 1
-    with override_settings(MONITORING={"CLOCK_SKEW_SECONDS": 60}):
+    with override_settings(MONITORING={"MAX_FUTURE_SECONDS": 60}):
         r = ingest(gateway=gw, items=[{"meter": meter.code, "ts": soon + 1, "value": 1}], channel="http")
     assert r.errors[0]["code"] == "future"

@@ -15,7 +15,7 @@ class MeterForm(forms.ModelForm):
     class Meta:
         model = Meter
         fields = ["code", "name", "meter_type", "unit", "multiplier", "reading_kind", "interval_minutes", "rollover_at",
-                  "instrument", "gateway", "installed_at", "status"]
+                  "max_value", "instrument", "gateway", "installed_at", "status"]
         widgets = {"installed_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
     def __init__(self, *args, enterprise, **kwargs):

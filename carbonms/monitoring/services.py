@@ -98,6 +98,9 @@ def _check_meter(meter: Meter) -> None:
     cems = meter.meter_type in (Meter.MeterType.CEMS_CO2, Meter.MeterType.CEMS_FLOW)
     if cems != (meter.reading_kind == Meter.ReadingKind.INSTANT):
         raise ValidationError({"reading_kind": _("CEMS meters give instantaneous values; other meters give registers or intervals.")})
+    if meter.removed_at is not None and meter.installed_at is not None and meter.removed_at < meter.installed_at:
+        raise ValidationError({"removed_at": _("The removal cannot be before the installation (%(at)s).")
+                               % {"at": meter.installed_at.isoformat()}})
     if meter.interval_minutes not in (1, 5, 10, 15, 30, 60):
         raise ValidationError({"interval_minutes": _("Use an interval of 1, 5, 10, 15, 30 or 60 minutes.")})
     qs = Meter.objects.filter(park_id=meter.park_id, code=meter.code).exclude(pk=meter.pk)

@@ -10,7 +10,7 @@ Usage: .venv/bin/python bench/monitoring_rollup.py [--db postgres|sqlite] [--met
    per-meter implementation (rollups.refresh_per_meter) and the set-based one (rollups.refresh_dirty)
    each recompute the same dirty set from the same empty state (rollups and anomalies removed in
    between); the results are checked equal in count. Prints meter-days/s of both, their ratio, and the
-   machine's load (os.getloadavg()), since the machine is shared. Default 200 × 30 = 6,000 meter-days
+   machine's load (os.getloadavg()), since the machine is shared. Default 100 × 30 = 3,000 meter-days
    (a couple of minutes); --meters 1000 --days 30 for a larger run.
 2. Request. One HTTP request of 100,000 readings (R meters × 100000/R intervals, JSON, gateway token)
    through the Django stack (test client, in-process), timed with MONITORING_ROLLUP = off (the time
@@ -234,7 +234,7 @@ def queries(args) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
-    ap.add_argument("--meters", type=int, default=200)
+    ap.add_argument("--meters", type=int, default=100)
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--request-meters", type=int, default=1000)
     ap.add_argument("--skip-request", action="store_true")

@@ -62,6 +62,7 @@ _D = {
         "json_num": "to_jsonb({0})::text",
         "json_obj": "jsonb_build_object({0})::text",
         "flags": "({0})::jsonb",
+        "fence": "OFFSET 0",  # computes a subquery's columns once instead of inlining them at every use
     },
     "sqlite": {
         "create_work": f"""CREATE TEMP TABLE IF NOT EXISTS {WORK} (
@@ -81,6 +82,7 @@ _D = {
         "json_num": "printf('%%!.17g', {0})",  # 17 significant digits: the float itself
         "json_obj": "json_object({0})",
         "flags": "{0}",
+        "fence": "",
     },
 }
 
@@ -169,9 +171,6 @@ def _rollup_sql(d: dict, c: dict) -> str:
              WHEN roll IS NOT NULL AND {prev} - {v} > roll / 2 THEN (({v} + roll) - {prev}) * mult
              ELSE {v} * mult END"""
 
-    def series(v: str, prev: str) -> str:  # the values the flatline rule reads
-        return f"CASE WHEN kind = 'instant' THEN {v} ELSE {delta(v, prev)} END"
-
     common = """meter_id, day, count(*) AS n, sum(skew) AS skewed, sum(dl) AS measured,
         sum(CASE WHEN neg = 1 THEN 1 ELSE 0 END) AS negatives, sum(CASE WHEN neg = 2 THEN 1 ELSE 0 END) AS rollovers,
         sum(CASE WHEN kind = 'instant' THEN v END) / NULLIF(count(CASE WHEN kind = 'instant' THEN v END), 0) AS mean_v,
@@ -232,11 +231,12 @@ WITH l1 AS (
         CASE WHEN rn = 1 OR pslot <> slot THEN 1 ELSE 0 END AS fos,
         CASE WHEN pval = val AND val <> 0 THEN NULL ELSE rn END AS brk_s,
         CASE WHEN pval = val THEN NULL ELSE rn END AS brk_l
-    FROM (SELECT l1.*, {d['ceil'].format('((t - t0) / step)')} - 1 AS slot,
-                 CASE WHEN rn = 1 THEN NULL ELSE {d['ceil'].format('((pt - t0) / step)')} - 1 END AS pslot,
-                 {delta('v', 'prev')} AS dl, {series('v', 'prev')} AS val,
-                 CASE WHEN rn = 1 THEN NULL ELSE {series('pv', 'pprev')} END AS pval
-          FROM l1) l1
+    FROM (SELECT l1.*, CASE WHEN kind = 'instant' THEN v ELSE dl END AS val,
+                 CASE WHEN rn = 1 THEN NULL WHEN kind = 'instant' THEN pv ELSE pdl END AS pval
+          FROM (SELECT l1.*, {d['ceil'].format('((t - t0) / step)')} - 1 AS slot,
+                       CASE WHEN rn = 1 THEN NULL ELSE {d['ceil'].format('((pt - t0) / step)')} - 1 END AS pslot,
+                       {delta('v', 'prev')} AS dl, CASE WHEN rn = 1 THEN NULL ELSE {delta('pv', 'pprev')} END AS pdl
+                FROM l1 {d['fence']}) l1 {d['fence']}) l1
 ), l2 AS {materialized}(
     SELECT l1b.*,
         rn - max(brk_s) OVER {running} + 1 AS run_s, rn - max(brk_l) OVER {running} + 1 AS run_l{rank}

@@ -213,6 +213,8 @@ def commit(*, actor, data_import: DataImport) -> int:
     require_for(actor, enterprise, "add")
     if data_import.status != DataImport.Status.VALIDATED:
         raise ValidationError(_("Only a validated import can be committed."))
+    if not data_import.file:  # removed after REFUSED_UPLOAD_RETENTION_DAYS (carbonms/carbondata/retention.py)
+        raise ValidationError(_("The uploaded file was removed after the retention period; upload it again."))
     with data_import.file.open("rb") as f:
         data = f.read()
     if hashlib.sha256(data).hexdigest() != data_import.sha256:

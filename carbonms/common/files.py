@@ -20,12 +20,16 @@ from __future__ import annotations
 import posixpath
 import unicodedata
 
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.views import View
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
 
 from . import tenancy
 
@@ -119,12 +123,22 @@ def attachment(data: bytes, filename: str, content_type: str = OCTET_STREAM) -> 
     return response
 
 
+def _token_user(request):
+    """The user of an API token (``Authorization: Token …``), so API clients can follow the file links."""
+    from rest_framework.authentication import TokenAuthentication
+
+    result = TokenAuthentication().authenticate(request)
+    return result[0] if result else None
+
+
+@method_decorator(login_not_required, name="dispatch")
 class ScopedFileDownloadView(View):
     """GET ``<pk>``: the file in ``file_field`` of the ``model`` record, loaded through the tenancy.
 
     Subclasses (or ``as_view(model=…, file_field=…)``) set ``model``, ``file_field``, optionally
     ``action`` (default ``view``), ``filename_attr`` (a field holding the name to offer, e.g. the
-    uploaded name) and ``get_queryset``.
+    uploaded name) and ``get_queryset``. The caller is the session's user or, for API clients, the
+    user of an ``Authorization: Token`` header (a bad token is 401); nobody is sent to the login page.
     """
 
     model = None
@@ -133,6 +147,17 @@ class ScopedFileDownloadView(View):
     filename_attr: str | None = None
     pk_url_kwarg = "pk"
     http_method_names = ["get", "head", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:  # login_not_required: the login check is made here
+            try:
+                user = _token_user(request)
+            except AuthenticationFailed as exc:
+                return HttpResponse(str(exc.detail), status=401, content_type="text/plain; charset=utf-8")
+            if user is None:
+                return redirect_to_login(request.get_full_path())
+            request.user = user
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.model._default_manager.all()

@@ -486,3 +486,19 @@ def test_retention_command_and_task(world, settings, django_capture_on_commit_ca
     c.refresh_from_db()
     assert not c.file
     assert "purge-refused-uploads" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_api_clients_follow_file_links_with_their_token(world):
+    from rest_framework.authtoken.models import Token
+
+    _name, mine = _evidence(world, world.e1)
+    _name, theirs = _evidence(world, world.e2)
+    token = Token.objects.create(user=world.users["data_clerk"])
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    url = api.get(reverse("api:evidence-detail", args=[mine.pk])).json()["file"]
+    resp = api.get(url)
+    assert resp.status_code == 200 and b"".join(resp.streaming_content) == b"%PDF-1.4 invoice"
+    assert api.get(reverse("carbondata:evidence", args=[theirs.pk])).status_code == 404
+    assert Client(HTTP_AUTHORIZATION="Token not-a-token").get(url).status_code == 401
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]

@@ -502,3 +502,20 @@ def test_api_clients_follow_file_links_with_their_token(world):
     assert Client(HTTP_AUTHORIZATION="Token not-a-token").get(url).status_code == 401
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_every_download_goes_through_common_files():
+    """No view builds its own file response or links to a stored file's public URL."""
+    root = Path(__file__).resolve().parents[2] / "carbonms"
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.name == "files.py" and path.parent.name == "common" or "migrations" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"FileResponse\(", r"Content-Disposition", r"conf\.urls\.static", r"serve\(request"):
+            if re.search(pattern, text):
+                offenders.append((str(path.relative_to(root)), pattern))
+    for path in root.rglob("*.html"):
+        if re.search(r"\.(file|report_file|record_file|certificate)\.url\b", path.read_text(encoding="utf-8")):
+            offenders.append((str(path.relative_to(root)), ".url of a stored file"))
+    assert offenders == []

@@ -28,7 +28,7 @@ def purge_refused_uploads(*, now: dt.datetime | None = None, days: int | None = 
     cutoff = (now or timezone.now()) - dt.timedelta(days=max(days, 0))
     due = DataImport.objects.filter(status__in=PURGED_STATUSES, created_at__lt=cutoff).exclude(file="")
     purged = freed = 0
-    for pk in due.values_list("pk", flat=True).iterator():
+    for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
             imp = DataImport.objects.select_for_update().filter(pk=pk, status__in=PURGED_STATUSES).exclude(file="").first()
             if imp is None:  # committed or purged meanwhile

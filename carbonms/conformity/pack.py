@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from carbonms.audits.models import Audit, ManagementReview
+from carbonms.common.spreadsheet import safe_row
 from carbonms.management.documents import DocumentVersion
 from carbonms.management.models import Policy
 
@@ -23,20 +24,20 @@ def build_pack(system, std_id: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "条款符合性"
-    ws.append([system.name, result["std"].code, f"自评得分 {result['score']}", timezone.localdate().isoformat()])
+    ws.append(safe_row([system.name, result["std"].code, f"自评得分 {result['score']}", timezone.localdate().isoformat()]))
     ws.append(["条款", "标题", "状态", "依据", "证据链接"])
     for r in result["rows"]:
         c = r["clause"]
-        ws.append([c.number, c.title_zh or c.title_en, STATUS_ZH[r["status"]],
-                   "\n".join(ch.text for _t, ch in r["checks"]),
-                   "\n".join(url for _t, ch in r["checks"] for _l, url in ch.links)])
+        ws.append(safe_row([c.number, c.title_zh or c.title_en, STATUS_ZH[r["status"]],
+                            "\n".join(ch.text for _t, ch in r["checks"]),
+                            "\n".join(url for _t, ch in r["checks"] for _l, url in ch.links)]))
     files = wb.create_sheet("证据文件")
     files.append(["文件", "SHA-256"])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         def add(name: str, data: bytes, digest: str | None = None):
             z.writestr(name, data)
-            files.append([name, digest or hashlib.sha256(data).hexdigest()])
+            files.append(safe_row([name, digest or hashlib.sha256(data).hexdigest()]))
 
         policy = system.filter(Policy.objects.filter(status="approved")).first()
         if policy:

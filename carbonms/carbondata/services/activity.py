@@ -21,7 +21,6 @@ from carbonms.accounting import units
 from carbonms.changelog import tracking
 from carbonms.common import numbers
 from carbonms.organizations.models import Enterprise
-from carbonms.organizations.selectors import boundaries_in_force
 
 from ..models import ActivityRecord, PeriodLock, Source
 from . import quality
@@ -54,19 +53,21 @@ class Periods:
 
     def __init__(self, enterprise: Enterprise):
         self.enterprise = enterprise
-        self._has_boundaries: bool | None = None
-        self._in_force: dict[dt.date, bool] = {}
+        self._boundaries: list[tuple] | None = None
+
+    def _accounting(self) -> list[tuple]:
+        if self._boundaries is None:  # one query: the enterprise's accounting boundaries and their validity
+            self._boundaries = list(self.enterprise.boundaries.filter(kind="accounting").values_list(
+                "park_id", "effective_from", "effective_to"))
+        return self._boundaries
 
     def has_boundaries(self) -> bool:
-        if self._has_boundaries is None:
-            self._has_boundaries = self.enterprise.boundaries.filter(kind="accounting").exists()
-        return self._has_boundaries
+        return bool(self._accounting())
 
     def boundary_in_force(self, day: dt.date) -> bool:
-        if day not in self._in_force:
-            self._in_force[day] = boundaries_in_force(self.enterprise.park, self.enterprise, day).filter(
-                kind="accounting").exists()
-        return self._in_force[day]
+        """As ``organizations.selectors.boundaries_in_force`` (in the enterprise's park) finding an accounting boundary."""
+        return any(park_id == self.enterprise.park_id and start <= day and (end is None or end >= day)
+                   for park_id, start, end in self._accounting())
 
 
 def locked_months(enterprise_id: int, year: int) -> set[int]:

@@ -197,3 +197,15 @@ def test_rejected_messages_are_seen_through_the_tenancy(world):
     assert r.status_code == 200 and r.json()["status"] == "acknowledged"
     page = api(world, "park_admin").get(reverse("monitoring:conflicts")).content.decode()
     assert 'data-testid="open-rejected"' in page
+
+
+def test_a_meter_retired_through_the_edit_gets_its_removal_time(world, metered):
+    from carbonms.monitoring import services
+
+    gw, m, _src = metered
+    services.meter_save(actor=world.users["data_clerk"], meter=m, data={"status": Meter.Status.RETIRED})
+    m.refresh_from_db()
+    assert m.removed_at is not None
+    Meter.objects.filter(pk=m.pk).update(removed_at=None)  # a record retired before removal times existed
+    r = ingest(gateway=gw, channel="http", items=day_of_readings(m.code, JAN1)[60:61])
+    assert r.errors[0]["code"] == "after_removal" and storage.count([m.pk]) == 60

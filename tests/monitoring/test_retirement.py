@@ -209,3 +209,17 @@ def test_a_meter_retired_through_the_edit_gets_its_removal_time(world, metered):
     Meter.objects.filter(pk=m.pk).update(removed_at=None)  # a record retired before removal times existed
     r = ingest(gateway=gw, channel="http", items=day_of_readings(m.code, JAN1)[60:61])
     assert r.errors[0]["code"] == "after_removal" and storage.count([m.pk]) == 60
+
+
+def test_gateway_retire_page(world, metered):
+    gw, _m, _src = metered
+    url = reverse("monitoring:gateway_retire", args=[gw.pk])
+    assert url not in api(world, "viewer").get(reverse("monitoring:gateways")).content.decode()
+    c = api(world, "data_clerk")
+    assert url in c.get(reverse("monitoring:gateways")).content.decode()
+    assert c.post(url, {}).status_code == 302
+    gw.refresh_from_db()
+    assert gw.is_active is False and gw.meters.count() == 1
+    foreign, _t = gateway_with_token(world.e2.enterprise)
+    assert c.post(reverse("monitoring:gateway_retire", args=[foreign.pk]), {}).status_code == 404
+    assert Gateway.objects.get(pk=foreign.pk).is_active

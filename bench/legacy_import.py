@@ -10,7 +10,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carbonms.carbondata import importer as imp_mod
-from carbonms.carbondata.importer import DATA_SHEET, KEYS, NUMBER_KEYS, Report, Row, _col, _number, _row_errors
+from carbonms.carbondata.importer import (
+    DATA_SHEET,
+    KEYS,
+    NUMBER_KEYS,
+    Report,
+    Row,
+    _col,
+    _number,
+    _row_errors,
+)
 from carbonms.carbondata.models import ActivityRecord, Source
 from carbonms.carbondata.services import activity as activity_services
 

@@ -6,8 +6,8 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
-from carbonms.common.tenancy import get_for_user
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.tenancy import PARK_REACH, get_for_user
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
 
 from . import services
@@ -27,11 +27,12 @@ from .models import (
 READ_ONLY = ["get", "head", "options"]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ScopedModelSerializer):
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
     unit = ScopedRelatedField(queryset=EmissionUnit.objects.all(), allow_null=True, required=False)
     equipment = ScopedRelatedField(queryset=Equipment.objects.all(), allow_null=True, required=False)
     supplier = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
+    scope_reach = {"supplier": PARK_REACH}  # another enterprise of the park, where the caller may see it
 
     class Meta:
         model = Source
@@ -42,7 +43,7 @@ class SourceSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ScopedModelSerializer):
     source = ScopedRelatedField(queryset=Source.objects.all())
     amount = serializers.CharField()
 
@@ -137,13 +138,13 @@ class ActivityViewSet(ScopedModelViewSet):
         return Response(ActivitySerializer(new).data, status=201)
 
 
-class PlanItemSerializer(serializers.ModelSerializer):
+class PlanItemSerializer(ScopedModelSerializer):
     class Meta:
         model = PlanItem
         fields = ["id", "source", "data_item", "data_source", "min_frequency", "requirements", "evidence_kept", "instrument"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ScopedModelSerializer):
     items = PlanItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -152,13 +153,13 @@ class PlanSerializer(serializers.ModelSerializer):
                   "prepared_by", "approved_by", "approved_at", "items"]
 
 
-class CalibrationSerializer(serializers.ModelSerializer):
+class CalibrationSerializer(ScopedModelSerializer):
     class Meta:
         model = Calibration
         fields = ["kind", "performed_on", "due_on", "certificate_no", "body", "passed"]
 
 
-class InstrumentSerializer(serializers.ModelSerializer):
+class InstrumentSerializer(ScopedModelSerializer):
     calibrations = CalibrationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -167,20 +168,20 @@ class InstrumentSerializer(serializers.ModelSerializer):
                   "sources", "in_service", "calibrations"]
 
 
-class LabSerializer(serializers.ModelSerializer):
+class LabSerializer(ScopedModelSerializer):
     class Meta:
         model = LabAnalysis
         fields = ["id", "source", "year", "month", "batch", "parameter", "value", "unit", "weight", "laboratory"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ScopedModelSerializer):
     class Meta:
         model = Evidence
         fields = ["id", "enterprise", "activity", "lab_analysis", "data_import", "kind", "original_name", "sha256",
                   "description", "uploaded_by", "created_at"]
 
 
-class ImportSerializer(serializers.ModelSerializer):
+class ImportSerializer(ScopedModelSerializer):
     class Meta:
         model = DataImport
         fields = ["id", "enterprise", "year", "original_name", "sha256", "size", "uploaded_by", "status",
@@ -223,7 +224,7 @@ class DataImportViewSet(ScopedModelViewSet):
     http_method_names = READ_ONLY
 
 
-class UserFactorSerializer(serializers.ModelSerializer):
+class UserFactorSerializer(ScopedModelSerializer):
     class Meta:
         model = UserFactor
         fields = ["id", "park", "enterprise", "key", "version", "kind", "material", "ncv", "ncv_unit", "carbon_content",

@@ -6,11 +6,10 @@ record belongs to is given by ``park`` and ``enterprise`` (empty: the park's own
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
 from carbonms.common.tenancy import get_for_user
 from carbonms.organizations.models import Enterprise, Park
 
@@ -19,7 +18,7 @@ from .documents import Document, DocumentVersion
 from .models import Policy
 
 
-class SystemSerializer(serializers.ModelSerializer):
+class SystemSerializer(ScopedModelSerializer):
     park = ScopedRelatedField(queryset=Park.objects.all())
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
 
@@ -144,7 +143,7 @@ class DocumentViewSet(SystemViewSet):
         return services.document_save(actor=self.request.user, data=data, document=instance)
 
 
-class DocumentVersionSerializer(serializers.ModelSerializer):
+class DocumentVersionSerializer(ScopedModelSerializer):
     class Meta:
         model = DocumentVersion
         fields = ["id", "document", "version", "file", "sha256", "change_note", "author", "reviewer", "approver",

@@ -16,7 +16,13 @@ from rest_framework.views import APIView
 
 from carbonms.carbondata.models import MeasuringInstrument
 from carbonms.common import tenancy
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    ScopedSerializer,
+    as_api_error,
+)
 from carbonms.organizations.models import Enterprise
 
 from . import activity, rollups, selectors, services
@@ -24,12 +30,12 @@ from .models import Anomaly, Gateway, Meter, ReadingConflict
 from .timeutil import LOCAL_TZ
 
 
-class MeterFeedSerializer(serializers.Serializer):
+class MeterFeedSerializer(ScopedSerializer):
     source = serializers.IntegerField(source="source_id")
     share = serializers.DecimalField(max_digits=7, decimal_places=6)
 
 
-class MeterSerializer(serializers.ModelSerializer):
+class MeterSerializer(ScopedModelSerializer):
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
     instrument = ScopedRelatedField(queryset=MeasuringInstrument.objects.all(), allow_null=True, required=False)
     gateway = ScopedRelatedField(queryset=Gateway.objects.all(), allow_null=True, required=False)
@@ -42,7 +48,7 @@ class MeterSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class GatewaySerializer(serializers.ModelSerializer):
+class GatewaySerializer(ScopedModelSerializer):
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
     token = serializers.SerializerMethodField()
 
@@ -56,13 +62,13 @@ class GatewaySerializer(serializers.ModelSerializer):
         return getattr(obj, "_new_token", None)  # only in the answer that created it
 
 
-class ConflictSerializer(serializers.ModelSerializer):
+class ConflictSerializer(ScopedModelSerializer):
     class Meta:
         model = ReadingConflict
         fields = ["id", "meter", "ts", "stored_value", "new_value", "status", "resolved_by", "resolved_at", "note", "created_at"]
 
 
-class AnomalySerializer(serializers.ModelSerializer):
+class AnomalySerializer(ScopedModelSerializer):
     class Meta:
         model = Anomaly
         fields = ["id", "meter", "day", "kind", "detail", "status", "reviewed_by", "note"]

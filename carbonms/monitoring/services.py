@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import units
+from carbonms.common import tenancy
 from carbonms.common.tenancy import require
 
 from . import storage
@@ -107,6 +108,7 @@ def meter_save(*, actor, data: dict[str, Any], enterprise=None, meter: Meter | N
             setattr(meter, f, data[f])
     meter.full_clean(validate_constraints=False)
     _check_meter(meter)
+    tenancy.require_related_of(meter, "instrument", "gateway")
     meter.save()
     if feeds is not None:
         meter_feeds_set(actor=actor, meter=meter, feeds=feeds)

@@ -106,7 +106,7 @@ class ScopedSerializerMixin:
                     errors[name] = [msg.format(pk_value=getattr(v, "pk", v), slug_name="pk", value=getattr(v, "pk", v))]
                     break
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError(errors, code="does_not_exist")
         return attrs
 
 

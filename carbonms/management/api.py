@@ -60,7 +60,7 @@ def register_viewset(reg):
                                    required=False)
              for f in reg.fields if reg.model._meta.get_field(f).many_to_one
              and hasattr(reg.model._meta.get_field(f).related_model, "scope_domain")}
-    serializer = type(f"{reg.model.__name__}Serializer", (SystemSerializer,), {"Meta": meta, **extra})
+    serializer = type(f"{reg.model.__name__}Serializer", (SystemSerializer,), {"Meta": meta, "__module__": __name__, **extra})
     save = reg.save or services.register_save
 
     class ViewSet(SystemViewSet):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.common.forms import ScopedForm, ScopedModelForm
+from carbonms.common.numbers import DecimalFormField
 from carbonms.common.tenancy import PARK_REACH, Scope
 from carbonms.organizations.forms import DateInput
 
@@ -85,6 +86,7 @@ class LabForm(_ServiceValidated):
     class Meta:
         model = LabAnalysis
         fields = ["year", "month", "batch", "parameter", "value", "unit", "weight", "laboratory"]
+        field_classes = {"value": DecimalFormField, "weight": DecimalFormField}  # the platform's number rule
 
 
 class CorrectionForm(ScopedForm):

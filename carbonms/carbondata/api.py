@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.files import ScopedFileField
 from carbonms.common.numbers import DecimalSerializerField
 from carbonms.common.tenancy import PARK_REACH, get_for_user
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
@@ -164,9 +165,11 @@ class PlanSerializer(ScopedModelSerializer):
 
 
 class CalibrationSerializer(ScopedModelSerializer):
+    certificate = ScopedFileField("carbondata:calibration_certificate", "certificate")
+
     class Meta:
         model = Calibration
-        fields = ["kind", "performed_on", "due_on", "certificate_no", "body", "passed"]
+        fields = ["kind", "performed_on", "due_on", "certificate_no", "certificate", "body", "passed"]
 
 
 class InstrumentSerializer(ScopedModelSerializer):
@@ -185,16 +188,20 @@ class LabSerializer(ScopedModelSerializer):
 
 
 class EvidenceSerializer(ScopedModelSerializer):
+    file = ScopedFileField("carbondata:evidence")
+
     class Meta:
         model = Evidence
-        fields = ["id", "enterprise", "activity", "lab_analysis", "data_import", "kind", "original_name", "sha256",
+        fields = ["id", "enterprise", "activity", "lab_analysis", "data_import", "kind", "file", "original_name", "sha256",
                   "description", "uploaded_by", "created_at"]
 
 
 class ImportSerializer(ScopedModelSerializer):
+    file = ScopedFileField("carbondata:import_file")
+
     class Meta:
         model = DataImport
-        fields = ["id", "enterprise", "year", "original_name", "sha256", "size", "uploaded_by", "status",
+        fields = ["id", "enterprise", "year", "file", "original_name", "sha256", "size", "uploaded_by", "status",
                   "template_version", "errors", "n_rows", "created_at"]
 
 

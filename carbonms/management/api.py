@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.files import ScopedFileField
 from carbonms.common.tenancy import get_for_user
 from carbonms.organizations.models import Enterprise, Park
 
@@ -144,6 +145,8 @@ class DocumentViewSet(SystemViewSet):
 
 
 class DocumentVersionSerializer(ScopedModelSerializer):
+    file = ScopedFileField("management:version_file")
+
     class Meta:
         model = DocumentVersion
         fields = ["id", "document", "version", "file", "sha256", "change_note", "author", "reviewer", "approver",

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from carbonms.audits.models import Audit, ManagementReview
 from carbonms.common.files import archive_path
+from carbonms.common.spreadsheet import safe_row
 from carbonms.management.documents import DocumentVersion
 from carbonms.management.models import Policy
 
@@ -28,13 +29,13 @@ def build_pack(system, std_id: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "条款符合性"
-    ws.append([system.name, result["std"].code, f"自评得分 {result['score']}", timezone.localdate().isoformat()])
+    ws.append(safe_row([system.name, result["std"].code, f"自评得分 {result['score']}", timezone.localdate().isoformat()]))
     ws.append(["条款", "标题", "状态", "依据", "证据链接"])
     for r in result["rows"]:
         c = r["clause"]
-        ws.append([c.number, c.title_zh or c.title_en, STATUS_ZH[r["status"]],
-                   "\n".join(ch.text for _t, ch in r["checks"]),
-                   "\n".join(url for _t, ch in r["checks"] for _l, url in ch.links)])
+        ws.append(safe_row([c.number, c.title_zh or c.title_en, STATUS_ZH[r["status"]],
+                            "\n".join(ch.text for _t, ch in r["checks"]),
+                            "\n".join(url for _t, ch in r["checks"] for _l, url in ch.links)]))
     files = wb.create_sheet("证据文件")
     files.append(["文件", "SHA-256"])
     buf = io.BytesIO()
@@ -44,7 +45,7 @@ def build_pack(system, std_id: str) -> bytes:
         def add(folder: str, name: str, data: bytes, digest: str | None = None):
             entry = _unique(archive_path(folder, name), used)
             z.writestr(entry, data)
-            files.append([entry, digest or hashlib.sha256(data).hexdigest()])
+            files.append(safe_row([entry, digest or hashlib.sha256(data).hexdigest()]))
 
         policy = system.filter(Policy.objects.filter(status="approved")).first()
         if policy:

@@ -279,6 +279,10 @@ def require_related(scope, related: dict[str, Any], *, reach: dict[str, str] | N
 def require_related_of(instance, *fields: str, m2m: dict[str, Any] | None = None, reach: dict[str, str] | None = None,
                        scope=None) -> None:
     """:func:`require_related` for the named foreign keys of ``instance`` (and the given many-to-many values)."""
-    related = {f: getattr(instance, f) for f in fields}
+    def value(name):
+        attname = instance._meta.get_field(name).attname
+        return None if getattr(instance, attname, None) is None else getattr(instance, name)
+
+    related = {f: value(f) for f in fields}
     related.update(m2m or {})
     require_related(scope if scope is not None else Scope.of(instance), related, reach=reach)

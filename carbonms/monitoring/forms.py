@@ -54,5 +54,5 @@ class MeterRetireForm(ScopedForm):
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
 
-class GatewayRetireForm(forms.Form):
+class GatewayRetireForm(ScopedForm):
     """A confirmation: retiring a gateway has no parameter."""

@@ -29,6 +29,13 @@ if not SECRET_KEY:
         )
     # Development only (DEBUG=1): a fixed, obviously insecure key so sessions survive restarts.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # Production refuses a guessable key (the rule of Django's security.W009), loudly, at start-up.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak: it has {len(SECRET_KEY)} characters; production needs at least 50, "
+        "with at least 5 different ones. Generate one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -135,12 +142,17 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "organizations:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Repeated failed logins are throttled (django-axes): after AXES_FAILURE_LIMIT failures for the same
-# username from the same address, that pair is locked out for AXES_COOLOFF_MINUTES.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Repeated failed logins are throttled (django-axes, carbonms/accounts/throttling.py): after
+# LOGIN_FAILURE_LIMIT failures for the same username from the same address, or LOGIN_IP_FAILURE_LIMIT
+# failures from one address across user names (password spraying), the client is locked out for
+# AXES_COOLOFF_MINUTES. A successful login does not reset the count (else one valid account would lift
+# the per-address limit); failures expire with the cool-off.
+LOGIN_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 10)
+AXES_FAILURE_LIMIT = "carbonms.accounts.throttling.failure_limit"
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 

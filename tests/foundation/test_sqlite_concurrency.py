@@ -69,12 +69,13 @@ def sqlite_server(tmp_path):
     setup = "import json\n" + SETUP.replace("91320600000000001X", _valid_credit_code())
     info = json.loads(_run(env, "manage.py", "shell", "-c", setup).strip().splitlines()[-1])
     port = _free_port()
-    log = open(tmp_path / "server.log", "w")  # a file, not a pipe: a full pipe would block the server
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "carbonms.config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    # The server's output goes to a file, not a pipe: a full pipe would block the server.
+    with open(tmp_path / "server.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "carbonms.config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
+             "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -95,7 +96,6 @@ def sqlite_server(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        log.close()
 
 
 def test_parallel_writers_on_sqlite_all_succeed(sqlite_server):

@@ -3,10 +3,12 @@ from rest_framework import serializers, viewsets
 from carbonms.common import tenancy
 
 from .models import ChangeRecord
+from .tracking import redact
 
 
 class ChangeRecordSerializer(serializers.ModelSerializer):
     model = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField()
 
     class Meta:
         model = ChangeRecord
@@ -15,6 +17,10 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
 
     def get_model(self, obj) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+    def get_changes(self, obj) -> dict:
+        """The stored changes, secrets hidden (also in records written before secrets were redacted)."""
+        return redact(obj.content_type.model_class(), obj.changes)
 
 
 class ChangeRecordViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers, viewsets
 
 from carbonms.common import tenancy
@@ -20,7 +21,7 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
 
     def get_changes(self, obj) -> dict:
         """The stored changes, secrets hidden (also in records written before secrets were redacted)."""
-        return redact(obj.content_type.model_class(), obj.changes)
+        return redact(ContentType.objects.get_for_id(obj.content_type_id).model_class(), obj.changes)
 
 
 class ChangeRecordViewSet(viewsets.ReadOnlyModelViewSet):

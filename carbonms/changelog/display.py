@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -123,7 +124,7 @@ def describe(records, user) -> None:
     wanted: dict[type, set] = defaultdict(set)
     plans = []
     for r in records:
-        model = r.content_type.model_class() if r.content_type_id else None
+        model = ContentType.objects.get_for_id(r.content_type_id).model_class()  # cached, no query per row
         fields = _fields(model)
         changes = redact(model, r.changes) if isinstance(r.changes, dict) else {}
         plans.append((r, fields, changes))

@@ -247,3 +247,26 @@ def test_migration_removes_secrets_already_stored(world):
     migration.redact_stored_secrets(apps, None)
     rec.refresh_from_db()
     assert rec.changes == {"token_hash": ["[redacted]", "[redacted]"], "name": ["a", "b"]}
+
+
+def test_history_page_queries_do_not_grow_with_the_rows(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit = world.e1.unit
+    sites = [SiteFactory(enterprise=world.e1.enterprise) for _ in range(3)]
+    c = Client()
+    c.force_login(world.users["enterprise_admin"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(f"/changes/organizations/emissionunit/{unit.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    unit.site = sites[0]
+    unit.save()
+    few = queries()
+    for i in range(30):
+        unit.site = sites[i % 3]
+        unit.save()
+    assert queries() == few

@@ -1,4 +1,5 @@
-"""Request headers that would break request parsing are answered 400 before any view runs."""
+"""Requests that would break request parsing or the database are answered 400 before any view runs:
+a malformed ``Content-Length`` header, a NUL character in the query string."""
 from __future__ import annotations
 
 import re
@@ -19,5 +20,9 @@ class RequestHeadersMiddleware:
         length = request.META.get("CONTENT_LENGTH")
         if length not in (None, "") and not _LENGTH.fullmatch(str(length).strip()):
             return HttpResponseBadRequest(_("The Content-Length header is not a valid length."),
+                                          content_type="text/plain; charset=utf-8")
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.META.get("QUERY_STRING", ""):
+            # PostgreSQL refuses NUL characters in text: a filter holding one would be a server error.
+            return HttpResponseBadRequest(_("The query string contains a NUL character."),
                                           content_type="text/plain; charset=utf-8")
         return self.get_response(request)

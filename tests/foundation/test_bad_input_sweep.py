@@ -20,11 +20,13 @@ OVERFLOW = "99999999999999999999999"  # beyond a 64-bit integer
 PLACEHOLDER = "8642097531"
 BAD_PARAMS = [
     {},
-    {"year": "abc"}, {"year": "99999"}, {"year": OVERFLOW}, {"month": "13"}, {"month": "abc"},
-    {"limit": "9223372036854775808"}, {"limit": "-1"}, {"offset": "9223372036854775808"}, {"offset": "-5"},
-    {"page": "-1"}, {"page": "abc"}, {"page": OVERFLOW},
-    {"enterprise": "abc"}, {"enterprise": OVERFLOW}, {"source": "abc"}, {"run": "abc"}, {"status": "x" * 300},
-    {"against": "abc"}, {"against": OVERFLOW}, {"key": "../../etc/passwd"}, {"category": "\x00"},
+    # the cases named in issue 9, one by one …
+    {"year": "abc"}, {"month": "13"}, {"limit": "9223372036854775808"}, {"page": "-1"},
+    # … and more, grouped (each parameter is read independently of the others)
+    {"year": "99999", "page": "abc", "offset": "9223372036854775808", "enterprise": "abc", "run": "abc"},
+    {"year": OVERFLOW, "month": "abc", "page": OVERFLOW, "limit": "-1", "source": OVERFLOW, "against": "abc"},
+    {"month": "0", "offset": "-5", "enterprise": OVERFLOW, "source": "abc", "against": OVERFLOW, "run": OVERFLOW},
+    {"status": "x" * 300, "key": "../../etc/passwd", "category": "\x00", "model": "a.b.c", "action": "x", "q": "%"},
 ]
 
 
@@ -51,10 +53,11 @@ def _url_templates() -> list[str]:
     return sorted(out)
 
 
-def _values(name: str, world) -> list[str]:
-    """A plausible value first (the records of the world fixture have small ids), then bad ones."""
+def _values(name: str, demo) -> list[str]:
+    """A plausible value first (the demo park's records of every kind have small ids), then bad ones."""
     if name == "owner":
-        return [f"ent-{world.e1.enterprise.pk}", f"park-{world.park_a.pk}", "abc", f"ent-{OVERFLOW}", "ent-abc"]
+        ent = demo.park.enterprises.order_by("pk").first()
+        return [f"ent-{ent.pk}", f"park-{demo.park.pk}", "abc", f"ent-{OVERFLOW}", "ent-abc"]
     if name in {"register", "kind", "step", "template", "std_id"}:
         return ["risk", "abc"]
     if name == "app_label":
@@ -64,7 +67,7 @@ def _values(name: str, world) -> list[str]:
     return ["1", PLACEHOLDER, OVERFLOW, "abc", "0"]
 
 
-def _requests(world) -> list[tuple[str, dict]]:
+def _requests(demo) -> list[tuple[str, dict]]:
     """(url, params): every URL with every combination of bad path values, and the URL with plausible
     values with every bad query parameter."""
     out = []
@@ -72,18 +75,27 @@ def _requests(world) -> list[tuple[str, dict]]:
         names = re.findall(r"{(\w+)}", t)
         combos = [{}]
         for n in names:
-            combos = [{**c, n: v} for c in combos for v in _values(n, world)]
+            combos = [{**c, n: v} for c in combos for v in _values(n, demo)]
         plausible, *others = combos
         out.extend((t.format(**plausible), params) for params in BAD_PARAMS)
         out.extend((t.format(**c), {}) for c in others[:24])
     return out
 
 
-def test_every_url_answers_bad_ids_and_bad_parameters_without_a_server_error(world):
+@pytest.fixture
+def demo():
+    from carbonms.demo.generator import build
+
+    return build(enterprises=2, seed=9)
+
+
+def test_every_url_answers_bad_ids_and_bad_parameters_without_a_server_error(demo):
+    from carbonms.accounts.models import User
+
     c = Client(raise_request_exception=False)
-    c.force_login(world.users["park_admin"])
+    c.force_login(User.objects.get(username="park_admin"))
     server_errors = []
-    requests = _requests(world)
+    requests = _requests(demo)
     assert len({url for url, _ in requests}) > 200
     for url, params in requests:
         if url.startswith("/accounts/logout"):
@@ -159,6 +171,21 @@ def test_malformed_content_length_is_400_through_the_test_client(world, length, 
         assert resp.status_code == 400, url
     world.e1.enterprise.refresh_from_db()
     assert world.e1.enterprise.name == name
+
+
+def test_nul_in_the_query_string_is_400(world):
+    c = _api(world)
+    assert c.get("/api/v1/activity/?status=a%00b").status_code == 400
+    assert c.get("/changes/", {"user": "a\x00b"}).status_code == 400
+
+
+@pytest.mark.parametrize("params", [{"month": "13"}, {"enterprise": "abc"}, {"source": OVERFLOW}])
+def test_drill_down_filters_with_bad_values_answer_400(world, params):
+    from carbonms.inventory.models import CalculationRun
+
+    run = CalculationRun.objects.create(park=world.park_a, year=2025, fuel_set="x", run_by=world.users["park_admin"])
+    assert _api(world).get(f"/inventory/runs/{run.pk}/results/", params).status_code == 400
+    assert _api(world).get(f"/inventory/runs/{run.pk}/results/", {"month": "3"}).status_code == 200
 
 
 def test_malformed_content_length_is_400_over_a_real_socket(live_server):

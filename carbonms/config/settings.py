@@ -2,7 +2,8 @@
 
 The embedded default (no variable set but ``DEBUG=1``) runs on a SQLite file under ``var/``; production
 sets ``DATABASE_URL`` (PostgreSQL through psycopg 3), ``SECRET_KEY`` and ``ALLOWED_HOSTS``. With
-``DEBUG`` off a missing ``SECRET_KEY`` stops the process: there is no silent random fallback.
+``DEBUG`` off a missing ``SECRET_KEY``, or one shorter than 50 characters, stops the process: there is
+no silent random fallback.
 See docs/configuration.md for every variable.
 """
 from __future__ import annotations

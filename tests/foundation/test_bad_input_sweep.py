@@ -202,3 +202,12 @@ def test_malformed_content_length_is_400_over_a_real_socket(live_server):
     t.start()
     t.join(30)
     assert answers and " 400 " in answers[0], answers
+
+
+@pytest.mark.parametrize("year", ["abc", "99999", "1999", OVERFLOW])
+def test_a_bad_year_on_a_page_is_400_not_another_years_data(world, year):
+    c = _api(world, "enterprise_admin")
+    url = f"/data/enterprises/{world.e1.enterprise.pk}/activity/"
+    assert c.get(url, {"year": year}).status_code == 400
+    assert c.get(url, {"year": "2025"}).status_code == 200
+    assert c.get(url).status_code == 200

@@ -31,14 +31,15 @@ class RequestHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Runs before every other middleware's process_view (CSRF reads request.POST there); the answer
+        # still passes through the other middleware (security headers, CSP).
         query = request.META.get("QUERY_STRING", "")
         if "%00" in query or "\x00" in query:
             # PostgreSQL refuses NUL characters in text: a filter holding one would be a server error.
             return _bad_request(_("The query string contains a NUL character."))
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        # Runs before every other middleware's process_view (CSRF reads request.POST there).
         if getattr(view_func, "reads_own_body", False):
             return None
         length = request.META.get("CONTENT_LENGTH")

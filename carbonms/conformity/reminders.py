@@ -94,7 +94,7 @@ def _run(today: dt.date | None = None, *, email: bool | None = None) -> dict:
             task.done_at = None
             task.save()
     closed = 0
-    for task in Task.objects.filter(done_at__isnull=True):
+    for task in Task.objects.filter(done_at__isnull=True).exclude(kind=Task.Kind.NOTICE):  # notices: the user ticks off
         if (task.user_id, task.ref) not in seen:
             task.done_at = timezone.now()
             task.save()
@@ -124,3 +124,7 @@ def ensure_daily() -> None:
         from .tasks import daily_reminders
 
         daily_reminders.delay()
+    # The other daily housekeeping of the embedded default.
+    from carbonms.carbondata.retention import ensure_daily as purge_uploads_daily
+
+    purge_uploads_daily()

@@ -104,6 +104,7 @@ class RejectedMessageSerializer(serializers.ModelSerializer):
         model = RejectedMessage
         fields = ["id", "gateway", "channel", "topic", "payload", "payload_bytes", "payload_truncated", "reasons",
                   "n_rejected", "n_accepted", "received_at", "status", "reviewed_by", "reviewed_at", "note"]
+        read_only_fields = fields  # written by the consumer; reviewed through ``acknowledge``
 
 
 class RetireSerializer(serializers.Serializer):

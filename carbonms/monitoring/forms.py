@@ -54,3 +54,7 @@ class MeterRetireForm(forms.Form):
     removed_at = forms.DateTimeField(label=_("Removed at"), required=False,
                                      help_text=_("Empty: now. Readings stamped later are refused; everything stored is kept."),
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class GatewayRetireForm(forms.Form):
+    """A confirmation: retiring a gateway has no parameter."""

@@ -118,6 +118,8 @@ def meter_save(*, actor, data: dict[str, Any], enterprise=None, meter: Meter | N
     for f in METER_FIELDS:
         if f in data:
             setattr(meter, f, data[f])
+    if meter.status == Meter.Status.RETIRED and meter.removed_at is None:
+        meter.removed_at = timezone.now()  # retired through the form or API: its service life ends now
     meter.full_clean(validate_constraints=False)
     _check_meter(meter)
     meter.save()

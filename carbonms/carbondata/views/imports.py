@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from carbonms.common import tenancy
+from carbonms.common import files, tenancy
 
 from .. import importer, selectors, workbook
 from ..forms import UploadForm
@@ -22,10 +21,8 @@ from .base import EnterpriseMixin, ObjectMixin, year_param
 class WorkbookView(EnterpriseMixin, View):
     def get(self, request, *args, **kwargs):
         year = year_param(request)
-        resp = HttpResponse(workbook.build(self.enterprise, year),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        resp["Content-Disposition"] = f'attachment; filename="activity-{self.enterprise.credit_code}-{year}.xlsx"'
-        return resp
+        return files.attachment(workbook.build(self.enterprise, year),
+                                f"activity-{self.enterprise.credit_code}-{year}.xlsx", files.ZIP_TYPES[".xlsx"])
 
 
 class UploadView(EnterpriseMixin, FormView):
@@ -43,8 +40,8 @@ class UploadView(EnterpriseMixin, FormView):
         return ctx
 
     def form_valid(self, form):
-        imp, _report = importer.upload(actor=self.request.user, enterprise=self.enterprise, year=form.cleaned_data["year"],
-                                       file=form.cleaned_data["file"])
+        imp = importer.start_upload(actor=self.request.user, enterprise=self.enterprise, year=form.cleaned_data["year"],
+                                    file=form.cleaned_data["file"])
         return redirect(imp.get_absolute_url())
 
 
@@ -57,7 +54,7 @@ class ImportDetailView(ObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         imp = self.object
-        ctx.update(imp=imp, can_commit=imp.status == DataImport.Status.VALIDATED and tenancy.can(
+        ctx.update(imp=imp, can_commit=imp.status == DataImport.Status.VALIDATED and bool(imp.file) and tenancy.can(
             self.request.user, "data", "add", park_id=imp.enterprise.park_id, enterprise_id=imp.enterprise_id),
             records=imp.records.select_related("source")[:500])
         return ctx
@@ -65,9 +62,30 @@ class ImportDetailView(ObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         imp = tenancy.get_for_user(DataImport, request.user, kwargs["pk"], "add")
         try:
-            n = importer.commit(actor=request.user, data_import=imp)
-            messages.success(request, gettext("%(n)d value(s) imported as drafts.") % {"n": n})
-            return redirect(reverse("carbondata:grid", args=[imp.enterprise_id]) + f"?year={imp.year}")
+            importer.start_commit(actor=request.user, data_import=imp)  # a background job (at once when eager)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(imp.get_absolute_url())
+        imp.refresh_from_db()
+        if imp.status == DataImport.Status.COMMITTED:
+            messages.success(request, gettext("%(n)d value(s) imported as drafts.") % {"n": imp.n_rows})
+            return redirect(reverse("carbondata:grid", args=[imp.enterprise_id]) + f"?year={imp.year}")
+        if imp.status == DataImport.Status.REFUSED:
+            messages.error(request, gettext("The workbook no longer validates: %(n)d error(s).") % {"n": len(imp.errors)})
+        return redirect(imp.get_absolute_url())
+
+
+class ImportProgressView(ObjectMixin, TemplateView):
+    """The progress bar of a running dry run or commit, polled by htmx; once done the page reloads."""
+
+    model = DataImport
+    template_name = "carbondata/_import_progress.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.object.running:
+            response["HX-Refresh"] = "true"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "imp": self.object}

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from carbonms.common import params
 from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
 from carbonms.common.files import ScopedFileField
 from carbonms.common.numbers import DecimalSerializerField
@@ -104,11 +105,9 @@ class ActivityViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset().select_related("source")
-        p = self.request.query_params
-        for key in ("year", "month", "status", "enterprise", "source"):
-            if p.get(key):
-                qs = qs.filter(**{key: p[key]})
-        return qs
+        spec = {"year": params.YEAR, "month": params.MONTH, "status": params.choice(ActivityRecord.Status),
+                "enterprise": params.ID, "source": params.ID}
+        return qs.filter(**params.read(self.request.query_params, spec))
 
     def create_record(self, data):
         stock = {k: data.get(k) for k in ("opening_stock", "purchased", "closing_stock", "transferred_out")}

@@ -1,11 +1,11 @@
 """REST endpoints of calculation runs and results (same scope rules as the pages)."""
 from __future__ import annotations
 
-from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField
+from carbonms.common import params
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
 from carbonms.organizations.models import Enterprise, Park
 
 from . import services
@@ -13,7 +13,7 @@ from .diff import run_diff
 from .models import CalculationRun, RunResult
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(ScopedModelSerializer):
     park = ScopedRelatedField(queryset=Park.objects.all())
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
 
@@ -24,7 +24,7 @@ class RunSerializer(serializers.ModelSerializer):
         read_only_fields = ["fuel_set", "run_by", "totals", "n_results", "n_records", "timings", "locked_period", "created_at"]
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ResultSerializer(ScopedModelSerializer):
     class Meta:
         model = RunResult
         fields = ["id", "run", "enterprise", "source", "activity", "activity_version", "amount", "unit", "month", "category",
@@ -48,7 +48,7 @@ class CalculationRunViewSet(ScopedModelViewSet):
         from carbonms.common.tenancy import get_for_user
 
         run = self.get_object()
-        against = request.query_params.get("against", "")
+        against = params.read(request.query_params, {"against": params.ID}).get("against")
         old = get_for_user(CalculationRun, request.user, against, "view") if against else (
             CalculationRun.objects.restrict(request.user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year,
                                                                  created_at__lt=run.created_at).first())
@@ -62,8 +62,7 @@ class RunResultViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        p = self.request.query_params
-        for key in ("run", "enterprise", "source", "category", "month"):
-            if p.get(key):
-                qs = qs.filter(**{key: p[key]})
-        return qs
+        spec = {"run": params.ID, "enterprise": params.ID, "source": params.ID,
+                "category": params.choice([v for v, _label in RunResult._meta.get_field("category").flatchoices]),
+                "month": params.MONTH}
+        return qs.filter(**params.read(self.request.query_params, spec))

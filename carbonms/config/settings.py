@@ -243,12 +243,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {"task": "carbonms.conformity.daily_reminders", "schedule": 24 * 3600},
     "purge-refused-uploads": {"task": "carbonms.carbondata.purge_refused_uploads", "schedule": 24 * 3600},
+    # Rollups of the dirty meter-days (also queued after each ingestion batch; docs/monitoring.md).
+    "monitoring-rollups": {"task": "carbonms.monitoring.refresh_rollups", "schedule": 60},
 }
 CARBONMS_REMINDER_EMAIL = env_bool("CARBONMS_REMINDER_EMAIL", False)
 
 # --- Online monitoring (docs/monitoring.md) -------------------------------------------------
-# Recompute rollups right after each HTTP ingestion request (off: a separate refresh does it).
-MONITORING = {"ROLLUP_INLINE": env_bool("MONITORING_ROLLUP_INLINE", True)}
+# When the rollups of the meter-days an HTTP request touched are recomputed: "background" (a Celery task
+# after commit; without a broker a thread of the web process), "sync" (inside the request) or "off"
+# (only the beat schedule, a worker or `refresh_rollups`).
+MONITORING = {"ROLLUP": env_str("MONITORING_ROLLUP") or "background"}
+if MONITORING["ROLLUP"] not in ("background", "sync", "off"):
+    raise ImproperlyConfigured("MONITORING_ROLLUP must be background, sync or off.")
 
 # --- Security (production defaults when DEBUG is off) ---------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

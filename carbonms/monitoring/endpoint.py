@@ -83,6 +83,5 @@ def ingest_view(request):
                         reference=request.headers.get("X-Request-ID", ""))
     except RequestError as exc:
         return _error(exc.message, exc.status, exc.code)
-    if setting("ROLLUP_INLINE", True):
-        rollups.refresh_dirty()
+    rollups.after_ingest()  # the rollup of the dirty meter-days, in the background by default
     return JsonResponse(result.as_dict(), status=200)

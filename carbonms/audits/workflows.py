@@ -18,9 +18,11 @@ AUDIT = Workflow(Audit, [
     Transition("checklist", source=(A.PLANNED, A.IN_PROGRESS), target=A.IN_PROGRESS, action="change",
                label=_("Generate the checklist"), condition=lambda a: not a.checklist.exists(), error_key="checklist",
                status_error=_("A reported audit cannot be changed."),
-               condition_error=_("The checklist has already been generated.")),
+               condition_error=_("The checklist has already been generated."),
+               done=_("Checklist generated from the standard's clauses.")),
     Transition("report", source=(A.PLANNED, A.IN_PROGRESS), target=A.REPORTED, action="change", label=_("Report the audit"),
-               inputs=("overview", "conclusion"), status_error=_("A reported audit cannot be changed.")),
+               inputs=("overview", "conclusion"), status_error=_("A reported audit cannot be changed."),
+               done=_("Audit reported; the report is ready to download.")),
 ], url_name="audits:audit_action")
 
 
@@ -73,8 +75,8 @@ MANAGEMENT_REVIEW = Workflow(ManagementReview, [
     Transition("refresh", source=(R.PLANNED,), target=None, action="change", label=_("Assemble the inputs again"),
                error_key="inputs", status_error=_("The review has been held; its inputs are frozen."),
                done=_("Inputs assembled again from live data.")),
-    Transition("hold", source=(R.PLANNED, R.HELD), target=R.HELD, action="change", label=_("Record the review as held"),
-               inputs=("minutes",), status_error=_("A closed review cannot be changed."),
+    Transition("hold", source=(R.PLANNED,), target=R.HELD, action="change", label=_("Record the review as held"),
+               inputs=("minutes",), status_error=_("The review has already been held."),
                done=_("Review held; the record is ready to download.")),
 ], url_name="audits:review_action")
 

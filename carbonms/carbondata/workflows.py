@@ -19,14 +19,15 @@ ACTIVITY = Workflow(ActivityRecord, [
     Transition("submit", source=(S.DRAFT, S.REJECTED), target=S.SUBMITTED, action="change", label=_("Submit for review"),
                status_error=_("%(record)s is not a draft."), done=_("Submitted for review.")),
     Transition("approve", source=(S.SUBMITTED,), target=S.APPROVED, action="approve", label=_("Approve"),
-               four_eyes=("entered_by", "submitted_by"), inputs=("comment",),
+               four_eyes=("entered_by", "submitted_by"),
                status_error=_("%(record)s is not waiting for review."),
                four_eyes_error=_("You cannot approve data you entered or submitted yourself (%(record)s)."),
                done=_("Approved.")),
     Transition("return", source=(S.SUBMITTED,), target=S.REJECTED, action="approve", label=_("Return"), inputs=("comment",),
                status_error=_("%(record)s is not waiting for review."), style="danger", done=_("Returned.")),
     Transition("correct", source=(S.APPROVED, S.LOCKED), target=None, action="change", label=_("Correct"),
-               inputs=("amount", "reason", "unit"), condition=lambda r: r.is_current,
+               inputs=("amount", "reason", "unit"), condition=lambda r: r.is_current, link=True,
+               url_name="carbondata:activity_correct",
                status_error=_("Only the current approved version can be corrected.")),
 ], url_name="carbondata:activity_action", error_key=None)
 
@@ -69,8 +70,8 @@ MONITORING_PLAN = Workflow(MonitoringPlan, [
     Transition("approve", source=(P.DRAFT,), target=P.APPROVED, action="approve", label=_("Approve this version"),
                four_eyes=("prepared_by",), status_error=_("Only a draft version can be approved."),
                four_eyes_error=_("You cannot approve a monitoring plan you prepared yourself."),
-               done=_("Monitoring plan approved.")),
-], url_name="carbondata:plan_action", error_key=None)
+               done=_("Monitoring plan approved."), url_name="carbondata:plan_approve"),
+], error_key=None)
 
 
 @MONITORING_PLAN.runs("approve")

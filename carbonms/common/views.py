@@ -76,6 +76,7 @@ class ScopedViewMixin:
     park_staff_only = False
     url_choices: dict[str, Any] = {}
     select_related: tuple[str, ...] = ()
+    domain: str | None = None  # the domain ``can()`` asks about (default: ``requires``' or the record's)
 
     # -- declaration hooks -------------------------------------------------------------------------
     def get_scoped_queryset(self):
@@ -127,7 +128,7 @@ class ScopedViewMixin:
         """May the user ``action`` in the scope of the page's parent (or object)?"""
         holder = getattr(self, self.parent.attr) if self.parent else self.object
         park_id, enterprise_id = scope_ids_of(holder)
-        domain = domain or (self.requires[0] if self.requires else getattr(holder, "scope_domain", "data"))
+        domain = domain or self.domain or (self.requires[0] if self.requires else getattr(holder, "scope_domain", "data"))
         return tenancy.can(self.request.user, domain, action, park_id=park_id, enterprise_id=enterprise_id)
 
 

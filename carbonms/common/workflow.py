@@ -65,6 +65,8 @@ class Transition:
     done: Any = ""
     style: str = ""
     error_key: str | None = None  # the field a refusal is reported on (default: the workflow's)
+    url_name: str | None = None  # the page of this step, ``reverse(url_name, args=[pk])`` (default: the workflow's)
+    link: bool = False  # the step is taken on its own form page (GET link), not by a button
     permission_error: Any = ""  # when set, a role without the permission gets this reason (400), not a 403
 
     def __post_init__(self):
@@ -89,6 +91,15 @@ class Workflow:
         names = [t.name for t in self.transitions]
         assert len(names) == len(set(names)), f"duplicate step in the workflow of {self.model.__name__}"
         REGISTRY[self.model] = self
+
+    def url(self, obj, name: str) -> str:
+        """The page that takes the step on ``obj``."""
+        from django.urls import reverse
+
+        t = self.get(name)
+        if t.url_name:
+            return reverse(t.url_name, args=[obj.pk])
+        return reverse(self.url_name, args=[obj.pk, name])
 
     # -- reading the declaration ---------------------------------------------------------------------
     def names(self) -> list[str]:

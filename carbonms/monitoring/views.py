@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.views import ScopedDetailView, ServiceFormView, apply_validation_error
+from carbonms.common.views import (
+    Parent,
+    ScopedDetailView,
+    ScopedPageView,
+    ScopedViewMixin,
+    ServiceFormView,
+    apply_validation_error,
+)
 from carbonms.organizations.models import Enterprise
 
 from . import activity, charts, rollups, selectors, services
@@ -138,14 +145,14 @@ class GatewayListView(TemplateView):
         return ctx
 
 
-class _ForEnterprise:
-    action = "add"
+class _ForEnterprise(ScopedViewMixin):
+    """Adds a gateway or meter to the enterprise named by ``enterprise_pk``."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], "view")
-        tenancy.require(request.user, "data", self.action, park_id=self.enterprise.park_id, enterprise_id=self.enterprise.pk)
-        self.cancel_url = reverse("monitoring:meters")
-        return super().dispatch(request, *args, **kwargs)
+    parent = Parent("enterprise_pk", Enterprise, "enterprise")
+    requires = ("data", "add")
+
+    def get_cancel_url(self):
+        return reverse("monitoring:meters")
 
 
 class GatewayCreateView(_ForEnterprise, ServiceFormView):
@@ -182,11 +189,8 @@ class MeterEditView(ServiceFormView):
     form_class = MeterForm
     title = _("Edit meter")
     success_message = _("Meter saved.")
-
-    def dispatch(self, request, *args, **kwargs):
-        self.object = tenancy.get_for_user(Meter, request.user, kwargs["pk"], "change")
-        self.cancel_url = self.object.get_absolute_url()
-        return super().dispatch(request, *args, **kwargs)
+    model = Meter
+    action = "change"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object, "enterprise": self.object.enterprise}
@@ -200,11 +204,16 @@ class ConflictResolveView(ServiceFormView):
     template_name = "monitoring/conflict_resolve.html"
     title = _("Resolve a reading conflict")
     success_message = _("Conflict resolved.")
+    model = ReadingConflict
+    action = "change"
+    select_related = ("meter",)
 
-    def dispatch(self, request, *args, **kwargs):
-        self.conflict = tenancy.get_for_user(ReadingConflict.objects.select_related("meter"), request.user, kwargs["pk"], "change")
-        self.cancel_url = reverse("monitoring:conflicts")
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def conflict(self):
+        return self.object
+
+    def get_cancel_url(self):
+        return reverse("monitoring:conflicts")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "conflict": self.conflict}
@@ -224,11 +233,16 @@ class AnomalyReviewView(ServiceFormView):
     template_name = "monitoring/anomaly_review.html"
     title = _("Review an anomaly")
     success_message = _("Anomaly acknowledged.")
+    model = Anomaly
+    action = "change"
+    select_related = ("meter",)
 
-    def dispatch(self, request, *args, **kwargs):
-        self.anomaly = tenancy.get_for_user(Anomaly.objects.select_related("meter"), request.user, kwargs["pk"], "change")
-        self.cancel_url = reverse("monitoring:anomalies")
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def anomaly(self):
+        return self.object
+
+    def get_cancel_url(self):
+        return reverse("monitoring:anomalies")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "anomaly": self.anomaly}
@@ -240,14 +254,11 @@ class AnomalyReviewView(ServiceFormView):
         return reverse("monitoring:anomalies")
 
 
-class RollupView(TemplateView):
+class RollupView(ScopedPageView):
     """Meter values beside the activity data of a month; writers turn them into draft activity data."""
 
     template_name = "monitoring/rollup.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], "view")
-        return super().dispatch(request, *args, **kwargs)
+    parent = Parent("enterprise_pk", Enterprise, "enterprise")
 
     def period(self):
         today = _today()

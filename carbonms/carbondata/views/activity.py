@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.views import ServiceFormView
+from carbonms.common.views import ServiceFormView, WorkflowActionView
 
 from .. import selectors, services
 from ..forms import CorrectionForm, EvidenceForm
@@ -110,6 +110,13 @@ class ActivityDetailView(ObjectMixin, TemplateView):
                    evidence=r.evidence.select_related("uploaded_by"), can_add=can("add"),
                    can_correct=can("change") and r.is_current and r.status in (S.APPROVED, S.LOCKED))
         return ctx
+
+
+class ActivityActionView(WorkflowActionView):
+    """POST a step of the value's workflow (carbondata/workflows.py: submit, approve, return)."""
+
+    model = ActivityRecord
+    url_choices = {"step": ("submit", "approve", "return")}  # a correction has its own form
 
 
 class CorrectView(ObjectMixin, ServiceFormView):

@@ -2,26 +2,22 @@
 factor or a new version."""
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.views import ServiceFormView
-from carbonms.organizations.models import Park
+from carbonms.common.views import ScopedPageView, ServiceFormView
 
 from .. import services
 from ..forms import UserFactorForm
 from ..models import UserFactor
-from .base import EnterpriseMixin
+from .base import PARK, EnterpriseMixin
 
 
-class FactorListView(TemplateView):
+class FactorListView(ScopedPageView):
     template_name = "carbondata/factors.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.park = tenancy.get_for_user(Park, request.user, kwargs["park_pk"], "view")
-        return super().dispatch(request, *args, **kwargs)
+    parent = PARK
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -38,7 +34,9 @@ class _FactorCreate(ServiceFormView):
 
     def get_initial(self):
         key = self.request.GET.get("key", "")
-        f = UserFactor.objects.filter(park=self.park, key=key).order_by("-version").first() if key else None
+        # Only a factor the user may see is copied (another enterprise's key reads as unknown).
+        f = (UserFactor.objects.restrict(self.request.user, "view").filter(park=self.park, key=key)
+             .filter(Q(enterprise=self.enterprise) | Q(enterprise__isnull=True)).order_by("-version").first() if key else None)
         if f is None:
             return {}
         return {name: getattr(f, name) for name in UserFactorForm.Meta.fields if name != "note"}
@@ -53,16 +51,15 @@ class _FactorCreate(ServiceFormView):
 
 class ParkFactorCreateView(_FactorCreate):
     enterprise = None
+    parent = PARK
+    requires = ("data", "add")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.park = tenancy.get_for_user(Park, request.user, kwargs["park_pk"], "view")
-        tenancy.require(request.user, "data", "add", park_id=self.park.pk)
-        self.cancel_url = reverse("carbondata:factors", args=[self.park.pk])
-        return super().dispatch(request, *args, **kwargs)
+    def get_cancel_url(self):
+        return reverse("carbondata:factors", args=[self.park.pk])
 
 
 class EnterpriseFactorCreateView(EnterpriseMixin, _FactorCreate):
-    enterprise_action = "add"
+    requires = ("data", "add")
 
     @property
     def park(self):

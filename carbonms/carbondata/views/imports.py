@@ -29,7 +29,7 @@ class WorkbookView(EnterpriseMixin, View):
 
 
 class UploadView(EnterpriseMixin, FormView):
-    enterprise_action = "add"
+    requires = ("data", "add")
     form_class = UploadForm
     template_name = "carbondata/import.html"
 

@@ -1,6 +1,6 @@
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
-from carbonms.common import tenancy
+from carbonms.common.api import ScopedModelViewSet
 
 from .models import ChangeRecord
 
@@ -17,13 +17,12 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
 
 
-class ChangeRecordViewSet(viewsets.ReadOnlyModelViewSet):
+class ChangeRecordViewSet(ScopedModelViewSet):
     """The change history within the caller's scope; read only, for everybody."""
 
+    queryset = ChangeRecord.objects.all()
     serializer_class = ChangeRecordSerializer
+    http_method_names = ["get", "head", "options"]
 
-    def get_queryset(self):
-        return ChangeRecord.objects.restrict(self.request.user).select_related("content_type")
-
-    def get_object(self):
-        return tenancy.get_for_user(ChangeRecord.objects.select_related("content_type"), self.request.user, self.kwargs["pk"])
+    def base_queryset(self):
+        return ChangeRecord.objects.select_related("content_type")

@@ -74,7 +74,7 @@ class TaskListView(ScopedPageView):
         mine = Task.objects.restrict(self.request.user).filter(user=self.request.user)
         ctx["open_tasks"] = mine.filter(done_at__isnull=True).order_by("due_on")
         ctx["done_tasks"] = mine.filter(done_at__isnull=False).order_by("-done_at")[:20]
-        sub = ReminderSubscription.objects.filter(user=self.request.user).first()
+        sub = getattr(self.request.user, "reminder_subscription", None)  # the user's own setting
         ctx["email_on"] = bool(sub and sub.email)
         return ctx
 
@@ -95,7 +95,7 @@ class TaskDoneView(ScopedPageView):
     model = Task
 
     def get_scoped_queryset(self):
-        return Task.objects.filter(user=self.request.user)
+        return Task.objects.restrict(self.request.user).filter(user=self.request.user)
 
     @property
     def task(self):

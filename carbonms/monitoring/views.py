@@ -9,7 +9,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
 from carbonms.common.views import (
@@ -24,7 +23,7 @@ from carbonms.organizations.models import Enterprise
 
 from . import activity, charts, rollups, selectors, services
 from .forms import AnomalyForm, ConflictForm, GatewayForm, MeterForm, PeriodForm
-from .models import Anomaly, Meter, MeterDay, ReadingConflict
+from .models import Anomaly, Meter, ReadingConflict
 from .timeutil import LOCAL_TZ
 
 
@@ -39,7 +38,7 @@ def _date(value: str | None, default: dt.date) -> dt.date:
         return default
 
 
-class MeterListView(TemplateView):
+class MeterListView(ScopedPageView):
     template_name = "monitoring/meter_list.html"
 
     def get_context_data(self, **kwargs):
@@ -63,7 +62,7 @@ class MeterDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         m = self.object
-        last = MeterDay.objects.filter(meter=m).order_by("-day").values_list("day", flat=True).first() or _today()
+        last = m.days.order_by("-day").values_list("day", flat=True).first() or _today()
         end = _date(self.request.GET.get("end"), last)
         start = _date(self.request.GET.get("start"), end - dt.timedelta(days=13))
         if (end - start).days > 62 or start > end:
@@ -85,7 +84,7 @@ class MeterDetailView(ScopedDetailView):
         return ctx
 
 
-class CompletenessView(TemplateView):
+class CompletenessView(ScopedPageView):
     template_name = "monitoring/completeness.html"
 
     def get_context_data(self, **kwargs):
@@ -100,7 +99,7 @@ class CompletenessView(TemplateView):
         return ctx
 
 
-class LiveView(TemplateView):
+class LiveView(ScopedPageView):
     template_name = "monitoring/live.html"
 
     def get_template_names(self):
@@ -112,7 +111,7 @@ class LiveView(TemplateView):
         return ctx
 
 
-class ConflictListView(TemplateView):
+class ConflictListView(ScopedPageView):
     template_name = "monitoring/conflicts.html"
 
     def get_context_data(self, **kwargs):
@@ -122,7 +121,7 @@ class ConflictListView(TemplateView):
         return ctx
 
 
-class AnomalyListView(TemplateView):
+class AnomalyListView(ScopedPageView):
     template_name = "monitoring/anomalies.html"
 
     def get_context_data(self, **kwargs):
@@ -133,7 +132,7 @@ class AnomalyListView(TemplateView):
         return ctx
 
 
-class GatewayListView(TemplateView):
+class GatewayListView(ScopedPageView):
     template_name = "monitoring/gateways.html"
 
     def get_context_data(self, **kwargs):

@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.views import ServiceFormView, WorkflowActionView
+from carbonms.common.views import ScopedPageView, ServiceFormView, WorkflowActionView
 
 from .. import selectors, services
 from ..forms import CorrectionForm, EvidenceForm
@@ -44,7 +44,7 @@ class GridView(EnterpriseMixin, TemplateView):
         ctx.update(enterprise=self.enterprise, year=year, rows=rows, months=range(1, 13), can_add=can_add,
                    can_approve=self.can("approve"), errors=kwargs.get("errors", []), findings=kwargs.get("findings"),
                    counts=selectors.status_counts(self.request.user, self.enterprise, year),
-                   locked=set(PeriodLock.objects.filter(enterprise=self.enterprise, year=year).values_list("month", flat=True)),
+                   locked=set(PeriodLock.objects.restrict(self.request.user).filter(enterprise=self.enterprise, year=year).values_list("month", flat=True)),
                    statuses=S.choices)
         return ctx
 
@@ -60,7 +60,7 @@ class GridView(EnterpriseMixin, TemplateView):
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             return redirect(f"{request.path}?year={year}")
         tenancy.require(user, "data", "add", park_id=self.enterprise.park_id, enterprise_id=self.enterprise.pk)
-        sources = {s.pk: s for s in Source.objects.filter(enterprise=self.enterprise)}
+        sources = {s.pk: s for s in Source.objects.restrict(user, "add").filter(enterprise=self.enterprise)}
         errors = []
         try:
             with transaction.atomic():
@@ -71,7 +71,7 @@ class GridView(EnterpriseMixin, TemplateView):
                     source = sources.get(int(sid))
                     if source is None:
                         continue
-                    current = ActivityRecord.objects.filter(source=source, year=year, month=int(month), is_current=True).first()
+                    current = ActivityRecord.objects.restrict(user).filter(source=source, year=year, month=int(month), is_current=True).first()
                     if current is not None and (current.status not in EDITABLE or str(current.amount.normalize()) == value.strip()):
                         continue
                     try:
@@ -82,7 +82,7 @@ class GridView(EnterpriseMixin, TemplateView):
                     raise ValidationError(errors)
                 findings = None
                 if action == "submit":
-                    drafts = ActivityRecord.objects.filter(enterprise=self.enterprise, year=year, status__in=EDITABLE)
+                    drafts = ActivityRecord.objects.restrict(user, "change").filter(enterprise=self.enterprise, year=year, status__in=EDITABLE)
                     drafts = list(drafts.select_related("source", "enterprise"))
                     if drafts:
                         findings = services.activity_submit(actor=user, records=drafts)
@@ -151,7 +151,7 @@ class EvidenceDownloadView(ObjectMixin, View):
         return FileResponse(self.object.file.open("rb"), as_attachment=False, filename=self.object.original_name)
 
 
-class ReviewView(TemplateView):
+class ReviewView(ScopedPageView):
     """Submitted values the user may approve, with their data-quality findings."""
 
     template_name = "carbondata/review.html"

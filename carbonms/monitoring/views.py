@@ -117,7 +117,9 @@ class ConflictListView(ScopedPageView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "open")
-        ctx.update(status=status, conflicts=selectors.conflicts_for(self.request.user, None if status == "all" else status)[:500])
+        ctx.update(status=status, conflicts=selectors.conflicts_for(self.request.user, None if status == "all" else status)[:500],
+                   changeable=set(ReadingConflict.objects.restrict(self.request.user, "change").filter(
+                       status=ReadingConflict.Status.OPEN).values_list("pk", flat=True)))
         return ctx
 
 
@@ -128,7 +130,9 @@ class AnomalyListView(ScopedPageView):
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "open")
         ctx.update(status=status, anomalies=selectors.anomalies_for(self.request.user, None if status == "all" else status)[:500],
-                   labels=dict(Anomaly.Kind.choices))
+                   labels=dict(Anomaly.Kind.choices),
+                   changeable=set(Anomaly.objects.restrict(self.request.user, "change").filter(
+                       status=Anomaly.Status.OPEN).values_list("pk", flat=True)))
         return ctx
 
 

@@ -25,8 +25,9 @@ PAGES = sorted(n for n in MATRIX if not n.startswith("api:"))
 
 
 class _Collector(HTMLParser):
-    def __init__(self):
+    def __init__(self, page_url: str):
         super().__init__()
+        self.page_url = page_url
         self.links: set[str] = set()
         self.posts: set[str] = set()
 
@@ -39,11 +40,10 @@ class _Collector(HTMLParser):
         if a.get("hx-post"):
             self.posts.add(a["hx-post"])
         if tag == "form":
-            action = a.get("action") or ""
+            action = a.get("action") or self.page_url  # no action: the form posts back to its page
             if (a.get("method") or "get").lower() == "post":
-                if action:
-                    self.posts.add(action)
-            elif action:
+                self.posts.add(action)
+            elif a.get("action"):
                 self.links.add(action)
 
 
@@ -91,11 +91,12 @@ def test_pages_offer_only_what_the_user_may_do(world, role):
     posts: dict[str, str] = {}
     rendered = 0
     for name in PAGES:
-        resp = client.get(reverse(name, kwargs=targets[name]))
+        url = reverse(name, kwargs=targets[name])
+        resp = client.get(url)
         if resp.status_code != 200 or not resp.get("Content-Type", "").startswith("text/html"):
             continue
         rendered += 1
-        c = _Collector()
+        c = _Collector(url)
         c.feed(resp.content.decode("utf-8"))
         for href in c.links:
             if (u := _inside_app(href)) is not None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carbonms.common import tenancy
 from carbonms.common.views import ScopedPageView, ServiceFormView
+from carbonms.organizations.models import Enterprise
 
 from .. import services
 from ..forms import UserFactorForm
@@ -23,7 +24,9 @@ class FactorListView(ScopedPageView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx.update(park=self.park, factors=UserFactor.objects.restrict(user).filter(park=self.park).select_related(
-            "enterprise", "created_by"), can_add_park=tenancy.can(user, "data", "add", park_id=self.park.pk))
+            "enterprise", "created_by"), can_add_park=tenancy.can(user, "data", "add", park_id=self.park.pk),
+            add_for={e.pk for e in Enterprise.objects.restrict(user).filter(park=self.park)
+                     if tenancy.can(user, "data", "add", park_id=e.park_id, enterprise_id=e.pk)})
         return ctx
 
 

@@ -113,6 +113,8 @@ class ScopedViewMixin:
             if park_id is None or not tenancy.is_park_member(user, park_id):
                 raise Http404  # an enterprise's users do not even learn that the page exists
         if self.requires is not None:
+            if scope_holder is None:
+                raise PermissionDenied  # deny by default: nothing declares where the permission applies
             domain, action = self.requires
             park_id, enterprise_id = scope_ids_of(scope_holder)
             tenancy.require(user, domain, action, park_id=park_id, enterprise_id=enterprise_id)

@@ -177,3 +177,20 @@ def test_factor_form_does_not_copy_another_enterprises_factor(world):
     assert resp.status_code == 200
     body = resp.content.decode()
     assert "E2 供应商合同" not in body and "0.123456" not in body
+
+
+def test_an_acknowledged_anomaly_cannot_be_acknowledged_again(world):
+    """Before: ``anomaly_acknowledge`` had no status rule and overwrote the first reviewer and note."""
+    from carbonms.monitoring import services
+    from tests.matrix.monitoring import _anomaly
+
+    a = _anomaly(world.e1)
+    admin, clerk = world.users["enterprise_admin"], world.users["data_clerk"]
+    services.anomaly_acknowledge(actor=admin, anomaly=a, note="停电检修")
+    with pytest.raises(ValidationError, match="already acknowledged"):
+        services.anomaly_acknowledge(actor=clerk, anomaly=a, note="改写")
+    a.refresh_from_db()
+    assert a.reviewed_by == admin and a.note == "停电检修"
+    # and the list page no longer offers the review
+    body = _client(admin).get(reverse("monitoring:anomalies") + "?status=all").content.decode()
+    assert reverse("monitoring:anomaly_review", args=[a.pk]) not in body

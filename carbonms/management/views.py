@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from carbonms.common.views import (
     Parent,
+    ScopedListView,
     ScopedViewMixin,
     ServiceFormView,
     WorkflowActionView,
@@ -217,13 +218,13 @@ class DeleteView(ObjectMixin, TemplateView):
 # --------------------------------------------------------------------------- policy
 
 
-class PolicyListView(SystemMixin, TemplateView):
+class PolicyListView(SystemMixin, ScopedListView):
     template_name = "management/policy_list.html"
+    list_model = Policy
+    context_list_name = "policies"
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["policies"] = self.system.filter(Policy.objects.restrict(self.request.user)).select_related("author", "approved_by")
-        return ctx
+    def get_queryset(self):
+        return self.system.filter(super().get_queryset()).select_related("author", "approved_by")
 
 
 class PolicyCreateView(SystemCreateView):
@@ -283,12 +284,16 @@ class PolicyActionView(WorkflowActionView):
 # --------------------------------------------------------------------------- documents
 
 
-class DocumentListView(SystemMixin, TemplateView):
+class DocumentListView(SystemMixin, ScopedListView):
     template_name = "management/document_list.html"
+    list_model = Document
+    context_list_name = "documents"
+
+    def get_queryset(self):
+        return self.system.filter(super().get_queryset()).prefetch_related("versions")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["documents"] = self.system.filter(Document.objects.restrict(self.request.user)).prefetch_related("versions")
         from .drafts import TEMPLATES
 
         ctx["templates"] = TEMPLATES

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, WorkflowViewSetMixin, as_api_error
+from carbonms.common.files import ScopedFileField
 from carbonms.organizations.models import Enterprise, Park
 
 from . import registers, services
@@ -123,6 +124,8 @@ class DocumentViewSet(SystemViewSet):
 
 
 class DocumentVersionSerializer(serializers.ModelSerializer):
+    file = ScopedFileField("management:version_file")
+
     class Meta:
         model = DocumentVersion
         fields = ["id", "document", "version", "file", "sha256", "change_note", "author", "reviewer", "approver",

@@ -3,10 +3,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from carbonms.common import tenancy
-from carbonms.common.api import ScopedAPIView
+from carbonms.common.api import ScopedAPIView, ScopedSerializer
 
 
-class RoleSerializer(serializers.Serializer):
+class RoleSerializer(ScopedSerializer):
     role = serializers.CharField()
     role_display = serializers.CharField()
     park = serializers.IntegerField()
@@ -14,7 +14,7 @@ class RoleSerializer(serializers.Serializer):
     valid_until = serializers.DateTimeField(allow_null=True)
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(ScopedSerializer):
     username = serializers.CharField()
     full_name = serializers.CharField()
     roles = RoleSerializer(many=True)

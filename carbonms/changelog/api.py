@@ -1,11 +1,11 @@
 from rest_framework import serializers
 
-from carbonms.common.api import ScopedModelViewSet
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet
 
 from .models import ChangeRecord
 
 
-class ChangeRecordSerializer(serializers.ModelSerializer):
+class ChangeRecordSerializer(ScopedModelSerializer):
     model = serializers.SerializerMethodField()
 
     class Meta:

@@ -210,7 +210,8 @@ class ServiceFormView(ScopedViewMixin, FormView):
         raise NotImplementedError
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
+        # Every form is a common.forms.ScopedForm/ScopedModelForm: its relation fields are narrowed for this user.
+        kwargs = {**super().get_form_kwargs(), "user": self.request.user}
         if self.edits_object:
             kwargs["instance"] = self.object
         return kwargs

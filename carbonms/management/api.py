@@ -6,9 +6,14 @@ record belongs to is given by ``park`` and ``enterprise`` (empty: the park's own
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
 
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, WorkflowViewSetMixin, as_api_error
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    WorkflowViewSetMixin,
+    as_api_error,
+)
 from carbonms.common.files import ScopedFileField
 from carbonms.organizations.models import Enterprise, Park
 
@@ -17,7 +22,7 @@ from .documents import Document, DocumentVersion
 from .models import Policy
 
 
-class SystemSerializer(serializers.ModelSerializer):
+class SystemSerializer(ScopedModelSerializer):
     park = ScopedRelatedField(queryset=Park.objects.all())
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
 
@@ -59,7 +64,7 @@ def register_viewset(reg):
                                    required=False)
              for f in reg.fields if reg.model._meta.get_field(f).many_to_one
              and hasattr(reg.model._meta.get_field(f).related_model, "scope_domain")}
-    serializer = type(f"{reg.model.__name__}Serializer", (SystemSerializer,), {"Meta": meta, **extra})
+    serializer = type(f"{reg.model.__name__}Serializer", (SystemSerializer,), {"Meta": meta, "__module__": __name__, **extra})
     save = reg.save or services.register_save
 
     class ViewSet(SystemViewSet):
@@ -123,7 +128,7 @@ class DocumentViewSet(SystemViewSet):
         return services.document_save(actor=self.request.user, data=data, document=instance)
 
 
-class DocumentVersionSerializer(serializers.ModelSerializer):
+class DocumentVersionSerializer(ScopedModelSerializer):
     file = ScopedFileField("management:version_file")
 
     class Meta:

@@ -2,7 +2,6 @@
 factor or a new version."""
 from __future__ import annotations
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,10 +35,11 @@ class _FactorCreate(ServiceFormView):
     success_message = _("Factor saved.")
 
     def get_initial(self):
+        # A new version starts from the latest version of the same key in the same scope, read through the
+        # tenancy: another enterprise's factor reads exactly like a key that does not exist.
         key = self.request.GET.get("key", "")
-        # Only a factor the user may see is copied (another enterprise's key reads as unknown).
-        f = (UserFactor.objects.restrict(self.request.user, "view").filter(park=self.park, key=key)
-             .filter(Q(enterprise=self.enterprise) | Q(enterprise__isnull=True)).order_by("-version").first() if key else None)
+        f = (UserFactor.objects.restrict(self.request.user, "view")
+             .filter(park=self.park, enterprise=self.enterprise, key=key).order_by("-version").first() if key else None)
         if f is None:
             return {}
         return {name: getattr(f, name) for name in UserFactorForm.Meta.fields if name != "note"}

@@ -6,10 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
-from carbonms.common import tenancy
-from carbonms.common.views import ServiceFormView
+from carbonms.common.views import ScopedPageView, ServiceFormView
 
 from . import selectors, services
 from .forms import LoginForm, UserInviteForm
@@ -26,7 +24,7 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-class UserListView(TemplateView):
+class UserListView(ScopedPageView):
     """Users and their roles in the caller's scope."""
 
     template_name = "accounts/users.html"
@@ -45,11 +43,12 @@ class UserInviteView(ServiceFormView):
     success_message = _("The user was created with the role.")
     cancel_url = reverse_lazy("accounts:users")
 
-    def dispatch(self, request, *args, **kwargs):
+    def check_access(self, request, **kwargs):
+        """Only a user who may grant a role somewhere (an administrator) may add users."""
+        super().check_access(request, **kwargs)
         self.scopes = selectors.grantable_scopes(request.user)
         if not self.scopes:
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "scopes": self.scopes}
@@ -66,15 +65,17 @@ class UserInviteView(ServiceFormView):
         return reverse("accounts:users")
 
 
-class RoleRevokeView(TemplateView):
+class RoleRevokeView(ScopedPageView):
     """Confirm (GET) and revoke (POST) one role assignment."""
 
     template_name = "accounts/revoke.html"
+    model = RoleAssignment
+    action = "delete"
+    select_related = ("user", "park", "enterprise")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.assignment = tenancy.get_for_user(
-            RoleAssignment.objects.select_related("user", "park", "enterprise"), request.user, kwargs["pk"], "delete")
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def assignment(self):
+        return self.object
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "assignment": self.assignment}

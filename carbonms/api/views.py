@@ -1,10 +1,9 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from carbonms.common import tenancy
-from carbonms.common.api import ScopedSerializer
+from carbonms.common.api import ScopedAPIView, ScopedSerializer
 
 
 class RoleSerializer(ScopedSerializer):
@@ -21,7 +20,7 @@ class MeSerializer(ScopedSerializer):
     roles = RoleSerializer(many=True)
 
 
-class MeView(APIView):
+class MeView(ScopedAPIView):
     """The caller and the roles in force for them (what the API will let them see and do)."""
 
     @extend_schema(responses=MeSerializer)

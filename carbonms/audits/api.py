@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 from carbonms.carbondata.models import ActivityRecord
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    WorkflowViewSetMixin,
+)
 from carbonms.common.files import ScopedFileField
 from carbonms.management.api import SystemSerializer, SystemViewSet
 from carbonms.management.system import System
@@ -26,7 +31,7 @@ class AuditSerializer(SystemSerializer):
         read_only_fields = ["status", "overview", "conclusion", "reported_on", "report_sha256"]
 
 
-class AuditViewSet(SystemViewSet):
+class AuditViewSet(WorkflowViewSetMixin, SystemViewSet):
     """Audits: POST plans one (independence of the auditors is enforced)."""
 
     queryset = Audit.objects.all()
@@ -63,7 +68,7 @@ class NonconformitySerializer(SystemSerializer):
         read_only_fields = ["number", "finding", "effectiveness_review", "effective", "reviewed_on", "status", "closed_on"]
 
 
-class NonconformityViewSet(SystemViewSet):
+class NonconformityViewSet(WorkflowViewSetMixin, SystemViewSet):
     queryset = Nonconformity.objects.all()
     serializer_class = NonconformitySerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -97,7 +102,7 @@ class ManagementReviewSerializer(SystemSerializer):
         read_only_fields = ["inputs", "inputs_assembled_at", "minutes", "status", "record_sha256"]
 
 
-class ManagementReviewViewSet(SystemViewSet):
+class ManagementReviewViewSet(WorkflowViewSetMixin, SystemViewSet):
     """Management reviews: POST plans one and assembles its inputs from live data."""
 
     queryset = ManagementReview.objects.all()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from .models import (
     Nonconformity,
     ReviewOutput,
 )
+from .workflows import AUDIT, MANAGEMENT_REVIEW, NONCONFORMITY
 
 
 def _require(actor, domain: str, action: str, obj_or_system) -> None:
@@ -150,9 +151,7 @@ def _assert_independent_actor(actor, audit: Audit) -> None:
 @transaction.atomic
 def checklist_generate(*, actor, audit: Audit) -> int:
     """Generate the checklist from the clauses (chapters 4 and later) of the audit's standard."""
-    _require(actor, "audit", "change", audit)
-    if audit.checklist.exists():
-        raise ValidationError({"checklist": _("The checklist has already been generated.")})
+    AUDIT.check(actor, audit, "checklist")
     std = catalogue.get_standard(audit.standard)
     n = 0
     for c in std.clauses:
@@ -225,7 +224,7 @@ def finding_record(*, actor, audit: Audit, data: dict[str, Any]) -> Finding:
 @transaction.atomic
 def audit_report(*, actor, audit: Audit, overview: str, conclusion: str) -> Audit:
     """Close the fieldwork: overview and conclusion; the report (DOCX) is stored with its hash."""
-    _require(actor, "audit", "change", audit)
+    AUDIT.check(actor, audit, "report")
     _assert_independent_actor(actor, audit)
     if not conclusion.strip():
         raise ValidationError({"conclusion": _("Give the audit conclusion.")})
@@ -299,9 +298,7 @@ def action_save(*, actor, nc: Nonconformity | None = None, data: dict[str, Any],
 def nc_review_effectiveness(*, actor, nc: Nonconformity, review: str, effective: bool) -> Nonconformity:
     """Review whether the actions worked (a role that may change or approve management records); needs
     every action done."""
-    if not (tenancy.can(actor, "management", "change", park_id=nc.park_id, enterprise_id=nc.enterprise_id)
-            or tenancy.can(actor, "management", "approve", park_id=nc.park_id, enterprise_id=nc.enterprise_id)):
-        raise PermissionDenied
+    NONCONFORMITY.check(actor, nc, "review")
     if not review.strip():
         raise ValidationError({"effectiveness_review": _("Describe how the effectiveness was checked.")})
     if not nc.actions.exists():
@@ -320,9 +317,7 @@ def nc_review_effectiveness(*, actor, nc: Nonconformity, review: str, effective:
 
 @transaction.atomic
 def nc_close(*, actor, nc: Nonconformity) -> Nonconformity:
-    _require(actor, "management", "change", nc)
-    if nc.status == Nonconformity.Status.CLOSED:
-        raise ValidationError({"status": _("This nonconformity is already closed.")})
+    NONCONFORMITY.check(actor, nc, "close")
     if not nc.root_cause.strip():
         raise ValidationError({"root_cause": _("Record the root cause before closing.")})
     if not nc.effectiveness_review or nc.reviewed_on is None:
@@ -362,9 +357,7 @@ def review_refresh_inputs(*, actor, review: ManagementReview) -> ManagementRevie
 
     from .inputs import assemble_inputs
 
-    _require(actor, "management", "change", review)
-    if review.status != ManagementReview.Status.PLANNED:
-        raise ValidationError({"inputs": _("The review has been held; its inputs are frozen.")})
+    MANAGEMENT_REVIEW.check(actor, review, "refresh")
     review.inputs = assemble_inputs(of(review), since=review.held_on - dt.timedelta(days=365))
     review.inputs_assembled_at = timezone.now()
     review.save()
@@ -373,7 +366,7 @@ def review_refresh_inputs(*, actor, review: ManagementReview) -> ManagementRevie
 
 @transaction.atomic
 def review_hold(*, actor, review: ManagementReview, minutes: str) -> ManagementReview:
-    _require(actor, "management", "change", review)
+    MANAGEMENT_REVIEW.check(actor, review, "hold")
     if not minutes.strip():
         raise ValidationError({"minutes": _("Record the discussion and conclusions.")})
     review.minutes = minutes

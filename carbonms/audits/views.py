@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from carbonms.common.files import ScopedFileDownloadView
-from carbonms.common.views import ServiceFormView
+from carbonms.common.views import ServiceFormView, WorkflowActionView
 from carbonms.management.views import ObjectEditView, ObjectMixin, SystemCreateView, SystemMixin
 
 from . import forms, selectors, services
@@ -50,7 +49,7 @@ class AuditListView(SystemMixin, TemplateView):
 
 class ProgrammeCreateView(SystemCreateView):
     form_class = forms.ProgrammeForm
-    domain = "audit"
+    requires = ("audit", "add")
     title = _("New audit programme")
     success_message = _("Audit programme saved.")
 
@@ -73,7 +72,7 @@ class ProgrammeDetailView(ObjectMixin, TemplateView):
 
 class AuditCreateView(SystemCreateView):
     form_class = forms.AuditForm
-    domain = "audit"
+    requires = ("audit", "add")
     title = _("Plan an audit")
     success_message = _("Audit planned.")
 
@@ -111,27 +110,10 @@ class AuditDetailView(ObjectMixin, TemplateView):
         return ctx
 
 
-class AuditActionView(ObjectMixin, TemplateView):
+class AuditActionView(WorkflowActionView):
+    """POST a step of the Audit's workflow (audits/workflows.py); a refusal comes back with its reason."""
+
     model = Audit
-
-    def get(self, request, *args, **kwargs):
-        return redirect(self.object.get_absolute_url())
-
-    def post(self, request, *args, **kwargs):
-        step = kwargs["step"]
-        try:
-            if step == "checklist":
-                n = services.checklist_generate(actor=request.user, audit=self.object)
-                messages.success(request, _("%(n)d checklist items generated from the standard's clauses.") % {"n": n})
-            elif step == "report":
-                services.audit_report(actor=request.user, audit=self.object, overview=request.POST.get("overview", ""),
-                                      conclusion=request.POST.get("conclusion", ""))
-                messages.success(request, _("Audit reported; the report is ready to download."))
-            else:
-                raise Http404
-        except ValidationError as exc:
-            _refused(request, exc)
-        return redirect(self.object.get_absolute_url())
 
 
 class ChecklistMarkView(ObjectMixin, TemplateView):
@@ -231,28 +213,10 @@ class NcDetailView(ObjectMixin, TemplateView):
         return ctx
 
 
-class NcActionView(ObjectMixin, TemplateView):
+class NcActionView(WorkflowActionView):
+    """POST a step of the Nonconformity's workflow (audits/workflows.py); a refusal comes back with its reason."""
+
     model = Nonconformity
-
-    def get(self, request, *args, **kwargs):
-        return redirect(self.object.get_absolute_url())
-
-    def post(self, request, *args, **kwargs):
-        step = kwargs["step"]
-        try:
-            if step == "review":
-                services.nc_review_effectiveness(actor=request.user, nc=self.object,
-                                                 review=request.POST.get("effectiveness_review", ""),
-                                                 effective=request.POST.get("effective") in ("on", "true", "1"))
-                messages.success(request, _("Effectiveness review recorded."))
-            elif step == "close":
-                services.nc_close(actor=request.user, nc=self.object)
-                messages.success(request, _("Nonconformity closed."))
-            else:
-                raise Http404
-        except ValidationError as exc:
-            _refused(request, exc)
-        return redirect(self.object.get_absolute_url())
 
 
 class ActionCreateView(ObjectMixin, ServiceFormView):
@@ -320,26 +284,10 @@ class ReviewDetailView(ObjectMixin, TemplateView):
         return ctx
 
 
-class ReviewActionView(ObjectMixin, TemplateView):
+class ReviewActionView(WorkflowActionView):
+    """POST a step of the ManagementReview's workflow (audits/workflows.py); a refusal comes back with its reason."""
+
     model = ManagementReview
-
-    def get(self, request, *args, **kwargs):
-        return redirect(self.object.get_absolute_url())
-
-    def post(self, request, *args, **kwargs):
-        step = kwargs["step"]
-        try:
-            if step == "refresh":
-                services.review_refresh_inputs(actor=request.user, review=self.object)
-                messages.success(request, _("Inputs assembled again from live data."))
-            elif step == "hold":
-                services.review_hold(actor=request.user, review=self.object, minutes=request.POST.get("minutes", ""))
-                messages.success(request, _("Review held; the record is ready to download."))
-            else:
-                raise Http404
-        except ValidationError as exc:
-            _refused(request, exc)
-        return redirect(self.object.get_absolute_url())
 
 
 class OutputCreateView(ObjectMixin, ServiceFormView):

@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carbonms.common import params
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    WorkflowViewSetMixin,
+    as_api_error,
+)
 from carbonms.common.files import ScopedFileField
 from carbonms.common.numbers import DecimalSerializerField
 from carbonms.common.tenancy import PARK_REACH, get_for_user
@@ -26,6 +34,7 @@ from .models import (
     Source,
     UserFactor,
 )
+from .workflows import ACTIVITY
 
 READ_ONLY = ["get", "head", "options"]
 
@@ -120,32 +129,49 @@ class ActivityViewSet(ScopedModelViewSet):
             self.get_object()
         return super().http_method_not_allowed(request, *args, **kwargs)
 
-    def _run(self, fn):
+    def _step(self, request, pk, step):
+        """A step of the value's workflow (carbondata/workflows.py), as on the pages."""
+        rec = get_for_user(ActivityRecord, request.user, pk, "view")
+        ACTIVITY.require_permission(request.user, rec, step)
         try:
-            return fn()
+            result = ACTIVITY.run(step, actor=request.user, obj=rec, data=request.data)
         except DjangoValidationError as exc:
             raise as_api_error(exc)
+        rec.refresh_from_db()
+        return rec, result
 
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        rec = get_for_user(ActivityRecord, request.user, pk, "change")
-        findings = self._run(lambda: services.activity_submit(actor=request.user, records=[rec]))
+        rec = get_for_user(ActivityRecord, request.user, pk, "view")
+        ACTIVITY.require_permission(request.user, rec, "submit")
+        try:
+            findings = services.activity_submit(actor=request.user, records=[rec])
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
         rec.refresh_from_db()
         return Response({"record": ActivitySerializer(rec).data, "findings": findings})
 
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        rec = get_for_user(ActivityRecord, request.user, pk, "approve")
-        self._run(lambda: services.activity_approve(actor=request.user, records=[rec], comment=request.data.get("comment", "")))
-        rec.refresh_from_db()
+        rec, _r = self._step(request, pk, "approve")
+        return Response(ActivitySerializer(rec).data)
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        rec, _r = self._step(request, pk, "return")
         return Response(ActivitySerializer(rec).data)
 
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
-        rec = get_for_user(ActivityRecord, request.user, pk, "change")
-        new = self._run(lambda: services.activity_correct(actor=request.user, record=rec, amount=request.data.get("amount"),
-                                                          reason=request.data.get("reason", ""), unit=request.data.get("unit", "")))
+        _rec, new = self._step(request, pk, "correct")
         return Response(ActivitySerializer(new).data, status=201)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def transition(self, request, pk=None):
+        """The value's status and the steps the caller may take now (each other step with its reason)."""
+        rec = get_for_user(ActivityRecord, request.user, pk, "view")
+        return Response(ACTIVITY.describe(request.user, rec))
 
 
 class PlanItemSerializer(ScopedModelSerializer):
@@ -204,7 +230,7 @@ class ImportSerializer(ScopedModelSerializer):
                   "template_version", "errors", "n_rows", "created_at"]
 
 
-class MonitoringPlanViewSet(ScopedModelViewSet):
+class MonitoringPlanViewSet(WorkflowViewSetMixin, ScopedModelViewSet):
     queryset = MonitoringPlan.objects.all()
     serializer_class = PlanSerializer
     http_method_names = READ_ONLY

@@ -22,7 +22,7 @@ def register_items() -> None:
     register("accounting", NavItem("grid", _("Activity data"), icon="chart", url=_ent("carbondata:grid"),
                                    visible=lambda c: not c.get("is_park_staff", False)))
     register("accounting", NavItem("import", _("Excel import"), icon="book", url=_ent("carbondata:import_upload"),
-                                   visible=lambda c: not c.get("is_park_staff", False)))
+                                   visible=lambda c: not c.get("is_park_staff", False) and c.get("can_add_data", False)))
     register("accounting", NavItem(
         "factors", _("User factors"), icon="book",
         url=lambda c: reverse("carbondata:factors", args=[c["home_park"].pk]) if c.get("home_park") else None))

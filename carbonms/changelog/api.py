@@ -1,8 +1,7 @@
 from django.contrib.contenttypes.models import ContentType
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
-from carbonms.common import tenancy
-from carbonms.common.api import ScopedModelSerializer
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet
 
 from .models import ChangeRecord
 from .tracking import redact
@@ -25,13 +24,12 @@ class ChangeRecordSerializer(ScopedModelSerializer):
         return redact(ContentType.objects.get_for_id(obj.content_type_id).model_class(), obj.changes)
 
 
-class ChangeRecordViewSet(viewsets.ReadOnlyModelViewSet):
+class ChangeRecordViewSet(ScopedModelViewSet):
     """The change history within the caller's scope; read only, for everybody."""
 
+    queryset = ChangeRecord.objects.all()
     serializer_class = ChangeRecordSerializer
+    http_method_names = ["get", "head", "options"]
 
-    def get_queryset(self):
-        return ChangeRecord.objects.restrict(self.request.user).select_related("content_type")
-
-    def get_object(self):
-        return tenancy.get_for_user(ChangeRecord.objects.select_related("content_type"), self.request.user, self.kwargs["pk"])
+    def base_queryset(self):
+        return ChangeRecord.objects.select_related("content_type")

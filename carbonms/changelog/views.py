@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.views.generic import TemplateView
+
+from carbonms.common.views import ScopedPageView
 
 from . import display, selectors
 from .models import ChangeRecord
 
 
-class ChangeLogView(TemplateView):
+class ChangeLogView(ScopedPageView):
     """The global change log, filtered to the user's scope."""
 
     template_name = "changelog/list.html"
@@ -26,7 +27,7 @@ class ChangeLogView(TemplateView):
         return ctx
 
 
-class RecordHistoryView(TemplateView):
+class RecordHistoryView(ScopedPageView):
     """Every change of one record, newest first."""
 
     template_name = "changelog/record.html"

@@ -7,8 +7,14 @@ services; a service's ValidationError becomes a 400 with field messages.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from . import params, services, tenancy
 
@@ -163,3 +169,36 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def update_record(self, instance, data):  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+class ScopedAPIView(APIView):
+    """An endpoint that is not one model's CRUD (a chart, a live figure, a rollup): it reads through
+    selectors that start from ``restrict(user, …)`` and fetches any record named in the URL with
+    ``tenancy.get_for_user``; writes call services. Same authentication and permission as the viewsets."""
+
+
+class WorkflowViewSetMixin:
+    """``GET …/{id}/transition/``: the record's status and the steps the caller may take now (with the
+    reason for each other step); ``POST …/{id}/transition/ {"step": …, <inputs>}`` takes a step through
+    the workflow's declaration (carbonms/common/workflow.py) and the same service as the page."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get", "post"])
+    def transition(self, request, pk=None):
+        from .workflow import workflow_of
+
+        wf = workflow_of(self.queryset.model)
+        obj = tenancy.get_for_user(self.base_queryset(), request.user, pk, "view")
+        if request.method == "GET":
+            return Response(wf.describe(request.user, obj))
+        step = request.data.get("step")
+        if step not in wf.names():
+            raise ValidationError({"step": [_("Choose one of: %(steps)s.") % {"steps": ", ".join(wf.names())}]})
+        wf.require_permission(request.user, obj, step)
+        try:
+            result = wf.run(step, actor=request.user, obj=obj, data=request.data)
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+        result = result if isinstance(result, type(obj)) else obj
+        result.refresh_from_db()
+        return Response(self.get_serializer(result).data, status=201 if result.pk != obj.pk else 200)

@@ -1,35 +1,182 @@
-"""Generic views every domain app builds on.
+"""Generic views every domain app builds on: pages are short subclasses that *declare* their access.
 
-Access goes through the tenancy mechanism only: ``get_for_user`` for one object (404 outside the
-user's scope, 403 for an action the role does not grant) and ``Model.objects.restrict`` for lists.
-``LoginRequiredMiddleware`` makes every view private unless marked otherwise.
+A page declares what it is about and what it needs; :class:`ScopedViewMixin` (the one ``dispatch`` of
+the project) loads and checks it before any handler runs:
+
+* ``parent = Parent("enterprise_pk", Enterprise, "enterprise")``: the record the page adds to or is
+  about, named by a URL argument and fetched through the tenancy (404 outside the user's scope).
+  ``Parent(..., resolve=fn)`` loads it with ``fn(user, value)`` instead (e.g. a management system).
+* ``requires = ("data", "add")``: the role must grant this action on this domain in the parent's scope
+  (403 otherwise), for pages that create records.
+* ``model``, ``action``, ``pk_url_kwarg``: ``self.object``, fetched with ``tenancy.get_for_user`` (404
+  outside the scope, 403 when the role does not grant ``action``).
+* ``park_staff_only = True``: the page is for park staff of the record's park; for everybody else the
+  record does not exist (404). Declared here once instead of being coded in each page.
+* ``url_choices = {"step": (...)}``: the values a URL argument may take; anything else is 404.
+* ``transition_kwarg``: a workflow action page; the step named by that URL argument must be one of
+  the object's workflow (``carbonms.common.workflow``) and available to the user now.
+
+:meth:`ScopedViewMixin.check_access` runs the same checks without running the page, so tests (and
+templates via ``may``) can ask "would this URL answer 403/404 for this user?".
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
-from django.views.generic import DetailView, FormView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
 
 from . import tenancy
 
 
-class ScopedObjectMixin:
-    """Loads ``self.object`` for the request's user with ``action`` (view, change…)."""
+@dataclass(frozen=True)
+class Parent:
+    """The record a page is about or adds to, taken from the URL argument ``kwarg``.
 
+    Stored on the view as ``attr``. Fetched with ``tenancy.get_for_user(model, user, id, "view")``, or
+    with ``resolve(user, value)`` when given (which must raise 404 outside the user's scope).
+    """
+
+    kwarg: str
+    model: Any = None
+    attr: str = "parent"
+    resolve: Callable | None = None
+    select_related: tuple[str, ...] = ()
+
+    def load(self, user, value):
+        if self.resolve is not None:
+            return self.resolve(user, value)
+        qs = self.model._default_manager.all()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return tenancy.get_for_user(qs, user, value, "view")
+
+
+def scope_ids_of(obj) -> tuple[int | None, int | None]:
+    """(park id, enterprise id) of a scoped record or of a management system."""
+    if hasattr(obj, "scope_ids"):
+        return obj.scope_ids()
+    return obj.ids
+
+
+class ScopedViewMixin:
+    """Declarative access for pages (see the module docstring). Subclasses never override ``dispatch``."""
+
+    parent: Parent | None = None
+    requires: tuple[str, str] | None = None
     model = None
     action = "view"
     pk_url_kwarg = "pk"
+    park_staff_only = False
+    url_choices: dict[str, Any] = {}
+    select_related: tuple[str, ...] = ()
+    domain: str | None = None  # the domain ``can()`` asks about (default: ``requires``' or the record's)
 
+    # -- declaration hooks -------------------------------------------------------------------------
     def get_scoped_queryset(self):
-        return self.model._default_manager.all()
+        qs = self.model._default_manager.all()
+        return qs.select_related(*self.select_related) if self.select_related else qs
+
+    def prepare(self) -> None:
+        """Derive further attributes from the loaded records (no access decisions here)."""
+
+    def get_cancel_url(self):
+        target = getattr(self, "object", None)
+        if target is None and self.parent is not None:
+            target = getattr(self, self.parent.attr, None)
+        return target.get_absolute_url() if target is not None and hasattr(target, "get_absolute_url") else None
+
+    # -- the checks ---------------------------------------------------------------------------------
+    def check_access(self, request, **kwargs) -> None:
+        """Load what the page declares and refuse (Http404 / PermissionDenied) what the user may not do."""
+        user = request.user
+        for name, allowed in self.url_choices.items():
+            value = kwargs.get(name)
+            ok = allowed(value) if callable(allowed) else value in allowed
+            if not ok:
+                raise Http404
+        scope_holder = None
+        if self.parent is not None:
+            scope_holder = self.parent.load(user, kwargs[self.parent.kwarg])
+            setattr(self, self.parent.attr, scope_holder)
+        if self.model is not None and self.pk_url_kwarg in kwargs:
+            self.object = tenancy.get_for_user(self.get_scoped_queryset(), user, kwargs[self.pk_url_kwarg], self.action)
+            scope_holder = scope_holder or self.object
+        if self.park_staff_only:
+            park_id = scope_ids_of(scope_holder)[0] if scope_holder is not None else None
+            if park_id is None or not tenancy.is_park_member(user, park_id):
+                raise Http404  # an enterprise's users do not even learn that the page exists
+        if self.requires is not None:
+            if scope_holder is None:
+                raise PermissionDenied  # deny by default: nothing declares where the permission applies
+            domain, action = self.requires
+            park_id, enterprise_id = scope_ids_of(scope_holder)
+            tenancy.require(user, domain, action, park_id=park_id, enterprise_id=enterprise_id)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.check_access(request, **kwargs)
+        self.prepare()
+        if getattr(self, "cancel_url", None) is None:
+            self.cancel_url = self.get_cancel_url()
+        return super().dispatch(request, *args, **kwargs)
+
+    def can(self, action: str, domain: str | None = None) -> bool:
+        """May the user ``action`` in the scope of the page's parent (or object)?"""
+        holder = getattr(self, self.parent.attr) if self.parent else self.object
+        park_id, enterprise_id = scope_ids_of(holder)
+        domain = domain or self.domain or (self.requires[0] if self.requires else getattr(holder, "scope_domain", "data"))
+        return tenancy.can(self.request.user, domain, action, park_id=park_id, enterprise_id=enterprise_id)
+
+
+class ScopedObjectMixin(ScopedViewMixin):
+    """``self.object`` for the user with ``action``; DetailView's ``get_object`` returns it."""
 
     def get_object(self, queryset=None):
-        return tenancy.get_for_user(queryset if queryset is not None else self.get_scoped_queryset(), self.request.user, self.kwargs[self.pk_url_kwarg], self.action)
+        return self.object
 
 
 class ScopedDetailView(ScopedObjectMixin, DetailView):
     pass
+
+
+class ScopedPageView(ScopedViewMixin, TemplateView):
+    """A page about its declared parent and/or object (``object`` in the context)."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if getattr(self, "object", None) is not None:
+            ctx.setdefault("object", self.object)
+        if self.parent is not None:
+            ctx.setdefault(self.parent.attr, getattr(self, self.parent.attr))
+        return ctx
+
+
+class ScopedListView(ScopedPageView):
+    """A list page: ``get_queryset()`` starts from ``list_model.objects.restrict(user, "view")``."""
+
+    list_model = None
+    context_list_name = "object_list"
+
+    def get_queryset(self):
+        return self.list_model.objects.restrict(self.request.user, "view")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault(self.context_list_name, self.get_queryset())
+        return ctx
+
+
+class ScopedActionView(ScopedViewMixin, View):
+    """A POST-only page on ``self.object`` (GET goes back to the object)."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.object.get_absolute_url())
 
 
 def apply_validation_error(form, exc: ValidationError) -> None:
@@ -44,24 +191,30 @@ def apply_validation_error(form, exc: ValidationError) -> None:
             form.add_error(None, e)
 
 
-class ServiceFormView(FormView):
+class ServiceFormView(ScopedViewMixin, FormView):
     """A form whose valid data is handed to a service; the service's ValidationError returns to the form.
 
-    Subclasses implement ``perform(form)`` (call the service, return the saved object) and may set
-    ``success_message``. Nothing is saved when the service refuses: services are atomic.
+    Subclasses declare their access (see :class:`ScopedViewMixin`), implement ``perform(form)`` (call the
+    service, return the saved object) and may set ``success_message``. ``edits_object = True`` passes
+    ``self.object`` to a model form as its instance. Nothing is saved when the service refuses: services
+    are atomic.
     """
 
     success_message = ""
     template_name = "web/form.html"
     title = ""
     cancel_url = None
+    edits_object = False
 
     def perform(self, form):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def get_form_kwargs(self):
         # Every form is a common.forms.ScopedForm/ScopedModelForm: its relation fields are narrowed for this user.
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        kwargs = {**super().get_form_kwargs(), "user": self.request.user}
+        if self.edits_object:
+            kwargs["instance"] = self.object
+        return kwargs
 
     def form_valid(self, form):
         try:
@@ -81,3 +234,48 @@ class ServiceFormView(FormView):
         ctx.setdefault("title", self.title)
         ctx.setdefault("cancel_url", self.cancel_url)
         return ctx
+
+
+class WorkflowActionView(ScopedViewMixin, View):
+    """POST one step of ``self.object``'s workflow, named by the URL argument ``step``.
+
+    The step must be declared in the model's workflow (404 otherwise); the declaration decides whether
+    the user may take it now (403 for a role without the permission, a message with the reason for a
+    wrong status or the author under four-eyes). The service runs the step and checks the same
+    declaration again. GET goes back to the object.
+    """
+
+    transition_kwarg = "step"
+    success_messages: dict[str, str] = {}
+
+    @property
+    def workflow(self):
+        from .workflow import workflow_of
+
+        return workflow_of(self.model)
+
+    def check_access(self, request, **kwargs) -> None:
+        if kwargs.get(self.transition_kwarg) not in self.workflow.names():
+            raise Http404
+        super().check_access(request, **kwargs)
+        if request.method == "POST":  # a GET only goes back to the record
+            self.workflow.require_permission(request.user, self.object, kwargs[self.transition_kwarg])
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.object.get_absolute_url())
+
+    def post(self, request, *args, **kwargs):
+        step = kwargs[self.transition_kwarg]
+        try:
+            self.workflow.run(step, actor=request.user, obj=self.object, data=request.POST)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            msg = self.success_messages.get(step) or self.workflow.get(step).done
+            if msg:
+                messages.success(request, msg)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()

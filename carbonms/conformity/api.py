@@ -19,4 +19,4 @@ class TaskViewSet(ScopedModelViewSet):
     http_method_names = ["get", "head", "options"]
 
     def base_queryset(self):
-        return Task.objects.filter(user=self.request.user)
+        return Task.objects.restrict(self.request.user).filter(user=self.request.user)

@@ -7,7 +7,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from carbonms.common import files, tenancy
+from carbonms.common import files
+from carbonms.common.views import ScopedPageView
 from carbonms.management import system as systems
 from carbonms.management.views import SystemMixin
 from carbonms.standards import catalogue
@@ -32,13 +33,16 @@ class IndexView(SystemMixin, TemplateView):
         return ctx
 
 
+def _is_standard(std_id) -> bool:
+    try:
+        catalogue.get_standard(std_id)
+    except KeyError:
+        return False
+    return True
+
+
 class _StandardMixin(SystemMixin):
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            catalogue.get_standard(kwargs["std_id"])
-        except KeyError:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    url_choices = {"std_id": _is_standard}
 
 
 class StandardView(_StandardMixin, TemplateView):
@@ -58,7 +62,7 @@ class PackView(_StandardMixin, TemplateView):
         return files.attachment(data, f"evidence-{self.system.slug}-{kwargs['std_id']}.zip", "application/zip")
 
 
-class TaskListView(TemplateView):
+class TaskListView(ScopedPageView):
     template_name = "conformity/tasks.html"
 
     def get_context_data(self, **kwargs):
@@ -69,7 +73,7 @@ class TaskListView(TemplateView):
         mine = Task.objects.restrict(self.request.user).filter(user=self.request.user)
         ctx["open_tasks"] = mine.filter(done_at__isnull=True).order_by("due_on")
         ctx["done_tasks"] = mine.filter(done_at__isnull=False).order_by("-done_at")[:20]
-        sub = ReminderSubscription.objects.filter(user=self.request.user).first()
+        sub = getattr(self.request.user, "reminder_subscription", None)  # the user's own setting
         ctx["email_on"] = bool(sub and sub.email)
         return ctx
 
@@ -84,14 +88,17 @@ class TaskListView(TemplateView):
         return redirect("conformity:tasks")
 
 
-class TaskDoneView(TemplateView):
-    """POST: the user ticks a task off by hand (the daily job also closes resolved ones)."""
+class TaskDoneView(ScopedPageView):
+    """POST: the user ticks a task off by hand (the daily job also closes resolved ones); only their own tasks."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.task = tenancy.get_for_user(Task, request.user, kwargs["pk"], "view")
-        if self.task.user_id != request.user.pk:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    model = Task
+
+    def get_scoped_queryset(self):
+        return Task.objects.restrict(self.request.user).filter(user=self.request.user)
+
+    @property
+    def task(self):
+        return self.object
 
     def get(self, request, *args, **kwargs):
         return redirect("conformity:tasks")

@@ -8,19 +8,18 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import TemplateView
 
 from carbonms.carbondata.models import Evidence
 from carbonms.carbondata.models.register import Category
-from carbonms.carbondata.views.base import ObjectMixin, year_param
+from carbonms.carbondata.views.base import ENTERPRISE, PARK, ObjectMixin, year_param
 from carbonms.common import files, params, tenancy
 from carbonms.common.spreadsheet import safe_row
-from carbonms.organizations.models import Enterprise, Park
+from carbonms.common.views import ScopedPageView
+from carbonms.organizations.models import Enterprise
 
 from . import selectors, services
 from .diff import run_diff
@@ -48,7 +47,7 @@ def charts(run: CalculationRun, ent_names: dict) -> dict:
     }
 
 
-class _InventoryPage(TemplateView):
+class _InventoryPage(ScopedPageView):
     template_name = "inventory/inventory.html"
     enterprise = None
 
@@ -56,7 +55,7 @@ class _InventoryPage(TemplateView):
         ctx = super().get_context_data(**kwargs)
         user, year = self.request.user, year_param(self.request)
         run = selectors.latest_run(user, self.park, year, self.enterprise)
-        ent_names = dict(Enterprise.objects.filter(park=self.park).values_list("pk", "name"))
+        ent_names = dict(Enterprise.objects.restrict(user).filter(park=self.park).values_list("pk", "name"))
         ctx.update(park=self.park, enterprise=self.enterprise, year=year, run=run,
                    runs=selectors.runs_for(user, self.park, self.enterprise, year)[:10],
                    can_run=tenancy.can(user, "data", "change", park_id=self.park.pk,
@@ -80,21 +79,20 @@ class _InventoryPage(TemplateView):
 
 
 class ParkInventoryView(_InventoryPage):
-    def dispatch(self, request, *args, **kwargs):
-        self.park = tenancy.get_for_user(Park, request.user, kwargs["park_pk"], "view")
-        if not tenancy.is_park_member(request.user, self.park.pk):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    """The park's inventory (park staff only)."""
+
+    parent = PARK
+    park_staff_only = True
 
 
 class EnterpriseInventoryView(_InventoryPage):
-    def dispatch(self, request, *args, **kwargs):
-        self.enterprise = tenancy.get_for_user(Enterprise.objects.select_related("park"), request.user, kwargs["enterprise_pk"], "view")
+    parent = ENTERPRISE
+
+    def prepare(self):
         self.park = self.enterprise.park
-        return super().dispatch(request, *args, **kwargs)
 
 
-class RunView(ObjectMixin, TemplateView):
+class RunView(ObjectMixin, ScopedPageView):
     """A run: totals, charts by category, gas, enterprise and month, energy in tce, and its provenance."""
 
     model = CalculationRun
@@ -103,7 +101,7 @@ class RunView(ObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         run, user = self.object, self.request.user
-        ent_names = dict(Enterprise.objects.filter(park=run.park_id).values_list("pk", "name"))
+        ent_names = dict(Enterprise.objects.restrict(user).filter(park=run.park_id).values_list("pk", "name"))
         earlier = CalculationRun.objects.restrict(user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year).exclude(pk=run.pk)
         ctx.update(run=run, charts=charts(run, ent_names), earlier=earlier[:20],
                    categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
@@ -124,7 +122,7 @@ def _filters(request) -> dict:
     return f
 
 
-class DrillView(ObjectMixin, TemplateView):
+class DrillView(ObjectMixin, ScopedPageView):
     """The results behind a total (filtered by category, enterprise, month, source or gas)."""
 
     model = CalculationRun
@@ -144,7 +142,7 @@ class DrillView(ObjectMixin, TemplateView):
         return ctx
 
 
-class ResultView(ObjectMixin, TemplateView):
+class ResultView(ObjectMixin, ScopedPageView):
     """One result's provenance: activity record and version, factor version, method, GWP, run, evidence."""
 
     model = RunResult
@@ -159,7 +157,7 @@ class ResultView(ObjectMixin, TemplateView):
         return ctx
 
 
-class DiffView(ObjectMixin, TemplateView):
+class DiffView(ObjectMixin, ScopedPageView):
     model = CalculationRun
     template_name = "inventory/diff.html"
 

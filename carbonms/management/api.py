@@ -6,12 +6,15 @@ record belongs to is given by ``park`` and ``enterprise`` (empty: the park's own
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    WorkflowViewSetMixin,
+    as_api_error,
+)
 from carbonms.common.files import ScopedFileField
-from carbonms.common.tenancy import get_for_user
 from carbonms.organizations.models import Enterprise, Park
 
 from . import registers, services
@@ -90,9 +93,10 @@ class PolicySerializer(SystemSerializer):
         read_only_fields = ["version", "status", "author", "approved_by", "approved_on", "published_on", "reviewed_on"]
 
 
-class PolicyViewSet(SystemViewSet):
+class PolicyViewSet(WorkflowViewSetMixin, SystemViewSet):
     """Policy versions. POST drafts a version; ``/{id}/transition/`` (POST ``{"step": "submit" | "approve" |
-    "publish", "published_to": …}``) moves it on; GET there lists the steps."""
+    "publish" | "review", "published_to": …, "next_review_on": …}``) moves it on; GET there lists the steps
+    the caller may take now (management/workflows.py)."""
 
     queryset = Policy.objects.all()
     serializer_class = PolicySerializer
@@ -103,26 +107,6 @@ class PolicyViewSet(SystemViewSet):
 
     def update_with(self, instance, data):
         return services.policy_save(actor=self.request.user, data=data, policy=instance)
-
-    @action(detail=True, methods=["get", "post"])
-    def transition(self, request, pk=None):
-        policy = get_for_user(Policy, request.user, pk, "view")
-        if request.method == "GET":
-            return Response({"status": policy.status, "steps": ["submit", "approve", "publish"]})
-        step = request.data.get("step")
-        try:
-            if step == "submit":
-                policy = services.policy_submit(actor=request.user, policy=policy)
-            elif step == "approve":
-                policy = services.policy_approve(actor=request.user, policy=policy)
-            elif step == "publish":
-                policy = services.policy_publish(actor=request.user, policy=policy,
-                                                 published_to=request.data.get("published_to", ""))
-            else:
-                raise DjangoValidationError({"step": "submit, approve or publish"})
-        except DjangoValidationError as exc:
-            raise as_api_error(exc)
-        return Response(PolicySerializer(policy, context={"request": request}).data)
 
 
 class DocumentSerializer(SystemSerializer):
@@ -153,8 +137,8 @@ class DocumentVersionSerializer(ScopedModelSerializer):
                   "approved_on", "effective_on", "obsolete_on", "status"]
 
 
-class DocumentVersionViewSet(ScopedModelViewSet):
-    """Document versions (read only here; versions are added, approved and put in force on the pages)."""
+class DocumentVersionViewSet(WorkflowViewSetMixin, ScopedModelViewSet):
+    """Document versions (added on the pages); ``/{id}/transition/`` approves a version or puts it in force."""
 
     queryset = DocumentVersion.objects.all()
     serializer_class = DocumentVersionSerializer

@@ -16,6 +16,7 @@ from carbonms.common import tenancy
 
 from .documents import Document, DocumentVersion
 from .models import Appointment, ComplianceEvaluation, Policy, Risk
+from .workflows import DOCUMENT_VERSION, POLICY
 
 DOMAIN = "management"
 
@@ -186,9 +187,7 @@ def policy_save(*, actor, data: dict[str, Any], park=None, enterprise=None, poli
 
 @transaction.atomic
 def policy_submit(*, actor, policy: Policy) -> Policy:
-    _require(actor, "change", *system_of(policy))
-    if policy.status != Policy.Status.DRAFT:
-        raise ValidationError({"status": _("Only a draft can be submitted.")})
+    POLICY.check(actor, policy, "submit")
     missing = [c for k, c, _t in commitments_for(policy.enterprise_id) if k not in (policy.commitments or [])]
     if missing:
         raise ValidationError({"commitments": _("The policy lacks required commitments: %(list)s.") % {"list": "、".join(missing)}})
@@ -208,17 +207,7 @@ def policy_approve(*, actor, policy: Policy) -> Policy:
     """Top management approves a submitted version; it comes into force and the previous one is superseded."""
     park_id, enterprise_id = system_of(policy)
     tenancy.get_for_user(Policy, actor, policy.pk, "view")
-    if policy.author_id == actor.pk:
-        raise ValidationError({"approved_by": _("You drafted this policy; somebody else must approve it.")})
-    if not tenancy.can(actor, DOMAIN, "approve", park_id=park_id, enterprise_id=enterprise_id) or not is_top_management(
-        actor, park_id, enterprise_id
-    ):
-        raise ValidationError({"approved_by": _(
-            "Only top management may approve the policy: the approver must hold the approve permission and be "
-            "appointed as top management in the organisation register."
-        )})
-    if policy.status != Policy.Status.SUBMITTED:
-        raise ValidationError({"status": _("Only a submitted policy can be approved.")})
+    POLICY.check(actor, policy, "approve")
     for old in Policy.objects.select_for_update().filter(park_id=park_id, enterprise_id=enterprise_id,
                                                          status=Policy.Status.APPROVED):
         old.status = Policy.Status.SUPERSEDED
@@ -237,9 +226,7 @@ def policy_approve(*, actor, policy: Policy) -> Policy:
 
 @transaction.atomic
 def policy_publish(*, actor, policy: Policy, published_to: str) -> Policy:
-    _require(actor, "change", *system_of(policy))
-    if policy.status != Policy.Status.APPROVED:
-        raise ValidationError({"status": _("Only the approved policy in force can be published.")})
+    POLICY.check(actor, policy, "publish")
     if not published_to.strip():
         raise ValidationError({"published_to": _("Say where the policy was published.")})
     policy.published_on = timezone.localdate()
@@ -251,11 +238,7 @@ def policy_publish(*, actor, policy: Policy, published_to: str) -> Policy:
 @transaction.atomic
 def policy_review(*, actor, policy: Policy, next_review_on) -> Policy:
     """Record the periodic review of the policy in force (no change needed)."""
-    park_id, enterprise_id = system_of(policy)
-    if not tenancy.can(actor, DOMAIN, "approve", park_id=park_id, enterprise_id=enterprise_id):
-        raise ValidationError({"reviewed_on": _("Only a role that may approve management records may record the review.")})
-    if policy.status != Policy.Status.APPROVED:
-        raise ValidationError({"status": _("Only the policy in force is reviewed.")})
+    POLICY.check(actor, policy, "review")
     today = timezone.localdate()
     if next_review_on is None or next_review_on <= today:
         raise ValidationError({"next_review_on": _("The next review must be in the future.")})
@@ -323,14 +306,8 @@ def version_add(*, actor, document: Document, version: str, file=None, change_no
 
 @transaction.atomic
 def version_approve(*, actor, version: DocumentVersion) -> DocumentVersion:
-    park_id, enterprise_id = system_of(version)
     tenancy.get_for_user(DocumentVersion, actor, version.pk, "view")
-    if not tenancy.can(actor, DOMAIN, "approve", park_id=park_id, enterprise_id=enterprise_id):
-        raise ValidationError({"approver": _("Your role may not approve documents; a reviewer or administrator must.")})
-    if version.author_id == actor.pk:
-        raise ValidationError({"approver": _("You wrote this version; somebody else must approve it.")})
-    if version.status != DocumentVersion.Status.DRAFT:
-        raise ValidationError({"status": _("Only a draft version can be approved.")})
+    DOCUMENT_VERSION.check(actor, version, "approve")
     if not version.file:
         raise ValidationError({"file": _("Attach the document's file before approval.")})
     version.approver = actor
@@ -343,9 +320,7 @@ def version_approve(*, actor, version: DocumentVersion) -> DocumentVersion:
 @transaction.atomic
 def version_put_in_force(*, actor, version: DocumentVersion, effective_on=None) -> DocumentVersion:
     """The approved version comes into force; the version in force before it is marked obsolete."""
-    _require(actor, "change", *system_of(version))
-    if version.approver_id is None or version.status != DocumentVersion.Status.APPROVED:
-        raise ValidationError({"approver": _("This version has no approver: it must be approved before it is put in force.")})
+    DOCUMENT_VERSION.check(actor, version, "in_force")
     today = timezone.localdate()
     for old in DocumentVersion.objects.select_for_update().filter(document=version.document,
                                                                   status=DocumentVersion.Status.IN_FORCE):

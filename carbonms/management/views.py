@@ -6,28 +6,35 @@ scope), writes go through services.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from carbonms.common import tenancy
 from carbonms.common.files import ScopedFileDownloadView
-from carbonms.common.views import ServiceFormView, apply_validation_error
+from carbonms.common.views import (
+    Parent,
+    ScopedListView,
+    ScopedViewMixin,
+    ServiceFormView,
+    WorkflowActionView,
+    apply_validation_error,
+)
 
 from . import forms, registers, selectors, services
 from . import system as systems
 from .documents import Document, DocumentVersion
 from .models import Policy
 
+SYSTEM = Parent("owner", attr="system", resolve=systems.resolve)
 
-class SystemMixin:
-    """Resolves ``self.system`` from the ``owner`` URL argument (404 outside the user's scope)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.system = systems.resolve(request.user, kwargs["owner"])
-        return super().dispatch(request, *args, **kwargs)
+class SystemMixin(ScopedViewMixin):
+    """A page of the management system named by the ``owner`` URL argument (404 outside the user's scope)."""
+
+    parent = SYSTEM
+    domain = "management"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -36,19 +43,14 @@ class SystemMixin:
         return ctx
 
 
-class ObjectMixin:
-    """Loads ``self.object`` for the user with ``action`` and its system."""
+class ObjectMixin(ScopedViewMixin):
+    """A page of ``self.object`` (``model``, fetched with ``action``) and its system."""
 
-    model = None
-    action = "view"
+    select_related = ("park", "enterprise")
 
-    def get_queryset(self):
-        return self.model._default_manager.select_related("park", "enterprise")
-
-    def dispatch(self, request, *args, **kwargs):
-        self.object = tenancy.get_for_user(self.get_queryset(), request.user, kwargs["pk"], self.action)
+    def prepare(self):
+        super().prepare()
         self.system = systems.of(self.object)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -58,18 +60,13 @@ class ObjectMixin:
 
 class SystemCreateView(SystemMixin, ServiceFormView):
     """A form that adds a record to a system: the system is resolved, then ``<domain>.add`` is required.
-    Subclasses set ``title``, ``cancel_name`` (a URL name taking the owner) and ``perform``."""
+    Subclasses set ``title``, ``cancel_name`` (a URL name taking the owner), ``perform`` and, for another
+    domain than the management system's, ``requires``."""
 
     template_name = "management/form.html"
-    domain = "management"
+    requires = ("management", "add")
     title = ""
     cancel_name = "management:home"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.system = systems.resolve(request.user, kwargs["owner"])
-        if not self.system.can(request.user, "add", self.domain):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -87,9 +84,7 @@ class ObjectEditView(ObjectMixin, ServiceFormView):
 
     template_name = "management/form.html"
     action = "change"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
+    edits_object = True
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -120,10 +115,17 @@ class SystemHomeView(SystemMixin, TemplateView):
 
 
 class RegisterMixin:
-    def dispatch(self, request, *args, **kwargs):
-        self.register = registers.get(kwargs["register"])
-        self.model = self.register.model
-        return super().dispatch(request, *args, **kwargs)
+    """The register named by the ``register`` URL argument (404 for an unknown one) and its model."""
+
+    url_choices = {"register": registers.REGISTERS}
+
+    @property
+    def register(self):
+        return registers.get(self.kwargs["register"])
+
+    @property
+    def model(self):
+        return self.register.model
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -156,12 +158,7 @@ class RegisterDetailView(RegisterMixin, ObjectMixin, TemplateView):
 
 class RegisterCreateView(RegisterMixin, SystemMixin, ServiceFormView):
     template_name = "management/form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.system = systems.resolve(request.user, kwargs["owner"])
-        if not self.system.can(request.user, "add"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    requires = ("management", "add")
 
     def get_form(self, form_class=None):
         return forms.register_form(self.register, self.system, **self.get_form_kwargs())
@@ -201,10 +198,13 @@ class DeleteView(ObjectMixin, TemplateView):
 
     template_name = "management/confirm_delete.html"
     action = "delete"
+    # Register entries may be deleted (when nothing depends on them); policies, documents and their versions
+    # are superseded or made obsolete instead, so that their history stays whole.
+    url_choices = {"kind": registers.REGISTERS}
 
-    def dispatch(self, request, *args, **kwargs):
-        self.model = _deletable(kwargs["kind"])
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def model(self):
+        return registers.REGISTERS[self.kwargs["kind"]].model
 
     def post(self, request, *args, **kwargs):
         back = self.system.url("management:home")
@@ -216,24 +216,16 @@ class DeleteView(ObjectMixin, TemplateView):
         return HttpResponseRedirect(back)
 
 
-def _deletable(kind: str):
-    """Register entries may be deleted (when nothing depends on them); policies, documents and their versions
-    are superseded or made obsolete instead, so that their history stays whole."""
-    if kind in registers.REGISTERS:
-        return registers.REGISTERS[kind].model
-    raise Http404
-
-
 # --------------------------------------------------------------------------- policy
 
 
-class PolicyListView(SystemMixin, TemplateView):
+class PolicyListView(SystemMixin, ScopedListView):
     template_name = "management/policy_list.html"
+    list_model = Policy
+    context_list_name = "policies"
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["policies"] = self.system.filter(Policy.objects.restrict(self.request.user)).select_related("author", "approved_by")
-        return ctx
+    def get_queryset(self):
+        return self.system.filter(super().get_queryset()).select_related("author", "approved_by")
 
 
 class PolicyCreateView(SystemCreateView):
@@ -284,52 +276,25 @@ class PolicyDetailView(ObjectMixin, TemplateView):
         return ctx
 
 
-class PolicyActionView(ObjectMixin, TemplateView):
-    """POST submit / approve / publish / review; a refusal comes back on the policy page with its reason."""
+class PolicyActionView(WorkflowActionView):
+    """POST a step of the policy's workflow (management/workflows.py); a refusal comes back on the policy page."""
 
     model = Policy
-    template_name = "management/policy_detail.html"
-    ACTIONS = ("submit", "approve", "publish", "review")
-
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["step"] not in self.ACTIONS:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        return redirect(self.object.get_absolute_url())
-
-    def post(self, request, *args, **kwargs):
-        step, user, p = kwargs["step"], request.user, self.object
-        try:
-            if step == "submit":
-                services.policy_submit(actor=user, policy=p)
-            elif step == "approve":
-                services.policy_approve(actor=user, policy=p)
-            elif step == "publish":
-                services.policy_publish(actor=user, policy=p, published_to=request.POST.get("published_to", ""))
-            else:
-                form = forms.ReviewForm(request.POST)
-                form.is_valid()
-                services.policy_review(actor=user, policy=p, next_review_on=form.cleaned_data.get("next_review_on"))
-        except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
-        else:
-            messages.success(request, {"submit": _("Submitted for approval."), "approve": _("Approved: this version is in force."),
-                                       "publish": _("Publication recorded."), "review": _("Review recorded.")}[step])
-        return redirect(p.get_absolute_url())
 
 
 # --------------------------------------------------------------------------- documents
 
 
-class DocumentListView(SystemMixin, TemplateView):
+class DocumentListView(SystemMixin, ScopedListView):
     template_name = "management/document_list.html"
+    list_model = Document
+    context_list_name = "documents"
+
+    def get_queryset(self):
+        return self.system.filter(super().get_queryset()).prefetch_related("versions")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["documents"] = self.system.filter(Document.objects.restrict(self.request.user)).prefetch_related("versions")
         from .drafts import TEMPLATES
 
         ctx["templates"] = TEMPLATES
@@ -392,29 +357,8 @@ class VersionCreateView(ObjectMixin, ServiceFormView):
                                     change_note=d.get("change_note", ""), reviewer=d.get("reviewer"))
 
 
-class VersionActionView(ObjectMixin, TemplateView):
+class VersionActionView(WorkflowActionView):
     model = DocumentVersion
-
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["step"] not in ("approve", "in_force"):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        return redirect(self.object.get_absolute_url())
-
-    def post(self, request, *args, **kwargs):
-        try:
-            if kwargs["step"] == "approve":
-                services.version_approve(actor=request.user, version=self.object)
-                messages.success(request, _("Version approved."))
-            else:
-                services.version_put_in_force(actor=request.user, version=self.object)
-                messages.success(request, _("Version in force; the previous version is marked obsolete."))
-        except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
-        return redirect(self.object.get_absolute_url())
 
 
 class VersionFileView(ScopedFileDownloadView):
@@ -423,18 +367,21 @@ class VersionFileView(ScopedFileDownloadView):
     model = DocumentVersion
 
 
+def _draft_templates():
+    from .drafts import TEMPLATES
+
+    return TEMPLATES
+
+
 class DraftGenerateView(SystemMixin, TemplateView):
     """POST: generate a starting draft (Annex A documents) filled with the system's data."""
 
     template_name = "management/confirm_generate.html"
+    requires = ("management", "add")
+    url_choices = {"template": lambda key: key in _draft_templates()}
 
-    def dispatch(self, request, *args, **kwargs):
-        from .drafts import TEMPLATES
-
-        if kwargs["template"] not in TEMPLATES:
-            raise Http404
-        self.template = TEMPLATES[kwargs["template"]]
-        return super().dispatch(request, *args, **kwargs)
+    def prepare(self):
+        self.template = _draft_templates()[self.kwargs["template"]]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

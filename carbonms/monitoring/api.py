@@ -13,11 +13,11 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from carbonms.carbondata.models import MeasuringInstrument
 from carbonms.common import tenancy
 from carbonms.common.api import (
+    ScopedAPIView,
     ScopedModelSerializer,
     ScopedModelViewSet,
     ScopedRelatedField,
@@ -301,7 +301,7 @@ class RejectedMessageViewSet(_ReviewViewSet):
         return Response(RejectedMessageSerializer(msg).data)
 
 
-class CompletenessAPI(APIView):
+class CompletenessAPI(ScopedAPIView):
     """Completeness of each visible meter per day (``?start&end``, at most 92 days)."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
@@ -316,7 +316,7 @@ class CompletenessAPI(APIView):
             {"id": m.pk, "code": m.code, "completeness": [hm["cells"].get((m.pk, d)) for d in hm["days"]]} for m in hm["meters"]]})
 
 
-class LiveAPI(APIView):
+class LiveAPI(ScopedAPIView):
     """The last hour of the visible meters: consumption by type and enterprise."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
@@ -326,7 +326,7 @@ class LiveAPI(APIView):
                                                     "enterprise": e["enterprise"].pk} for e in live["by_enterprise"]]})
 
 
-class RollupAPI(APIView):
+class RollupAPI(ScopedAPIView):
     """GET: meter values beside the activity data of ``?year&month``; POST: make the meter drafts."""
 
     def _period(self, request):

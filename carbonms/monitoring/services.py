@@ -31,6 +31,7 @@ from .models import (
     RejectedMessage,
 )
 from .timeutil import day_ordinal
+from .workflows import ANOMALY, READING_CONFLICT
 
 DOMAIN = "data"
 METER_FIELDS = ("code", "name", "meter_type", "unit", "multiplier", "reading_kind", "interval_minutes", "rollover_at",
@@ -157,9 +158,7 @@ def meter_feeds_set(*, actor, meter: Meter, feeds: list[tuple[Any, Decimal]]) ->
 @transaction.atomic
 def conflict_resolve(*, actor, conflict: ReadingConflict, keep_stored: bool, note: str = "") -> ReadingConflict:
     """Keep the stored value, or replace it by the re-sent value (the day's rollup is recomputed)."""
-    _require(actor, conflict.meter.enterprise, "change")
-    if conflict.status != ReadingConflict.Status.OPEN:
-        raise ValidationError(_("This conflict is already resolved."))
+    READING_CONFLICT.check(actor, conflict, "keep" if keep_stored else "replace")
     if not keep_stored:
         storage.replace_value(conflict.meter_id, conflict.ts, conflict.new_value)
         o = day_ordinal(conflict.ts.timestamp())
@@ -178,7 +177,7 @@ def conflict_resolve(*, actor, conflict: ReadingConflict, keep_stored: bool, not
 
 @transaction.atomic
 def anomaly_acknowledge(*, actor, anomaly: Anomaly, note: str) -> Anomaly:
-    _require(actor, anomaly.meter.enterprise, "change")
+    ANOMALY.check(actor, anomaly, "acknowledge")
     if not (note or "").strip():
         raise ValidationError({"note": _("Say what was found.")})
     anomaly.status, anomaly.reviewed_by, anomaly.note = Anomaly.Status.ACKNOWLEDGED, actor, note.strip()

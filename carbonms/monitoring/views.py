@@ -9,10 +9,16 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.views import ScopedDetailView, ServiceFormView, apply_validation_error
+from carbonms.common.views import (
+    Parent,
+    ScopedDetailView,
+    ScopedPageView,
+    ScopedViewMixin,
+    ServiceFormView,
+    apply_validation_error,
+)
 from carbonms.organizations.models import Enterprise
 
 from . import activity, charts, rollups, selectors, services
@@ -25,7 +31,7 @@ from .forms import (
     MeterRetireForm,
     PeriodForm,
 )
-from .models import Anomaly, Gateway, Meter, MeterDay, ReadingConflict, RejectedMessage
+from .models import Anomaly, Gateway, Meter, ReadingConflict, RejectedMessage
 from .reasons import reason_rows
 from .timeutil import LOCAL_TZ
 
@@ -46,7 +52,7 @@ def _date(value: str | None, default: dt.date) -> dt.date:
     return d if EARLIEST_DAY <= d <= LATEST_DAY else default
 
 
-class MeterListView(TemplateView):
+class MeterListView(ScopedPageView):
     template_name = "monitoring/meter_list.html"
 
     def get_context_data(self, **kwargs):
@@ -71,7 +77,7 @@ class MeterDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         m = self.object
-        last = MeterDay.objects.filter(meter=m).order_by("-day").values_list("day", flat=True).first() or _today()
+        last = m.days.order_by("-day").values_list("day", flat=True).first() or _today()
         end = _date(self.request.GET.get("end"), last)
         start = _date(self.request.GET.get("start"), end - dt.timedelta(days=13))
         if (end - start).days > 62 or start > end:
@@ -93,7 +99,7 @@ class MeterDetailView(ScopedDetailView):
         return ctx
 
 
-class CompletenessView(TemplateView):
+class CompletenessView(ScopedPageView):
     template_name = "monitoring/completeness.html"
 
     def get_context_data(self, **kwargs):
@@ -108,7 +114,7 @@ class CompletenessView(TemplateView):
         return ctx
 
 
-class LiveView(TemplateView):
+class LiveView(ScopedPageView):
     template_name = "monitoring/live.html"
 
     def get_template_names(self):
@@ -120,29 +126,33 @@ class LiveView(TemplateView):
         return ctx
 
 
-class ConflictListView(TemplateView):
+class ConflictListView(ScopedPageView):
     template_name = "monitoring/conflicts.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "open")
         ctx.update(status=status, conflicts=selectors.conflicts_for(self.request.user, None if status == "all" else status)[:500],
+                   changeable=set(ReadingConflict.objects.restrict(self.request.user, "change").filter(
+                       status=ReadingConflict.Status.OPEN).values_list("pk", flat=True)),
                    open_rejected=selectors.rejected_for(self.request.user).count())
         return ctx
 
 
-class AnomalyListView(TemplateView):
+class AnomalyListView(ScopedPageView):
     template_name = "monitoring/anomalies.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "open")
         ctx.update(status=status, anomalies=selectors.anomalies_for(self.request.user, None if status == "all" else status)[:500],
-                   labels=dict(Anomaly.Kind.choices), open_rejected=selectors.rejected_for(self.request.user).count())
+                   labels=dict(Anomaly.Kind.choices), open_rejected=selectors.rejected_for(self.request.user).count(),
+                   changeable=set(Anomaly.objects.restrict(self.request.user, "change").filter(
+                       status=Anomaly.Status.OPEN).values_list("pk", flat=True)))
         return ctx
 
 
-class RejectedMessageListView(TemplateView):
+class RejectedMessageListView(ScopedPageView):
     """Refused MQTT messages and readings, beside the conflicts and anomalies of the review queue."""
 
     template_name = "monitoring/rejected_messages.html"
@@ -167,11 +177,16 @@ class RejectedMessageReviewView(ServiceFormView):
     title = _("Review a rejected message")
     success_message = _("Rejected message acknowledged.")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.message = tenancy.get_for_user(RejectedMessage.objects.select_related("gateway", "gateway__enterprise"),
-                                            request.user, kwargs["pk"], "change")
-        self.cancel_url = reverse("monitoring:rejected_messages")
-        return super().dispatch(request, *args, **kwargs)
+    model = RejectedMessage
+    action = "change"
+    select_related = ("gateway", "gateway__enterprise")
+
+    @property
+    def message(self):
+        return self.object
+
+    def get_cancel_url(self):
+        return reverse("monitoring:rejected_messages")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "message": self.message,
@@ -191,10 +206,8 @@ class MeterRetireView(ServiceFormView):
     title = _("Retire meter")
     success_message = _("Meter retired.")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = tenancy.get_for_user(Meter, request.user, kwargs["pk"], "change")
-        self.cancel_url = self.object.get_absolute_url()
-        return super().dispatch(request, *args, **kwargs)
+    model = Meter
+    action = "change"
 
     def perform(self, form):
         return services.meter_retire(actor=self.request.user, meter=self.object, removed_at=form.cleaned_data["removed_at"])
@@ -206,17 +219,17 @@ class GatewayRetireView(ServiceFormView):
     form_class = GatewayRetireForm
     title = _("Retire gateway")
     success_message = _("Gateway retired.")
+    model = Gateway
+    action = "change"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = tenancy.get_for_user(Gateway, request.user, kwargs["pk"], "change")
-        self.cancel_url = reverse("monitoring:gateways")
-        return super().dispatch(request, *args, **kwargs)
+    def get_cancel_url(self):
+        return reverse("monitoring:gateways")
 
     def perform(self, form):
         return services.gateway_retire(actor=self.request.user, gateway=self.object)
 
 
-class GatewayListView(TemplateView):
+class GatewayListView(ScopedPageView):
     template_name = "monitoring/gateways.html"
 
     def get_context_data(self, **kwargs):
@@ -233,14 +246,14 @@ class GatewayListView(TemplateView):
         return ctx
 
 
-class _ForEnterprise:
-    action = "add"
+class _ForEnterprise(ScopedViewMixin):
+    """Adds a gateway or meter to the enterprise named by ``enterprise_pk``."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], "view")
-        tenancy.require(request.user, "data", self.action, park_id=self.enterprise.park_id, enterprise_id=self.enterprise.pk)
-        self.cancel_url = reverse("monitoring:meters")
-        return super().dispatch(request, *args, **kwargs)
+    parent = Parent("enterprise_pk", Enterprise, "enterprise")
+    requires = ("data", "add")
+
+    def get_cancel_url(self):
+        return reverse("monitoring:meters")
 
 
 class GatewayCreateView(_ForEnterprise, ServiceFormView):
@@ -277,11 +290,8 @@ class MeterEditView(ServiceFormView):
     form_class = MeterForm
     title = _("Edit meter")
     success_message = _("Meter saved.")
-
-    def dispatch(self, request, *args, **kwargs):
-        self.object = tenancy.get_for_user(Meter, request.user, kwargs["pk"], "change")
-        self.cancel_url = self.object.get_absolute_url()
-        return super().dispatch(request, *args, **kwargs)
+    model = Meter
+    action = "change"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object, "enterprise": self.object.enterprise}
@@ -295,11 +305,16 @@ class ConflictResolveView(ServiceFormView):
     template_name = "monitoring/conflict_resolve.html"
     title = _("Resolve a reading conflict")
     success_message = _("Conflict resolved.")
+    model = ReadingConflict
+    action = "change"
+    select_related = ("meter",)
 
-    def dispatch(self, request, *args, **kwargs):
-        self.conflict = tenancy.get_for_user(ReadingConflict.objects.select_related("meter"), request.user, kwargs["pk"], "change")
-        self.cancel_url = reverse("monitoring:conflicts")
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def conflict(self):
+        return self.object
+
+    def get_cancel_url(self):
+        return reverse("monitoring:conflicts")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "conflict": self.conflict}
@@ -319,11 +334,16 @@ class AnomalyReviewView(ServiceFormView):
     template_name = "monitoring/anomaly_review.html"
     title = _("Review an anomaly")
     success_message = _("Anomaly acknowledged.")
+    model = Anomaly
+    action = "change"
+    select_related = ("meter",)
 
-    def dispatch(self, request, *args, **kwargs):
-        self.anomaly = tenancy.get_for_user(Anomaly.objects.select_related("meter"), request.user, kwargs["pk"], "change")
-        self.cancel_url = reverse("monitoring:anomalies")
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def anomaly(self):
+        return self.object
+
+    def get_cancel_url(self):
+        return reverse("monitoring:anomalies")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "anomaly": self.anomaly}
@@ -335,14 +355,11 @@ class AnomalyReviewView(ServiceFormView):
         return reverse("monitoring:anomalies")
 
 
-class RollupView(TemplateView):
+class RollupView(ScopedPageView):
     """Meter values beside the activity data of a month; writers turn them into draft activity data."""
 
     template_name = "monitoring/rollup.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], "view")
-        return super().dispatch(request, *args, **kwargs)
+    parent = Parent("enterprise_pk", Enterprise, "enterprise")
 
     def period(self):
         today = _today()

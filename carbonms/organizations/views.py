@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.views import ScopedDetailView, ServiceFormView
+from carbonms.common.views import Parent, ScopedDetailView, ScopedPageView, ScopedViewMixin, ServiceFormView
 
 from . import selectors, services
 from .forms import BoundaryForm, EnterpriseForm, ParkForm
@@ -34,12 +32,7 @@ class ParkOverviewView(ScopedDetailView):
     model = Park
     template_name = "organizations/park_overview.html"
     context_object_name = "park"
-
-    def get_object(self, queryset=None):
-        park = super().get_object(queryset)
-        if not tenancy.is_park_member(self.request.user, park.pk):
-            raise Http404  # an enterprise's users do not see the park's list of enterprises
-        return park
+    park_staff_only = True  # an enterprise's users do not see the park's list of enterprises
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -88,31 +81,21 @@ class EnterpriseDetailView(ScopedDetailView):
         return ctx
 
 
-class _EnterpriseChildMixin:
-    """Forms that add to an enterprise: the enterprise is fetched for the user with ``enterprise_action``."""
-
-    enterprise_action = "add"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.enterprise = tenancy.get_for_user(Enterprise, request.user, kwargs["enterprise_pk"], self.enterprise_action)
-        self.cancel_url = self.enterprise.get_absolute_url()
-        return super().dispatch(request, *args, **kwargs)
+ENTERPRISE = Parent("enterprise_pk", Enterprise, "enterprise", select_related=("park",))
 
 
-class _EditMixin:
-    """Forms that edit an existing record, fetched for the user with ``change``."""
+class _EnterpriseChildMixin(ScopedViewMixin):
+    """Forms that add to the enterprise named by ``enterprise_pk`` (organisation ``add`` in its scope)."""
 
-    model = None
+    parent = ENTERPRISE
+    requires = ("organization", "add")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = tenancy.get_for_user(self.model, request.user, kwargs["pk"], "change")
-        self.cancel_url = self.object.get_absolute_url()
-        return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.object
-        return kwargs
+class _EditMixin(ScopedViewMixin):
+    """Forms that edit an existing record (``model``), fetched for the user with ``change``."""
+
+    action = "change"
+    edits_object = True
 
 
 # Site, emission unit and equipment pages differ only in their form, service and labels; the URLconf
@@ -168,12 +151,8 @@ class EnterpriseCreateView(ServiceFormView):
     form_class = EnterpriseForm
     title = _("Add an enterprise")
     success_message = _("Enterprise saved.")
-
-    def dispatch(self, request, *args, **kwargs):
-        self.park = tenancy.get_for_user(Park, request.user, kwargs["park_pk"], "view")
-        tenancy.require(request.user, "organization", "add", park_id=self.park.pk)
-        self.cancel_url = self.park.get_absolute_url()
-        return super().dispatch(request, *args, **kwargs)
+    parent = Parent("park_pk", Park, "park")
+    requires = ("organization", "add")
 
     def perform(self, form):
         return services.enterprise_save(actor=self.request.user, park=self.park, data=form.cleaned_data)
@@ -190,7 +169,7 @@ class EnterpriseUpdateView(_EditMixin, ServiceFormView):
 
 
 class BoundaryReviseView(_EnterpriseChildMixin, ServiceFormView):
-    enterprise_action = "change"
+    requires = ("organization", "change")
     form_class = BoundaryForm
     title = _("Revise a boundary")
     success_message = _("The new boundary version is in force.")
@@ -207,7 +186,7 @@ class BoundaryReviseView(_EnterpriseChildMixin, ServiceFormView):
         )
 
 
-class HomeView(TemplateView):
+class HomeView(ScopedPageView):
     """Sends each user to where their role starts: the park overview or their enterprise."""
 
     template_name = "organizations/no_access.html"

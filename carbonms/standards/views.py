@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.views.generic import TemplateView
+
+from carbonms.common.views import ScopedPageView
 
 from . import catalogue
 
@@ -14,7 +15,7 @@ def _status_counts(std, impl) -> dict:
     return counts
 
 
-class StandardListView(TemplateView):
+class StandardListView(ScopedPageView):
     template_name = "standards/list.html"
 
     def get_context_data(self, **kwargs):
@@ -24,7 +25,7 @@ class StandardListView(TemplateView):
         return ctx
 
 
-class StandardDetailView(TemplateView):
+class StandardDetailView(ScopedPageView):
     template_name = "standards/detail.html"
 
     def get_context_data(self, **kwargs):

@@ -21,6 +21,9 @@ def _user_context(user) -> dict:
         ent_ids = [a.enterprise_id for a in assignments if a.enterprise_id]
         ctx["home_enterprise"] = Enterprise.objects.select_related("park").filter(pk__in=ent_ids).order_by("pk").first()
         ctx["home_park"] = ctx["home_enterprise"].park if ctx["home_enterprise"] else None
+    ent = ctx.get("home_enterprise")
+    # What the shell offers is what the user may do (issue 9): e.g. the import only to those who may add data.
+    ctx["can_add_data"] = bool(ent) and tenancy.can(user, "data", "add", park_id=ent.park_id, enterprise_id=ent.pk)
     ctx["roles"] = sorted({a.get_role_display() for a in assignments}, key=str)
     return ctx
 

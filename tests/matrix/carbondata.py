@@ -160,7 +160,7 @@ CASES: dict[str, Case] = {
     "carbondata:import_upload": Case(_ent, DATA_WRITERS),
     "carbondata:import_detail": Case(_pk(_import), ALL),
     "carbondata:import_file": Case(_pk(_import), ALL),
-    "carbondata:import_progress": Case(_pk(_import), ALL),
+    "carbondata:import_progress": Case(_pk(_import), ALL),  # the htmx progress bar of the import page
     "carbondata:factors": Case(_park, ALL, park_level=True),
     "carbondata:park_factor_create": Case(_park, {"park_admin", "park_carbon_officer"}, park_level=True),
     "carbondata:factor_create": Case(_ent, DATA_WRITERS),
@@ -179,6 +179,11 @@ CASES: dict[str, Case] = {
     "api:activity-detail": Case(_pk(_activity), ALL),
     "api:activity-submit": Case(_pk(_activity), ALL, ok_status=405),
     "api:activity-approve": Case(_pk(_activity), ALL, ok_status=405),
+    # issue 9: every step of the workflow declaration, on the pages and through the API
+    "carbondata:activity_action": Case(lambda w, o: {"step": "submit", **_pk(_activity)(w, o)}, ALL, ok_status=302),
+    "api:activity-return": Case(_pk(_activity), ALL, ok_status=405),
+    "api:activity-transition": Case(_pk(_activity), ALL),
+    "api:monitoring-plan-transition": Case(_pk(_plan), ALL),
     "api:activity-correct": Case(_pk(_activity), ALL, ok_status=405),
     "api:monitoring-plan-list": Case(None, ALL),
     "api:monitoring-plan-detail": Case(_pk(_plan), ALL),

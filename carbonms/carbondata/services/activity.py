@@ -23,6 +23,7 @@ from carbonms.common import numbers
 from carbonms.organizations.models import Enterprise
 
 from ..models import ActivityRecord, PeriodLock, Source
+from ..workflows import ACTIVITY
 from . import quality
 from .common import record_event, require_for
 
@@ -267,9 +268,7 @@ def activity_correct(*, actor, record: ActivityRecord, amount: Any, reason: str,
                      stock: dict[str, Any] | None = None) -> ActivityRecord:
     """A new version of an approved or locked value; the old version stays and is used until the
     correction is approved."""
-    require_for(actor, record.enterprise, "change")
-    if not record.is_current or record.status not in (S.APPROVED, S.LOCKED):
-        raise ValidationError(_("Only the current approved version can be corrected."))
+    ACTIVITY.check(actor, record, "correct")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("A correction needs a reason.")})
     if record.corrections.exclude(status__in=(S.SUPERSEDED, S.REJECTED)).exists():
@@ -290,22 +289,14 @@ def activity_correct(*, actor, record: ActivityRecord, amount: Any, reason: str,
     return new
 
 
-def _pending(records: Iterable[ActivityRecord], allowed: tuple[str, ...], message: str) -> list[ActivityRecord]:
-    records = list(records)
-    bad = [r for r in records if r.status not in allowed]
-    if bad:
-        raise ValidationError(message % {"record": bad[0]})
-    return records
-
-
 @transaction.atomic
 def activity_submit(*, actor, records: Iterable[ActivityRecord]) -> list[dict]:
     """Submit drafts for review. Runs the data-quality checks; returns the findings (also stored)."""
-    records = _pending(records, (S.DRAFT, S.REJECTED), _("%(record)s is not a draft."))
+    records = list(records)
+    ACTIVITY.check_all(actor, records, "submit")
     findings: list[dict] = []
     for ent_id in {r.enterprise_id for r in records}:
         ent_records = [r for r in records if r.enterprise_id == ent_id]
-        require_for(actor, ent_records[0].enterprise, "change")
         findings += quality.run_checks(ent_records)
     now = timezone.now()
     for r in records:
@@ -316,12 +307,9 @@ def activity_submit(*, actor, records: Iterable[ActivityRecord]) -> list[dict]:
 
 @transaction.atomic
 def activity_approve(*, actor, records: Iterable[ActivityRecord], comment: str = "") -> list[ActivityRecord]:
-    records = _pending(records, (S.SUBMITTED,), _("%(record)s is not waiting for review."))
+    records = list(records)
+    ACTIVITY.check_all(actor, records, "approve")
     now = timezone.now()
-    for r in records:
-        require_for(actor, r.enterprise, "approve")
-        if actor.pk in (r.entered_by_id, r.submitted_by_id):
-            raise ValidationError(_("You cannot approve data you entered or submitted yourself (%(record)s).") % {"record": r})
     for r in records:
         if r.previous_id:
             old = r.previous
@@ -336,12 +324,12 @@ def activity_approve(*, actor, records: Iterable[ActivityRecord], comment: str =
 
 @transaction.atomic
 def activity_return(*, actor, records: Iterable[ActivityRecord], comment: str) -> list[ActivityRecord]:
-    records = _pending(records, (S.SUBMITTED,), _("%(record)s is not waiting for review."))
+    records = list(records)
+    ACTIVITY.check_all(actor, records, "return")
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say why the data is returned.")})
     now = timezone.now()
     for r in records:
-        require_for(actor, r.enterprise, "approve")
         r.status, r.reviewed_by, r.reviewed_at, r.review_comment = S.REJECTED, actor, now, comment.strip()
         r.save()
     return records

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from carbonms.organizations.models import Enterprise
 
 from ..models import Calibration, MeasuringInstrument, MonitoringPlan, PlanItem
+from ..workflows import MONITORING_PLAN
 from .common import apply, record_event, require_for
 
 PLAN_FIELDS = ("basic_information", "boundary_description", "effective_from")
@@ -66,11 +67,7 @@ def plan_item_save(*, actor, data: dict[str, Any], plan: MonitoringPlan | None =
 
 @transaction.atomic
 def plan_approve(*, actor, plan: MonitoringPlan) -> MonitoringPlan:
-    require_for(actor, plan.enterprise, "approve")
-    if plan.status != MonitoringPlan.Status.DRAFT:
-        raise ValidationError(_("Only a draft version can be approved."))
-    if plan.prepared_by_id == actor.pk:
-        raise ValidationError(_("You cannot approve a monitoring plan you prepared yourself."))
+    MONITORING_PLAN.check(actor, plan, "approve")
     if not plan.items.exists():
         raise ValidationError(_("The monitoring plan has no data items."))
     for old in plan.enterprise.monitoring_plans.filter(status=MonitoringPlan.Status.APPROVED):

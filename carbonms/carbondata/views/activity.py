@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
 from carbonms.common.files import ScopedFileDownloadView
-from carbonms.common.views import ServiceFormView
+from carbonms.common.views import ScopedPageView, ServiceFormView, WorkflowActionView
 
 from .. import selectors, services
 from ..forms import CorrectionForm, EvidenceForm
@@ -47,7 +47,7 @@ class GridView(EnterpriseMixin, TemplateView):
         ctx.update(enterprise=self.enterprise, year=year, rows=rows, months=range(1, 13), can_add=can_add,
                    can_approve=self.can("approve"), errors=kwargs.get("errors", []), findings=kwargs.get("findings"),
                    counts=selectors.status_counts(self.request.user, self.enterprise, year),
-                   locked=set(PeriodLock.objects.filter(enterprise=self.enterprise, year=year).values_list("month", flat=True)),
+                   locked=set(PeriodLock.objects.restrict(self.request.user).filter(enterprise=self.enterprise, year=year).values_list("month", flat=True)),
                    statuses=S.choices)
         return ctx
 
@@ -63,7 +63,7 @@ class GridView(EnterpriseMixin, TemplateView):
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             return redirect(f"{request.path}?year={year}")
         tenancy.require(user, "data", "add", park_id=self.enterprise.park_id, enterprise_id=self.enterprise.pk)
-        sources = {s.pk: s for s in Source.objects.filter(enterprise=self.enterprise)}
+        sources = {s.pk: s for s in Source.objects.restrict(user, "add").filter(enterprise=self.enterprise)}
         errors = []
         try:
             with transaction.atomic():
@@ -75,7 +75,7 @@ class GridView(EnterpriseMixin, TemplateView):
                     source = sources.get(int(sid))
                     if source is None or not 1 <= int(month) <= 12:
                         continue
-                    current = ActivityRecord.objects.filter(source=source, year=year, month=int(month), is_current=True).first()
+                    current = ActivityRecord.objects.restrict(user).filter(source=source, year=year, month=int(month), is_current=True).first()
                     if current is not None and (current.status not in EDITABLE or str(current.amount.normalize()) == value.strip()):
                         continue
                     try:
@@ -86,7 +86,7 @@ class GridView(EnterpriseMixin, TemplateView):
                     raise ValidationError(errors)
                 findings = None
                 if action == "submit":
-                    drafts = ActivityRecord.objects.filter(enterprise=self.enterprise, year=year, status__in=EDITABLE)
+                    drafts = ActivityRecord.objects.restrict(user, "change").filter(enterprise=self.enterprise, year=year, status__in=EDITABLE)
                     drafts = list(drafts.select_related("source", "enterprise"))
                     if drafts:
                         findings = services.activity_submit(actor=user, records=drafts)
@@ -114,6 +114,13 @@ class ActivityDetailView(ObjectMixin, TemplateView):
                    evidence=r.evidence.select_related("uploaded_by"), can_add=can("add"),
                    can_correct=can("change") and r.is_current and r.status in (S.APPROVED, S.LOCKED))
         return ctx
+
+
+class ActivityActionView(WorkflowActionView):
+    """POST a step of the value's workflow (carbondata/workflows.py: submit, approve, return)."""
+
+    model = ActivityRecord
+    url_choices = {"step": ("submit", "approve", "return")}  # a correction has its own form
 
 
 class CorrectView(ObjectMixin, ServiceFormView):
@@ -148,7 +155,7 @@ class EvidenceDownloadView(ScopedFileDownloadView):
     filename_attr = "original_name"
 
 
-class ReviewView(TemplateView):
+class ReviewView(ScopedPageView):
     """Submitted values the user may approve, with their data-quality findings."""
 
     template_name = "carbondata/review.html"

@@ -1,40 +1,25 @@
-"""Mixins shared by the carbon data pages: records are fetched through the tenancy mechanism only."""
+"""Declarations shared by the carbon data pages: records are fetched through the tenancy mechanism only."""
 from __future__ import annotations
 
 from django.utils import timezone
 
-from carbonms.common import params, tenancy
-from carbonms.organizations.models import Enterprise
+from carbonms.common import params
+from carbonms.common.views import Parent, ScopedViewMixin
+from carbonms.organizations.models import Enterprise, Park
+
+ENTERPRISE = Parent("enterprise_pk", Enterprise, "enterprise", select_related=("park",))
+PARK = Parent("park_pk", Park, "park")
 
 
-class EnterpriseMixin:
-    """``self.enterprise`` fetched for the user with ``enterprise_action`` on the data domain."""
+class EnterpriseMixin(ScopedViewMixin):
+    """A page of the enterprise named by ``enterprise_pk``; ``requires = ("data", "add")`` for writers."""
 
-    enterprise_action = "view"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.enterprise = tenancy.get_for_user(Enterprise.objects.select_related("park"), request.user,
-                                               kwargs["enterprise_pk"], "view")
-        if self.enterprise_action != "view":
-            tenancy.require(request.user, "data", self.enterprise_action, park_id=self.enterprise.park_id,
-                            enterprise_id=self.enterprise.pk)
-        self.cancel_url = getattr(self, "cancel_url", None) or self.enterprise.get_absolute_url()
-        return super().dispatch(request, *args, **kwargs)
-
-    def can(self, action: str) -> bool:
-        return tenancy.can(self.request.user, "data", action, park_id=self.enterprise.park_id, enterprise_id=self.enterprise.pk)
+    parent = ENTERPRISE
+    domain = "data"
 
 
-class ObjectMixin:
-    """``self.object`` fetched for the user with ``action`` (404 outside the scope, 403 without the right)."""
-
-    model = None
-    action = "view"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.object = tenancy.get_for_user(self.model, request.user, kwargs["pk"], self.action)
-        self.cancel_url = self.object.get_absolute_url()
-        return super().dispatch(request, *args, **kwargs)
+class ObjectMixin(ScopedViewMixin):
+    """A page of ``self.object`` (``model``, fetched with ``action``); cancel goes back to it."""
 
 
 def year_param(request) -> int:

@@ -4,30 +4,28 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.views import ServiceFormView
-from carbonms.organizations.models import Park
+from carbonms.common.views import ScopedPageView, ServiceFormView
+from carbonms.organizations.models import Enterprise
 
 from .. import services
 from ..forms import UserFactorForm
 from ..models import UserFactor
-from .base import EnterpriseMixin
+from .base import PARK, EnterpriseMixin
 
 
-class FactorListView(TemplateView):
+class FactorListView(ScopedPageView):
     template_name = "carbondata/factors.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.park = tenancy.get_for_user(Park, request.user, kwargs["park_pk"], "view")
-        return super().dispatch(request, *args, **kwargs)
+    parent = PARK
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx.update(park=self.park, factors=UserFactor.objects.restrict(user).filter(park=self.park).select_related(
-            "enterprise", "created_by"), can_add_park=tenancy.can(user, "data", "add", park_id=self.park.pk))
+            "enterprise", "created_by"), can_add_park=tenancy.can(user, "data", "add", park_id=self.park.pk),
+            add_for={e.pk for e in Enterprise.objects.restrict(user).filter(park=self.park)
+                     if tenancy.can(user, "data", "add", park_id=e.park_id, enterprise_id=e.pk)})
         return ctx
 
 
@@ -56,16 +54,15 @@ class _FactorCreate(ServiceFormView):
 
 class ParkFactorCreateView(_FactorCreate):
     enterprise = None
+    parent = PARK
+    requires = ("data", "add")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.park = tenancy.get_for_user(Park, request.user, kwargs["park_pk"], "view")
-        tenancy.require(request.user, "data", "add", park_id=self.park.pk)
-        self.cancel_url = reverse("carbondata:factors", args=[self.park.pk])
-        return super().dispatch(request, *args, **kwargs)
+    def get_cancel_url(self):
+        return reverse("carbondata:factors", args=[self.park.pk])
 
 
 class EnterpriseFactorCreateView(EnterpriseMixin, _FactorCreate):
-    enterprise_action = "add"
+    requires = ("data", "add")
 
     @property
     def park(self):

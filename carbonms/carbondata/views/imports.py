@@ -26,7 +26,7 @@ class WorkbookView(EnterpriseMixin, View):
 
 
 class UploadView(EnterpriseMixin, FormView):
-    enterprise_action = "add"
+    requires = ("data", "add")
     form_class = UploadForm
     template_name = "carbondata/import.html"
 
@@ -54,8 +54,8 @@ class ImportDetailView(ObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         imp = self.object
-        ctx.update(imp=imp, can_commit=imp.status == DataImport.Status.VALIDATED and bool(imp.file) and tenancy.can(
-            self.request.user, "data", "add", park_id=imp.enterprise.park_id, enterprise_id=imp.enterprise_id),
+        can_add = tenancy.can(self.request.user, "data", "add", park_id=imp.enterprise.park_id, enterprise_id=imp.enterprise_id)
+        ctx.update(imp=imp, can_add=can_add, can_commit=imp.status == DataImport.Status.VALIDATED and bool(imp.file) and can_add,
             records=imp.records.select_related("source")[:500])
         return ctx
 

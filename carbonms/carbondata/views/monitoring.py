@@ -1,16 +1,12 @@
 """Pages of monitoring plans and the measuring equipment register."""
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.views import ServiceFormView
+from carbonms.common.views import ServiceFormView, WorkflowActionView
 
 from .. import selectors, services
 from ..forms import CalibrationForm, InstrumentForm, PlanForm, PlanItemForm
@@ -50,7 +46,7 @@ class PlanDetailView(ObjectMixin, TemplateView):
 
 
 class PlanCreateView(EnterpriseMixin, ServiceFormView):
-    enterprise_action = "add"
+    requires = ("data", "add")
     form_class = PlanForm
     title = _("New monitoring plan version")
     success_message = _("Draft monitoring plan created.")
@@ -73,22 +69,16 @@ class PlanItemCreateView(ObjectMixin, ServiceFormView):
         return services.plan_item_save(actor=self.request.user, plan=self.object, data=form.cleaned_data)
 
 
-class PlanApproveView(ObjectMixin, View):
-    model = MonitoringPlan
-    action = "approve"
-    http_method_names = ["post"]
+class PlanActionView(WorkflowActionView):
+    """POST a step of the plan's workflow (carbondata/workflows.py); the URL names the step."""
 
-    def post(self, request, *args, **kwargs):
-        try:
-            services.plan_approve(actor=request.user, plan=self.object)
-            messages.success(request, _("Monitoring plan approved."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(self.object.get_absolute_url())
+    model = MonitoringPlan
+    action = "approve"  # the only step; without the right the page answers 403 even to a GET
+    http_method_names = ["post"]
 
 
 class InstrumentCreateView(EnterpriseMixin, ServiceFormView):
-    enterprise_action = "add"
+    requires = ("data", "add")
     form_class = InstrumentForm
     title = _("Add measuring equipment")
     success_message = _("Measuring equipment saved.")
@@ -119,10 +109,6 @@ class CalibrationCreateView(ObjectMixin, ServiceFormView):
     form_class = CalibrationForm
     title = _("Add a calibration record")
     success_message = _("Calibration saved.")
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        return kwargs
 
     def perform(self, form):
         services.calibration_add(actor=self.request.user, instrument=self.object, data=form.cleaned_data)

@@ -1,18 +1,16 @@
 """Pages of the source register and the park's view of every source."""
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
-from carbonms.common.views import ServiceFormView
-from carbonms.organizations.models import Park
+from carbonms.common.views import ScopedPageView, ServiceFormView
 
 from .. import selectors, services
 from ..forms import LabForm, RetireForm, SourceForm
 from ..models import ActivityRecord, Source
-from .base import EnterpriseMixin, ObjectMixin
+from .base import PARK, EnterpriseMixin, ObjectMixin
 
 
 class RegisterView(EnterpriseMixin, TemplateView):
@@ -25,16 +23,12 @@ class RegisterView(EnterpriseMixin, TemplateView):
         return ctx
 
 
-class ParkRegisterView(TemplateView):
+class ParkRegisterView(ScopedPageView):
     """Every source of the park, by category and by enterprise (park staff only)."""
 
     template_name = "carbondata/park_register.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.park = tenancy.get_for_user(Park, request.user, kwargs["park_pk"], "view")
-        if not tenancy.is_park_member(request.user, self.park.pk):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    parent = PARK
+    park_staff_only = True
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -71,7 +65,7 @@ class SourceDetailView(ObjectMixin, TemplateView):
 
 
 class SourceCreateView(EnterpriseMixin, ServiceFormView):
-    enterprise_action = "add"
+    requires = ("data", "add")
     form_class = SourceForm
     title = _("Add an emission source")
     success_message = _("Source saved.")
@@ -89,9 +83,7 @@ class SourceUpdateView(ObjectMixin, ServiceFormView):
     form_class = SourceForm
     title = _("Edit emission source")
     success_message = _("Source saved.")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
+    edits_object = True
 
     def perform(self, form):
         return services.source_save(actor=self.request.user, source=self.object, data=form.cleaned_data)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -56,6 +57,32 @@ class ActivitySerializer(serializers.ModelSerializer):
                                                            "opening_stock", "purchased", "closing_stock", "transferred_out")]
         extra_kwargs = {"unit": {"required": False}}
         validators = []
+
+
+class QualityFindingSerializer(serializers.Serializer):
+    """One finding of the data-quality checks run at submission (``record``, ``source``, ``period`` when it
+    concerns one value or one source-month)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    record = serializers.IntegerField(required=False)
+    source = serializers.CharField(required=False)
+    period = serializers.CharField(required=False)
+
+
+class ActivitySubmitResultSerializer(serializers.Serializer):
+    record = ActivitySerializer()
+    findings = QualityFindingSerializer(many=True)
+
+
+class ActivityApproveSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class ActivityCorrectSerializer(serializers.Serializer):
+    amount = serializers.CharField()
+    reason = serializers.CharField()
+    unit = serializers.CharField(required=False, allow_blank=True)
 
 
 def _without(data, *keys):
@@ -115,6 +142,7 @@ class ActivityViewSet(ScopedModelViewSet):
         except DjangoValidationError as exc:
             raise as_api_error(exc)
 
+    @extend_schema(request=None, responses=ActivitySubmitResultSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         rec = get_for_user(ActivityRecord, request.user, pk, "change")
@@ -122,6 +150,7 @@ class ActivityViewSet(ScopedModelViewSet):
         rec.refresh_from_db()
         return Response({"record": ActivitySerializer(rec).data, "findings": findings})
 
+    @extend_schema(request=ActivityApproveSerializer, responses=ActivitySerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         rec = get_for_user(ActivityRecord, request.user, pk, "approve")
@@ -129,6 +158,7 @@ class ActivityViewSet(ScopedModelViewSet):
         rec.refresh_from_db()
         return Response(ActivitySerializer(rec).data)
 
+    @extend_schema(request=ActivityCorrectSerializer, responses={201: ActivitySerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         rec = get_for_user(ActivityRecord, request.user, pk, "change")

@@ -1,6 +1,8 @@
 """REST endpoints of calculation runs and results (same scope rules as the pages)."""
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -32,6 +34,31 @@ class ResultSerializer(serializers.ModelSerializer):
                   "counted_in_park"]
 
 
+class DiffReasonsSerializer(serializers.Serializer):
+    data = serializers.ListField(child=serializers.CharField(), required=False)
+    factor = serializers.ListField(child=serializers.CharField(), required=False)
+    method = serializers.ListField(child=serializers.CharField(), required=False)
+    added = serializers.ListField(child=serializers.CharField(), required=False)
+    removed = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class DiffLineSerializer(serializers.Serializer):
+    source_id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    enterprise = serializers.CharField(help_text="the enterprise's name")
+    old = serializers.FloatField(help_text="t CO2e in the older run")
+    new = serializers.FloatField(help_text="t CO2e in this run")
+    delta = serializers.FloatField()
+    reasons = DiffReasonsSerializer()
+
+
+class RunDiffSerializer(serializers.Serializer):
+    run = serializers.IntegerField()
+    against = serializers.IntegerField(allow_null=True, help_text="the run compared with (none: no earlier run)")
+    lines = DiffLineSerializer(many=True)
+
+
 class CalculationRunViewSet(ScopedModelViewSet):
     """Runs. POST computes a run (``enterprise`` empty: the whole park); ``diff`` compares with ``?against=``."""
 
@@ -43,6 +70,10 @@ class CalculationRunViewSet(ScopedModelViewSet):
         return services.run_calculation(actor=self.request.user, park=data["park"], enterprise=data.get("enterprise"),
                                         year=data["year"], gwp_set=data.get("gwp_set", "SAR"), reason=data.get("reason", ""))
 
+    @extend_schema(
+        parameters=[OpenApiParameter("against", OpenApiTypes.INT,
+                                     description="the run to compare with (default: the previous run of the same scope and year)")],
+        responses=RunDiffSerializer)
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
         from carbonms.common.tenancy import get_for_user

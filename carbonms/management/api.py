@@ -6,6 +6,7 @@ record belongs to is given by ``park`` and ``enterprise`` (empty: the park's own
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -90,6 +91,19 @@ class PolicySerializer(SystemSerializer):
         read_only_fields = ["version", "status", "author", "approved_by", "approved_on", "published_on", "reviewed_on"]
 
 
+POLICY_STEPS = ["submit", "approve", "publish"]
+
+
+class PolicyStepsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Policy.Status.choices)
+    steps = serializers.ListField(child=serializers.ChoiceField(choices=POLICY_STEPS))
+
+
+class PolicyTransitionSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=POLICY_STEPS)
+    published_to = serializers.CharField(required=False, allow_blank=True, help_text="where it was published (publish)")
+
+
 class PolicyViewSet(SystemViewSet):
     """Policy versions. POST drafts a version; ``/{id}/transition/`` (POST ``{"step": "submit" | "approve" |
     "publish", "published_to": …}``) moves it on; GET there lists the steps."""
@@ -104,11 +118,13 @@ class PolicyViewSet(SystemViewSet):
     def update_with(self, instance, data):
         return services.policy_save(actor=self.request.user, data=data, policy=instance)
 
+    @extend_schema(methods=["GET"], responses=PolicyStepsSerializer)
+    @extend_schema(methods=["POST"], request=PolicyTransitionSerializer, responses=PolicySerializer)
     @action(detail=True, methods=["get", "post"])
     def transition(self, request, pk=None):
         policy = get_for_user(Policy, request.user, pk, "view")
         if request.method == "GET":
-            return Response({"status": policy.status, "steps": ["submit", "approve", "publish"]})
+            return Response({"status": policy.status, "steps": POLICY_STEPS})
         step = request.data.get("step")
         try:
             if step == "submit":

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -68,6 +68,39 @@ class AnomalySerializer(serializers.ModelSerializer):
         fields = ["id", "meter", "day", "kind", "detail", "status", "reviewed_by", "note"]
 
 
+class HourPointSerializer(serializers.Serializer):
+    t = serializers.FloatField(help_text="start of the local hour, epoch seconds")
+    value = serializers.FloatField()
+    n = serializers.IntegerField(help_text="intervals (or readings) in the hour")
+    substituted = serializers.BooleanField()
+
+
+class DayPointSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    measured = serializers.FloatField()
+    substituted = serializers.FloatField()
+    readings = serializers.IntegerField()
+    expected = serializers.IntegerField()
+    completeness = serializers.FloatField()
+    flags = serializers.ListField(child=serializers.JSONField())
+
+
+class MonthPointSerializer(serializers.Serializer):
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    measured = serializers.FloatField()
+    substituted = serializers.FloatField()
+    total = serializers.FloatField()
+
+
+class MeterSeriesSerializer(serializers.Serializer):
+    meter = serializers.IntegerField()
+    unit = serializers.CharField()
+    resolution = serializers.ChoiceField(choices=["hour", "day", "month"])
+    data = PolymorphicProxySerializer(
+        component_name="MeterSeriesPoint", resource_type_field_name=None, many=True,
+        serializers=[HourPointSerializer, DayPointSerializer, MonthPointSerializer])
+
+
 class MeterViewSet(ScopedModelViewSet):
     """Meters; ``series`` gives hourly, daily or monthly consumption (``?resolution=hour|day|month&start&end``)."""
 
@@ -84,6 +117,13 @@ class MeterViewSet(ScopedModelViewSet):
         data.pop("enterprise", None)
         return services.meter_save(actor=self.request.user, meter=instance, data=data)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("resolution", str, enum=["hour", "day", "month"], description="default: day"),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="first local day (default: 30 days before end)"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="last local day (default: today)"),
+        ],
+        responses=MeterSeriesSerializer)
     @action(detail=True, methods=["get"])
     def series(self, request, pk=None):
         m = self.get_object()
@@ -126,8 +166,18 @@ class GatewayViewSet(ScopedModelViewSet):
 class _ReviewViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
+    @extend_schema(exclude=True)  # POST on the list is refused (405): these records come from ingestion
     def create(self, request, *args, **kwargs):
         return Response(status=405)
+
+
+class ResolveSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["keep", "replace"])
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
 
 
 class ReadingConflictViewSet(_ReviewViewSet):
@@ -141,6 +191,8 @@ class ReadingConflictViewSet(_ReviewViewSet):
         s = self.request.query_params.get("status")
         return qs.filter(status=s) if s else qs
 
+    @extend_schema(methods=["GET"], responses=ConflictSerializer)
+    @extend_schema(methods=["POST"], request=ResolveSerializer, responses=ConflictSerializer)
     @action(detail=True, methods=["get", "post"])
     def resolve(self, request, pk=None):
         if request.method == "GET":
@@ -170,6 +222,8 @@ class AnomalyViewSet(_ReviewViewSet):
                 qs = qs.filter(**{f: self.request.query_params[f]})
         return qs
 
+    @extend_schema(methods=["GET"], responses=AnomalySerializer)
+    @extend_schema(methods=["POST"], request=AcknowledgeSerializer, responses=AnomalySerializer)
     @action(detail=True, methods=["get", "post"])
     def acknowledge(self, request, pk=None):
         if request.method == "GET":

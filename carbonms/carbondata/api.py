@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.query import IdFilter, validated_query
 from carbonms.common.tenancy import get_for_user
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
 
@@ -89,7 +90,15 @@ def _without(data, *keys):
     return {k: v for k, v in data.items() if k not in keys}
 
 
+class SourceRetireSerializer(serializers.Serializer):
+    on = serializers.DateField(help_text="the last day the source is in use")
+    reason = serializers.CharField()
+
+
 class SourceViewSet(ScopedModelViewSet):
+    """Emission sources. DELETE removes a source entered by mistake; a source with data answers 400 and is
+    retired instead: POST ``/{id}/retire/`` with ``{"on": "YYYY-MM-DD", "reason": …}``."""
+
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
 
@@ -108,7 +117,28 @@ class SourceViewSet(ScopedModelViewSet):
         except DjangoValidationError as exc:
             raise as_api_error(exc)
 
+    @extend_schema(request=SourceRetireSerializer, responses=SourceSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        source = get_for_user(Source, request.user, pk, "change")
+        form = SourceRetireSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            source = services.source_retire(actor=request.user, source=source, **form.validated_data)
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+        return Response(SourceSerializer(source, context={"request": request}).data)
 
+
+class ActivityFilterSerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2999)
+    month = serializers.IntegerField(required=False, min_value=1, max_value=12)
+    status = serializers.ChoiceField(required=False, choices=ActivityRecord.Status.choices)
+    enterprise = IdFilter()
+    source = IdFilter()
+
+
+@extend_schema_view(list=extend_schema(parameters=[ActivityFilterSerializer]))
 class ActivityViewSet(ScopedModelViewSet):
     """Activity values. POST enters a draft (the same service as the grid); ``submit`` and ``approve``
     run the workflow; an approved value is changed by ``correct`` (new version)."""
@@ -119,11 +149,9 @@ class ActivityViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset().select_related("source")
-        p = self.request.query_params
-        for key in ("year", "month", "status", "enterprise", "source"):
-            if p.get(key):
-                qs = qs.filter(**{key: p[key]})
-        return qs
+        if self.action != "list":
+            return qs
+        return qs.filter(**validated_query(self.request, ActivityFilterSerializer))
 
     def create_record(self, data):
         stock = {k: data.get(k) for k in ("opening_stock", "purchased", "closing_stock", "transferred_out")}

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField
+from carbonms.common.query import IdFilter, validated_query
 from carbonms.organizations.models import Enterprise, Park
 
 from . import services
@@ -86,6 +87,15 @@ class CalculationRunViewSet(ScopedModelViewSet):
         return Response({"run": run.pk, "against": old.pk if old else None, "lines": run_diff(old, run) if old else []})
 
 
+class ResultFilterSerializer(serializers.Serializer):
+    run = IdFilter()
+    enterprise = IdFilter()
+    source = IdFilter()
+    category = serializers.ChoiceField(required=False, choices=RunResult._meta.get_field("category").choices)
+    month = serializers.IntegerField(required=False, min_value=1, max_value=12)
+
+
+@extend_schema_view(list=extend_schema(parameters=[ResultFilterSerializer]))
 class RunResultViewSet(ScopedModelViewSet):
     queryset = RunResult.objects.all()
     serializer_class = ResultSerializer
@@ -93,8 +103,6 @@ class RunResultViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        p = self.request.query_params
-        for key in ("run", "enterprise", "source", "category", "month"):
-            if p.get(key):
-                qs = qs.filter(**{key: p[key]})
-        return qs
+        if self.action != "list":
+            return qs
+        return qs.filter(**validated_query(self.request, ResultFilterSerializer))

@@ -7,7 +7,12 @@ import datetime as dt
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -180,6 +185,8 @@ class AcknowledgeSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("status", str, enum=ReadingConflict.Status.values)]))
 class ReadingConflictViewSet(_ReviewViewSet):
     """Conflicts (``?status=open``); POST ``resolve`` with {"decision": "keep"|"replace", "note"}."""
 
@@ -209,6 +216,8 @@ class ReadingConflictViewSet(_ReviewViewSet):
         return Response(ConflictSerializer(c).data)
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("status", str, enum=Anomaly.Status.values), OpenApiParameter("kind", str, enum=Anomaly.Kind.values)]))
 class AnomalyViewSet(_ReviewViewSet):
     """Anomalies (``?status=open&kind=gap``); POST ``acknowledge`` with {"note"}."""
 
@@ -239,7 +248,8 @@ class AnomalyViewSet(_ReviewViewSet):
 class CompletenessAPI(APIView):
     """Completeness of each visible meter per day (``?start&end``, at most 92 days)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[OpenApiParameter("start", OpenApiTypes.DATE), OpenApiParameter("end", OpenApiTypes.DATE)],
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request):
         today = dt.datetime.now(LOCAL_TZ).date()
         try:
@@ -281,7 +291,8 @@ class RollupAPI(APIView):
                 "activity": rec.pk if rec else None, "activity_amount": rec.amount if rec else None,
                 "difference": r.get("difference"), "outcome": r.get("outcome")}
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT), OpenApiParameter("month", OpenApiTypes.INT)],
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request, enterprise_pk):
         e = tenancy.get_for_user(Enterprise, request.user, enterprise_pk, "view")
         year, month = self._period(request)

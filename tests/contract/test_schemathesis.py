@@ -102,12 +102,15 @@ def _run_operation(op, headers: dict, ids: dict, report: Report, examples: int) 
         errors.append(traceback.format_exc())
 
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        positive = mode == GenerationMode.POSITIVE
+        kind_prefix = mode.value
+
         @seed(SEED)
         @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck),
                   phases=[Phase.explicit, Phase.generate])
         @given(case=op.as_strategy(generation_mode=mode), pk=real_id)
-        def run(case, pk):
-            if pk is not None and param in (case.path_parameters or {}) and mode == GenerationMode.POSITIVE:
+        def run(case, pk, positive=positive, kind_prefix=kind_prefix):
+            if pk is not None and param in (case.path_parameters or {}) and positive:
                 case.path_parameters[param] = pk
             report.cases += 1
             errors.clear()
@@ -122,7 +125,7 @@ def _run_operation(op, headers: dict, ids: dict, report: Report, examples: int) 
                         text = str(exc)
                         if errors:
                             text += "\n" + errors[-1]
-                        report.add(label, f"{mode.value} {kind}", text)
+                        report.add(label, f"{kind_prefix} {kind}", text)
                 finally:
                     transaction.set_rollback(True)
 

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.numbers import DecimalSerializerField
 from carbonms.common.query import IdFilter, validated_query
 from carbonms.common.tenancy import get_for_user
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
@@ -44,9 +45,18 @@ class SourceSerializer(serializers.ModelSerializer):
         validators = []
 
 
+def _number(**kw):
+    """A stock quantity under the platform's number rule (the same as the grid and the workbook)."""
+    return DecimalSerializerField(max_digits=20, decimal_places=6, allow_null=True, required=False, **kw)
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     source = ScopedRelatedField(queryset=Source.objects.all())
-    amount = serializers.CharField()
+    amount = serializers.CharField()  # parsed by the service, in the unit given (carbonms.common.numbers)
+    opening_stock = _number()
+    purchased = _number()
+    closing_stock = _number()
+    transferred_out = _number()
 
     class Meta:
         model = ActivityRecord

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carbonms.common.numbers import DecimalFormField
 from carbonms.organizations.forms import DateInput
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
 
@@ -85,6 +86,7 @@ class LabForm(forms.ModelForm):
     class Meta:
         model = LabAnalysis
         fields = ["year", "month", "batch", "parameter", "value", "unit", "weight", "laboratory"]
+        field_classes = {"value": DecimalFormField, "weight": DecimalFormField}  # the platform's number rule
 
     def _post_clean(self):
         pass

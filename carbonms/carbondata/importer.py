@@ -10,23 +10,33 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
+from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from carbonms.common import numbers
+from carbonms.common.spreadsheet import unescape_text
 
 from .models import ActivityRecord, DataImport, Source
 from .services import activity as activity_services
 from .services.common import record_event, require_for
-from .workbook import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_VERSION
+from .workbook import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_HEADERS, TEMPLATE_VERSION
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 60 * 1024 * 1024
 MAX_ROWS = 20_000
 KEYS = [c[0] for c in COLUMNS]
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+NUMBER_KEYS = ("amount", "opening_stock", "purchased", "closing_stock", "transferred_out")
+#: header cells read beyond the template's last column, to refuse columns the template does not have
+EXTRA_HEADER_COLUMNS = 30
+#: how much of each XML part is searched for a DTD before openpyxl parses it
+PROLOGUE_BYTES = 4096
 
 
 @dataclass
@@ -54,9 +64,33 @@ class Report:
         return not self.errors
 
 
+@dataclass
+class _Sheets:
+    """What the import reads of a workbook, all of it read before anything is checked."""
+
+    meta: dict
+    max_row: int  # as the sheet declares it
+    header: list
+    rows: list[tuple[int, dict, set]]  # (row number, {key: value}, keys holding a formula)
+
+
+class _Unreadable(Exception):
+    def __init__(self, sheet: str, row: int, exc: Exception):
+        super().__init__(sheet, row)
+        self.sheet, self.row, self.exc = sheet, row, exc
+
+
 def _col(key: str) -> str:
     i = KEYS.index(key)
-    return f"{LETTERS[i]}（{COLUMNS[i][1]}）"
+    return f"{get_column_letter(i + 1)}（{COLUMNS[i][1]}）"
+
+
+def _entities_refused() -> str:
+    return _("The workbook declares XML entities (a known attack); it is refused.")
+
+
+def _not_a_workbook() -> str:
+    return _("This is not an Excel workbook (.xlsx): the file is damaged or of another type.")
 
 
 def _open(data: bytes, report: Report):
@@ -68,16 +102,85 @@ def _open(data: bytes, report: Report):
             if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED_BYTES:
                 report.error(_("The workbook expands to more than 60 MB; it is refused."))
                 return None
-    except zipfile.BadZipFile:
-        report.error(_("This is not an Excel workbook (.xlsx): the file is damaged or of another type."))
+            if _declares_entities(zf):
+                report.error(_entities_refused())
+                return None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        report.error(_not_a_workbook())
         return None
     from openpyxl import load_workbook
 
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:
-        report.error(_("This is not an Excel workbook (.xlsx): the file is damaged or of another type."))
+    except Exception as exc:  # openpyxl raises zipfile, zlib, XML, key and value errors on a damaged file
+        report.error(_entities_refused() if _is_xml_attack(exc) else _not_a_workbook())
         return None
+
+
+def _declares_entities(zf: zipfile.ZipFile) -> bool:
+    """A part of the package opens with a DTD. Workbooks never have one; entity bombs (billion laughs) need one.
+
+    Only the head of each part is looked at; a DTD hidden behind a long prologue is refused by defusedxml,
+    through which openpyxl parses the sheets.
+    """
+    for info in zf.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            with zf.open(info) as part:
+                head = part.read(PROLOGUE_BYTES)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                return True
+    return False
+
+
+def _is_xml_attack(exc: BaseException | None) -> bool:
+    """defusedxml refused entity declarations somewhere in the chain (openpyxl wraps parse errors)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _read(wb) -> _Sheets | None:
+    """Read the meta sheet, the header row and the data rows; raise :class:`_Unreadable` where parsing fails.
+
+    Only openpyxl runs here (no database), so any exception is the file's fault.
+    """
+    if META_SHEET not in wb.sheetnames or DATA_SHEET not in wb.sheetnames:
+        return None
+    row = 0
+    try:
+        meta = {}
+        for r in wb[META_SHEET].iter_rows(min_row=1, max_row=10, max_col=2, values_only=True):
+            row += 1
+            if r and r[0]:
+                meta[r[0]] = r[1] if len(r) > 1 else None
+    except Exception as exc:
+        raise _Unreadable(META_SHEET, row, exc) from exc
+    ws, row, header, rows = wb[DATA_SHEET], 0, [], []
+    try:
+        max_row = ws.max_row or 0
+        if max_row > MAX_ROWS + 1:
+            return _Sheets(meta=meta, max_row=max_row, header=[], rows=[])
+        for cells in ws.iter_rows(min_row=1, max_row=1, max_col=len(KEYS) + EXTRA_HEADER_COLUMNS):
+            header, row = [c.value for c in cells], 1
+        for n, cells in enumerate(ws.iter_rows(min_row=2, max_col=len(KEYS)), start=2):
+            if n > MAX_ROWS + 1:
+                rows.append((n, {}, set()))  # the caller refuses the sheet as too long
+                break
+            values, formulas = {}, set()
+            for key, cell in zip(KEYS, cells, strict=False):
+                if cell.data_type == "f":
+                    formulas.add(key)
+                    values[key] = None
+                else:
+                    values[key] = unescape_text(cell.value)  # text stays as typed (an export's quote is taken off)
+            rows.append((n, values, formulas))
+            row = n
+    except Exception as exc:
+        raise _Unreadable(DATA_SHEET, row, exc) from exc
+    return _Sheets(meta=meta, max_row=max_row, header=header, rows=rows)
 
 
 def validate(data: bytes, enterprise, year: int) -> Report:
@@ -86,20 +189,52 @@ def validate(data: bytes, enterprise, year: int) -> Report:
     if wb is None:
         return report
     try:
-        _validate_workbook(wb, enterprise, year, report)
+        sheets = _read(wb)
+    except _Unreadable as unreadable:
+        if _is_xml_attack(unreadable.exc):
+            report.error(_entities_refused(), sheet=unreadable.sheet)
+        else:
+            report.error(_("The sheet “%(sheet)s” cannot be read after row %(row)d: a cell holds something that is not "
+                           "a value (such as NaN) or the file is damaged.") % {"sheet": unreadable.sheet, "row": unreadable.row},
+                         sheet=unreadable.sheet)
+        return report
     finally:
         wb.close()
+    if sheets is None:
+        report.error(_("This workbook was not generated by the platform (template %(version)s): download the template again.")
+                     % {"version": TEMPLATE_VERSION})
+        return report
+    _validate_workbook(sheets, enterprise, year, report)
     return report
 
 
-def _validate_workbook(wb, enterprise, year: int, report: Report) -> None:
-    if META_SHEET not in wb.sheetnames or DATA_SHEET not in wb.sheetnames:
-        report.error(_("This workbook was not generated by the platform (template %(version)s): download the template again.")
-                     % {"version": TEMPLATE_VERSION})
-        return
-    meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(min_row=1, max_row=10, max_col=2, values_only=True) if r and r[0]}
+def _check_header(header: list, report: Report) -> None:
+    """The header row must be the template version's, name by name and in order."""
+    expected = TEMPLATE_HEADERS[report.template_version]
+    for i, want in enumerate(expected):
+        found = header[i] if i < len(header) else None
+        found = "" if found is None else str(found).strip()
+        if found == want:
+            continue
+        args = {"letter": get_column_letter(i + 1), "expected": want, "found": found[:60],
+                "version": report.template_version}
+        if found:
+            msg = _("Column %(letter)s should be headed “%(expected)s” (template %(version)s), but it is headed “%(found)s”.")
+        else:
+            msg = _("Column %(letter)s should be headed “%(expected)s” (template %(version)s), but it is empty.")
+        report.error(msg % args, sheet=DATA_SHEET, row=1, column=get_column_letter(i + 1))
+    for i in range(len(expected), len(header)):
+        found = "" if header[i] is None else str(header[i]).strip()
+        if found:
+            report.error(_("Column %(letter)s (“%(found)s”) is not part of template %(version)s: remove it.")
+                         % {"letter": get_column_letter(i + 1), "found": found[:60], "version": report.template_version},
+                         sheet=DATA_SHEET, row=1, column=get_column_letter(i + 1))
+
+
+def _validate_workbook(sheets: _Sheets, enterprise, year: int, report: Report) -> None:
+    meta = sheets.meta
     report.template_version = str(meta.get("template_version") or "")
-    if report.template_version != TEMPLATE_VERSION:
+    if report.template_version not in TEMPLATE_HEADERS:
         report.error(_("The workbook is from template version “%(found)s”; this platform expects %(version)s. Download the template again.")
                      % {"found": report.template_version, "version": TEMPLATE_VERSION}, sheet=META_SHEET)
         return
@@ -109,27 +244,52 @@ def _validate_workbook(wb, enterprise, year: int, report: Report) -> None:
     if str(meta.get("year")) != str(year):
         report.error(_("This workbook is for the year %(found)s, not %(year)s.") % {"found": meta.get("year"), "year": year}, sheet=META_SHEET)
         return
-    ws = wb[DATA_SHEET]
-    if (ws.max_row or 0) > MAX_ROWS + 1:
-        report.error(_("The sheet has %(n)d rows; at most %(max)d are accepted.") % {"n": ws.max_row, "max": MAX_ROWS}, sheet=DATA_SHEET)
+    if sheets.max_row > MAX_ROWS + 1:
+        report.error(_("The sheet has %(n)d rows; at most %(max)d are accepted.") % {"n": sheets.max_row, "max": MAX_ROWS},
+                     sheet=DATA_SHEET)
         return
+    if sheets.rows and sheets.rows[-1][0] > MAX_ROWS + 1:
+        report.error(_("The sheet has more than %(max)d rows.") % {"max": MAX_ROWS}, sheet=DATA_SHEET)
+        return
+    _check_header(sheets.header, report)
+    if not report.ok:
+        return  # with the columns in the wrong places, every value would be read as something else
     own = {s.code: s for s in Source.objects.filter(enterprise=enterprise).select_related("enterprise")}
     elsewhere = set(Source.objects.exclude(enterprise=enterprise).values_list("code", flat=True))
     seen: dict[tuple[str, int], int] = {}
-    for n, cells in enumerate(ws.iter_rows(min_row=2, max_col=len(KEYS)), start=2):
-        if n > MAX_ROWS + 1:
-            report.error(_("The sheet has more than %(max)d rows.") % {"max": MAX_ROWS}, sheet=DATA_SHEET)
-            return
-        values = {}
-        for key, cell in zip(KEYS, cells, strict=False):
-            if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+    for n, values, formulas in sheets.rows:
+        for key in KEYS:
+            if key in formulas:
                 report.error(_("Formulas are not accepted: enter the value itself."), sheet=DATA_SHEET, row=n, column=_col(key))
-                values[key] = None
-            else:
-                values[key] = cell.value
         if values.get("amount") in (None, "") and not any(values.get(k) not in (None, "") for k in KEYS[6:10]):
             continue  # an empty line of the template
         _validate_row(n, values, own, elsewhere, seen, enterprise, year, report)
+
+
+def _number(key: str, value, n: int, report: Report):
+    """A number cell under the platform's number rule; a row error (and None) when it is refused."""
+    try:
+        if key == "amount":  # its digits are checked in the source's unit, by the activity service
+            return numbers.parse_decimal(value)
+        return numbers.decimal_for_field(value, ActivityRecord._meta.get_field(key))
+    except ValidationError as exc:
+        if exc.code == "invalid" and isinstance(value, str):
+            msg = _("“%(value)s” is text, not a number.") % {"value": value[:numbers.SHOWN]}
+        else:
+            msg = exc.messages[0]
+        report.error(msg, sheet=DATA_SHEET, row=n, column=_col(key))
+        return None
+
+
+def _row_errors(exc: ValidationError, n: int, report: Report) -> None:
+    if not hasattr(exc, "error_dict"):
+        for m in exc.messages:
+            report.error(m, sheet=DATA_SHEET, row=n)
+        return
+    for key, msgs in exc.message_dict.items():
+        col = key if key in KEYS else "amount"
+        for m in msgs:
+            report.error(m, sheet=DATA_SHEET, row=n, column=_col(col))
 
 
 def _validate_row(n, values, own, elsewhere, seen, enterprise, year, report) -> None:
@@ -139,7 +299,8 @@ def _validate_row(n, values, own, elsewhere, seen, enterprise, year, report) -> 
     if source is None:
         msg = (_("Source %(code)s belongs to another enterprise.") if code in elsewhere
                else _("Unknown source code “%(code)s”."))
-        report.error(msg % {"code": code}, sheet=DATA_SHEET, row=n, column=_col("source"))
+        shown = code if len(code) <= numbers.SHOWN else code[:numbers.SHOWN] + "…"
+        report.error(msg % {"code": shown}, sheet=DATA_SHEET, row=n, column=_col("source"))
     month = values.get("month")
     try:
         month = int(str(month).strip())
@@ -148,17 +309,16 @@ def _validate_row(n, values, own, elsewhere, seen, enterprise, year, report) -> 
     except (TypeError, ValueError):
         report.error(_("The month must be a whole number from 1 to 12."), sheet=DATA_SHEET, row=n, column=_col("month"))
         month = None
+    note = values.get("note")
+    limit = ActivityRecord._meta.get_field("note").max_length
+    if note is not None and len(str(note)) > limit:
+        report.error(_("The note has %(n)d characters; at most %(max)d fit.") % {"n": len(str(note)), "max": limit},
+                     sheet=DATA_SHEET, row=n, column=_col("note"))
     stock = {}
-    for key in ("amount", "opening_stock", "purchased", "closing_stock", "transferred_out"):
-        v = values.get(key)
-        if isinstance(v, str) and v.strip():
-            try:
-                activity_services.to_decimal(v, key)
-            except ValidationError:
-                report.error(_("“%(value)s” is text, not a number.") % {"value": v}, sheet=DATA_SHEET, row=n, column=_col(key))
-                continue
+    for key in NUMBER_KEYS:
+        value = _number(key, values.get(key), n, report)
         if key != "amount":
-            stock[key] = v
+            stock[key] = value
     if source is not None and month is not None:
         first = seen.get((code, month))
         if first:
@@ -181,10 +341,7 @@ def _validate_row(n, values, own, elsewhere, seen, enterprise, year, report) -> 
             raise ValidationError({"amount": _("This value is already %(status)s; change it with a correction.")
                                    % {"status": cur.get_status_display()}})
     except ValidationError as exc:
-        for key, msgs in exc.message_dict.items():
-            col = key if key in KEYS else "month" if key == "month" else "amount"
-            for m in msgs:
-                report.error(m, sheet=DATA_SHEET, row=n, column=_col(col))
+        _row_errors(exc, n, report)
         return
     report.rows.append(Row(n, source, month, values.get("amount"), str(values.get("unit") or ""), stock,
                            str(values.get("note") or "")))
@@ -206,29 +363,57 @@ def upload(*, actor, enterprise, year: int, file) -> tuple[DataImport, Report]:
     return imp, report
 
 
-@transaction.atomic
+class _Refused(Exception):
+    """Raised inside the writing transaction to roll every row back."""
+
+
+def _write(actor, data_import: DataImport, report: Report) -> None:
+    """Save every row; a row the service refuses becomes a row error and all rows are rolled back."""
+    with transaction.atomic():
+        for row in report.rows:
+            try:
+                activity_services.activity_save(
+                    actor=actor, source=row.source, enterprise=data_import.enterprise, year=data_import.year,
+                    month=row.month, amount=row.amount, unit=row.unit, note=row.note, stock=row.stock,
+                    origin=ActivityRecord.Origin.IMPORT, data_import=data_import)
+            except ValidationError as exc:
+                _row_errors(exc, row.number, report)
+        if not report.ok:
+            raise _Refused
+        data_import.status, data_import.n_rows = DataImport.Status.COMMITTED, len(report.rows)
+        data_import.save(update_fields=["status", "n_rows", "updated_at"])
+        record_event(actor=actor, enterprise=data_import.enterprise, kind="import_committed", data_import=data_import.pk,
+                     sha256=data_import.sha256, rows=len(report.rows))
+
+
 def commit(*, actor, data_import: DataImport) -> int:
-    """Commit a validated import: validate the stored file again, then save every row or none."""
+    """Commit a validated import: validate the stored file again, then save every row or none.
+
+    A file that no longer validates (or a row the service refuses) is *refused*: the import's status and
+    errors are saved — outside the rolled-back writes — and a ``ValidationError`` is raised.
+    """
     enterprise = data_import.enterprise
     require_for(actor, enterprise, "add")
-    if data_import.status != DataImport.Status.VALIDATED:
-        raise ValidationError(_("Only a validated import can be committed."))
-    with data_import.file.open("rb") as f:
-        data = f.read()
-    if hashlib.sha256(data).hexdigest() != data_import.sha256:
-        raise ValidationError(_("The stored file does not match its SHA-256; it was altered."))
-    report = validate(data, enterprise, data_import.year)
-    if not report.ok:
-        data_import.status, data_import.errors = DataImport.Status.REFUSED, report.errors
-        data_import.save()
-        raise ValidationError(_("The workbook no longer validates: %(n)d error(s).") % {"n": len(report.errors)})
-    for row in report.rows:
-        activity_services.activity_save(
-            actor=actor, source=row.source, enterprise=enterprise, year=data_import.year, month=row.month,
-            amount=row.amount, unit=row.unit, note=row.note, stock=row.stock, origin=ActivityRecord.Origin.IMPORT,
-            data_import=data_import)
-    data_import.status, data_import.n_rows = DataImport.Status.COMMITTED, len(report.rows)
-    data_import.save()
-    record_event(actor=actor, enterprise=enterprise, kind="import_committed", data_import=data_import.pk,
-                 sha256=data_import.sha256, rows=len(report.rows))
-    return len(report.rows)
+    with transaction.atomic():
+        imp = DataImport.objects.select_for_update().get(pk=data_import.pk)  # one commit at a time
+        if imp.status != DataImport.Status.VALIDATED:
+            raise ValidationError(_("Only a validated import can be committed."))
+        with imp.file.open("rb") as f:
+            data = f.read()
+        if hashlib.sha256(data).hexdigest() != imp.sha256:
+            report = Report()
+            report.error(_("The stored file does not match its SHA-256; it was altered."))
+        else:
+            report = validate(data, enterprise, imp.year)
+        if report.ok:
+            try:
+                _write(actor, imp, report)
+            except _Refused:
+                pass
+            else:
+                data_import.status, data_import.n_rows = imp.status, imp.n_rows
+                return len(report.rows)
+        imp.status, imp.errors = DataImport.Status.REFUSED, report.errors
+        imp.save(update_fields=["status", "errors", "updated_at"])
+    data_import.status, data_import.errors = imp.status, imp.errors
+    raise ValidationError(_("The workbook no longer validates: %(n)d error(s).") % {"n": len(report.errors)})

@@ -2,7 +2,9 @@
 headers, drop-downs (data validation), units, instructions and a template version marker.
 
 Text that comes from users is escaped so that no cell of an export is a formula (formula injection):
-see :func:`safe_text`.
+see :mod:`carbonms.common.spreadsheet`. The header row is the template version's contract: the import
+refuses a workbook whose headers are not :data:`TEMPLATE_HEADERS` of its version, name by name and in
+order (docs/data-files.md).
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from carbonms.common.spreadsheet import safe_row, safe_text
 
 from .models import ActivityRecord, Source
 
@@ -26,17 +30,9 @@ COLUMNS = [  # (key, Chinese header, width)
     ("closing_stock", "期末库存", 12), ("transferred_out", "外销/调出量", 12), ("note", "备注", 30),
 ]
 HEADERS = [c[1] for c in COLUMNS]
+#: the header row of every template version the import accepts (the headers are Chinese in every language)
+TEMPLATE_HEADERS = {TEMPLATE_VERSION: HEADERS}
 UNITS = ["t", "kg", "10^4Nm3", "Nm3", "m3", "L", "GJ", "MJ", "TJ", "kWh", "MWh", "tce", "t steam"]
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    """A user's text made inert in a spreadsheet: a leading =, +, -, @, tab or CR gets a quote prefix."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
-    return value
-
-
 def build(enterprise, year: int) -> bytes:
     wb = Workbook()
     help_ws = wb.active
@@ -52,7 +48,7 @@ def build(enterprise, year: int) -> bytes:
         "7. 上传的文件、其 SHA-256 摘要和上传人作为证据保存。请勿修改隐藏的 _meta 工作表。",
     ]
     for i, line in enumerate(lines, start=1):
-        help_ws.cell(row=i, column=1, value=line).font = Font(bold=(i == 1))
+        help_ws.cell(row=i, column=1, value=safe_text(line)).font = Font(bold=(i == 1))
     help_ws.column_dimensions["A"].width = 110
 
     ws = wb.create_sheet(DATA_SHEET)
@@ -68,9 +64,9 @@ def build(enterprise, year: int) -> bytes:
     for s in sources:
         for month in range(1, 13):
             rec = existing.get((s.pk, month))
-            values = [safe_text(s.code), safe_text(s.name), s.get_category_display(), month,
-                      float(rec.amount) if rec else None, s.activity_unit, None, None, None, None,
-                      safe_text(rec.note) if rec else None]
+            values = safe_row([s.code, s.name, s.get_category_display(), month,
+                               float(rec.amount) if rec else None, s.activity_unit, None, None, None, None,
+                               rec.note if rec else None])
             for col, v in enumerate(values, start=1):
                 ws.cell(row=row, column=col, value=v)
             row += 1

@@ -18,8 +18,8 @@ from django.views.generic import TemplateView
 from carbonms.carbondata.models import Evidence
 from carbonms.carbondata.models.register import Category
 from carbonms.carbondata.views.base import ObjectMixin, year_param
-from carbonms.carbondata.workbook import safe_text
 from carbonms.common import tenancy
+from carbonms.common.spreadsheet import safe_row
 from carbonms.organizations.models import Enterprise, Park
 
 from . import selectors, services
@@ -196,15 +196,16 @@ class ExportView(ObjectMixin, View):
             ws.append([k, run.totals.get(k, 0)])
         ws.append(["run", run.pk])
         ws.append(["gwp_set", run.gwp_set])
-        ws.append(["run_by", safe_text(str(run.run_by))])
+        ws.append(safe_row(["run_by", str(run.run_by)]))
         ws.append(["run_at", run.created_at.isoformat()])
         rs = wb.create_sheet("明细")
         rs.append(["企业", "排放源编码", "排放源名称", "月份", "类别", "方法", "物料", "活动数据", "单位", "活动数据版本", "气体",
                    "排放量(t)", "tCO2e", "能耗(tce)", "因子版本", "计入园区"])
         for r in qs.order_by("enterprise__name", "source__code", "month").iterator(chunk_size=2000):
-            rs.append([safe_text(r.enterprise.name), safe_text(r.source.code), safe_text(r.source.name), r.month,
-                       str(CAT_LABELS.get(r.category, r.category)), r.method, safe_text(r.material), float(r.amount), r.unit,
-                       r.activity_version, r.gas, r.mass_t, r.co2e_t, r.energy_tce, r.factor_version_id, "是" if r.counted_in_park else "否"])
+            rs.append(safe_row([r.enterprise.name, r.source.code, r.source.name, r.month,
+                                str(CAT_LABELS.get(r.category, r.category)), r.method, r.material, float(r.amount), r.unit,
+                                r.activity_version, r.gas, r.mass_t, r.co2e_t, r.energy_tce, r.factor_version_id,
+                                "是" if r.counted_in_park else "否"]))
         out = io.BytesIO()
         wb.save(out)
         resp = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -25,6 +25,8 @@ from carbonms.carbondata import services as data_services
 from carbonms.carbondata.models import ActivityRecord, Evidence
 from carbonms.carbondata.models.register import Method
 from carbonms.carbondata.services.common import require_for
+from carbonms.carbondata.services.evidence import sha256_of
+from carbonms.common.spreadsheet import safe_text
 
 from . import rollups
 from .models import Meter, MeterDay, MeterFeed
@@ -102,7 +104,7 @@ def _evidence_csv(source, year: int, month: int, meters: list[str]) -> ContentFi
     days = month_days(year, month)
     for d in MeterDay.objects.filter(meter__code__in=meters, meter__enterprise=source.enterprise,
                                      day__gte=days[0], day__lte=days[-1]).select_related("meter").order_by("meter__code", "day"):
-        w.writerow([d.meter.code, d.day.isoformat(), repr(d.measured), repr(d.substituted), d.n_readings, d.n_expected,
+        w.writerow([safe_text(d.meter.code), d.day.isoformat(), repr(d.measured), repr(d.substituted), d.n_readings, d.n_expected,
                     round(d.completeness, 4)])
     return ContentFile(buf.getvalue().encode(), name=f"meter-{source.code}-{year}-{month:02d}.csv")
 
@@ -110,7 +112,8 @@ def _evidence_csv(source, year: int, month: int, meters: list[str]) -> ContentFi
 @transaction.atomic
 def rollup_to_activity(*, actor, enterprise, year: int, month: int) -> list[dict]:
     """Create or refresh the draft activity data of the month from the meters; returns one row per source
-    with what happened ("created", "updated", "kept" with the difference to a manual value)."""
+    with what happened ("created", "updated", "unchanged" when the draft already holds this very rollup and
+    its evidence, "kept" with the difference to a manual value)."""
     require_for(actor, enterprise, "add")
     rollups.refresh_dirty()
     results = []
@@ -127,13 +130,20 @@ def rollup_to_activity(*, actor, enterprise, year: int, month: int) -> list[dict
             continue
         detail = {"meters": v["meters"], "completeness": round(v["completeness"], 4), "substituted": v["substituted"],
                   "rule": "monitoring rollup (docs/monitoring.md)"}
+        codes = [m["meter"] for m in v["meters"] if "meter" in m]
+        evidence = _evidence_csv(source, year, month, codes)
+        if (current is not None and current.status == S.DRAFT and current.amount == v["amount"]
+                and current.evidence.filter(kind=Evidence.Kind.METER, sha256=sha256_of(evidence)).exists()):
+            # the same rollup again: nothing to change, no new evidence (a repeated POST is idempotent)
+            row.update(outcome="unchanged", difference=None)
+            results.append(row)
+            continue
         rec = data_services.activity_save(
             actor=actor, source=source, year=year, month=month, amount=v["amount"], unit=source.activity_unit,
             origin=ActivityRecord.Origin.METER, meter_detail=detail,
             note=_("Meter rollup, completeness %(pct)s %%") % {"pct": round(v["completeness"] * 100, 1)})
-        codes = [m["meter"] for m in v["meters"] if "meter" in m]
         rec.evidence.filter(kind=Evidence.Kind.METER).update(description=_("superseded by a newer rollup"))
-        data_services.evidence_attach(actor=actor, enterprise=enterprise, file=_evidence_csv(source, year, month, codes),
+        data_services.evidence_attach(actor=actor, enterprise=enterprise, file=evidence,
                                       kind=Evidence.Kind.METER, activity=rec,
                                       description=_("Daily meter rollups of %(year)d-%(month)02d") % {"year": year, "month": month})
         row.update(outcome="created" if current is None else "updated", record=rec, difference=None)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -25,8 +26,44 @@ from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_e
 from carbonms.organizations.models import Enterprise
 
 from . import activity, rollups, selectors, services
-from .models import Anomaly, Gateway, Meter, ReadingConflict
+from .models import Anomaly, Gateway, Meter, ReadingConflict, RejectedMessage
 from .timeutil import LOCAL_TZ
+
+EARLIEST_DAY, LATEST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+MAX_SERIES_DAYS = {"hour": 92, "day": 1830}
+
+
+def _day_param(params, name: str, default: dt.date) -> dt.date:
+    """A YYYY-MM-DD query parameter within 2000–2100, or a 400 naming it."""
+    raw = params.get(name)
+    if not raw:
+        return default
+    try:
+        value = dt.date.fromisoformat(raw[:20])
+    except ValueError:
+        raise ValidationError({name: [_("Give a date as YYYY-MM-DD.")]})
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValidationError({name: [_("Give a date between %(a)s and %(b)s.") % {"a": EARLIEST_DAY, "b": LATEST_DAY}]})
+    return value
+
+
+def _period_param(data, params) -> tuple[int, int] | None:
+    """(year, month) from the body or the query (None when neither names a year); 400 when out of range."""
+    out = []
+    for name, lo, hi in (("year", 2000, 2100), ("month", 1, 12)):
+        raw = data.get(name) if hasattr(data, "get") and data.get(name) not in (None, "") else params.get(name)
+        if raw in (None, ""):
+            if name == "year":
+                return None
+            raise ValidationError({name: [_("Give the month (1–12) with the year.")]})
+        try:
+            value = int(str(raw)[:10])
+        except (TypeError, ValueError):
+            value = None
+        if isinstance(raw, bool) or value is None or not lo <= value <= hi:
+            raise ValidationError({name: [_("Give a whole number from %(lo)d to %(hi)d.") % {"lo": lo, "hi": hi}]})
+        out.append(value)
+    return out[0], out[1]
 
 
 class MeterFeedSerializer(serializers.Serializer):
@@ -43,7 +80,7 @@ class MeterSerializer(serializers.ModelSerializer):
     class Meta:
         model = Meter
         fields = ["id", "enterprise", "code", "name", "meter_type", "unit", "multiplier", "reading_kind", "interval_minutes",
-                  "rollover_at", "instrument", "gateway", "installed_at", "status", "feeds"]
+                  "rollover_at", "max_value", "instrument", "gateway", "installed_at", "removed_at", "status", "feeds"]
         validators = []
 
 
@@ -65,6 +102,17 @@ class ConflictSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReadingConflict
         fields = ["id", "meter", "ts", "stored_value", "new_value", "status", "resolved_by", "resolved_at", "note", "created_at"]
+
+
+class RejectedMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RejectedMessage
+        fields = ["id", "gateway", "channel", "topic", "payload", "payload_bytes", "payload_truncated", "reasons",
+                  "n_rejected", "n_accepted", "received_at", "status", "reviewed_by", "reviewed_at", "note"]
+
+
+class RetireSerializer(serializers.Serializer):
+    removed_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
 class AnomalySerializer(serializers.ModelSerializer):
@@ -122,6 +170,27 @@ class MeterViewSet(ScopedModelViewSet):
         data.pop("enterprise", None)
         return services.meter_save(actor=self.request.user, meter=instance, data=data)
 
+    def perform_destroy(self, instance):
+        try:
+            services.meter_delete(actor=self.request.user, meter=instance)
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+
+    @extend_schema(request=RetireSerializer, responses=MeterSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def retire(self, request, pk=None):
+        """POST: end the meter's service life (``removed_at``, default now); its data is kept."""
+        if request.method == "GET":
+            return Response(MeterSerializer(self.get_object(), context={"request": request}).data)
+        m = tenancy.get_for_user(self.base_queryset(), request.user, pk, "change")
+        ser = RetireSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            m = services.meter_retire(actor=request.user, meter=m, removed_at=ser.validated_data.get("removed_at"))
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+        return Response(MeterSerializer(m, context={"request": request}).data)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("resolution", str, enum=["hour", "day", "month"], description="default: day"),
@@ -133,15 +202,16 @@ class MeterViewSet(ScopedModelViewSet):
     def series(self, request, pk=None):
         m = self.get_object()
         res = request.query_params.get("resolution", "day")
+        if res not in ("hour", "day", "month"):
+            raise ValidationError({"resolution": [_("Use hour, day or month.")]})
         today = dt.datetime.now(LOCAL_TZ).date()
-        try:
-            end = dt.date.fromisoformat(request.query_params.get("end") or today.isoformat())
-            start = dt.date.fromisoformat(request.query_params.get("start") or (end - dt.timedelta(days=30)).isoformat())
-        except ValueError:
-            raise ValidationError({"start": ["YYYY-MM-DD"]})
+        end = _day_param(request.query_params, "end", min(today, LATEST_DAY))
+        start = _day_param(request.query_params, "start", max(EARLIEST_DAY, end - dt.timedelta(days=30)))
+        if start > end:
+            raise ValidationError({"start": [_("The start is after the end.")]})
+        if res in MAX_SERIES_DAYS and (end - start).days > MAX_SERIES_DAYS[res]:
+            raise ValidationError({"end": [_("At most %(n)d days at this resolution.") % {"n": MAX_SERIES_DAYS[res]}]})
         if res == "hour":
-            if (end - start).days > 92:
-                raise ValidationError({"end": ["at most 92 days of hours"]})
             data = rollups.hourly(m, start, end)
         elif res == "month":
             data = rollups.monthly(m, end.year)
@@ -156,7 +226,23 @@ class GatewayViewSet(ScopedModelViewSet):
 
     queryset = Gateway.objects.all()
     serializer_class = GatewaySerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_destroy(self, instance):
+        try:
+            services.gateway_delete(actor=self.request.user, gateway=instance)
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+
+    @extend_schema(request=None, responses=GatewaySerializer)
+    @action(detail=True, methods=["get", "post"])
+    def retire(self, request, pk=None):
+        """POST: retire the gateway (inactive: its token and topic are refused); its meters and log are kept."""
+        if request.method == "GET":
+            return Response(GatewaySerializer(self.get_object(), context={"request": request}).data)
+        gw = tenancy.get_for_user(Gateway, request.user, pk, "change")
+        gw = services.gateway_retire(actor=request.user, gateway=gw)
+        return Response(GatewaySerializer(gw, context={"request": request}).data)
 
     def create_record(self, data):
         gw, token = services.gateway_save(actor=self.request.user, enterprise=data.pop("enterprise"), data=data)
@@ -245,6 +331,32 @@ class AnomalyViewSet(_ReviewViewSet):
         return Response(AnomalySerializer(a).data)
 
 
+class RejectedMessageViewSet(_ReviewViewSet):
+    """Refused MQTT messages and readings (``?status=open``); POST ``acknowledge`` with {"note"}."""
+
+    queryset = RejectedMessage.objects.all()
+    serializer_class = RejectedMessageSerializer
+
+    def base_queryset(self):
+        return RejectedMessage.objects.select_related("gateway")
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        s = self.request.query_params.get("status")
+        return qs.filter(status=s) if s else qs
+
+    @action(detail=True, methods=["get", "post"])
+    def acknowledge(self, request, pk=None):
+        if request.method == "GET":
+            return Response(RejectedMessageSerializer(self.get_object()).data)
+        msg = tenancy.get_for_user(self.base_queryset(), request.user, pk, "change")
+        try:
+            msg = services.rejected_acknowledge(actor=request.user, message=msg, note=str(request.data.get("note", "")))
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+        return Response(RejectedMessageSerializer(msg).data)
+
+
 class CompletenessAPI(APIView):
     """Completeness of each visible meter per day (``?start&end``, at most 92 days)."""
 
@@ -252,13 +364,10 @@ class CompletenessAPI(APIView):
                    responses=OpenApiTypes.OBJECT)
     def get(self, request):
         today = dt.datetime.now(LOCAL_TZ).date()
-        try:
-            end = dt.date.fromisoformat(request.query_params.get("end") or today.isoformat())
-            start = dt.date.fromisoformat(request.query_params.get("start") or (end - dt.timedelta(days=29)).isoformat())
-        except ValueError:
-            raise ValidationError({"start": ["YYYY-MM-DD"]})
+        end = _day_param(request.query_params, "end", min(today, LATEST_DAY))
+        start = _day_param(request.query_params, "start", max(EARLIEST_DAY, end - dt.timedelta(days=29)))
         if start > end or (end - start).days > 92:
-            raise ValidationError({"start": ["at most 92 days"]})
+            raise ValidationError({"start": [_("From 1 to 93 days, the start not after the end.")]})
         hm = selectors.heatmap(request.user, start, end)
         return Response({"days": hm["days"], "meters": [
             {"id": m.pk, "code": m.code, "completeness": [hm["cells"].get((m.pk, d)) for d in hm["days"]]} for m in hm["meters"]]})
@@ -278,11 +387,12 @@ class RollupAPI(APIView):
     """GET: meter values beside the activity data of ``?year&month``; POST: make the meter drafts."""
 
     def _period(self, request):
-        try:
-            return int(request.data.get("year") or request.query_params["year"]), int(request.data.get("month") or request.query_params["month"])
-        except (KeyError, ValueError, TypeError):
+        """``year`` and ``month`` (body or query), 2000–2100 and 1–12 (else 400); none: the last month."""
+        period = _period_param(request.data, request.query_params)
+        if period is None:
             today = dt.datetime.now(LOCAL_TZ).date().replace(day=1) - dt.timedelta(days=1)
             return today.year, today.month
+        return period
 
     @staticmethod
     def _row(r):
@@ -314,6 +424,7 @@ def register(router) -> None:
     router.register("monitoring/gateways", GatewayViewSet, basename="gateway")
     router.register("monitoring/conflicts", ReadingConflictViewSet, basename="reading-conflict")
     router.register("monitoring/anomalies", AnomalyViewSet, basename="anomaly")
+    router.register("monitoring/rejected-messages", RejectedMessageViewSet, basename="rejected-message")
 
 
 def extra_urls() -> list:

@@ -1,7 +1,7 @@
 """The HTTP bulk endpoint of the gateways: ``POST /api/v1/monitoring/readings/``.
 
 Authorization: ``Gateway <token>`` (or ``Bearer <token>``). Body: JSON (``application/json``) or CSV
-(``text/csv``), at most 100,000 readings and 32 MB. Answers 200 with the per-reading errors and the
+(``text/csv``), at most 100,000 readings and 32 MB (``MONITORING["MAX_REQUEST_BYTES"]``). Answers 200 with the per-reading errors and the
 counts; the whole request is refused with 400 (malformed), 401 (no or bad token), 403 (the payload
 names another park), 413 (too large), 415 (other content type) or 429 (rate limit of the gateway).
 """
@@ -15,10 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from . import rollups
-from .ingestion import RequestError, ingest, parse_csv, parse_json, setting
+from .ingestion import MAX_REQUEST_BYTES, RequestError, ingest, parse_csv, parse_json, setting
 from .services import gateway_for_token
 
-MAX_BODY_BYTES = 32 * 1024 * 1024
+
+def max_body_bytes() -> int:
+    return int(setting("MAX_REQUEST_BYTES", MAX_REQUEST_BYTES))
+
+
+def _too_large(limit: int) -> JsonResponse:
+    return _error(_("The request is larger than %(mb)s MB.") % {"mb": f"{limit / 1048576:g}"}, 413, "too_large")
 
 
 def _error(message: str, status: int, code: str) -> JsonResponse:
@@ -51,11 +57,17 @@ def ingest_view(request):
         resp = _error(_("Too many requests from this gateway; retry in a minute."), 429, "rate_limited")
         resp["Retry-After"] = "60"
         return resp
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-        return _error(_("The request is larger than 32 MB."), 413, "too_large")
-    body = request.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        return _error(_("The request is larger than 32 MB."), 413, "too_large")
+    # The body is read here, never through request.body/POST (whose DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by
+    # default, is meant for forms): at most the limit plus one byte, whatever Content-Length claims.
+    limit = max_body_bytes()
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not (declared.isascii() and declared.isdigit()):
+        return _error(_("The Content-Length header is not a number."), 400, "malformed")
+    if int(declared) > limit:
+        return _too_large(limit)
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        return _too_large(limit)
     ctype = request.content_type or ""
     try:
         if ctype == "application/json":

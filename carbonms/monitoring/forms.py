@@ -15,7 +15,7 @@ class MeterForm(forms.ModelForm):
     class Meta:
         model = Meter
         fields = ["code", "name", "meter_type", "unit", "multiplier", "reading_kind", "interval_minutes", "rollover_at",
-                  "instrument", "gateway", "installed_at", "status"]
+                  "max_value", "instrument", "gateway", "installed_at", "status"]
         widgets = {"installed_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
     def __init__(self, *args, enterprise, **kwargs):
@@ -48,3 +48,9 @@ class AnomalyForm(forms.Form):
 class PeriodForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12)
+
+
+class MeterRetireForm(forms.Form):
+    removed_at = forms.DateTimeField(label=_("Removed at"), required=False,
+                                     help_text=_("Empty: now. Readings stamped later are refused; everything stored is kept."),
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

@@ -16,22 +16,26 @@ import datetime as dt
 import io
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import storage
-from .models import DirtyDay, Gateway, IngestBatch, Meter, ReadingConflict
+from .models import DirtyDay, Gateway, IngestBatch, Meter, ReadingConflict, RejectedMessage
 from .timeutil import day_ordinal, to_dt
 
 MAX_READINGS = 100_000
+MAX_REQUEST_BYTES = 32 * 1024 * 1024  # HTTP body and MQTT payload (settings MAX_REQUEST_BYTES, MAX_MESSAGE_BYTES)
 MAX_ERRORS_LOGGED = 1000
-EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC).timestamp()
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC).timestamp()  # no reading is older (setting EARLIEST_TIMESTAMP)
+DEFAULT_MAX_FUTURE = 3600  # seconds a gateway clock may run ahead (setting MAX_FUTURE_SECONDS); the quality
+# flags mark a smaller skew (CLOCK_SKEW_SECONDS, 120 s) as a clock_skew anomaly of an accepted reading
+DEFAULT_MAX_VALUE = 1e12  # no reading's magnitude is larger (setting MAX_VALUE; a meter may set a lower bound)
 _ORDINAL_CACHE: dict[int, dt.date] = {}
 
 
@@ -65,14 +69,59 @@ class IngestResult:
 
 # --- Parsing ----------------------------------------------------------------------------------
 
+MAX_JSON_DEPTH = 16  # {"readings": [{...}]} is 3 deep
+MAX_NUMBER_CHARS = 32  # a number written with more characters is refused (never converted)
+MAX_INT_BITS = 106  # ~32 decimal digits: a larger integer given to the service directly is refused the same way
+_KEEP_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')  # deleted by translate: all but these
+_STRING = re.compile(rb'"[^"]*"')
+_PAIR = re.compile(rb"\[\]")
+
+
+class LongNumber(str):
+    """A JSON number written with too many characters: kept as its text, refused by validation."""
+
+
+def _int(text: str):
+    return int(text) if len(text) <= MAX_NUMBER_CHARS else LongNumber(text)
+
+
+def _float(text: str):
+    return float(text) if len(text) <= MAX_NUMBER_CHARS else LongNumber(text)
+
+
+def json_depth_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Does the JSON text nest arrays/objects deeper than ``limit``? A linear pre-scan with no recursion
+    (C-speed byte operations, a fraction of the parse time): escaped backslashes and quotes are dropped,
+    everything but quotes and brackets is deleted, then the strings (``""`` pairs first, the rest by a
+    regular expression) with the brackets they hold; every bracket becomes ``[`` or ``]`` and innermost
+    pairs are removed ``limit`` times: whatever nesting is left goes deeper than the limit. Unbalanced text
+    is left for the parser to refuse; its leftover openers count as depth."""
+    s = body.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _KEEP_STRUCTURE).replace(b'""', b"")
+    s = _STRING.sub(b"", s).translate(bytes.maketrans(b"{}", b"[]"))
+    for passes in range(limit):
+        if not s:
+            return False
+        t = _PAIR.sub(b"", s)
+        if len(t) == len(s):  # only "]]][[[" is left: the openers would nest further
+            return t.count(b"[") + passes > limit
+        s = t
+    return bool(s)
+
 
 def parse_json(body: bytes | str) -> tuple[list, int | None]:
     """A JSON body: a reading object, a list of them, or {"park": id?, "readings": [...]}.
-    Returns (readings, park id named by the payload or None)."""
+    Returns (readings, park id named by the payload or None). Nesting deeper than MAX_JSON_DEPTH is
+    refused before parsing; numbers with more than MAX_NUMBER_CHARS characters are kept as text and
+    refused per reading."""
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
+    if json_depth_exceeds(raw):
+        raise RequestError(_("The JSON nests deeper than %(max)d levels.") % {"max": MAX_JSON_DEPTH}, code="too_deep")
     try:
-        data = json.loads(body)
+        data = json.loads(raw, parse_int=_int, parse_float=_float)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise RequestError(_("Malformed JSON: %(error)s") % {"error": exc}, code="malformed")
+        raise RequestError(_("Malformed JSON: %(error)s") % {"error": str(exc)[:200]}, code="malformed")
+    except RecursionError:  # cannot happen after the pre-scan; never a server error all the same
+        raise RequestError(_("The JSON nests deeper than %(max)d levels.") % {"max": MAX_JSON_DEPTH}, code="too_deep")
     park = None
     if isinstance(data, dict) and "readings" in data:
         park = data.get("park")
@@ -81,6 +130,8 @@ def parse_json(body: bytes | str) -> tuple[list, int | None]:
         data = [data]
     if not isinstance(data, list):
         raise RequestError(_("The JSON must be a reading, a list of readings or an object with “readings”."), code="malformed")
+    if park is not None and (isinstance(park, bool) or not isinstance(park, int | str) or len(str(park)) > 20):
+        raise RequestError(_("“park” must be the id of a park."), code="malformed")
     return data, park
 
 
@@ -116,60 +167,101 @@ class _MeterInfo:
     unit: str
     kind: str
     installed: float
+    removed: float  # math.inf while in service
+    max_value: float
 
 
 def _meters_for(gateway: Gateway) -> dict[str, _MeterInfo]:
-    rows = Meter.objects.filter(enterprise_id=gateway.enterprise_id, status=Meter.Status.ACTIVE).values_list(
-        "id", "code", "unit", "reading_kind", "installed_at")
-    return {code: _MeterInfo(mid, unit, kind, inst.timestamp()) for mid, code, unit, kind, inst in rows}
+    """The gateway's enterprise's meters, retired ones included: a late reading from their service life
+    is still accepted; one stamped after the removal is refused with that reason."""
+    bound = float(setting("MAX_VALUE", DEFAULT_MAX_VALUE))
+    rows = Meter.objects.filter(enterprise_id=gateway.enterprise_id).values_list(
+        "id", "code", "unit", "reading_kind", "installed_at", "removed_at", "max_value", "rollover_at")
+    out = {}
+    for mid, code, unit, kind, inst, removed, max_value, rollover in rows:
+        limit = min(bound, max_value if max_value is not None else bound,
+                    float(rollover) if rollover is not None and kind == Meter.ReadingKind.CUMULATIVE else bound)
+        out[code] = _MeterInfo(mid, unit, kind, inst.timestamp(), removed.timestamp() if removed else math.inf, limit)
+    return out
+
+
+def _fmt_ts(ts: float) -> str:
+    try:
+        return to_dt(ts).isoformat()
+    except (ValueError, OverflowError, OSError):
+        return repr(ts)
+
+
+def _text(value: Any, n: int = 40) -> str:
+    """A value as a short text for a message (a dict or a 400-digit number is cut, never echoed whole)."""
+    try:
+        s = value if isinstance(value, str) else json.dumps(value)[:n + 1]
+    except (TypeError, ValueError):
+        s = type(value).__name__
+    return s if len(s) <= n else s[:n] + "…"
 
 
 def parse_ts(value: Any) -> float:
-    if isinstance(value, bool):
+    """Epoch seconds of an ISO 8601 timestamp with a time zone, or of epoch seconds (number or text).
+    Raises ValueError with the reason; never OverflowError."""
+    if isinstance(value, bool | LongNumber):
         raise ValueError(_("not a timestamp"))
     if isinstance(value, int | float):
-        ts = float(value)
+        ts = value
     elif isinstance(value, str):
         s = value.strip()
+        if len(s) > 40:
+            raise ValueError(_("“%(value)s” is not an ISO 8601 timestamp or epoch seconds") % {"value": _text(s)})
         try:
             ts = float(s)
         except ValueError:
             try:
                 d = dt.datetime.fromisoformat(s)
             except ValueError:
-                raise ValueError(_("“%(value)s” is not an ISO 8601 timestamp or epoch seconds") % {"value": value[:40]})
+                raise ValueError(_("“%(value)s” is not an ISO 8601 timestamp or epoch seconds") % {"value": _text(s)})
             if d.tzinfo is None:
-                raise ValueError(_("the timestamp “%(value)s” has no time zone") % {"value": value[:40]})
-            ts = d.timestamp()
+                raise ValueError(_("the timestamp “%(value)s” has no time zone") % {"value": _text(s)})
+            try:
+                ts = d.timestamp()
+            except (OverflowError, ValueError):
+                raise ValueError(_("the timestamp “%(value)s” is out of range") % {"value": _text(s)})
     else:
         raise ValueError(_("not a timestamp"))
+    try:
+        ts = float(ts)
+    except OverflowError:
+        raise ValueError(_("the timestamp %(value)s is out of range") % {"value": _text(value)})
     if not math.isfinite(ts):
         raise ValueError(_("not a timestamp"))
     return ts
 
 
-def _error(i: int, item: Any, code: str, message: str) -> dict:
+def _error(i: int, item: Any, code: str, field: str | None, message: str) -> dict:
     meter = item.get("meter") if isinstance(item, dict) else None
-    return {"index": i, "meter": meter if isinstance(meter, str | int) else None, "code": code, "message": message}
+    return {"index": i, "meter": meter[:60] if isinstance(meter, str) else None, "field": field, "code": code,
+            "message": message}
 
 
 def validate(items: list, meters: dict[str, _MeterInfo], now: float):
     """(rows (meter id, ts, value), errors). Per-reading checks; nothing is written.
 
-    The common case (known meter, numeric value, epoch timestamp, no unit) takes a fast path; anything
-    else goes through :func:`_check_one`, which gives the reason of a refusal."""
-    max_future = now + setting("MAX_FUTURE_SECONDS", 86400)
+    The common case (known meter, numeric value in range, epoch timestamp in the meter's service life, no
+    unit) takes a fast path; anything else goes through :func:`_check_one`, which gives the reason of a
+    refusal."""
+    max_future = now + float(setting("MAX_FUTURE_SECONDS", DEFAULT_MAX_FUTURE))
+    earliest = float(setting("EARLIEST_TIMESTAMP", EARLIEST))
     rows, errors = [], []
-    append, get, isfinite, instant = rows.append, meters.get, math.isfinite, Meter.ReadingKind.INSTANT
+    append, get, instant = rows.append, meters.get, Meter.ReadingKind.INSTANT
     for i, item in enumerate(items):
         if type(item) is dict and len(item) == 3:
-            info = get(item.get("meter"))
-            raw, ts = item.get("value"), item.get("ts")
-            if (info is not None and type(raw) in (float, int) and type(ts) in (float, int) and isfinite(raw)
-                    and (raw >= 0 or info.kind == instant) and EARLIEST <= ts <= max_future and ts >= info.installed):
+            code, raw, ts = item.get("meter"), item.get("value"), item.get("ts")
+            info = get(code) if type(code) is str else None
+            if (info is not None and type(raw) in (float, int) and type(ts) in (float, int)
+                    and (raw >= 0 or info.kind == instant) and -info.max_value <= raw <= info.max_value
+                    and earliest <= ts <= max_future and info.installed <= ts <= info.removed):
                 append((info.id, float(ts), float(raw)))
                 continue
-        row, error = _check_one(i, item, meters, max_future)
+        row, error = _check_one(i, item, meters, max_future, earliest)
         if error is None:
             append(row)
         else:
@@ -177,38 +269,51 @@ def validate(items: list, meters: dict[str, _MeterInfo], now: float):
     return rows, errors
 
 
-def _check_one(i: int, item: Any, meters: dict[str, _MeterInfo], max_future: float):
+def _check_one(i: int, item: Any, meters: dict[str, _MeterInfo], max_future: float, earliest: float):
     """One reading: ((meter id, ts, value), None) or (None, error)."""
     if not isinstance(item, dict):
-        return None, _error(i, item, "malformed", _("A reading must be an object with meter, ts and value."))
+        return None, _error(i, item, "malformed", None, _("A reading must be an object with meter, ts and value."))
     code = item.get("meter")
-    info = meters.get(code if isinstance(code, str) else str(code))
+    if not isinstance(code, str) or not code.strip():
+        return None, _error(i, item, "bad_meter", "meter", _("The meter must be given by its code (a text)."))
+    info = meters.get(code)
     if info is None:
-        return None, _error(i, item, "unknown_meter", _("Unknown meter “%(meter)s” for this gateway.") % {"meter": code})
+        return None, _error(i, item, "unknown_meter", "meter",
+                            _("Unknown meter “%(meter)s” for this gateway.") % {"meter": _text(code, 60)})
     unit = item.get("unit")
     if unit not in (None, "") and unit != info.unit:
-        return None, _error(i, item, "wrong_unit", _("Wrong unit “%(unit)s”: meter %(meter)s reads in %(expected)s.")
-                            % {"unit": unit, "meter": code, "expected": info.unit})
+        return None, _error(i, item, "wrong_unit", "unit", _("Wrong unit “%(unit)s”: meter %(meter)s reads in %(expected)s.")
+                            % {"unit": _text(unit, 20), "meter": code, "expected": info.unit})
     raw = item.get("value")
+    if (isinstance(raw, LongNumber) or (isinstance(raw, str) and len(raw.strip()) > MAX_NUMBER_CHARS)
+            or (isinstance(raw, int) and raw.bit_length() > MAX_INT_BITS)):
+        return None, _error(i, item, "too_many_digits", "value",
+                            _("The value has more than %(max)d characters.") % {"max": MAX_NUMBER_CHARS})
     try:
         if isinstance(raw, bool) or raw is None:
             raise ValueError
         value = float(raw)
         if not math.isfinite(value):
             raise ValueError
-    except (TypeError, ValueError):
-        return None, _error(i, item, "not_a_number", _("The value “%(value)s” is not a number.") % {"value": str(raw)[:40]})
+    except (TypeError, ValueError, OverflowError):
+        return None, _error(i, item, "not_a_number", "value", _("The value “%(value)s” is not a number.") % {"value": _text(raw)})
     if value < 0 and info.kind != Meter.ReadingKind.INSTANT:
-        return None, _error(i, item, "negative", _("A consumption or register value cannot be negative."))
+        return None, _error(i, item, "negative", "value", _("A consumption or register value cannot be negative."))
+    if abs(value) > info.max_value:
+        return None, _error(i, item, "out_of_range", "value", _("The value %(value)s is beyond the meter's range (at most %(max)s).")
+                            % {"value": _text(raw), "max": f"{info.max_value:g}"})
     try:
         ts = parse_ts(item.get("ts"))
     except ValueError as exc:
-        return None, _error(i, item, "bad_timestamp", _("Bad timestamp: %(error)s.") % {"error": exc})
+        return None, _error(i, item, "bad_timestamp", "ts", _("Bad timestamp: %(error)s.") % {"error": exc})
     if ts > max_future:
-        return None, _error(i, item, "future", _("The timestamp %(ts)s is in the future.") % {"ts": to_dt(ts).isoformat()})
-    if ts < EARLIEST or ts < info.installed:
-        return None, _error(i, item, "before_installation",
-                            _("The timestamp %(ts)s is before the meter was installed.") % {"ts": to_dt(ts).isoformat()})
+        return None, _error(i, item, "future", "ts", _("The timestamp %(ts)s is in the future.") % {"ts": _fmt_ts(ts)})
+    if ts < earliest or ts < info.installed:
+        return None, _error(i, item, "before_installation", "ts",
+                            _("The timestamp %(ts)s is before the meter was installed.") % {"ts": _fmt_ts(ts)})
+    if ts > info.removed:
+        return None, _error(i, item, "after_removal", "ts",
+                            _("The timestamp %(ts)s is after the meter was removed.") % {"ts": _fmt_ts(ts)})
     return (info.id, ts, value), None
 
 
@@ -277,14 +382,39 @@ def ingest(*, gateway: Gateway, items: list, channel: str, reference: str = "", 
     return IngestResult(batch.pk, len(items), inserted, dupes, len(conflicts), len(errors), errors)
 
 
-def ingest_message(*, gateway: Gateway, body: bytes, channel: str, reference: str = "") -> IngestResult:
-    """An MQTT message body (JSON, same schema as HTTP). A malformed message is logged, not retried."""
-    try:
-        items, park = parse_json(body)
-        return ingest(gateway=gateway, items=items, channel=channel, reference=reference, park_id=park)
-    except RequestError as exc:
-        batch = IngestBatch.objects.create(
-            park_id=gateway.park_id, gateway=gateway, channel=channel, reference=reference[:200],
-            received_at=timezone.now(), errors=[{"index": None, "code": exc.code, "message": exc.message}])
-        IngestBatch.objects.filter(pk=batch.pk).update(n_rejected=F("n_rejected") + 1)
-        return IngestResult(batch.pk, 0, rejected=1, errors=batch.errors)
+def _payload_text(payload: bytes | str | list) -> tuple[str, int, bool]:
+    """(text kept, size in bytes, cut?) of a refused payload: at most RejectedMessage.MAX_PAYLOAD characters."""
+    if isinstance(payload, list):
+        text = json.dumps(payload, ensure_ascii=False, default=str)
+    elif isinstance(payload, bytes | bytearray):
+        text = bytes(payload[:RejectedMessage.MAX_PAYLOAD * 4]).decode("utf-8", "replace")
+    else:
+        text = payload
+    size = len(payload) if isinstance(payload, bytes | bytearray) else len(text.encode("utf-8", "replace"))
+    keep = text[:RejectedMessage.MAX_PAYLOAD]
+    return keep.replace("\x00", "\ufffd"), size, len(keep) < len(text) or len(keep.encode("utf-8", "replace")) < size
+
+
+def record_rejected(*, gateway: Gateway, topic: str, payload: bytes | str | list, reasons: list[dict],
+                    n_rejected: int, n_accepted: int = 0, batch_id: int | None = None, channel: str = "mqtt",
+                    received_at: dt.datetime | None = None) -> RejectedMessage:
+    """Keep the refused part of a message (or all of it) with its reasons for review. Written by the
+    consumer before it acknowledges the message."""
+    text, size, cut = _payload_text(payload)
+    return RejectedMessage.objects.create(
+        gateway=gateway, channel=channel, topic=topic[:200], payload=text, payload_bytes=size, payload_truncated=cut,
+        reasons=reasons[:MAX_ERRORS_LOGGED], n_rejected=n_rejected, n_accepted=n_accepted, batch_id=batch_id,
+        received_at=received_at or timezone.now())
+
+
+@transaction.atomic
+def reject_message(*, gateway: Gateway, topic: str, body: bytes, error: RequestError | None = None,
+                   reason: dict | None = None, reference: str = "") -> RejectedMessage:
+    """A message refused as a whole (unreadable, too deep, too large, another park, or one that failed
+    unexpectedly): logged as a refused ``IngestBatch`` and kept as a ``RejectedMessage``."""
+    if reason is None:
+        reason = {"index": None, "field": None, "code": error.code, "message": error.message}
+    batch = IngestBatch.objects.create(
+        park_id=gateway.park_id, gateway=gateway, channel=IngestBatch.Channel.MQTT, reference=reference[:200],
+        received_at=timezone.now(), n_rejected=1, errors=[reason])
+    return record_rejected(gateway=gateway, topic=topic, payload=body, reasons=[reason], n_rejected=1, batch_id=batch.pk)

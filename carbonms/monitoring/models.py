@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.carbondata.models import MeasuringInstrument, Source
-from carbonms.common.models import ScopedModel
+from carbonms.common.models import ScopedModel, ScopedQuerySet
 from carbonms.organizations.models import Enterprise, Park
 
 _USER = settings.AUTH_USER_MODEL
@@ -95,6 +95,12 @@ class Meter(ScopedModel):
                                 verbose_name=_("gateway"))
     sources = models.ManyToManyField(Source, through="MeterFeed", related_name="meters", verbose_name=_("sources fed"))
     installed_at = models.DateTimeField(_("installed at"))
+    removed_at = models.DateTimeField(
+        _("removed at"), null=True, blank=True,
+        help_text=_("End of the meter's service life: readings stamped later are refused. Set when the meter is retired."))
+    max_value = models.FloatField(
+        _("highest plausible reading"), null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text=_("Readings whose magnitude is above this value are refused (empty: the platform's bound)."))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
 
     scope_domain = "data"
@@ -119,7 +125,7 @@ class Meter(ScopedModel):
 class MeterFeed(ScopedModel):
     """A meter feeds a source with a share (all of it: 1)."""
 
-    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="feeds", verbose_name=_("meter"))
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="feeds", verbose_name=_("meter"))
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="meter_feeds", verbose_name=_("source"))
     share = models.DecimalField(_("share"), max_digits=7, decimal_places=6, default=Decimal(1),
                                 validators=[MinValueValidator(Decimal("0.000001"))])
@@ -193,6 +199,7 @@ class DirtyDay(models.Model):
     """A (meter, local day) whose rollup must be recomputed; written with the readings, consumed by
     :func:`carbonms.monitoring.rollups.refresh_dirty`."""
 
+    # A work-queue entry, not data: it may go with a meter, and a meter with readings is never deleted.
     meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
 
@@ -209,7 +216,7 @@ class MeterDay(models.Model):
     ``measured`` comes from readings, ``substituted`` from the substitution rule; ``completeness`` is
     the share of expected intervals with a reading. Derived data: recomputed from the readings."""
 
-    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="days")
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="days")
     day = models.DateField()
     measured = models.FloatField(default=0)
     substituted = models.FloatField(default=0)
@@ -241,7 +248,7 @@ class ReadingConflict(ScopedModel):
         KEPT = "kept", _("Stored value kept")
         REPLACED = "replaced", _("Replaced by the new value")
 
-    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("meter"))
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="conflicts", verbose_name=_("meter"))
     ts = models.DateTimeField(_("timestamp"))
     stored_value = models.FloatField(_("stored value"))
     new_value = models.FloatField(_("re-sent value"))
@@ -285,7 +292,7 @@ class Anomaly(ScopedModel):
         OPEN = "open", _("Open")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
-    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="anomalies", verbose_name=_("meter"))
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="anomalies", verbose_name=_("meter"))
     day = models.DateField(_("day"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
@@ -308,3 +315,54 @@ class Anomaly(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("monitoring:anomaly_review", args=[self.pk])
+
+
+class RejectedMessage(models.Model):
+    """The refused part of an MQTT message: a message that could not be read at all, or the readings of a
+    message that failed validation (its valid readings are stored). Kept with the reasons so that staff
+    see it in the review queue; the consumer acknowledges the message only after this row committed.
+
+    Telemetry written by the consumer (no actor), so not change-logged; the review is."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+    MAX_PAYLOAD = 64 * 1024  # characters of the payload kept
+
+    gateway = models.ForeignKey(Gateway, on_delete=models.PROTECT, related_name="rejected_messages", verbose_name=_("gateway"))
+    channel = models.CharField(_("channel"), max_length=6, choices=IngestBatch.Channel.choices, default=IngestBatch.Channel.MQTT)
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    payload = models.TextField(_("payload"), blank=True, help_text=_("The refused readings (or the whole message), cut at 64 KB."))
+    payload_bytes = models.PositiveBigIntegerField(_("payload size (bytes)"), default=0)
+    payload_truncated = models.BooleanField(_("payload cut"), default=False)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    n_rejected = models.PositiveIntegerField(_("readings refused"), default=0)
+    n_accepted = models.PositiveIntegerField(_("readings stored"), default=0)
+    batch = models.ForeignKey(IngestBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_at = models.DateTimeField(_("received at"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    reviewed_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    scope_park = "gateway__park_id"
+    scope_enterprise = "gateway__enterprise_id"
+    scope_domain = "data"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("rejected message")
+        verbose_name_plural = _("rejected messages")
+        indexes = [models.Index(fields=["status", "received_at"], name="monitoring_rejected_queue")]
+
+    def __str__(self):
+        return f"{self.gateway.code} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:rejected_message", args=[self.pk])
+
+    def scope_ids(self) -> tuple[int | None, int | None]:
+        return self.gateway.park_id, self.gateway.enterprise_id

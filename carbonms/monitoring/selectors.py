@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from . import storage
-from .models import Anomaly, Gateway, Meter, MeterDay, ReadingConflict
+from .models import Anomaly, Gateway, Meter, MeterDay, ReadingConflict, RejectedMessage
 from .timeutil import LOCAL_TZ, to_epoch
 
 MAX_LIVE_METERS = 2000
@@ -106,3 +106,9 @@ def live_load(user, now: float | None = None, window: int = 3600) -> dict:
             "last": dt.datetime.fromtimestamp(last, LOCAL_TZ) if last else None,
             "by_type": sorted(by_type.values(), key=lambda r: r["type"]),
             "by_enterprise": sorted(by_enterprise.values(), key=lambda r: -r["electricity_kwh"])}
+
+
+def rejected_for(user, status: str | None = RejectedMessage.Status.OPEN):
+    """Rejected MQTT messages the user may see (park staff: their park's; enterprise users: their gateways')."""
+    qs = RejectedMessage.objects.restrict(user, "view").select_related("gateway", "gateway__enterprise", "reviewed_by")
+    return qs.filter(status=status) if status else qs

@@ -18,12 +18,22 @@ from carbonms.accounting import units
 from carbonms.common.tenancy import require
 
 from . import storage
-from .models import Anomaly, DirtyDay, Gateway, Meter, MeterFeed, ReadingConflict
+from .models import (
+    Anomaly,
+    DirtyDay,
+    Gateway,
+    IngestBatch,
+    Meter,
+    MeterDay,
+    MeterFeed,
+    ReadingConflict,
+    RejectedMessage,
+)
 from .timeutil import day_ordinal
 
 DOMAIN = "data"
 METER_FIELDS = ("code", "name", "meter_type", "unit", "multiplier", "reading_kind", "interval_minutes", "rollover_at",
-                "instrument", "gateway", "installed_at", "status")
+                "instrument", "gateway", "installed_at", "removed_at", "max_value", "status")
 UNIT_OK_WITHOUT_PINT = {"%", "Nm3/h", "mg/m3", "m3/h", "t/h"}
 
 
@@ -88,6 +98,9 @@ def _check_meter(meter: Meter) -> None:
     cems = meter.meter_type in (Meter.MeterType.CEMS_CO2, Meter.MeterType.CEMS_FLOW)
     if cems != (meter.reading_kind == Meter.ReadingKind.INSTANT):
         raise ValidationError({"reading_kind": _("CEMS meters give instantaneous values; other meters give registers or intervals.")})
+    if meter.removed_at is not None and meter.installed_at is not None and meter.removed_at < meter.installed_at:
+        raise ValidationError({"removed_at": _("The removal cannot be before the installation (%(at)s).")
+                               % {"at": meter.installed_at.isoformat()}})
     if meter.interval_minutes not in (1, 5, 10, 15, 30, 60):
         raise ValidationError({"interval_minutes": _("Use an interval of 1, 5, 10, 15, 30 or 60 minutes.")})
     qs = Meter.objects.filter(park_id=meter.park_id, code=meter.code).exclude(pk=meter.pk)
@@ -167,3 +180,86 @@ def anomaly_acknowledge(*, actor, anomaly: Anomaly, note: str) -> Anomaly:
     anomaly.status, anomaly.reviewed_by, anomaly.note = Anomaly.Status.ACKNOWLEDGED, actor, note.strip()
     anomaly.save()
     return anomaly
+
+
+def _require_delete(actor, obj) -> None:
+    park_id, enterprise_id = obj.scope_ids()
+    require(actor, DOMAIN, "delete", park_id=park_id, enterprise_id=enterprise_id)
+
+
+def meter_data(meter: Meter) -> dict[str, int]:
+    """What a meter holds: readings, rollups, feeds, conflicts, anomalies (counts; empty ones left out)."""
+    counts = {"readings": storage.count([meter.pk]), "days": MeterDay.objects.filter(meter=meter).count(),
+              "feeds": meter.feeds.count(), "conflicts": meter.conflicts.count(), "anomalies": meter.anomalies.count()}
+    return {k: v for k, v in counts.items() if v}
+
+
+@transaction.atomic
+def meter_delete(*, actor, meter: Meter) -> None:
+    """Delete a meter that never held data (e.g. one entered by mistake). A meter with readings, rollups,
+    feeds, conflicts or anomalies is refused with the reason: retire it instead (:func:`meter_retire`)."""
+    _require_delete(actor, meter)
+    held = meter_data(meter)
+    if held:
+        labels = {"readings": _("readings"), "days": _("daily rollups"), "feeds": _("sources fed"),
+                  "conflicts": _("reading conflicts"), "anomalies": _("anomalies")}
+        raise ValidationError(
+            _("Meter %(code)s holds data (%(what)s) and cannot be deleted; retire it instead.")
+            % {"code": meter.code, "what": "、".join(f"{labels[k]} {n}" for k, n in held.items())}, code="has_data")
+    DirtyDay.objects.filter(meter=meter).delete()
+    meter.delete()
+
+
+@transaction.atomic
+def meter_retire(*, actor, meter: Meter, removed_at=None) -> Meter:
+    """End a meter's service life: status retired, removal time set (default: now). Readings stamped up to
+    the removal are still accepted (late data); later ones are refused. Everything it holds is kept."""
+    _require(actor, meter.enterprise, "change")
+    removed_at = removed_at or timezone.now()
+    if removed_at < meter.installed_at:
+        raise ValidationError({"removed_at": _("The removal cannot be before the installation (%(at)s).")
+                               % {"at": meter.installed_at.isoformat()}})
+    last = storage.last_before(meter.pk, timezone.now().timestamp() + 366 * 86400)
+    if last is not None and last[0] > removed_at.timestamp():
+        from .timeutil import to_dt
+
+        raise ValidationError({"removed_at": _("The meter has readings up to %(at)s; the removal cannot be earlier.")
+                               % {"at": to_dt(last[0]).isoformat()}})
+    meter.status, meter.removed_at = Meter.Status.RETIRED, removed_at
+    meter.full_clean(validate_constraints=False)
+    meter.save()
+    return meter
+
+
+@transaction.atomic
+def gateway_delete(*, actor, gateway: Gateway) -> None:
+    """Delete a gateway that never sent anything and serves no meter; otherwise refused: retire it."""
+    _require_delete(actor, gateway)
+    if gateway.meters.exists() or IngestBatch.objects.filter(gateway=gateway).exists() or gateway.rejected_messages.exists():
+        raise ValidationError(_("Gateway %(code)s has meters or received data and cannot be deleted; retire it instead.")
+                              % {"code": gateway.code}, code="has_data")
+    gateway.delete()
+
+
+@transaction.atomic
+def gateway_retire(*, actor, gateway: Gateway) -> Gateway:
+    """Retire a gateway: inactive, its token and MQTT topic no longer accepted; its meters and log kept."""
+    _require(actor, gateway.enterprise, "change")
+    gateway.is_active = False
+    gateway.save()
+    return gateway
+
+
+@transaction.atomic
+def rejected_acknowledge(*, actor, message: RejectedMessage, note: str) -> RejectedMessage:
+    """Mark a rejected message as reviewed (e.g. the gateway was fixed and resent the readings)."""
+    park_id, enterprise_id = message.scope_ids()
+    require(actor, DOMAIN, "change", park_id=park_id, enterprise_id=enterprise_id)
+    if message.status != RejectedMessage.Status.OPEN:
+        raise ValidationError(_("This message has already been reviewed."))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say what was found.")})
+    message.status, message.reviewed_by, message.reviewed_at = RejectedMessage.Status.ACKNOWLEDGED, actor, timezone.now()
+    message.note = note.strip()[:300]
+    message.save(update_fields=["status", "reviewed_by", "reviewed_at", "note"])
+    return message

@@ -16,8 +16,9 @@ from carbonms.common.views import ScopedDetailView, ServiceFormView, apply_valid
 from carbonms.organizations.models import Enterprise
 
 from . import activity, charts, rollups, selectors, services
-from .forms import AnomalyForm, ConflictForm, GatewayForm, MeterForm, PeriodForm
-from .models import Anomaly, Meter, MeterDay, ReadingConflict
+from .forms import AnomalyForm, ConflictForm, GatewayForm, MeterForm, MeterRetireForm, PeriodForm
+from .models import Anomaly, Meter, MeterDay, ReadingConflict, RejectedMessage
+from .reasons import reason_rows
 from .timeutil import LOCAL_TZ
 
 
@@ -25,11 +26,16 @@ def _today() -> dt.date:
     return dt.datetime.now(LOCAL_TZ).date()
 
 
+EARLIEST_DAY, LATEST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
 def _date(value: str | None, default: dt.date) -> dt.date:
+    """A YYYY-MM-DD parameter within 2000–2100; anything else (garbage, year 1, year 9999) is the default."""
     try:
-        return dt.date.fromisoformat(value) if value else default
+        d = dt.date.fromisoformat(value[:20]) if value else default
     except ValueError:
         return default
+    return d if EARLIEST_DAY <= d <= LATEST_DAY else default
 
 
 class MeterListView(TemplateView):
@@ -41,7 +47,8 @@ class MeterListView(TemplateView):
         enterprises = list(Enterprise.objects.restrict(user, "view").order_by("name"))
         ctx.update(meters=selectors.meter_table(user), gateways=selectors.gateways_for(user),
                    add_for=[e for e in enterprises if tenancy.can(user, "data", "add", park_id=e.park_id, enterprise_id=e.pk)],
-                   open_conflicts=selectors.conflicts_for(user).count(), open_anomalies=selectors.anomalies_for(user).count())
+                   open_conflicts=selectors.conflicts_for(user).count(), open_anomalies=selectors.anomalies_for(user).count(),
+                   open_rejected=selectors.rejected_for(user).count())
         return ctx
 
 
@@ -111,7 +118,8 @@ class ConflictListView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "open")
-        ctx.update(status=status, conflicts=selectors.conflicts_for(self.request.user, None if status == "all" else status)[:500])
+        ctx.update(status=status, conflicts=selectors.conflicts_for(self.request.user, None if status == "all" else status)[:500],
+                   open_rejected=selectors.rejected_for(self.request.user).count())
         return ctx
 
 
@@ -122,8 +130,66 @@ class AnomalyListView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "open")
         ctx.update(status=status, anomalies=selectors.anomalies_for(self.request.user, None if status == "all" else status)[:500],
-                   labels=dict(Anomaly.Kind.choices))
+                   labels=dict(Anomaly.Kind.choices), open_rejected=selectors.rejected_for(self.request.user).count())
         return ctx
+
+
+class RejectedMessageListView(TemplateView):
+    """Refused MQTT messages and readings, beside the conflicts and anomalies of the review queue."""
+
+    template_name = "monitoring/rejected_messages.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "open")
+        user = self.request.user
+        rows = list(selectors.rejected_for(user, None if status == "all" else status)[:500])
+        changeable = set(RejectedMessage.objects.restrict(user, "change").filter(pk__in=[r.pk for r in rows])
+                         .values_list("pk", flat=True))
+        for r in rows:
+            r.can_review = r.pk in changeable
+            r.reason_rows = reason_rows(r.reasons, limit=5)
+        ctx.update(status=status, rejected=rows)
+        return ctx
+
+
+class RejectedMessageReviewView(ServiceFormView):
+    form_class = AnomalyForm
+    template_name = "monitoring/rejected_message.html"
+    title = _("Review a rejected message")
+    success_message = _("Rejected message acknowledged.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.message = tenancy.get_for_user(RejectedMessage.objects.select_related("gateway", "gateway__enterprise"),
+                                            request.user, kwargs["pk"], "change")
+        self.cancel_url = reverse("monitoring:rejected_messages")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "message": self.message,
+                "reason_rows": reason_rows(self.message.reasons, limit=200)}
+
+    def perform(self, form):
+        return services.rejected_acknowledge(actor=self.request.user, message=self.message, note=form.cleaned_data["note"])
+
+    def get_success_url(self):
+        return reverse("monitoring:rejected_messages")
+
+
+class MeterRetireView(ServiceFormView):
+    """End a meter's service life; its readings, rollups and feeds are kept (a meter with data is never deleted)."""
+
+    form_class = MeterRetireForm
+    title = _("Retire meter")
+    success_message = _("Meter retired.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = tenancy.get_for_user(Meter, request.user, kwargs["pk"], "change")
+        self.cancel_url = self.object.get_absolute_url()
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.meter_retire(actor=self.request.user, meter=self.object, removed_at=form.cleaned_data["removed_at"])
 
 
 class GatewayListView(TemplateView):
@@ -274,7 +340,8 @@ class RollupView(TemplateView):
                 messages.error(request, m)
         else:
             made = sum(1 for r in results if r["outcome"] in ("created", "updated"))
-            messages.success(request, _("%(n)d draft value(s) made from the meters; %(k)d kept as entered.")
-                             % {"n": made, "k": len(results) - made})
+            same = sum(1 for r in results if r["outcome"] == "unchanged")
+            messages.success(request, _("%(n)d draft value(s) made from the meters; %(s)d already up to date; %(k)d kept as entered.")
+                             % {"n": made, "s": same, "k": len(results) - made - same})
         url = reverse("monitoring:rollup", args=[self.enterprise.pk]) + f"?year={year}&month={month}"
         return HttpResponseRedirect(url)

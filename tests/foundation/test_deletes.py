@@ -26,12 +26,6 @@ CASCADE_ALLOWED = {
     "conformity.ReminderSubscription.user": "A user's reminder preferences; nothing else refers to them.",
     "monitoring.DirtyDay.meter": "A work-queue entry (a day to roll up again), not data.",
 }
-# CASCADEs that the monitoring work of issue 9 (helper branch "ingest") turns into PROTECT; tolerated
-# here until that lands, then removed from this list.
-CASCADE_PENDING = {
-    "monitoring.MeterFeed.meter", "monitoring.MeterDay.meter", "monitoring.ReadingConflict.meter",
-    "monitoring.Anomaly.meter",
-}
 
 
 def _cascades() -> set[str]:
@@ -46,7 +40,7 @@ def _cascades() -> set[str]:
 
 
 def test_every_cascade_is_on_the_allow_list():
-    unjustified = _cascades() - set(CASCADE_ALLOWED) - CASCADE_PENDING
+    unjustified = _cascades() - set(CASCADE_ALLOWED)
     assert not unjustified, (
         f"on_delete=CASCADE without a reason: {sorted(unjustified)}. Use PROTECT (the delete is refused and the "
         "record retired), or add the field to CASCADE_ALLOWED with the reason the rows may go with their parent.")

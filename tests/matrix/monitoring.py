@@ -46,6 +46,20 @@ def _gateway(org):
     return org.cached("gateway", lambda: gateway_with_token(org.enterprise)[0])
 
 
+def _rejected(org):
+    from django.utils import timezone
+
+    from carbonms.monitoring.models import RejectedMessage
+
+    def make():
+        return RejectedMessage.objects.create(
+            gateway=_gateway(org), topic=f"carbonms/v1/{_gateway(org).code}/readings", payload="[]",
+            reasons=[{"index": 0, "field": "ts", "code": "future", "message": "…"}], n_rejected=1,
+            received_at=timezone.now())
+
+    return org.cached("rejected", make)
+
+
 def _pk(get):
     return lambda w, org: {"pk": get(org).pk}
 
@@ -59,6 +73,7 @@ CASES: dict[str, Case] = {
     "monitoring:meters": Case(None, ALL),
     "monitoring:meter": Case(_pk(_meter), ALL),
     "monitoring:meter_edit": Case(_pk(_meter), DATA_WRITERS),
+    "monitoring:meter_retire": Case(_pk(_meter), DATA_WRITERS),
     "monitoring:meter_create": Case(_ent, DATA_WRITERS),
     "monitoring:gateway_create": Case(_ent, DATA_WRITERS),
     "monitoring:rollup": Case(_ent, ALL),
@@ -69,6 +84,8 @@ CASES: dict[str, Case] = {
     "monitoring:conflict_resolve": Case(_pk(_conflict), DATA_WRITERS),
     "monitoring:anomalies": Case(None, ALL),
     "monitoring:anomaly_review": Case(_pk(_anomaly), DATA_WRITERS),
+    "monitoring:rejected_messages": Case(None, ALL),
+    "monitoring:rejected_message": Case(_pk(_rejected), DATA_WRITERS),
     # API
     "api:monitoring-ingest": Case(None, set(), denied=401),
     "api:monitoring-completeness": Case(None, ALL),
@@ -77,6 +94,11 @@ CASES: dict[str, Case] = {
     "api:meter-list": Case(None, ALL),
     "api:meter-detail": Case(_pk(_meter), ALL),
     "api:meter-series": Case(_pk(_meter), ALL),
+    "api:meter-retire": Case(_pk(_meter), ALL),
+    "api:gateway-retire": Case(_pk(_gateway), ALL),
+    "api:rejected-message-list": Case(None, ALL),
+    "api:rejected-message-detail": Case(_pk(_rejected), ALL),
+    "api:rejected-message-acknowledge": Case(_pk(_rejected), ALL),
     "api:gateway-list": Case(None, ALL),
     "api:gateway-detail": Case(_pk(_gateway), ALL),
     "api:reading-conflict-list": Case(None, ALL),

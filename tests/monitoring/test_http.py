@@ -46,7 +46,8 @@ def test_json_batch_with_per_reading_errors(setup):
     assert r.status_code == 200, r.content
     body = r.json()
     assert (body["accepted"], body["rejected"]) == (4, 1)
-    assert body["errors"] == [{"index": 4, "meter": "NOPE", "code": "unknown_meter", "message": body["errors"][0]["message"]}]
+    assert body["errors"] == [{"index": 4, "meter": "NOPE", "field": "meter", "code": "unknown_meter",
+                              "message": body["errors"][0]["message"]}]
     assert IngestBatch.objects.get(pk=body["batch"]).channel == "http"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import units
+from carbonms.common import numbers
 from carbonms.organizations.models import Enterprise
 from carbonms.organizations.selectors import boundaries_in_force
 
@@ -33,18 +34,14 @@ def is_locked(enterprise_id: int, year: int, month: int) -> bool:
     return PeriodLock.objects.filter(enterprise_id=enterprise_id, year=year, month=month).exists()
 
 
-def to_decimal(value: Any, field: str) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}})
+def to_decimal(value: Any, field: str, model=ActivityRecord) -> Decimal | None:
+    """A number for ``field`` of ``model`` under the platform's number rule (:mod:`carbonms.common.numbers`),
+    with the field's precision; the error is keyed by ``field``."""
+    model_field = model._meta.get_field(field)
     try:
-        d = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}})
-    if not d.is_finite():
-        raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}})
-    return d
+        return numbers.decimal_for_field(value, model_field)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 def check_value(*, enterprise: Enterprise, source: Source, year: int, month: int, amount: Any, unit: str) -> Decimal:
@@ -62,7 +59,10 @@ def check_value(*, enterprise: Enterprise, source: Source, year: int, month: int
             and not boundaries_in_force(enterprise.park, enterprise, first).filter(kind="accounting").exists():
         raise ValidationError({"month": _("%(year)d-%(month)02d is outside the validity of the enterprise's accounting boundary.")
                                % {"year": year, "month": month}})
-    value = to_decimal(amount, "amount")
+    try:  # bounded here; the digits are checked on the value in the source's unit, below
+        value = numbers.parse_decimal(amount)
+    except ValidationError as exc:
+        raise ValidationError({"amount": exc.messages}) from None
     if value is None:
         raise ValidationError({"amount": _("Enter the amount.")})
     if value < 0:
@@ -76,7 +76,7 @@ def check_value(*, enterprise: Enterprise, source: Source, year: int, month: int
         except Exception:
             raise ValidationError({"unit": _("Wrong unit “%(unit)s”: source %(code)s is measured in %(expected)s.")
                                    % {"unit": unit, "code": source.code, "expected": source.activity_unit}})
-    return value.quantize(Decimal("0.000001"))
+    return to_decimal(value, "amount")
 
 
 def _current(source: Source, year: int, month: int) -> ActivityRecord | None:

@@ -50,7 +50,8 @@ def lab_analysis_add(*, actor, source: Source, data: dict[str, Any]) -> LabAnaly
     for f in ("year", "month", "batch", "parameter", "unit", "laboratory"):
         if f in data:
             setattr(lab, f, data[f])
-    lab.value, lab.weight = to_decimal(data.get("value"), "value"), to_decimal(data.get("weight"), "weight")
+    lab.value = to_decimal(data.get("value"), "value", LabAnalysis)
+    lab.weight = to_decimal(data.get("weight"), "weight", LabAnalysis)
     if is_locked(source.enterprise_id, lab.year, lab.month):
         raise ValidationError({"month": _("%(year)d-%(month)02d is locked.") % {"year": lab.year, "month": lab.month}})
     lab.full_clean()

@@ -2,6 +2,8 @@
 the review queue and closing a period."""
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +24,7 @@ from ..models import ActivityRecord, Evidence, PeriodLock, Source
 from .base import EnterpriseMixin, ObjectMixin, year_param
 
 S = ActivityRecord.Status
+CELL_NAME = re.compile(r"v_(\d{1,12})_(\d{1,2})")  # v_<source id>_<month>, as the grid names its inputs
 EDITABLE = (S.DRAFT, S.REJECTED)
 
 
@@ -65,11 +68,12 @@ class GridView(EnterpriseMixin, TemplateView):
         try:
             with transaction.atomic():
                 for key, value in request.POST.items():
-                    if not key.startswith("v_") or not value.strip():
-                        continue
-                    _v, sid, month = key.split("_")
+                    cell = CELL_NAME.fullmatch(key)
+                    if cell is None or not value.strip():
+                        continue  # not a grid cell (or a forged name): nothing to save
+                    sid, month = cell.groups()
                     source = sources.get(int(sid))
-                    if source is None:
+                    if source is None or not 1 <= int(month) <= 12:
                         continue
                     current = ActivityRecord.objects.filter(source=source, year=year, month=int(month), is_current=True).first()
                     if current is not None and (current.status not in EDITABLE or str(current.amount.normalize()) == value.strip()):

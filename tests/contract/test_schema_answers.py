@@ -90,3 +90,32 @@ def test_a_record_outside_the_scope_is_a_documented_404(world, api):
     other = SourceFactory(enterprise=world.e3.enterprise, code="X")
     schema, headers = api("data_clerk")
     assert_conforms(schema, "/api/v1/sources/{id}/", "GET", headers, path_parameters={"id": other.pk}, status=404)
+
+
+def test_an_address_the_api_does_not_have_is_a_json_404(world, api):
+    from rest_framework.test import APIClient
+
+    c = APIClient()
+    c.force_authenticate(world.users["data_clerk"])
+    for path in ("/api/v1/activity/1.5/", "/api/v1/sources/abc.def/", "/api/v1/no-such-thing/"):
+        resp = c.get(path)
+        assert resp.status_code == 404 and resp["Content-Type"] == "application/json", path
+        assert resp.json() == {"detail": "未找到。"}
+    assert c.delete("/api/v1/activity/1.5/").status_code == 404  # no CSRF page either
+
+
+def test_list_filters_are_validated_and_documented(world, api):
+    from rest_framework.test import APIClient
+
+    src = SourceFactory(enterprise=world.e1.enterprise, code="B01")
+    rec = ActivityRecordFactory(source=src, year=2025, month=3, amount=Decimal("12"))
+    c = APIClient()
+    c.force_authenticate(world.users["data_clerk"])
+    resp = c.get("/api/v1/activity/", {"year": "abc", "month": 13}, HTTP_ACCEPT_LANGUAGE="en")
+    assert resp.status_code == 400 and set(resp.json()) == {"year", "month"}
+    resp = c.get("/api/v1/calculation-results/", {"run": "9223372036854775808"})
+    assert resp.status_code == 400 and "run" in resp.json()
+    assert [r["id"] for r in c.get("/api/v1/activity/", {"year": 2025, "month": 3, "source": src.pk}).json()["results"]] == [rec.pk]
+    schema, _headers = api("data_clerk")
+    names = {p["name"] for p in schema.raw_schema["paths"]["/api/v1/activity/"]["get"]["parameters"]}
+    assert {"year", "month", "status", "enterprise", "source"} <= names

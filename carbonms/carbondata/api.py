@@ -127,6 +127,12 @@ class SourceViewSet(ScopedModelViewSet):
         except DjangoValidationError as exc:
             raise as_api_error(exc)
 
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # A GET on the POST-only retire action: a source outside the caller's scope is still 404.
+        if "pk" in kwargs:
+            self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
     @extend_schema(request=SourceRetireSerializer, responses=SourceSerializer)
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):

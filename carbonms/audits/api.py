@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from carbonms.carbondata.models import ActivityRecord
 from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField
+from carbonms.common.files import ScopedFileField
 from carbonms.management.api import SystemSerializer, SystemViewSet
 from carbonms.management.system import System
 
@@ -17,11 +18,13 @@ def _system(park, enterprise) -> System:
 
 
 class AuditSerializer(SystemSerializer):
+    report_file = ScopedFileField("audits:audit_report_file", "report_file")
+
     class Meta:
         model = Audit
         fields = ["id", "park", "enterprise", "programme", "title", "kind", "standard", "objective", "criteria", "areas",
                   "scope", "lead", "team", "external_body", "planned_start", "planned_end", "status", "overview",
-                  "conclusion", "reported_on", "report_sha256"]
+                  "conclusion", "reported_on", "report_file", "report_sha256"]
         read_only_fields = ["status", "overview", "conclusion", "reported_on", "report_sha256"]
 
 
@@ -87,10 +90,12 @@ class CorrectiveActionViewSet(ScopedModelViewSet):
 
 
 class ManagementReviewSerializer(SystemSerializer):
+    record_file = ScopedFileField("audits:review_file", "record_file")
+
     class Meta:
         model = ManagementReview
         fields = ["id", "park", "enterprise", "title", "held_on", "chair", "attendees", "inputs", "inputs_assembled_at",
-                  "minutes", "status", "record_sha256"]
+                  "minutes", "status", "record_file", "record_sha256"]
         read_only_fields = ["inputs", "inputs_assembled_at", "minutes", "status", "record_sha256"]
 
 

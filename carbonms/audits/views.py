@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from carbonms.common.files import ScopedFileDownloadView
 from carbonms.common.views import ServiceFormView
 from carbonms.management.views import ObjectEditView, ObjectMixin, SystemCreateView, SystemMixin
 
@@ -173,19 +174,11 @@ class FindingCreateView(ObjectMixin, ServiceFormView):
         return services.finding_record(actor=self.request.user, audit=self.object, data=form.cleaned_data)
 
 
-class _FileView(ObjectMixin, TemplateView):
-    field = ""
+class AuditReportFileView(ScopedFileDownloadView):
+    """The generated audit report (DOCX), through carbonms.common.files."""
 
-    def get(self, request, *args, **kwargs):
-        f = getattr(self.object, self.field)
-        if not f:
-            raise Http404
-        return FileResponse(f.open("rb"), as_attachment=True, filename=f.name.rsplit("/", 1)[-1])
-
-
-class AuditReportFileView(_FileView):
     model = Audit
-    field = "report_file"
+    file_field = "report_file"
 
 
 # --------------------------------------------------------------------------- nonconformities
@@ -376,10 +369,8 @@ class OutputEditView(ObjectEditView):
         return services.output_save(actor=self.request.user, output=self.object, data=form.cleaned_data)
 
 
-class ReviewFileView(_FileView):
+class ReviewFileView(ScopedFileDownloadView):
+    """The generated management-review record (DOCX), through carbonms.common.files."""
+
     model = ManagementReview
-    field = "record_file"
-
-
-
-
+    file_field = "record_file"

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.files import ScopedFileField
 from carbonms.common.numbers import DecimalSerializerField
 from carbonms.common.query import IdFilter, validated_query
 from carbonms.common.tenancy import get_for_user
@@ -227,9 +228,11 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class CalibrationSerializer(serializers.ModelSerializer):
+    certificate = ScopedFileField("carbondata:calibration_certificate", "certificate")
+
     class Meta:
         model = Calibration
-        fields = ["kind", "performed_on", "due_on", "certificate_no", "body", "passed"]
+        fields = ["kind", "performed_on", "due_on", "certificate_no", "certificate", "body", "passed"]
 
 
 class InstrumentSerializer(serializers.ModelSerializer):
@@ -248,16 +251,20 @@ class LabSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    file = ScopedFileField("carbondata:evidence")
+
     class Meta:
         model = Evidence
-        fields = ["id", "enterprise", "activity", "lab_analysis", "data_import", "kind", "original_name", "sha256",
+        fields = ["id", "enterprise", "activity", "lab_analysis", "data_import", "kind", "file", "original_name", "sha256",
                   "description", "uploaded_by", "created_at"]
 
 
 class ImportSerializer(serializers.ModelSerializer):
+    file = ScopedFileField("carbondata:import_file")
+
     class Meta:
         model = DataImport
-        fields = ["id", "enterprise", "year", "original_name", "sha256", "size", "uploaded_by", "status",
+        fields = ["id", "enterprise", "year", "file", "original_name", "sha256", "size", "uploaded_by", "status",
                   "template_version", "errors", "n_rows", "created_at"]
 
 

@@ -398,6 +398,8 @@ def commit(*, actor, data_import: DataImport) -> int:
         imp = DataImport.objects.select_for_update().get(pk=data_import.pk)  # one commit at a time
         if imp.status != DataImport.Status.VALIDATED:
             raise ValidationError(_("Only a validated import can be committed."))
+        if not imp.file:  # removed after REFUSED_UPLOAD_RETENTION_DAYS (carbonms/carbondata/retention.py)
+            raise ValidationError(_("The uploaded file was removed after the retention period; upload it again."))
         with imp.file.open("rb") as f:
             data = f.read()
         if hashlib.sha256(data).hexdigest() != imp.sha256:

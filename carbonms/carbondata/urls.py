@@ -1,5 +1,8 @@
 from django.urls import path
 
+from carbonms.common.files import ScopedFileDownloadView
+
+from .models import Calibration, DataImport
 from .views import activity, factors, imports, monitoring, register
 
 app_name = "carbondata"
@@ -19,6 +22,8 @@ urlpatterns = [
     path("enterprises/<int:enterprise_pk>/instruments/new/", monitoring.InstrumentCreateView.as_view(), name="instrument_create"),
     path("instruments/<int:pk>/", monitoring.InstrumentDetailView.as_view(), name="instrument"),
     path("instruments/<int:pk>/calibrations/new/", monitoring.CalibrationCreateView.as_view(), name="calibration_create"),
+    path("calibrations/<int:pk>/certificate/", ScopedFileDownloadView.as_view(model=Calibration, file_field="certificate"),
+         name="calibration_certificate"),
     path("enterprises/<int:enterprise_pk>/activity/", activity.GridView.as_view(), name="grid"),
     path("activity/<int:pk>/", activity.ActivityDetailView.as_view(), name="activity"),
     path("activity/<int:pk>/correct/", activity.CorrectView.as_view(), name="activity_correct"),
@@ -31,4 +36,6 @@ urlpatterns = [
     path("enterprises/<int:enterprise_pk>/workbook/", imports.WorkbookView.as_view(), name="workbook"),
     path("enterprises/<int:enterprise_pk>/import/", imports.UploadView.as_view(), name="import_upload"),
     path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/file/", ScopedFileDownloadView.as_view(model=DataImport, filename_attr="original_name"),
+         name="import_file"),
 ]

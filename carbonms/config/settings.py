@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "csp",
     # CarbonMS domain apps (see docs/architecture.md)
     "carbonms.common",
     "carbonms.accounts",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # before WhiteNoise: static files get the policy too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -149,8 +152,15 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded and generated files. Nothing serves MEDIA_ROOT (no URL route, not WhiteNoise): every file
+# leaves through a scoped download view (carbonms/common/files.py). MEDIA_URL is never routed.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+if MEDIA_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()) or STATIC_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured("MEDIA_ROOT must not be inside STATIC_ROOT (or the reverse): uploads would be public.")
+# Files of refused or abandoned workbook imports are deleted after this many days; the record (hash,
+# uploader, errors) stays. Job: carbonms.carbondata.purge_refused_uploads / `manage.py purge_refused_uploads`.
+REFUSED_UPLOAD_RETENTION_DAYS = env_int("REFUSED_UPLOAD_RETENTION_DAYS", 7)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -215,6 +225,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # it runs in-process, once a day, when a user first opens their task list.
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {"task": "carbonms.conformity.daily_reminders", "schedule": 24 * 3600},
+    "purge-refused-uploads": {"task": "carbonms.carbondata.purge_refused_uploads", "schedule": 24 * 3600},
 }
 CARBONMS_REMINDER_EMAIL = env_bool("CARBONMS_REMINDER_EMAIL", False)
 
@@ -230,11 +241,31 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CONTENT_TYPE_NOSNIFF = True  # in every mode (X-Content-Type-Options: nosniff)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+
+# --- Content-Security-Policy (django-csp), on every response ---------------------------------
+# Scripts and styles come only from our own static files (vendored htmx and ECharts, app.js, app.css);
+# no inline script, no eval. Inline style *attributes* are allowed (style-src-attr) for layout;
+# <style> elements need the request's nonce. Served files get a stricter policy (carbonms/common/files.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

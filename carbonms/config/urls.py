@@ -1,6 +1,8 @@
-"""URL root. Each domain app owns its URLs; the API lives under /api/v1/."""
-from django.conf import settings
-from django.conf.urls.static import static
+"""URL root. Each domain app owns its URLs; the API lives under /api/v1/.
+
+There is deliberately no route to MEDIA_ROOT, in any mode: stored files are served only by the scoped
+download views of carbonms.common.files.
+"""
 from django.urls import include, path
 
 urlpatterns = [
@@ -17,5 +19,3 @@ urlpatterns = [
     path("", include("carbonms.organizations.urls")),
     path("", include("carbonms.web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

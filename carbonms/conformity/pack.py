@@ -1,5 +1,9 @@
 """The evidence pack an auditor asks for: a ZIP with the clause-by-clause conformity workbook and the
-evidence files (documents in force, audit reports, management review records), with their hashes."""
+evidence files (documents in force, audit reports, management review records), with their hashes.
+
+Entry names are built from user-typed text (document identifiers, versions, file names), so each is
+cleaned by ``carbonms.common.files.archive_path``: one folder and one file name, never ``..``, an
+absolute path, a backslash or a control character (no zip slip when the pack is unpacked)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +14,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from carbonms.audits.models import Audit, ManagementReview
+from carbonms.common.files import archive_path
+from carbonms.common.spreadsheet import safe_row
 from carbonms.management.documents import DocumentVersion
 from carbonms.management.models import Policy
 
@@ -23,35 +29,53 @@ def build_pack(system, std_id: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "条款符合性"
-    ws.append([system.name, result["std"].code, f"自评得分 {result['score']}", timezone.localdate().isoformat()])
+    ws.append(safe_row([system.name, result["std"].code, f"自评得分 {result['score']}", timezone.localdate().isoformat()]))
     ws.append(["条款", "标题", "状态", "依据", "证据链接"])
     for r in result["rows"]:
         c = r["clause"]
-        ws.append([c.number, c.title_zh or c.title_en, STATUS_ZH[r["status"]],
-                   "\n".join(ch.text for _t, ch in r["checks"]),
-                   "\n".join(url for _t, ch in r["checks"] for _l, url in ch.links)])
+        ws.append(safe_row([c.number, c.title_zh or c.title_en, STATUS_ZH[r["status"]],
+                            "\n".join(ch.text for _t, ch in r["checks"]),
+                            "\n".join(url for _t, ch in r["checks"] for _l, url in ch.links)]))
     files = wb.create_sheet("证据文件")
     files.append(["文件", "SHA-256"])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        def add(name: str, data: bytes, digest: str | None = None):
-            z.writestr(name, data)
-            files.append([name, digest or hashlib.sha256(data).hexdigest()])
+        used: set[str] = set()
+
+        def add(folder: str, name: str, data: bytes, digest: str | None = None):
+            entry = _unique(archive_path(folder, name), used)
+            z.writestr(entry, data)
+            files.append(safe_row([entry, digest or hashlib.sha256(data).hexdigest()]))
 
         policy = system.filter(Policy.objects.filter(status="approved")).first()
         if policy:
-            add(f"policy/v{policy.version}.txt", f"{policy.title}\n\n{policy.text}".encode())
+            add("policy", f"v{policy.version}.txt", f"{policy.title}\n\n{policy.text}".encode())
         for v in system.filter(DocumentVersion.objects.filter(status="in_force").select_related("document")):
             if v.file:
                 with v.file.open("rb") as fh:
-                    add(f"documents/{v.document.identifier}-v{v.version}-{v.file.name.rsplit('/', 1)[-1]}", fh.read(), v.sha256)
+                    add("documents", f"{v.document.identifier}-v{v.version}-{_base(v.file.name)}", fh.read(), v.sha256)
         for a in system.filter(Audit.objects.exclude(report_file="")):
             with a.report_file.open("rb") as fh:
-                add(f"audits/{a.pk}-{a.report_file.name.rsplit('/', 1)[-1]}", fh.read(), a.report_sha256)
+                add("audits", f"{a.pk}-{_base(a.report_file.name)}", fh.read(), a.report_sha256)
         for r in system.filter(ManagementReview.objects.exclude(record_file="")):
             with r.record_file.open("rb") as fh:
-                add(f"reviews/{r.pk}-{r.record_file.name.rsplit('/', 1)[-1]}", fh.read(), r.record_sha256)
+                add("reviews", f"{r.pk}-{_base(r.record_file.name)}", fh.read(), r.record_sha256)
         x = io.BytesIO()
         wb.save(x)
         z.writestr("conformity.xlsx", x.getvalue())
     return buf.getvalue()
+
+
+def _base(stored_name: str) -> str:
+    return stored_name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _unique(entry: str, used: set[str]) -> str:
+    """Entry names are cleaned segments (carbonms.common.files.archive_path); a repeated one gets a counter."""
+    stem, dot, ext = entry.rpartition(".")
+    candidate, n = entry, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{stem}-{n}.{ext}" if dot and "/" not in ext else f"{entry}-{n}"
+    used.add(candidate)
+    return candidate

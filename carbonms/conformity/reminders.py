@@ -124,3 +124,7 @@ def ensure_daily() -> None:
         from .tasks import daily_reminders
 
         daily_reminders.delay()
+    # The other daily housekeeping of the embedded default.
+    from carbonms.carbondata.retention import ensure_daily as purge_uploads_daily
+
+    purge_uploads_daily()

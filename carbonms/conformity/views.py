@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from carbonms.common import tenancy
+from carbonms.common import files, tenancy
 from carbonms.management import system as systems
 from carbonms.management.views import SystemMixin
 from carbonms.standards import catalogue
@@ -55,9 +55,7 @@ class PackView(_StandardMixin, TemplateView):
         from .pack import build_pack
 
         data = build_pack(self.system, kwargs["std_id"])
-        resp = HttpResponse(data, content_type="application/zip")
-        resp["Content-Disposition"] = f'attachment; filename="evidence-{self.system.slug}-{kwargs["std_id"]}.zip"'
-        return resp
+        return files.attachment(data, f"evidence-{self.system.slug}-{kwargs['std_id']}.zip", "application/zip")
 
 
 class TaskListView(TemplateView):

@@ -8,7 +8,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from carbonms.carbondata.models import Evidence
 from carbonms.carbondata.models.register import Category
 from carbonms.carbondata.views.base import ObjectMixin, year_param
-from carbonms.common import tenancy
+from carbonms.common import files, tenancy
 from carbonms.common.spreadsheet import safe_row
 from carbonms.organizations.models import Enterprise, Park
 
@@ -208,6 +208,4 @@ class ExportView(ObjectMixin, View):
                                 "是" if r.counted_in_park else "否"]))
         out = io.BytesIO()
         wb.save(out)
-        resp = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        resp["Content-Disposition"] = f'attachment; filename="inventory-run-{run.pk}.xlsx"'
-        return resp
+        return files.attachment(out.getvalue(), f"inventory-run-{run.pk}.xlsx", files.ZIP_TYPES[".xlsx"])

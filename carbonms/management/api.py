@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.files import ScopedFileField
 from carbonms.common.tenancy import get_for_user
 from carbonms.organizations.models import Enterprise, Park
 
@@ -161,6 +162,8 @@ class DocumentViewSet(SystemViewSet):
 
 
 class DocumentVersionSerializer(serializers.ModelSerializer):
+    file = ScopedFileField("management:version_file")
+
     class Meta:
         model = DocumentVersion
         fields = ["id", "document", "version", "file", "sha256", "change_note", "author", "reviewer", "approver",

@@ -11,6 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from carbonms.common.files import safe_filename
+
 from .base import SystemRecord
 
 USER = settings.AUTH_USER_MODEL
@@ -55,7 +57,9 @@ class Document(SystemRecord):
 
 
 def version_upload_to(instance, filename):
-    return f"documents/{instance.document.park_id}/{instance.document_id}/{instance.version}/{filename}"
+    # The version label is typed by users: cleaned to one path segment ("../.." must not climb out).
+    return (f"documents/{instance.document.park_id}/{instance.document_id}/"
+            f"{safe_filename(instance.version, 'v')}/{safe_filename(filename)}")
 
 
 class DocumentVersion(SystemRecord):

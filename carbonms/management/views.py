@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
+from carbonms.common.files import ScopedFileDownloadView
 from carbonms.common.views import ServiceFormView, apply_validation_error
 
 from . import forms, registers, selectors, services
@@ -416,14 +417,10 @@ class VersionActionView(ObjectMixin, TemplateView):
         return redirect(self.object.get_absolute_url())
 
 
-class VersionFileView(ObjectMixin, TemplateView):
-    model = DocumentVersion
+class VersionFileView(ScopedFileDownloadView):
+    """A document version's file (uploaded or a generated Annex A draft), through carbonms.common.files."""
 
-    def get(self, request, *args, **kwargs):
-        if not self.object.file:
-            raise Http404
-        return FileResponse(self.object.file.open("rb"), as_attachment=True,
-                            filename=self.object.file.name.rsplit("/", 1)[-1])
+    model = DocumentVersion
 
 
 class DraftGenerateView(SystemMixin, TemplateView):

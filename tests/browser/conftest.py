@@ -7,6 +7,9 @@ Fixtures:
 - ``page``: a fresh browser context at 1366×768, Chinese locale.
 - ``login(page, username)``: logs in through the real form.
 - ``shot(page, name)``: saves a full-page screenshot under test-artifacts/ and returns its path.
+
+Every browser context records the Content-Security-Policy violations its pages report (Chromium's
+console errors and the ``securitypolicyviolation`` event); a browser test whose pages had one fails.
 """
 from __future__ import annotations
 
@@ -30,6 +33,24 @@ CHROMIUM_ARGS = [
 DEMO_PASSWORD = "CarbonMS-demo-2026"
 
 
+CSP_VIOLATIONS: list[str] = []
+# Injected by the DevTools protocol (not subject to the page's policy): report each violation on the console.
+_REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber));"""
+
+
+def _watch_csp(context):
+    context.add_init_script(_REPORT_VIOLATIONS)
+
+    def on_console(msg):
+        text = msg.text
+        if msg.type == "error" and ("Content Security Policy" in text or text.startswith("CSP violation")):
+            CSP_VIOLATIONS.append(f"{msg.page.url if msg.page else '?'}: {text}")
+
+    context.on("console", on_console)
+    return context
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
@@ -38,8 +59,19 @@ def browser():
 
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        new_context = b.new_context
+        b.new_context = lambda *a, **kw: _watch_csp(new_context(*a, **kw))  # every context, also the tests' own
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    """Fails a browser test whose pages broke the Content-Security-Policy (inline script, eval, style…)."""
+    CSP_VIOLATIONS.clear()
+    yield
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,7 +63,8 @@ def test_navigation_groups_follow_the_standards(page, demo_park, login, shot):
 def test_search_filters_the_enterprise_table_with_htmx(page, demo_park, login):
     login(page, "park_admin")
     page.fill("input[type=search]", "特钢")
-    page.wait_for_function("document.querySelectorAll('#enterprise-table tbody tr').length === 1")
+    # (a locator, not wait_for_function: a string predicate is eval'd in the page, which the CSP refuses)
+    expect(page.locator("#enterprise-table tbody tr")).to_have_count(1)
     assert "江海特钢" in page.locator("#enterprise-table tbody tr").inner_text()
 
 

@@ -80,6 +80,22 @@ def test_evidence_pack_holds_the_workbook_and_the_files(world):
     assert wb["条款符合性"]["A3"].value == "4"
 
 
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_evidence_pack_workbook_escapes_formula_prefixes(world, prefix):
+    from openpyxl import load_workbook
+
+    from carbonms.conformity.pack import build_pack
+
+    s = ent_system(world)
+    type(s.enterprise).objects.filter(pk=s.enterprise.pk).update(name=f"{prefix}HYPERLINK(\"http://evil\")")
+    s.enterprise.refresh_from_db()
+    z = zipfile.ZipFile(io.BytesIO(build_pack(s, "t-cieccpa-061-2023")))
+    wb = load_workbook(io.BytesIO(z.read("conformity.xlsx")))
+    assert wb["条款符合性"]["A1"].value == f"'{prefix}HYPERLINK(\"http://evil\")"
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert all(c.data_type == "s" and not c.value.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+
+
 def test_reminders_create_and_close_tasks_and_email(world, settings):
     from carbonms.audits import services as a
 

@@ -78,6 +78,21 @@ def _import(w, org):
     return org.cached("import", make)
 
 
+def _calibration(w, org):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from carbonms.carbondata.models import Calibration
+
+    def make():
+        cal = Calibration(instrument=_instrument(w, org), performed_on=dt.date(2025, 1, 5), due_on=dt.date(2026, 1, 4),
+                          certificate_no="JD-1")
+        cal.certificate.save("jd-1.pdf", ContentFile(b"%PDF-1.4 certificate"), save=True)
+        return cal
+    return org.cached("calibration", make)
+
+
 def _run(w, org):
     from carbonms.inventory.models import CalculationRun
 
@@ -133,6 +148,7 @@ CASES: dict[str, Case] = {
     "carbondata:instrument_create": Case(_ent, DATA_WRITERS),
     "carbondata:instrument": Case(_pk(_instrument), ALL),
     "carbondata:calibration_create": Case(_pk(_instrument), DATA_WRITERS),
+    "carbondata:calibration_certificate": Case(_pk(_calibration), ALL),
     # activity data
     "carbondata:grid": Case(_ent, ALL),
     "carbondata:activity": Case(_pk(_activity), ALL),
@@ -143,6 +159,7 @@ CASES: dict[str, Case] = {
     "carbondata:workbook": Case(_ent, ALL),
     "carbondata:import_upload": Case(_ent, DATA_WRITERS),
     "carbondata:import_detail": Case(_pk(_import), ALL),
+    "carbondata:import_file": Case(_pk(_import), ALL),
     "carbondata:factors": Case(_park, ALL, park_level=True),
     "carbondata:park_factor_create": Case(_park, {"park_admin", "park_carbon_officer"}, park_level=True),
     "carbondata:factor_create": Case(_ent, DATA_WRITERS),

@@ -7,15 +7,15 @@ import re
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
+from carbonms.common.files import ScopedFileDownloadView
 from carbonms.common.views import ServiceFormView
 
 from .. import selectors, services
@@ -141,11 +141,11 @@ class EvidenceUploadView(ObjectMixin, ServiceFormView):
         return self.object
 
 
-class EvidenceDownloadView(ObjectMixin, View):
-    model = Evidence
+class EvidenceDownloadView(ScopedFileDownloadView):
+    """The evidence file under the name it was uploaded with (carbonms.common.files decides inline or not)."""
 
-    def get(self, request, *args, **kwargs):
-        return FileResponse(self.object.file.open("rb"), as_attachment=False, filename=self.object.original_name)
+    model = Evidence
+    filename_attr = "original_name"
 
 
 class ReviewView(TemplateView):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from carbonms.common import tenancy
+from carbonms.common import files, tenancy
 
 from .. import importer, selectors, workbook
 from ..forms import UploadForm
@@ -22,10 +21,8 @@ from .base import EnterpriseMixin, ObjectMixin, year_param
 class WorkbookView(EnterpriseMixin, View):
     def get(self, request, *args, **kwargs):
         year = year_param(request)
-        resp = HttpResponse(workbook.build(self.enterprise, year),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        resp["Content-Disposition"] = f'attachment; filename="activity-{self.enterprise.credit_code}-{year}.xlsx"'
-        return resp
+        return files.attachment(workbook.build(self.enterprise, year),
+                                f"activity-{self.enterprise.credit_code}-{year}.xlsx", files.ZIP_TYPES[".xlsx"])
 
 
 class UploadView(EnterpriseMixin, FormView):
@@ -57,7 +54,7 @@ class ImportDetailView(ObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         imp = self.object
-        ctx.update(imp=imp, can_commit=imp.status == DataImport.Status.VALIDATED and tenancy.can(
+        ctx.update(imp=imp, can_commit=imp.status == DataImport.Status.VALIDATED and bool(imp.file) and tenancy.can(
             self.request.user, "data", "add", park_id=imp.enterprise.park_id, enterprise_id=imp.enterprise_id),
             records=imp.records.select_related("source")[:500])
         return ctx

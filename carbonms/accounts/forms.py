@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from carbonms.common.forms import ScopedForm
+
 from .roles import Role
 
 
@@ -16,7 +18,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
 
-class UserInviteForm(forms.Form):
+class UserInviteForm(ScopedForm):
     username = forms.RegexField(label=_("User name"), max_length=150, regex=r"^[\w.@+-]+$",
                                 help_text=_("Letters, digits and @ . + - _ only."))
     full_name = forms.CharField(label=_("full name"), max_length=100)

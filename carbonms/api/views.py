@@ -7,9 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from carbonms.common import tenancy
+from carbonms.common.api import ScopedSerializer
 
 
-class RoleSerializer(serializers.Serializer):
+class RoleSerializer(ScopedSerializer):
     role = serializers.CharField()
     role_display = serializers.CharField()
     park = serializers.IntegerField()
@@ -17,7 +18,7 @@ class RoleSerializer(serializers.Serializer):
     valid_until = serializers.DateTimeField(allow_null=True)
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(ScopedSerializer):
     username = serializers.CharField()
     full_name = serializers.CharField()
     roles = RoleSerializer(many=True)

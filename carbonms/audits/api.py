@@ -1,10 +1,8 @@
 """REST endpoints of audits, nonconformities and management reviews (same tenancy and services as the pages)."""
 from __future__ import annotations
 
-from rest_framework import serializers
-
 from carbonms.carbondata.models import ActivityRecord
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
 from carbonms.common.files import ScopedFileField
 from carbonms.management.api import SystemSerializer, SystemViewSet
 from carbonms.management.system import System
@@ -42,7 +40,7 @@ class AuditViewSet(SystemViewSet):
         return services.audit_plan(actor=self.request.user, audit=instance, data=data)
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ScopedModelSerializer):
     class Meta:
         model = Finding
         fields = ["id", "audit", "item", "kind", "description", "evidence", "evidence_version", "evidence_url", "recorded_by"]
@@ -77,7 +75,7 @@ class NonconformityViewSet(SystemViewSet):
         return services.nc_save(actor=self.request.user, nc=instance, data=data)
 
 
-class CorrectiveActionSerializer(serializers.ModelSerializer):
+class CorrectiveActionSerializer(ScopedModelSerializer):
     class Meta:
         model = CorrectiveAction
         fields = ["id", "nonconformity", "kind", "description", "owner", "due_on", "done_on", "result", "overdue"]
@@ -110,7 +108,7 @@ class ManagementReviewViewSet(SystemViewSet):
         return services.review_create(actor=self.request.user, system=_system(park, enterprise), data=data)
 
 
-class ReviewOutputSerializer(serializers.ModelSerializer):
+class ReviewOutputSerializer(ScopedModelSerializer):
     class Meta:
         model = ReviewOutput
         fields = ["id", "review", "category", "decision", "owner", "due_on", "done_on", "overdue"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carbonms.common.forms import ScopedForm
 from carbonms.management.forms import DateInput, _NoModelValidation, limit_choices
 from carbonms.standards import catalogue
 
@@ -28,13 +29,13 @@ def _bind(form, system):
     return form
 
 
-class ProgrammeForm(_NoModelValidation, forms.ModelForm):
+class ProgrammeForm(_NoModelValidation):
     class Meta:
         model = AuditProgramme
         fields = ["year", "objectives", "frequency_basis", "manager"]
 
 
-class AuditForm(_NoModelValidation, forms.ModelForm):
+class AuditForm(_NoModelValidation):
     standard = forms.ChoiceField(label=_("standard (criteria)"), choices=())
 
     class Meta:
@@ -50,23 +51,23 @@ class AuditForm(_NoModelValidation, forms.ModelForm):
         self.fields["standard"].choices = [(s.id, f"{s.code} {s.title_zh}") for s in catalogue.load_standards()]
 
 
-class FindingForm(_NoModelValidation, forms.ModelForm):
+class FindingForm(_NoModelValidation):
     class Meta:
         model = Finding
         fields = ["item", "kind", "description", "evidence", "evidence_version", "evidence_url"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "evidence": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, audit, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, scope=audit, **kwargs)
         self.fields["item"].queryset = audit.checklist.all()
 
 
-class ReportForm(forms.Form):
+class ReportForm(ScopedForm):
     overview = forms.CharField(label=_("overview"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     conclusion = forms.CharField(label=_("conclusion"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class NonconformityForm(_NoModelValidation, forms.ModelForm):
+class NonconformityForm(_NoModelValidation):
     class Meta:
         model = Nonconformity
         fields = ["title", "source", "description", "activity_record", "detected_on", "owner", "correction", "correction_on", "five_whys",
@@ -76,7 +77,7 @@ class NonconformityForm(_NoModelValidation, forms.ModelForm):
                                                                      "eight_d", "root_cause")}}
 
 
-class ActionForm(_NoModelValidation, forms.ModelForm):
+class ActionForm(_NoModelValidation):
     class Meta:
         model = CorrectiveAction
         fields = ["kind", "description", "owner", "due_on", "done_on", "result"]
@@ -84,24 +85,24 @@ class ActionForm(_NoModelValidation, forms.ModelForm):
                    "result": forms.Textarea(attrs={"rows": 2})}
 
 
-class EffectivenessForm(forms.Form):
+class EffectivenessForm(ScopedForm):
     effectiveness_review = forms.CharField(label=_("effectiveness review"), widget=forms.Textarea(attrs={"rows": 3}),
                                            required=False)
     effective = forms.BooleanField(label=_("actions effective"), required=False)
 
 
-class ReviewForm(_NoModelValidation, forms.ModelForm):
+class ReviewForm(_NoModelValidation):
     class Meta:
         model = ManagementReview
         fields = ["title", "held_on", "chair", "attendees"]
         widgets = {"held_on": DateInput(), "attendees": forms.Textarea(attrs={"rows": 2})}
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(ScopedForm):
     minutes = forms.CharField(label=_("discussion and conclusions"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
-class OutputForm(_NoModelValidation, forms.ModelForm):
+class OutputForm(_NoModelValidation):
     class Meta:
         model = ReviewOutput
         fields = ["category", "decision", "owner", "due_on", "done_on"]

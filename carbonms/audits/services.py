@@ -55,6 +55,7 @@ def programme_save(*, actor, system: System | None = None, data: dict[str, Any],
     else:
         _require(actor, "audit", "change", programme)
     _set(programme, data, ("year", "objectives", "frequency_basis", "manager"))
+    tenancy.require_related_of(programme, "manager")
     clash = AuditProgramme.objects.filter(park_id=programme.park_id, enterprise_id=programme.enterprise_id,
                                           year=programme.year).exclude(pk=programme.pk)
     if clash.exists():
@@ -127,6 +128,7 @@ def audit_plan(*, actor, system: System | None = None, data: dict[str, Any], aud
     for a in areas:
         if (a.park_id, a.enterprise_id) != (audit.park_id, audit.enterprise_id):
             raise ValidationError({"areas": _("This record belongs to another management system.")})
+    tenancy.require_related_of(audit, "lead", m2m={"team": team, "areas": areas})
     auditors = ([audit.lead] if audit.lead_id else []) + [u for u in team if u.pk != audit.lead_id]
     if audit.kind == Audit.Kind.INTERNAL:
         for u in auditors:
@@ -256,6 +258,7 @@ def nc_save(*, actor, system: System | None = None, data: dict[str, Any], nc: No
         if nc.status == Nonconformity.Status.CLOSED:
             raise ValidationError({"status": _("A closed nonconformity cannot be changed.")})
     _set(nc, data, NC_FIELDS)
+    tenancy.require_related_of(nc, "owner")
     if nc.activity_record_id:
         from carbonms.conformity.checks import measured_enterprise_id
 
@@ -280,6 +283,7 @@ def action_save(*, actor, nc: Nonconformity | None = None, data: dict[str, Any],
     else:
         _require(actor, "management", "change", action)
     _set(action, data, ("kind", "description", "owner", "due_on", "done_on", "result"))
+    tenancy.require_related_of(action, "owner")
     if action.owner_id is None:
         raise ValidationError({"owner": _("Each action needs an owner.")})
     if action.due_on is None:
@@ -344,6 +348,7 @@ def review_create(*, actor, system: System, data: dict[str, Any]) -> ManagementR
     _require(actor, "management", "add", system)
     r = ManagementReview(park=system.park, enterprise=system.enterprise)
     _set(r, data, ("title", "held_on", "chair", "attendees"))
+    tenancy.require_related_of(r, "chair")
     r.inputs = assemble_inputs(system, since=r.held_on - dt.timedelta(days=365) if r.held_on else None)
     r.inputs_assembled_at = timezone.now()
     r.full_clean()
@@ -386,6 +391,7 @@ def output_save(*, actor, review: ManagementReview | None = None, data: dict[str
     else:
         _require(actor, "management", "change", output)
     _set(output, data, ("category", "decision", "owner", "due_on", "done_on"))
+    tenancy.require_related_of(output, "owner")
     if output.owner_id is None or output.due_on is None:
         raise ValidationError({"owner": _("A decision becomes a tracked action: give it an owner and a due date.")})
     output.full_clean()

@@ -7,11 +7,11 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
 from carbonms.common.files import ScopedFileField
 from carbonms.common.numbers import DecimalSerializerField
 from carbonms.common.query import IdFilter, validated_query
-from carbonms.common.tenancy import get_for_user
+from carbonms.common.tenancy import PARK_REACH, get_for_user
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
 
 from . import services
@@ -31,11 +31,12 @@ from .models import (
 READ_ONLY = ["get", "head", "options"]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ScopedModelSerializer):
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
     unit = ScopedRelatedField(queryset=EmissionUnit.objects.all(), allow_null=True, required=False)
     equipment = ScopedRelatedField(queryset=Equipment.objects.all(), allow_null=True, required=False)
     supplier = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
+    scope_reach = {"supplier": PARK_REACH}  # another enterprise of the park, where the caller may see it
 
     class Meta:
         model = Source
@@ -51,7 +52,7 @@ def _number(**kw):
     return DecimalSerializerField(max_digits=20, decimal_places=6, allow_null=True, required=False, **kw)
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ScopedModelSerializer):
     source = ScopedRelatedField(queryset=Source.objects.all())
     amount = serializers.CharField()  # parsed by the service, in the unit given (carbonms.common.numbers)
     opening_stock = _number()
@@ -212,13 +213,13 @@ class ActivityViewSet(ScopedModelViewSet):
         return Response(ActivitySerializer(new).data, status=201)
 
 
-class PlanItemSerializer(serializers.ModelSerializer):
+class PlanItemSerializer(ScopedModelSerializer):
     class Meta:
         model = PlanItem
         fields = ["id", "source", "data_item", "data_source", "min_frequency", "requirements", "evidence_kept", "instrument"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ScopedModelSerializer):
     items = PlanItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -227,7 +228,7 @@ class PlanSerializer(serializers.ModelSerializer):
                   "prepared_by", "approved_by", "approved_at", "items"]
 
 
-class CalibrationSerializer(serializers.ModelSerializer):
+class CalibrationSerializer(ScopedModelSerializer):
     certificate = ScopedFileField("carbondata:calibration_certificate", "certificate")
 
     class Meta:
@@ -235,7 +236,7 @@ class CalibrationSerializer(serializers.ModelSerializer):
         fields = ["kind", "performed_on", "due_on", "certificate_no", "certificate", "body", "passed"]
 
 
-class InstrumentSerializer(serializers.ModelSerializer):
+class InstrumentSerializer(ScopedModelSerializer):
     calibrations = CalibrationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -244,13 +245,13 @@ class InstrumentSerializer(serializers.ModelSerializer):
                   "sources", "in_service", "calibrations"]
 
 
-class LabSerializer(serializers.ModelSerializer):
+class LabSerializer(ScopedModelSerializer):
     class Meta:
         model = LabAnalysis
         fields = ["id", "source", "year", "month", "batch", "parameter", "value", "unit", "weight", "laboratory"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ScopedModelSerializer):
     file = ScopedFileField("carbondata:evidence")
 
     class Meta:
@@ -259,7 +260,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
                   "description", "uploaded_by", "created_at"]
 
 
-class ImportSerializer(serializers.ModelSerializer):
+class ImportSerializer(ScopedModelSerializer):
     file = ScopedFileField("carbondata:import_file")
 
     class Meta:
@@ -304,7 +305,7 @@ class DataImportViewSet(ScopedModelViewSet):
     http_method_names = READ_ONLY
 
 
-class UserFactorSerializer(serializers.ModelSerializer):
+class UserFactorSerializer(ScopedModelSerializer):
     class Meta:
         model = UserFactor
         fields = ["id", "park", "enterprise", "key", "version", "kind", "material", "ncv", "ncv_unit", "carbon_content",

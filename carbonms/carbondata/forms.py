@@ -1,12 +1,14 @@
-"""Forms of the carbon data pages. Validation of the records is the services' job (``_post_clean`` off)."""
+"""Forms of the carbon data pages. Validation of the records is the services' job (``model_validation`` off);
+every relation field is narrowed to the record's enterprise by the base (carbonms.common.forms)."""
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carbonms.common.forms import ScopedForm, ScopedModelForm
 from carbonms.common.numbers import DecimalFormField
+from carbonms.common.tenancy import PARK_REACH, Scope
 from carbonms.organizations.forms import DateInput
-from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
 
 from .models import (
     Calibration,
@@ -20,12 +22,14 @@ from .models import (
 )
 
 
-class _NoModelClean:
-    def _post_clean(self):
-        pass
+class _ServiceValidated(ScopedModelForm):
+    model_validation = False
 
 
-class SourceForm(_NoModelClean, forms.ModelForm):
+class SourceForm(_ServiceValidated):
+    # The supplier is another enterprise of the park, offered only where the user may see it (park staff).
+    scope_reach = {"supplier": PARK_REACH}
+
     class Meta:
         model = Source
         fields = ["code", "name", "unit", "equipment", "category", "gases", "method", "material", "factor_key",
@@ -36,17 +40,16 @@ class SourceForm(_NoModelClean, forms.ModelForm):
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)
         enterprise = enterprise or self.instance.enterprise
-        self.fields["unit"].queryset = EmissionUnit.objects.filter(enterprise=enterprise)
-        self.fields["equipment"].queryset = Equipment.objects.filter(enterprise=enterprise)
-        self.fields["supplier"].queryset = Enterprise.objects.filter(park_id=enterprise.park_id).exclude(pk=enterprise.pk)
+        self.scope = self.scope or Scope.of(enterprise)
+        self.fields["supplier"].queryset = self.fields["supplier"].queryset.exclude(pk=enterprise.pk)
 
 
-class RetireForm(forms.Form):
+class RetireForm(ScopedForm):
     on = forms.DateField(label=_("retired on"), widget=DateInput())
     reason = forms.CharField(label=_("reason"), max_length=300)
 
 
-class PlanForm(_NoModelClean, forms.ModelForm):
+class PlanForm(_ServiceValidated):
     class Meta:
         model = MonitoringPlan
         fields = ["basic_information", "boundary_description", "effective_from"]
@@ -54,62 +57,56 @@ class PlanForm(_NoModelClean, forms.ModelForm):
                    "boundary_description": forms.Textarea(attrs={"rows": 3})}
 
 
-class PlanItemForm(_NoModelClean, forms.ModelForm):
+class PlanItemForm(_ServiceValidated):
     class Meta:
         model = PlanItem
         fields = ["source", "data_item", "data_source", "min_frequency", "requirements", "evidence_kept", "instrument"]
 
-    def __init__(self, *args, plan=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = Source.objects.filter(enterprise=plan.enterprise)
-        self.fields["instrument"].queryset = MeasuringInstrument.objects.filter(enterprise=plan.enterprise)
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, scope=plan, **kwargs)
 
 
-class InstrumentForm(_NoModelClean, forms.ModelForm):
+class InstrumentForm(_ServiceValidated):
     class Meta:
         model = MeasuringInstrument
         fields = ["code", "name", "instrument_type", "model_number", "accuracy_class", "location", "sources", "in_service"]
 
-    def __init__(self, *args, enterprise=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sources"].queryset = Source.objects.filter(enterprise=enterprise)
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, scope=enterprise, **kwargs)
 
 
-class CalibrationForm(_NoModelClean, forms.ModelForm):
+class CalibrationForm(_ServiceValidated):
     class Meta:
         model = Calibration
         fields = ["kind", "performed_on", "due_on", "certificate_no", "certificate", "body", "passed"]
         widgets = {"performed_on": DateInput(), "due_on": DateInput()}
 
 
-class LabForm(forms.ModelForm):
+class LabForm(_ServiceValidated):
     class Meta:
         model = LabAnalysis
         fields = ["year", "month", "batch", "parameter", "value", "unit", "weight", "laboratory"]
         field_classes = {"value": DecimalFormField, "weight": DecimalFormField}  # the platform's number rule
 
-    def _post_clean(self):
-        pass
 
-
-class CorrectionForm(forms.Form):
+class CorrectionForm(ScopedForm):
     amount = forms.CharField(label=_("new amount"))
     unit = forms.CharField(label=_("unit"), required=False)
     reason = forms.CharField(label=_("reason for correction"), max_length=300)
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(ScopedForm):
     kind = forms.ChoiceField(label=_("kind"), choices=Evidence.Kind.choices)
     file = forms.FileField(label=_("file"))
     description = forms.CharField(label=_("description"), max_length=300, required=False)
 
 
-class UploadForm(forms.Form):
+class UploadForm(ScopedForm):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     file = forms.FileField(label=_("workbook (.xlsx)"))
 
 
-class UserFactorForm(_NoModelClean, forms.ModelForm):
+class UserFactorForm(_ServiceValidated):
     class Meta:
         model = UserFactor
         fields = ["key", "kind", "material", "ncv", "ncv_unit", "carbon_content", "oxidation_rate", "ef", "ef_unit",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("enterprises/<int:enterprise_pk>/workbook/", imports.WorkbookView.as_view(), name="workbook"),
     path("enterprises/<int:enterprise_pk>/import/", imports.UploadView.as_view(), name="import_upload"),
     path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/progress/", imports.ImportProgressView.as_view(), name="import_progress"),
     path("imports/<int:pk>/file/", ScopedFileDownloadView.as_view(model=DataImport, filename_attr="original_name"),
          name="import_file"),
 ]

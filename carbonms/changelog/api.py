@@ -1,11 +1,12 @@
 from rest_framework import serializers, viewsets
 
 from carbonms.common import tenancy
+from carbonms.common.api import ScopedModelSerializer
 
 from .models import ChangeRecord
 
 
-class ChangeRecordSerializer(serializers.ModelSerializer):
+class ChangeRecordSerializer(ScopedModelSerializer):
     model = serializers.SerializerMethodField()
 
     class Meta:

@@ -63,24 +63,44 @@ def _record(instance, action: str, changes: dict) -> None:
     ChangeRecord.record(instance, action, changes)
 
 
+def _saved(instance, created: bool) -> tuple[str, dict, dict]:
+    """(action, changes, state after) of a save of ``instance``; no changes: nothing to record."""
+    after = snapshot(instance)
+    if created:
+        return "create", {k: [None, v] for k, v in after.items() if v is not None}, after
+    before = getattr(instance, "_changelog_loaded", None)
+    if before is None:
+        # Saved without having been loaded (e.g. built by hand with a pk): compare with the stored row is
+        # impossible now, so record the full state.
+        return "update", {k: [None, v] for k, v in after.items()}, after
+    return "update", {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}, after
+
+
 def _on_save(sender, instance, created, raw=False, **kwargs):
     if raw or not isinstance(instance, ChangeLoggedMixin):
         return
-    after = snapshot(instance)
-    if created:
-        changes = {k: [None, v] for k, v in after.items() if v is not None}
-        _record(instance, "create", changes)
-    else:
-        before = getattr(instance, "_changelog_loaded", None)
-        if before is None:
-            # Saved without having been loaded (e.g. built by hand with a pk): compare with the stored row is
-            # impossible now, so record the full state.
-            changes = {k: [None, v] for k, v in after.items()}
-        else:
-            changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-        if changes:
-            _record(instance, "update", changes)
+    action, changes, after = _saved(instance, created)
+    if created or changes:
+        _record(instance, action, changes)
     instance._changelog_loaded = after
+
+
+def record_bulk(instances, *, created: bool) -> int:
+    """The change records of a ``bulk_create`` (``created``) or ``bulk_update``, which send no signals.
+
+    Writes exactly the entries a ``save()`` of each instance would have written, in one insert; call it
+    in the same transaction as the bulk write. Returns how many were written.
+    """
+    from .models import ChangeRecord
+
+    items = []
+    for instance in instances:
+        action, changes, after = _saved(instance, created)
+        if created or changes:
+            items.append((instance, action, changes))
+        instance._changelog_loaded = after
+    ChangeRecord.record_many(items)
+    return len(items)
 
 
 def _on_pre_delete(sender, instance, **kwargs):

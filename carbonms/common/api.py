@@ -25,12 +25,97 @@ def as_api_error(exc: DjangoValidationError) -> ValidationError:
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A foreign key that accepts only records the caller can see; others read as 'does not exist'."""
+    """A foreign key that accepts only records the caller can see; others read as 'does not exist'.
+
+    ``ScopedModelSerializer`` restricts every relation field this way; declaring a field with this class is
+    only needed to override the model field's options (``allow_null``, ``required``…).
+    """
 
     def get_queryset(self):
         request = self.context.get("request")
         qs = super().get_queryset()
-        return qs.restrict(request.user, "view") if request is not None else qs.none()
+        return tenancy.related_queryset(qs, request.user) if request is not None else qs.none()
+
+
+def _writable_relations(fields) -> dict:
+    """name -> (field, related field) of every writable relation (many-to-many: its child relation)."""
+    out = {}
+    for name, field in fields.items():
+        if field.read_only:
+            continue
+        if isinstance(field, serializers.ManyRelatedField):
+            out[name] = (field, field.child_relation)
+        elif isinstance(field, serializers.RelatedField):
+            out[name] = (field, field)
+    return out
+
+
+class ScopedSerializerMixin:
+    """Every writable relation field holds only records the caller may see, and only the record's scope.
+
+    At bind time (``get_fields``), each ``PrimaryKeyRelatedField`` / ``SlugRelatedField`` / many-related field
+    is narrowed with ``tenancy.related_queryset(qs, request.user)``: a foreign id is answered "does not
+    exist", exactly like a missing one. In ``validate`` every related record is checked against the record's
+    scope (the instance's, or the ``enterprise`` / ``park`` given), with the same answer. Relations that reach
+    the whole park are listed in ``scope_reach``; there is no request, there are no choices.
+    """
+
+    scope_reach: dict[str, str] = {}
+    #: fields that give the scope of a new record, in order of precedence
+    scope_fields: tuple[str, ...] = ("enterprise", "park")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request") if hasattr(self, "context") else None
+        user = getattr(request, "user", None)
+        for _outer, field in _writable_relations(fields).values():
+            if isinstance(field, ScopedRelatedField):
+                continue
+            if field.queryset is not None:
+                field.queryset = tenancy.related_queryset(field.queryset, user)
+        return fields
+
+    def record_scope(self, attrs) -> tenancy.Scope | None:
+        if self.instance is not None and hasattr(self.instance, "scope_ids"):
+            return tenancy.Scope.of(self.instance)
+        for name in self.scope_fields:
+            value = attrs.get(name)
+            if value is not None:
+                return tenancy.Scope.of(value)
+        return None
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        scope = self.record_scope(attrs)
+        if scope is None:
+            return attrs
+        errors = {}
+        park, enterprise = attrs.get("park"), attrs.get("enterprise")
+        if park is not None and enterprise is not None and enterprise.park_id != park.pk:
+            errors["enterprise"] = [self.fields["enterprise"].error_messages["does_not_exist"].format(pk_value=enterprise.pk)]
+        for name, (outer, field) in _writable_relations(self.fields).items():
+            key = outer.source or name
+            if name in self.scope_fields or attrs.get(key) is None:
+                continue
+            value = attrs[key]
+            values = list(value) if isinstance(value, (list, tuple, set)) else [value]
+            reach = self.scope_reach.get(name, tenancy.ENTERPRISE_REACH)
+            for v in values:
+                if not tenancy.in_scope(v, scope, reach=reach):
+                    msg = field.error_messages.get("does_not_exist", "{pk_value}")
+                    errors[name] = [msg.format(pk_value=getattr(v, "pk", v), slug_name="pk", value=getattr(v, "pk", v))]
+                    break
+        if errors:
+            raise ValidationError(errors, code="does_not_exist")
+        return attrs
+
+
+class ScopedModelSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
+    """The base of every model serializer of the API (see ``ScopedSerializerMixin``)."""
+
+
+class ScopedSerializer(ScopedSerializerMixin, serializers.Serializer):
+    """The base of every plain serializer of the API (see ``ScopedSerializerMixin``)."""
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):

@@ -59,6 +59,10 @@ class ServiceFormView(FormView):
     def perform(self, form):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def get_form_kwargs(self):
+        # Every form is a common.forms.ScopedForm/ScopedModelForm: its relation fields are narrowed for this user.
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def form_valid(self, form):
         try:
             self.saved = self.perform(form)

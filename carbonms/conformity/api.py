@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from rest_framework import serializers
-
-from carbonms.common.api import ScopedModelViewSet
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet
 
 from .models import Task
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ScopedModelSerializer):
     class Meta:
         model = Task
         fields = ["id", "kind", "title", "url", "due_on", "done_at", "overdue"]

@@ -19,6 +19,7 @@ class Task(SystemRecord):
         DECISION = "decision", _("Review decision due")
         TRAINING = "training", _("Training due")
         CALIBRATION = "calibration", _("Calibration due")
+        NOTICE = "notice", _("Result of a background job")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("user"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carbonms.audits.models import CorrectiveAction, ReviewOutput
+from carbonms.common import tenancy
 from carbonms.management import models as m
 from carbonms.management.documents import Document
 
@@ -83,7 +84,14 @@ def _run(today: dt.date | None = None, *, email: bool | None = None) -> dict:
     email = getattr(settings, "CARBONMS_REMINDER_EMAIL", False) if email is None else email
     seen: set[tuple[int, str]] = set()
     created = []
+    in_scope: dict[tuple[int, int | None], set[int]] = {}
     for user, kind, ref, title, url, due, park_id, ent_id in _items(today):
+        # Only people with a role in the record's scope get its task (and e-mail): an owner who is not, or is no
+        # longer, (a record written before the services checked owners, a role that ended) is never told its title.
+        if (park_id, ent_id) not in in_scope:
+            in_scope[(park_id, ent_id)] = set(tenancy.scope_users(tenancy.Scope(park_id, ent_id)).values_list("pk", flat=True))
+        if user.pk not in in_scope[(park_id, ent_id)] and not user.is_superuser:
+            continue
         seen.add((user.pk, ref))
         task, new = Task.objects.get_or_create(user=user, ref=ref, defaults={
             "kind": kind, "title": str(title)[:250], "url": url, "due_on": due, "park_id": park_id, "enterprise_id": ent_id,
@@ -94,7 +102,7 @@ def _run(today: dt.date | None = None, *, email: bool | None = None) -> dict:
             task.done_at = None
             task.save()
     closed = 0
-    for task in Task.objects.filter(done_at__isnull=True):
+    for task in Task.objects.filter(done_at__isnull=True).exclude(kind=Task.Kind.NOTICE):  # notices: the user ticks off
         if (task.user_id, task.ref) not in seen:
             task.done_at = timezone.now()
             task.save()

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
 from carbonms.common.query import IdFilter, validated_query
 from carbonms.organizations.models import Enterprise, Park
 
@@ -16,7 +16,7 @@ from .diff import run_diff
 from .models import CalculationRun, RunResult
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(ScopedModelSerializer):
     park = ScopedRelatedField(queryset=Park.objects.all())
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
 
@@ -27,7 +27,7 @@ class RunSerializer(serializers.ModelSerializer):
         read_only_fields = ["fuel_set", "run_by", "totals", "n_results", "n_records", "timings", "locked_period", "created_at"]
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ResultSerializer(ScopedModelSerializer):
     class Meta:
         model = RunResult
         fields = ["id", "run", "enterprise", "source", "activity", "activity_version", "amount", "unit", "month", "category",

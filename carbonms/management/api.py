@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
 from carbonms.common.files import ScopedFileField
 from carbonms.common.tenancy import get_for_user
 from carbonms.organizations.models import Enterprise, Park
@@ -21,7 +21,7 @@ from .documents import Document, DocumentVersion
 from .models import Policy
 
 
-class SystemSerializer(serializers.ModelSerializer):
+class SystemSerializer(ScopedModelSerializer):
     park = ScopedRelatedField(queryset=Park.objects.all())
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
 
@@ -63,7 +63,7 @@ def register_viewset(reg):
                                    required=False)
              for f in reg.fields if reg.model._meta.get_field(f).many_to_one
              and hasattr(reg.model._meta.get_field(f).related_model, "scope_domain")}
-    serializer = type(f"{reg.model.__name__}Serializer", (SystemSerializer,), {"Meta": meta, **extra})
+    serializer = type(f"{reg.model.__name__}Serializer", (SystemSerializer,), {"Meta": meta, "__module__": __name__, **extra})
     save = reg.save or services.register_save
 
     class ViewSet(SystemViewSet):
@@ -161,7 +161,7 @@ class DocumentViewSet(SystemViewSet):
         return services.document_save(actor=self.request.user, data=data, document=instance)
 
 
-class DocumentVersionSerializer(serializers.ModelSerializer):
+class DocumentVersionSerializer(ScopedModelSerializer):
     file = ScopedFileField("management:version_file")
 
     class Meta:

@@ -126,6 +126,9 @@ def register_save(*, actor, model, data: dict[str, Any], park=None, enterprise=N
                if f.is_relation and f.related_model is not None and hasattr(f.related_model, "scope_domain")
                and f.related_model._meta.app_label == "management" and getattr(instance, f.attname) is not None}
     _check_same_system(instance, **related)
+    # Owners, heads, members and every other related record: only within the record's scope.
+    tenancy.require_related_of(instance, *[f.name for f in model._meta.concrete_fields if f.is_relation and f.name in data
+                                           and f.name not in ("park", "enterprise")], m2m=m2m)
     _validate(instance)
     instance.full_clean()
     instance.save()
@@ -143,6 +146,8 @@ def evaluation_record(*, actor, obligation, data: dict[str, Any]) -> ComplianceE
         setattr(ev, k, v)
     if ev.evaluator_id is None:
         ev.evaluator = actor
+    else:
+        tenancy.require_related_of(ev, "evaluator")
     ev.full_clean()
     ev.save()
     obligation.last_reviewed_on = ev.evaluated_on
@@ -273,6 +278,7 @@ def document_save(*, actor, data: dict[str, Any], park=None, enterprise=None, do
         _require(actor, "change", *system_of(document))
     for k, v in data.items():
         setattr(document, k, v)
+    tenancy.require_related_of(document, "owner")
     if document.kind in (Document.Kind.LEDGER, Document.Kind.RECORD) and document.retention_years < 5:
         raise ValidationError({"retention_years": _("Ledgers and records are kept at least 5 years.")})
     clash = Document.objects.filter(park_id=document.park_id, enterprise_id=document.enterprise_id,
@@ -306,6 +312,7 @@ def version_add(*, actor, document: Document, version: str, file=None, change_no
         raise ValidationError({"version": _("This version number already exists.")})
     v = DocumentVersion(park_id=document.park_id, enterprise_id=document.enterprise_id, document=document,
                         version=version, change_note=change_note, author=actor, reviewer=reviewer)
+    tenancy.require_related_of(v, "reviewer")
     if file is not None:
         v.sha256 = sha256_of(file)
         v.file = file

@@ -22,7 +22,13 @@ from rest_framework.views import APIView
 
 from carbonms.carbondata.models import MeasuringInstrument
 from carbonms.common import tenancy
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    ScopedSerializer,
+    as_api_error,
+)
 from carbonms.organizations.models import Enterprise
 
 from . import activity, rollups, selectors, services
@@ -66,12 +72,12 @@ def _period_param(data, params) -> tuple[int, int] | None:
     return out[0], out[1]
 
 
-class MeterFeedSerializer(serializers.Serializer):
+class MeterFeedSerializer(ScopedSerializer):
     source = serializers.IntegerField(source="source_id")
     share = serializers.DecimalField(max_digits=7, decimal_places=6)
 
 
-class MeterSerializer(serializers.ModelSerializer):
+class MeterSerializer(ScopedModelSerializer):
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
     instrument = ScopedRelatedField(queryset=MeasuringInstrument.objects.all(), allow_null=True, required=False)
     gateway = ScopedRelatedField(queryset=Gateway.objects.all(), allow_null=True, required=False)
@@ -84,7 +90,7 @@ class MeterSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class GatewaySerializer(serializers.ModelSerializer):
+class GatewaySerializer(ScopedModelSerializer):
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
     token = serializers.SerializerMethodField()
 
@@ -98,24 +104,25 @@ class GatewaySerializer(serializers.ModelSerializer):
         return getattr(obj, "_new_token", None)  # only in the answer that created it
 
 
-class ConflictSerializer(serializers.ModelSerializer):
+class ConflictSerializer(ScopedModelSerializer):
     class Meta:
         model = ReadingConflict
         fields = ["id", "meter", "ts", "stored_value", "new_value", "status", "resolved_by", "resolved_at", "note", "created_at"]
 
 
-class RejectedMessageSerializer(serializers.ModelSerializer):
+class RejectedMessageSerializer(ScopedModelSerializer):
     class Meta:
         model = RejectedMessage
         fields = ["id", "gateway", "channel", "topic", "payload", "payload_bytes", "payload_truncated", "reasons",
                   "n_rejected", "n_accepted", "received_at", "status", "reviewed_by", "reviewed_at", "note"]
+        read_only_fields = fields  # written by the consumer; reviewed through ``acknowledge``
 
 
-class RetireSerializer(serializers.Serializer):
+class RetireSerializer(ScopedSerializer):
     removed_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class AnomalySerializer(serializers.ModelSerializer):
+class AnomalySerializer(ScopedModelSerializer):
     class Meta:
         model = Anomaly
         fields = ["id", "meter", "day", "kind", "detail", "status", "reviewed_by", "note"]

@@ -176,12 +176,14 @@ def _meters_for(gateway: Gateway) -> dict[str, _MeterInfo]:
     is still accepted; one stamped after the removal is refused with that reason."""
     bound = float(setting("MAX_VALUE", DEFAULT_MAX_VALUE))
     rows = Meter.objects.filter(enterprise_id=gateway.enterprise_id).values_list(
-        "id", "code", "unit", "reading_kind", "installed_at", "removed_at", "max_value", "rollover_at")
+        "id", "code", "unit", "reading_kind", "installed_at", "removed_at", "max_value", "rollover_at", "status")
     out = {}
-    for mid, code, unit, kind, inst, removed, max_value, rollover in rows:
+    for mid, code, unit, kind, inst, removed, max_value, rollover, status in rows:
         limit = min(bound, max_value if max_value is not None else bound,
                     float(rollover) if rollover is not None and kind == Meter.ReadingKind.CUMULATIVE else bound)
-        out[code] = _MeterInfo(mid, unit, kind, inst.timestamp(), removed.timestamp() if removed else math.inf, limit)
+        # a meter retired without a removal time (older records) accepts nothing more
+        end = removed.timestamp() if removed else (-math.inf if status == Meter.Status.RETIRED else math.inf)
+        out[code] = _MeterInfo(mid, unit, kind, inst.timestamp(), end, limit)
     return out
 
 

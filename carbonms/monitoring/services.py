@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import units
+from carbonms.common import tenancy
 from carbonms.common.tenancy import require
 
 from . import storage
@@ -118,8 +119,11 @@ def meter_save(*, actor, data: dict[str, Any], enterprise=None, meter: Meter | N
     for f in METER_FIELDS:
         if f in data:
             setattr(meter, f, data[f])
+    if meter.status == Meter.Status.RETIRED and meter.removed_at is None:
+        meter.removed_at = timezone.now()  # retired through the form or API: its service life ends now
     meter.full_clean(validate_constraints=False)
     _check_meter(meter)
+    tenancy.require_related_of(meter, "instrument", "gateway")
     meter.save()
     if feeds is not None:
         meter_feeds_set(actor=actor, meter=meter, feeds=feeds)

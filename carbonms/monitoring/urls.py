@@ -12,6 +12,7 @@ urlpatterns = [
     path("enterprises/<int:enterprise_pk>/gateways/new/", views.GatewayCreateView.as_view(), name="gateway_create"),
     path("enterprises/<int:enterprise_pk>/rollup/", views.RollupView.as_view(), name="rollup"),
     path("gateways/", views.GatewayListView.as_view(), name="gateways"),
+    path("gateways/<int:pk>/retire/", views.GatewayRetireView.as_view(), name="gateway_retire"),
     path("completeness/", views.CompletenessView.as_view(), name="completeness"),
     path("live/", views.LiveView.as_view(), name="live"),
     path("conflicts/", views.ConflictListView.as_view(), name="conflicts"),

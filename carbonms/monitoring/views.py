@@ -16,8 +16,16 @@ from carbonms.common.views import ScopedDetailView, ServiceFormView, apply_valid
 from carbonms.organizations.models import Enterprise
 
 from . import activity, charts, rollups, selectors, services
-from .forms import AnomalyForm, ConflictForm, GatewayForm, MeterForm, MeterRetireForm, PeriodForm
-from .models import Anomaly, Meter, MeterDay, ReadingConflict, RejectedMessage
+from .forms import (
+    AnomalyForm,
+    ConflictForm,
+    GatewayForm,
+    GatewayRetireForm,
+    MeterForm,
+    MeterRetireForm,
+    PeriodForm,
+)
+from .models import Anomaly, Gateway, Meter, MeterDay, ReadingConflict, RejectedMessage
 from .reasons import reason_rows
 from .timeutil import LOCAL_TZ
 
@@ -192,13 +200,34 @@ class MeterRetireView(ServiceFormView):
         return services.meter_retire(actor=self.request.user, meter=self.object, removed_at=form.cleaned_data["removed_at"])
 
 
+class GatewayRetireView(ServiceFormView):
+    """Retire a gateway (inactive: its token and MQTT topic are refused); its meters and log are kept."""
+
+    form_class = GatewayRetireForm
+    title = _("Retire gateway")
+    success_message = _("Gateway retired.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = tenancy.get_for_user(Gateway, request.user, kwargs["pk"], "change")
+        self.cancel_url = reverse("monitoring:gateways")
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.gateway_retire(actor=self.request.user, gateway=self.object)
+
+
 class GatewayListView(TemplateView):
     template_name = "monitoring/gateways.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx.update(gateways=selectors.gateways_for(user),
+        gateways = list(selectors.gateways_for(user))
+        changeable = set(Gateway.objects.restrict(user, "change").filter(pk__in=[g.pk for g in gateways])
+                         .values_list("pk", flat=True))
+        for g in gateways:
+            g.can_retire = g.is_active and g.pk in changeable
+        ctx.update(gateways=gateways,
                    add_for=[e for e in Enterprise.objects.restrict(user, "view").order_by("name")
                             if tenancy.can(user, "data", "add", park_id=e.park_id, enterprise_id=e.pk)])
         return ctx

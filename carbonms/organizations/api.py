@@ -1,23 +1,21 @@
 """REST endpoints for parks, enterprises, sites, units, equipment and boundaries."""
 from __future__ import annotations
 
-from rest_framework import serializers
-
-from carbonms.common.api import ScopedModelViewSet, ScopedRelatedField
+from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
 from carbonms.common.tenancy import get_for_user
 
 from . import services
 from .models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
 
-class ParkSerializer(serializers.ModelSerializer):
+class ParkSerializer(ScopedModelSerializer):
     class Meta:
         model = Park
         fields = ["id", "name", "name_en", "province", "city", "zone_type", "area_km2", "established_year", "grid_region",
                   "administrator"]
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ScopedModelSerializer):
     park = ScopedRelatedField(queryset=Park.objects.all())
 
     class Meta:
@@ -29,7 +27,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         validators = []  # uniqueness and format are checked by the service, once, in the user's language
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ScopedModelSerializer):
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
 
     class Meta:
@@ -38,7 +36,7 @@ class SiteSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class EmissionUnitSerializer(serializers.ModelSerializer):
+class EmissionUnitSerializer(ScopedModelSerializer):
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
     site = ScopedRelatedField(queryset=Site.objects.all())
     parent = ScopedRelatedField(queryset=EmissionUnit.objects.all(), allow_null=True, required=False)
@@ -49,7 +47,7 @@ class EmissionUnitSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class EquipmentSerializer(serializers.ModelSerializer):
+class EquipmentSerializer(ScopedModelSerializer):
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
     unit = ScopedRelatedField(queryset=EmissionUnit.objects.all())
 
@@ -60,7 +58,7 @@ class EquipmentSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class BoundarySerializer(serializers.ModelSerializer):
+class BoundarySerializer(ScopedModelSerializer):
     park = ScopedRelatedField(queryset=Park.objects.all())
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
     sites = ScopedRelatedField(queryset=Site.objects.all(), many=True, required=False)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carbonms.common.forms import ScopedForm, ScopedModelForm
+
 from .models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
 
@@ -15,7 +17,9 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(ScopedModelForm):
+    model_validation = False  # uniqueness and validators are the service's job, so errors appear once
+
     class Meta:
         model = Enterprise
         fields = [
@@ -31,36 +35,34 @@ class EnterpriseForm(forms.ModelForm):
         if park is not None:
             self.instance.park = park
 
-    def _post_clean(self):
-        # Model validation (uniqueness, validators) is the service's job, so errors appear once.
-        pass
 
+class SiteForm(ScopedModelForm):
+    model_validation = False
 
-class SiteForm(forms.ModelForm):
     class Meta:
         model = Site
         fields = ["code", "name", "address", "is_main"]
 
-    def _post_clean(self):
-        pass
+    def __init__(self, *args, enterprise: Enterprise | None = None, **kwargs):
+        super().__init__(*args, scope=enterprise, **kwargs)
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(ScopedModelForm):
+    model_validation = False
+
     class Meta:
         model = EmissionUnit
         fields = ["site", "parent", "code", "name", "unit_type", "description", "is_active"]
 
     def __init__(self, *args, enterprise: Enterprise, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only this enterprise's sites and units are offered; the service refuses anything else too.
-        self.fields["site"].queryset = Site.objects.filter(enterprise=enterprise)
-        self.fields["parent"].queryset = EmissionUnit.objects.filter(enterprise=enterprise)
-
-    def _post_clean(self):
-        pass
+        # Only this enterprise's sites and units are offered (the base narrows to its scope); the service refuses
+        # anything else too.
+        super().__init__(*args, scope=enterprise, **kwargs)
 
 
-class EquipmentForm(forms.ModelForm):
+class EquipmentForm(ScopedModelForm):
+    model_validation = False
+
     class Meta:
         model = Equipment
         fields = [
@@ -70,35 +72,28 @@ class EquipmentForm(forms.ModelForm):
         widgets = {"commissioned_on": DateInput()}
 
     def __init__(self, *args, enterprise: Enterprise, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = EmissionUnit.objects.filter(enterprise=enterprise)
-
-    def _post_clean(self):
-        pass
+        super().__init__(*args, scope=enterprise, **kwargs)
 
 
-class BoundaryForm(forms.Form):
+class BoundaryForm(ScopedForm):
     kind = forms.ChoiceField(label=_("kind"), choices=Boundary.Kind.choices)
     approach = forms.ChoiceField(label=_("consolidation approach"), choices=Boundary.Approach.choices)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
-    sites = forms.ModelMultipleChoiceField(label=_("sites included"), queryset=Site.objects.none(), required=False,
+    sites = forms.ModelMultipleChoiceField(label=_("sites included"), queryset=Site.objects.all(), required=False,
                                            widget=forms.CheckboxSelectMultiple)
     effective_from = forms.DateField(label=_("effective from"), widget=DateInput())
     change_reason = forms.CharField(label=_("reason for change"), required=False, max_length=300)
 
-    def __init__(self, *args, enterprise: Enterprise | None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if enterprise is not None:
-            self.fields["sites"].queryset = Site.objects.filter(enterprise=enterprise)
-        else:
+    def __init__(self, *args, enterprise: Enterprise | None, park=None, **kwargs):
+        super().__init__(*args, scope=enterprise or park, **kwargs)
+        if enterprise is None:
             del self.fields["sites"]
 
 
-class ParkForm(forms.ModelForm):
+class ParkForm(ScopedModelForm):
+    model_validation = False
+
     class Meta:
         model = Park
         fields = ["name", "name_en", "province", "city", "zone_type", "area_km2", "established_year", "grid_region",
                   "administrator"]
-
-    def _post_clean(self):
-        pass

@@ -460,14 +460,14 @@ def test_a_row_refused_while_committing_refuses_the_import_with_its_row(world, e
     wb = _book(ent)
     wb["活动数据"]["E2"], wb["活动数据"]["E3"] = 1, 2
     imp, _report = _upload(world, ent, _bytes(wb))
-    real = services.activity.activity_save
+    real = services.activity.import_prepare  # the per-row check of the bulk save
 
     def failing(**kw):
         if kw["month"] == 2:
             raise ValidationError({"amount": "boom"})
         return real(**kw)
 
-    monkeypatch.setattr(services.activity, "activity_save", failing)
+    monkeypatch.setattr(services.activity, "import_prepare", failing)
     with pytest.raises(ValidationError):
         importer.commit(actor=world.users["data_clerk"], data_import=imp)
     imp.refresh_from_db()

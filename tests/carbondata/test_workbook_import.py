@@ -103,7 +103,7 @@ def test_commit_is_all_or_nothing(world, ent, monkeypatch):
     wb = _book(ent)
     wb["活动数据"]["E2"], wb["活动数据"]["E3"] = 1, 2
     imp, report = _upload(world, ent, _bytes(wb))
-    real = services.activity.activity_save
+    real = services.activity.import_prepare  # the per-row check of the bulk save
     calls = []
 
     def failing(**kw):
@@ -112,7 +112,7 @@ def test_commit_is_all_or_nothing(world, ent, monkeypatch):
             raise ValidationError("boom")
         return real(**kw)
 
-    monkeypatch.setattr(services.activity, "activity_save", failing)
+    monkeypatch.setattr(services.activity, "import_prepare", failing)
     with pytest.raises(ValidationError):
         importer.commit(actor=world.users["data_clerk"], data_import=imp)
     assert not ActivityRecord.objects.exists()

@@ -76,7 +76,8 @@ def test_unit_on_another_enterprises_site_via_api(world):
     resp = c.post("/api/v1/units/", {"enterprise": world.e1.enterprise.pk, "site": world.e2.site.pk, "code": "API-U",
                                      "name": "越界", "unit_type": "production"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert resp.status_code == 400
-    assert resp.json()["site"] == ["This site belongs to another enterprise."]
+    # Another enterprise's site is answered exactly like a site that does not exist (issue 9).
+    assert resp.json()["site"] == [f'Invalid pk "{world.e2.site.pk}" - object does not exist.']
     assert not EmissionUnit.objects.filter(code="API-U").exists()
     # An enterprise user cannot even name another enterprise's site.
     c2 = api_for(world.users["enterprise_admin"])

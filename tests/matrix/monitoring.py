@@ -78,6 +78,7 @@ CASES: dict[str, Case] = {
     "monitoring:gateway_create": Case(_ent, DATA_WRITERS),
     "monitoring:rollup": Case(_ent, ALL),
     "monitoring:gateways": Case(None, ALL),
+    "monitoring:gateway_retire": Case(_pk(_gateway), DATA_WRITERS),
     "monitoring:completeness": Case(None, ALL),
     "monitoring:live": Case(None, ALL),
     "monitoring:conflicts": Case(None, ALL),

@@ -197,3 +197,29 @@ def test_rejected_messages_are_seen_through_the_tenancy(world):
     assert r.status_code == 200 and r.json()["status"] == "acknowledged"
     page = api(world, "park_admin").get(reverse("monitoring:conflicts")).content.decode()
     assert 'data-testid="open-rejected"' in page
+
+
+def test_a_meter_retired_through_the_edit_gets_its_removal_time(world, metered):
+    from carbonms.monitoring import services
+
+    gw, m, _src = metered
+    services.meter_save(actor=world.users["data_clerk"], meter=m, data={"status": Meter.Status.RETIRED})
+    m.refresh_from_db()
+    assert m.removed_at is not None
+    Meter.objects.filter(pk=m.pk).update(removed_at=None)  # a record retired before removal times existed
+    r = ingest(gateway=gw, channel="http", items=day_of_readings(m.code, JAN1)[60:61])
+    assert r.errors[0]["code"] == "after_removal" and storage.count([m.pk]) == 60
+
+
+def test_gateway_retire_page(world, metered):
+    gw, _m, _src = metered
+    url = reverse("monitoring:gateway_retire", args=[gw.pk])
+    assert url not in api(world, "viewer").get(reverse("monitoring:gateways")).content.decode()
+    c = api(world, "data_clerk")
+    assert url in c.get(reverse("monitoring:gateways")).content.decode()
+    assert c.post(url, {}).status_code == 302
+    gw.refresh_from_db()
+    assert gw.is_active is False and gw.meters.count() == 1
+    foreign, _t = gateway_with_token(world.e2.enterprise)
+    assert c.post(reverse("monitoring:gateway_retire", args=[foreign.pk]), {}).status_code == 404
+    assert Gateway.objects.get(pk=foreign.pk).is_active

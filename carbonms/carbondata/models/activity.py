@@ -48,6 +48,11 @@ class DataImport(ScopedModel):
         REFUSED = "refused", _("Refused (errors)")
         VALIDATED = "validated", _("Validated (dry run)")
         COMMITTED = "committed", _("Committed")
+        CHECKING = "checking", _("Checking (dry run running)")
+        COMMITTING = "committing", _("Importing")
+
+    #: the statuses of an import whose job is running (the page polls its progress)
+    RUNNING = (Status.CHECKING, Status.COMMITTING)
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="data_imports", verbose_name=_("enterprise"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -60,7 +65,10 @@ class DataImport(ScopedModel):
     template_version = models.CharField(_("template version"), max_length=40, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     n_rows = models.PositiveIntegerField(_("rows"), default=0)
+    progress_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows to check"), default=0)
 
+    changelog_exclude = ("created_at", "updated_at", "progress_done", "progress_total")
     scope_park = "enterprise__park_id"
     scope_domain = "data"
 
@@ -74,6 +82,14 @@ class DataImport(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("carbondata:import_detail", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.progress_done * 100 // self.progress_total) if self.progress_total else 0
 
 
 class ActivityRecord(ScopedModel):

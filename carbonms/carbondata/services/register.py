@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from carbonms.accounting import units
 from carbonms.accounting.categories import ALLOWED_METHODS, METHODS
 from carbonms.common import services as common_services
+from carbonms.common import tenancy
 from carbonms.organizations.models import Enterprise
 
 from ..models import Source
@@ -75,6 +76,8 @@ def source_save(*, actor, data: dict[str, Any], enterprise: Enterprise | None = 
         source.gases = "CO2"
     source.full_clean()
     check_source(source)
+    # The supplier is another enterprise of the park; the data owner a user with a role in the source's scope.
+    tenancy.require_related_of(source, "unit", "equipment", "supplier", "data_owner", reach={"supplier": tenancy.PARK_REACH})
     source.save()
     return source
 

@@ -37,8 +37,11 @@ class _FactorCreate(ServiceFormView):
     success_message = _("Factor saved.")
 
     def get_initial(self):
+        # A new version starts from the latest version of the same key in the same scope, read through the
+        # tenancy: another enterprise's factor reads exactly like a key that does not exist.
         key = self.request.GET.get("key", "")
-        f = UserFactor.objects.filter(park=self.park, key=key).order_by("-version").first() if key else None
+        f = (UserFactor.objects.restrict(self.request.user, "view")
+             .filter(park=self.park, enterprise=self.enterprise, key=key).order_by("-version").first() if key else None)
         if f is None:
             return {}
         return {name: getattr(f, name) for name in UserFactorForm.Meta.fields if name != "note"}

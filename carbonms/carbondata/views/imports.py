@@ -40,8 +40,8 @@ class UploadView(EnterpriseMixin, FormView):
         return ctx
 
     def form_valid(self, form):
-        imp, _report = importer.upload(actor=self.request.user, enterprise=self.enterprise, year=form.cleaned_data["year"],
-                                       file=form.cleaned_data["file"])
+        imp = importer.start_upload(actor=self.request.user, enterprise=self.enterprise, year=form.cleaned_data["year"],
+                                    file=form.cleaned_data["file"])
         return redirect(imp.get_absolute_url())
 
 
@@ -62,9 +62,30 @@ class ImportDetailView(ObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         imp = tenancy.get_for_user(DataImport, request.user, kwargs["pk"], "add")
         try:
-            n = importer.commit(actor=request.user, data_import=imp)
-            messages.success(request, gettext("%(n)d value(s) imported as drafts.") % {"n": n})
-            return redirect(reverse("carbondata:grid", args=[imp.enterprise_id]) + f"?year={imp.year}")
+            importer.start_commit(actor=request.user, data_import=imp)  # a background job (at once when eager)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(imp.get_absolute_url())
+        imp.refresh_from_db()
+        if imp.status == DataImport.Status.COMMITTED:
+            messages.success(request, gettext("%(n)d value(s) imported as drafts.") % {"n": imp.n_rows})
+            return redirect(reverse("carbondata:grid", args=[imp.enterprise_id]) + f"?year={imp.year}")
+        if imp.status == DataImport.Status.REFUSED:
+            messages.error(request, gettext("The workbook no longer validates: %(n)d error(s).") % {"n": len(imp.errors)})
+        return redirect(imp.get_absolute_url())
+
+
+class ImportProgressView(ObjectMixin, TemplateView):
+    """The progress bar of a running dry run or commit, polled by htmx; once done the page reloads."""
+
+    model = DataImport
+    template_name = "carbondata/_import_progress.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.object.running:
+            response["HX-Refresh"] = "true"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "imp": self.object}

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('carbondata', '0003_plan_status_labels'),
+        ('carbondata', '0004_import_job_progress'),
     ]
 
     operations = [

@@ -7,7 +7,13 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    ScopedSerializer,
+    as_api_error,
+)
 from carbonms.common.files import ScopedFileField
 from carbonms.common.numbers import DecimalSerializerField
 from carbonms.common.query import IdFilter, validated_query
@@ -72,7 +78,7 @@ class ActivitySerializer(ScopedModelSerializer):
         validators = []
 
 
-class QualityFindingSerializer(serializers.Serializer):
+class QualityFindingSerializer(ScopedSerializer):
     """One finding of the data-quality checks run at submission (``record``, ``source``, ``period`` when it
     concerns one value or one source-month)."""
 
@@ -83,16 +89,16 @@ class QualityFindingSerializer(serializers.Serializer):
     period = serializers.CharField(required=False)
 
 
-class ActivitySubmitResultSerializer(serializers.Serializer):
+class ActivitySubmitResultSerializer(ScopedSerializer):
     record = ActivitySerializer()
     findings = QualityFindingSerializer(many=True)
 
 
-class ActivityApproveSerializer(serializers.Serializer):
+class ActivityApproveSerializer(ScopedSerializer):
     comment = serializers.CharField(required=False, allow_blank=True)
 
 
-class ActivityCorrectSerializer(serializers.Serializer):
+class ActivityCorrectSerializer(ScopedSerializer):
     amount = serializers.CharField()
     reason = serializers.CharField()
     unit = serializers.CharField(required=False, allow_blank=True)
@@ -102,7 +108,7 @@ def _without(data, *keys):
     return {k: v for k, v in data.items() if k not in keys}
 
 
-class SourceRetireSerializer(serializers.Serializer):
+class SourceRetireSerializer(ScopedSerializer):
     on = serializers.DateField(help_text="the last day the source is in use")
     reason = serializers.CharField()
 
@@ -148,7 +154,7 @@ class SourceViewSet(ScopedModelViewSet):
         return Response(SourceSerializer(source, context={"request": request}).data)
 
 
-class ActivityFilterSerializer(serializers.Serializer):
+class ActivityFilterSerializer(ScopedSerializer):
     year = serializers.IntegerField(required=False, min_value=1900, max_value=2999)
     month = serializers.IntegerField(required=False, min_value=1, max_value=12)
     status = serializers.ChoiceField(required=False, choices=ActivityRecord.Status.choices)

@@ -7,7 +7,12 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    ScopedSerializer,
+)
 from carbonms.common.query import IdFilter, validated_query
 from carbonms.organizations.models import Enterprise, Park
 
@@ -35,7 +40,7 @@ class ResultSerializer(ScopedModelSerializer):
                   "counted_in_park"]
 
 
-class DiffReasonsSerializer(serializers.Serializer):
+class DiffReasonsSerializer(ScopedSerializer):
     data = serializers.ListField(child=serializers.CharField(), required=False)
     factor = serializers.ListField(child=serializers.CharField(), required=False)
     method = serializers.ListField(child=serializers.CharField(), required=False)
@@ -43,7 +48,7 @@ class DiffReasonsSerializer(serializers.Serializer):
     removed = serializers.ListField(child=serializers.CharField(), required=False)
 
 
-class DiffLineSerializer(serializers.Serializer):
+class DiffLineSerializer(ScopedSerializer):
     source_id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
@@ -54,7 +59,7 @@ class DiffLineSerializer(serializers.Serializer):
     reasons = DiffReasonsSerializer()
 
 
-class RunDiffSerializer(serializers.Serializer):
+class RunDiffSerializer(ScopedSerializer):
     run = serializers.IntegerField()
     against = serializers.IntegerField(allow_null=True, help_text="the run compared with (none: no earlier run)")
     lines = DiffLineSerializer(many=True)
@@ -87,7 +92,7 @@ class CalculationRunViewSet(ScopedModelViewSet):
         return Response({"run": run.pk, "against": old.pk if old else None, "lines": run_diff(old, run) if old else []})
 
 
-class ResultFilterSerializer(serializers.Serializer):
+class ResultFilterSerializer(ScopedSerializer):
     run = IdFilter()
     enterprise = IdFilter()
     source = IdFilter()

@@ -11,7 +11,13 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, as_api_error
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    ScopedSerializer,
+    as_api_error,
+)
 from carbonms.common.files import ScopedFileField
 from carbonms.common.tenancy import get_for_user
 from carbonms.organizations.models import Enterprise, Park
@@ -95,12 +101,12 @@ class PolicySerializer(SystemSerializer):
 POLICY_STEPS = ["submit", "approve", "publish"]
 
 
-class PolicyStepsSerializer(serializers.Serializer):
+class PolicyStepsSerializer(ScopedSerializer):
     status = serializers.ChoiceField(choices=Policy.Status.choices)
     steps = serializers.ListField(child=serializers.ChoiceField(choices=POLICY_STEPS))
 
 
-class PolicyTransitionSerializer(serializers.Serializer):
+class PolicyTransitionSerializer(ScopedSerializer):
     step = serializers.ChoiceField(choices=POLICY_STEPS)
     published_to = serializers.CharField(required=False, allow_blank=True, help_text="where it was published (publish)")
 

@@ -128,14 +128,14 @@ class AnomalySerializer(ScopedModelSerializer):
         fields = ["id", "meter", "day", "kind", "detail", "status", "reviewed_by", "note"]
 
 
-class HourPointSerializer(serializers.Serializer):
+class HourPointSerializer(ScopedSerializer):
     t = serializers.FloatField(help_text="start of the local hour, epoch seconds")
     value = serializers.FloatField()
     n = serializers.IntegerField(help_text="intervals (or readings) in the hour")
     substituted = serializers.BooleanField()
 
 
-class DayPointSerializer(serializers.Serializer):
+class DayPointSerializer(ScopedSerializer):
     day = serializers.DateField()
     measured = serializers.FloatField()
     substituted = serializers.FloatField()
@@ -145,14 +145,14 @@ class DayPointSerializer(serializers.Serializer):
     flags = serializers.ListField(child=serializers.JSONField())
 
 
-class MonthPointSerializer(serializers.Serializer):
+class MonthPointSerializer(ScopedSerializer):
     month = serializers.IntegerField(min_value=1, max_value=12)
     measured = serializers.FloatField()
     substituted = serializers.FloatField()
     total = serializers.FloatField()
 
 
-class MeterSeriesSerializer(serializers.Serializer):
+class MeterSeriesSerializer(ScopedSerializer):
     meter = serializers.IntegerField()
     unit = serializers.CharField()
     resolution = serializers.ChoiceField(choices=["hour", "day", "month"])
@@ -269,12 +269,12 @@ class _ReviewViewSet(ScopedModelViewSet):
         return Response(status=405)
 
 
-class ResolveSerializer(serializers.Serializer):
+class ResolveSerializer(ScopedSerializer):
     decision = serializers.ChoiceField(choices=["keep", "replace"])
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class AcknowledgeSerializer(serializers.Serializer):
+class AcknowledgeSerializer(ScopedSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -9,7 +9,7 @@ each (JSON, gateway token, C concurrent clients; bodies serialised before the cl
 zero loss (rows stored == readings sent), duplicates rejected (the first requests are sent again and
 must answer all duplicates, and the row count must not change). On PostgreSQL the same rows are then
 COPYed raw into an unpartitioned table with the same key: the limit, and the ratio to it.
-Rollups are refreshed after the clock stops (MONITORING ROLLUP_INLINE off) and timed separately.
+Rollups are refreshed after the clock stops (MONITORING_ROLLUP=off) and timed separately.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def main() -> None:
     per_req = args.batch // args.meters
     bodies = [body(readings(codes, r * per_req, per_req)) for r in range(args.requests)]
     total = per_req * args.meters * args.requests
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "MONITORING_ROLLUP_INLINE": "0",
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "MONITORING_ROLLUP": "off",
            "DJANGO_SETTINGS_MODULE": "carbonms.config.settings"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "carbonms.config.wsgi", "--bind", f"127.0.0.1:{args.port}",
                                "--workers", str(args.workers), "--timeout", "600", "--log-level", "warning"], cwd=ROOT, env=env)

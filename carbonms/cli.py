@@ -138,8 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except ImproperlyConfigured as exc:  # a misconfigured production stops here, loudly, before serving
+        print(f"carbonms: configuration error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from carbonms.common import params
 from carbonms.common.api import (
     ScopedModelSerializer,
     ScopedModelViewSet,
@@ -16,7 +17,7 @@ from carbonms.common.api import (
 )
 from carbonms.common.files import ScopedFileField
 from carbonms.common.numbers import DecimalSerializerField
-from carbonms.common.query import IdFilter, validated_query
+from carbonms.common.query import IdFilter
 from carbonms.common.tenancy import PARK_REACH, get_for_user
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
 
@@ -173,9 +174,9 @@ class ActivityViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset().select_related("source")
-        if self.action != "list":
-            return qs
-        return qs.filter(**validated_query(self.request, ActivityFilterSerializer))
+        spec = {"year": params.YEAR, "month": params.MONTH, "status": params.choice(ActivityRecord.Status),
+                "enterprise": params.ID, "source": params.ID}
+        return qs.filter(**params.read(self.request.query_params, spec))
 
     def create_record(self, data):
         stock = {k: data.get(k) for k in ("opening_stock", "purchased", "closing_stock", "transferred_out")}

@@ -1,13 +1,16 @@
+from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers, viewsets
 
 from carbonms.common import tenancy
 from carbonms.common.api import ScopedModelSerializer
 
 from .models import ChangeRecord
+from .tracking import redact
 
 
 class ChangeRecordSerializer(ScopedModelSerializer):
     model = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField()
 
     class Meta:
         model = ChangeRecord
@@ -16,6 +19,10 @@ class ChangeRecordSerializer(ScopedModelSerializer):
 
     def get_model(self, obj) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+    def get_changes(self, obj) -> dict:
+        """The stored changes, secrets hidden (also in records written before secrets were redacted)."""
+        return redact(ContentType.objects.get_for_id(obj.content_type_id).model_class(), obj.changes)
 
 
 class ChangeRecordViewSet(viewsets.ReadOnlyModelViewSet):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from carbonms.common.tenancy import restrict
 
 from .context import current_source
+from .tracking import redact
 
 
 class ChangeRecordQuerySet(models.QuerySet):
@@ -108,7 +109,7 @@ class ChangeRecord(models.Model):
             object_id=str(instance.pk),
             object_repr=str(instance)[:300],
             action=action,
-            changes=changes,
+            changes=redact(type(instance), changes),  # a secret's value is never stored
             park_id=park_id,
             enterprise_id=enterprise_id,
         )

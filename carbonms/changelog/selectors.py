@@ -20,8 +20,9 @@ def changes_for(user, *, model: str = "", action: str = "", user_name: str = "")
     return qs
 
 
-def record_history(user, content_type: ContentType, object_id: str):
-    """History of one record; 404 unless the user may see the record itself."""
+def record_history(user, content_type: ContentType, object_id: int):
+    """History of one record; 404 unless the user may see the record itself (ids are integers: the URL
+    accepts only digits, so a non-numeric id is a 404 before any query)."""
     model = content_type.model_class()
     if model is None or not hasattr(model, "scope_domain"):
         from django.http import Http404

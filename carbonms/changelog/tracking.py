@@ -9,10 +9,47 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import uuid
+from functools import cache
 
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+#: Stored in the history in place of a secret's value (a token hash, a password…). ``None`` stays
+#: ``None``, so that a secret being set, changed or cleared remains visible without its value.
+REDACTED = "[redacted]"
+# Field names that hold secrets whether or not the model declares them (a safety net for new models).
+_SECRET_NAME = re.compile(r"(^|_)(password|secret|token|hash)$")
+
+
+@cache
+def redacted_fields(model) -> frozenset[str]:
+    """Names and attnames of ``model``'s fields whose values never enter the history: those the model
+    lists in ``changelog_redact`` and those whose name says they hold a secret."""
+    declared = set(getattr(model, "changelog_redact", ()))
+    names: set[str] = set()
+    for f in model._meta.get_fields():
+        attname = getattr(f, "attname", f.name)
+        if f.name in declared or attname in declared or _SECRET_NAME.search(f.name):
+            names |= {f.name, attname}
+    return frozenset(names)
+
+
+def redact(model, changes: dict) -> dict:
+    """``changes`` with the values of ``model``'s secret fields replaced by :data:`REDACTED`."""
+    if model is None or not isinstance(changes, dict):
+        return changes
+    secret = redacted_fields(model)
+    out = {}
+    for key, change in changes.items():
+        if key not in secret:
+            out[key] = change
+        elif isinstance(change, list | tuple):
+            out[key] = [None if v is None else REDACTED for v in change]
+        else:
+            out[key] = REDACTED
+    return out
 
 
 def _json_value(value):
@@ -46,6 +83,9 @@ class ChangeLoggedMixin(models.Model):
     """Records every create, update and delete of the model in the change history."""
 
     changelog_exclude: tuple[str, ...] = ("created_at", "updated_at")
+    #: Fields whose values are secrets (token hashes, passwords…): the history records that they changed,
+    #: never their values (see :func:`redacted_fields`; names like ``*_hash`` are redacted anyway).
+    changelog_redact: frozenset[str] = frozenset()
 
     class Meta:
         abstract = True

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from . import selectors
+from . import display, selectors
 from .models import ChangeRecord
 
 
@@ -19,6 +19,8 @@ class ChangeLogView(TemplateView):
         f = {k: self.request.GET.get(k, "") for k in ("model", "action", "user")}
         qs = selectors.changes_for(self.request.user, model=f["model"], action=f["action"], user_name=f["user"])
         page = Paginator(qs, 50).get_page(self.request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        display.describe(page.object_list, self.request.user)
         ctx.update(page=page, filters=f, model_choices=selectors.model_choices(self.request.user),
                    action_choices=ChangeRecord.Action.choices)
         return ctx
@@ -38,5 +40,6 @@ class RecordHistoryView(TemplateView):
         records = list(selectors.record_history(self.request.user, ct, self.kwargs["object_id"]))
         if not records:
             raise Http404
+        display.describe(records, self.request.user)
         ctx.update(records=records, object_repr=records[0].object_repr, model_name=ct.model_class()._meta.verbose_name)
         return ctx

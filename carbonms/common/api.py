@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from . import services, tenancy
+from . import params, services, tenancy
 
 ACTIONS = {
     "list": "view", "retrieve": "view", "create": "add", "update": "change", "partial_update": "change",
@@ -123,6 +123,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def base_queryset(self):
         return self.queryset.model._default_manager.all()
+
+    def handle_exception(self, exc):
+        if isinstance(exc, params.BadParameter):  # a bad query parameter: 400 naming it
+            exc = ValidationError({exc.name: [exc.message]})
+        return super().handle_exception(exc)
 
     def get_queryset(self):
         qs = self.base_queryset()

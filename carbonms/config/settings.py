@@ -2,7 +2,8 @@
 
 The embedded default (no variable set but ``DEBUG=1``) runs on a SQLite file under ``var/``; production
 sets ``DATABASE_URL`` (PostgreSQL through psycopg 3), ``SECRET_KEY`` and ``ALLOWED_HOSTS``. With
-``DEBUG`` off a missing ``SECRET_KEY`` stops the process: there is no silent random fallback.
+``DEBUG`` off a missing ``SECRET_KEY``, or one shorter than 50 characters, stops the process: there is
+no silent random fallback.
 See docs/configuration.md for every variable.
 """
 from __future__ import annotations
@@ -30,6 +31,13 @@ if not SECRET_KEY:
         )
     # Development only (DEBUG=1): a fixed, obviously insecure key so sessions survive restarts.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # Production refuses a guessable key (the rule of Django's security.W009), loudly, at start-up.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak: it has {len(SECRET_KEY)} characters; production needs at least 50, "
+        "with at least 5 different ones. Generate one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -66,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "carbonms.common.middleware.RequestHeadersMiddleware",  # malformed Content-Length, NUL in the query: 400
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # before WhiteNoise: static files get the policy too
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,10 +120,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers run beside the writer; a busy timeout instead of "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    # The embedded default holds concurrent writers (docs/configuration.md): WAL lets readers run beside
+    # the writer; every transaction takes the write lock when it begins (IMMEDIATE), so a second writer
+    # waits up to the busy timeout instead of failing with "database is locked" when a read turns into a
+    # write half-way through a transaction (SQLite cannot wait in that case).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -133,12 +147,17 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "organizations:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Repeated failed logins are throttled (django-axes): after AXES_FAILURE_LIMIT failures for the same
-# username from the same address, that pair is locked out for AXES_COOLOFF_MINUTES.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Repeated failed logins are throttled (django-axes, carbonms/accounts/throttling.py): after
+# LOGIN_FAILURE_LIMIT failures for the same username from the same address, or LOGIN_IP_FAILURE_LIMIT
+# failures from one address across user names (password spraying), the client is locked out for
+# AXES_COOLOFF_MINUTES. A successful login does not reset the count (else one valid account would lift
+# the per-address limit); failures expire with the cool-off.
+LOGIN_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 10)
+AXES_FAILURE_LIMIT = "carbonms.accounts.throttling.failure_limit"
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
@@ -179,7 +198,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # ?limit is capped at 1,000 (docs/api.md); a bad limit or offset falls back to the first page.
+    "DEFAULT_PAGINATION_CLASS": "carbonms.common.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -226,12 +246,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {"task": "carbonms.conformity.daily_reminders", "schedule": 24 * 3600},
     "purge-refused-uploads": {"task": "carbonms.carbondata.purge_refused_uploads", "schedule": 24 * 3600},
+    # Rollups of the dirty meter-days (also queued after each ingestion batch; docs/monitoring.md).
+    "monitoring-rollups": {"task": "carbonms.monitoring.refresh_rollups", "schedule": 60},
 }
 CARBONMS_REMINDER_EMAIL = env_bool("CARBONMS_REMINDER_EMAIL", False)
 
 # --- Online monitoring (docs/monitoring.md) -------------------------------------------------
-# Recompute rollups right after each HTTP ingestion request (off: a separate refresh does it).
-MONITORING = {"ROLLUP_INLINE": env_bool("MONITORING_ROLLUP_INLINE", True)}
+# When the rollups of the meter-days an HTTP request touched are recomputed: "background" (a Celery task
+# after commit; without a broker a thread of the web process), "sync" (inside the request) or "off"
+# (only the beat schedule, a worker or `refresh_rollups`).
+MONITORING = {"ROLLUP": env_str("MONITORING_ROLLUP") or "background"}
+if MONITORING["ROLLUP"] not in ("background", "sync", "off"):
+    raise ImproperlyConfigured("MONITORING_ROLLUP must be background, sync or off.")
 
 # --- Security (production defaults when DEBUG is off) ---------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -15,3 +15,4 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise expects it)
+MONITORING = {**MONITORING, "ROLLUP": "sync"}  # noqa: F405  (tests see the rollup right after a request)

@@ -7,13 +7,14 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from carbonms.common import params
 from carbonms.common.api import (
     ScopedModelSerializer,
     ScopedModelViewSet,
     ScopedRelatedField,
     ScopedSerializer,
 )
-from carbonms.common.query import IdFilter, validated_query
+from carbonms.common.query import IdFilter
 from carbonms.organizations.models import Enterprise, Park
 
 from . import services
@@ -85,7 +86,7 @@ class CalculationRunViewSet(ScopedModelViewSet):
         from carbonms.common.tenancy import get_for_user
 
         run = self.get_object()
-        against = request.query_params.get("against", "")
+        against = params.read(request.query_params, {"against": params.ID}).get("against")
         old = get_for_user(CalculationRun, request.user, against, "view") if against else (
             CalculationRun.objects.restrict(request.user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year,
                                                                  created_at__lt=run.created_at).first())
@@ -108,6 +109,7 @@ class RunResultViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        if self.action != "list":
-            return qs
-        return qs.filter(**validated_query(self.request, ResultFilterSerializer))
+        spec = {"run": params.ID, "enterprise": params.ID, "source": params.ID,
+                "category": params.choice([v for v, _label in RunResult._meta.get_field("category").flatchoices]),
+                "month": params.MONTH}
+        return qs.filter(**params.read(self.request.query_params, spec))

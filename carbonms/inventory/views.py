@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from carbonms.carbondata.models import Evidence
 from carbonms.carbondata.models.register import Category
 from carbonms.carbondata.views.base import ObjectMixin, year_param
-from carbonms.common import files, tenancy
+from carbonms.common import files, params, tenancy
 from carbonms.common.spreadsheet import safe_row
 from carbonms.organizations.models import Enterprise, Park
 
@@ -113,10 +113,13 @@ class RunView(ObjectMixin, TemplateView):
 
 
 def _filters(request) -> dict:
-    f = {}
-    for key, param in (("category", "category"), ("enterprise_id", "enterprise"), ("month", "month"), ("source_id", "source"), ("gas", "gas")):
-        v = request.GET.get(param, "").strip()
-        if v and (key in ("category", "gas") or v.isdigit()):
+    """The drill-down filters of the query string; a malformed id or month is a 400 naming it."""
+    read = params.read(request.GET, {"enterprise": params.ID, "month": params.MONTH, "source": params.ID})
+    f = {key: read[param] for key, param in (("enterprise_id", "enterprise"), ("month", "month"), ("source_id", "source"))
+         if param in read}
+    for key in ("category", "gas"):
+        v = request.GET.get(key, "").strip()
+        if v:
             f[key] = v
     return f
 

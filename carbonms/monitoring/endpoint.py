@@ -14,6 +14,8 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from carbonms.common.middleware import reads_own_body
+
 from . import rollups
 from .ingestion import MAX_REQUEST_BYTES, RequestError, ingest, parse_csv, parse_json, setting
 from .services import gateway_for_token
@@ -44,6 +46,7 @@ def rate_limited(gateway) -> bool:
     return n > gateway.rate_limit_per_minute
 
 
+@reads_own_body  # answers a bad Content-Length itself, in this endpoint's error format
 @csrf_exempt
 def ingest_view(request):
     auth = request.headers.get("Authorization", "")
@@ -80,6 +83,5 @@ def ingest_view(request):
                         reference=request.headers.get("X-Request-ID", ""))
     except RequestError as exc:
         return _error(exc.message, exc.status, exc.code)
-    if setting("ROLLUP_INLINE", True):
-        rollups.refresh_dirty()
+    rollups.after_ingest()  # the rollup of the dirty meter-days, in the background by default
     return JsonResponse(result.as_dict(), status=200)

@@ -40,6 +40,7 @@ class Gateway(ScopedModel):
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
 
     scope_domain = "data"
+    changelog_redact = frozenset({"token_hash"})
 
     class Meta:
         ordering = ["park", "code"]

@@ -1,21 +1,22 @@
 """Rollups: readings → hourly, daily (stored, ``MeterDay``) and monthly consumption.
 
-``refresh_dirty`` recomputes the (meter, day) pairs the ingestion marked dirty. Several processes may
-run it at once: on PostgreSQL each claims its rows with ``FOR UPDATE SKIP LOCKED``; a recompute is a
-pure function of the stored readings, so running one twice is harmless. Anomalies found on a day are
+``refresh_dirty`` recomputes the (meter, day) pairs the ingestion marked dirty, set-based in SQL
+(:mod:`.rollups_sql`); ``after_ingest`` decides when (in the background by default). Several processes
+may run it at once: on PostgreSQL each claims its rows with ``FOR UPDATE SKIP LOCKED``; a recompute is
+a pure function of the stored readings, so running one twice is harmless. Anomalies found on a day are
 kept in step (one per meter, day and kind; an anomaly no longer found and still open is removed).
+``refresh_per_meter`` is the earlier implementation (:mod:`.rollups_legacy`), kept as the reference.
 """
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
 
-from . import quality, storage
+from . import quality, rollups_legacy, rollups_sql, storage
 from .ingestion import setting
-from .models import Anomaly, DirtyDay, Meter, MeterDay
+from .models import Meter, MeterDay
 from .timeutil import LOCAL_OFFSET, day_bounds, day_of, month_days
 
 CONF_KEYS = tuple(quality.DEFAULTS)
@@ -25,62 +26,44 @@ def conf() -> dict:
     return {k: setting(k, v) for k, v in quality.DEFAULTS.items()}
 
 
-def analyse(meter: Meter, day: dt.date) -> quality.DayResult:
-    start, end = day_bounds(day)
-    readings = storage.fetch(meter.pk, start, end, with_received=True)
-    baseline = storage.last_before(meter.pk, start) if meter.reading_kind == Meter.ReadingKind.CUMULATIVE else None
-    return quality.analyse_day(
-        readings, start=start, kind=meter.reading_kind, interval_minutes=meter.interval_minutes,
-        multiplier=float(meter.multiplier), rollover=float(meter.rollover_at) if meter.rollover_at else None,
-        baseline=baseline, conf=conf(), now=time.time())
+def refresh_dirty(limit: int = 20_000, *, now: float | None = None) -> int:
+    """Recompute the dirty meter-days now, in this process (set-based, see :mod:`.rollups_sql`); returns how many."""
+    return rollups_sql.refresh_dirty(limit, now=now)
 
 
-def recompute_day(meter: Meter, day: dt.date) -> MeterDay | None:
-    res = analyse(meter, day)
-    if res.n_readings == 0 and day >= dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).date():
-        MeterDay.objects.filter(meter=meter, day=day).delete()
-        return None
-    fields = {"measured": res.measured, "substituted": res.substituted, "n_readings": res.n_readings,
-              "n_expected": res.n_expected, "completeness": res.completeness, "mean_value": res.mean_value,
-              "flags": res.flags}
-    MeterDay.objects.bulk_create([MeterDay(meter=meter, day=day, **fields)], update_conflicts=True,
-                                 unique_fields=["meter", "day"], update_fields=[*fields, "computed_at"])
-    _sync_anomalies(meter, day, res.flags)
-    return MeterDay.objects.get(meter=meter, day=day)
+def refresh_per_meter(limit: int = 500, *, now: float | None = None) -> int:
+    """The per-meter implementation (reference for the equivalence test and the benchmark)."""
+    return rollups_legacy.refresh_per_meter(limit, now=now)
 
 
-def _sync_anomalies(meter: Meter, day: dt.date, flags: list[dict]) -> None:
-    kinds = {f["kind"]: f for f in flags}
-    existing = {a.kind: a for a in Anomaly.objects.filter(meter=meter, day=day)}
-    for kind, detail in kinds.items():
-        a = existing.get(kind)
-        if a is None:
-            Anomaly(meter=meter, day=day, kind=kind, detail=detail).save()
-        elif a.detail != detail and a.status == Anomaly.Status.OPEN:
-            a.detail = detail
-            a.save()
-    for kind, a in existing.items():
-        if kind not in kinds and a.status == Anomaly.Status.OPEN:
-            a.delete()
+def after_ingest() -> None:
+    """Called after readings were stored and their meter-days marked dirty: run the refresh as
+    ``MONITORING["ROLLUP"]`` says (docs/monitoring.md):
+
+    * ``"background"`` (default): a Celery task once the transaction commits; without a broker (the
+      embedded default, where Celery runs eagerly in-process) a background thread of this process
+      runs it, so the request answers without waiting for the rollup;
+    * ``"sync"``: right here, before returning (tests, commands, the old inline behaviour);
+    * ``"off"``: nothing; a worker, the beat schedule or ``refresh_rollups`` consumes the dirty set.
+    """
+    mode = setting("ROLLUP", "background")
+    if mode == "sync":
+        refresh_dirty()
+    elif mode == "background":
+        transaction.on_commit(_dispatch)
 
 
-def refresh_dirty(limit: int = 500) -> int:
-    """Recompute up to ``limit`` dirty meter-days per transaction until none is left; returns how many."""
-    done = 0
-    while True:
-        with transaction.atomic():
-            qs = DirtyDay.objects.order_by("meter_id", "day")
-            if connection.vendor == "postgresql":
-                qs = qs.select_for_update(skip_locked=True)
-            claimed = list(qs[:limit])
-            if not claimed:
-                return done
-            DirtyDay.objects.filter(pk__in=[d.pk for d in claimed]).delete()
-            meters = Meter.objects.in_bulk({d.meter_id for d in claimed})
-            for d in claimed:
-                if d.meter_id in meters:
-                    recompute_day(meters[d.meter_id], d.day)
-            done += len(claimed)
+def _dispatch() -> None:
+    from django.conf import settings
+
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        from . import background
+
+        background.kick()
+    else:
+        from .tasks import refresh_rollups
+
+        refresh_rollups.delay()
 
 
 def month_total(meter: Meter, year: int, month: int) -> dict:
@@ -143,4 +126,4 @@ def monthly(meter: Meter, year: int) -> list[dict]:
     return out
 
 
-__all__ = ["LOCAL_OFFSET", "day_of", "refresh_dirty", "recompute_day", "month_total", "hourly", "daily", "monthly"]
+__all__ = ["LOCAL_OFFSET", "day_of", "refresh_dirty", "refresh_per_meter", "after_ingest", "month_total", "hourly", "daily", "monthly"]

@@ -29,13 +29,39 @@ def test_wrong_credentials_get_a_message_in_chinese(world):
 
 def test_repeated_failed_logins_are_throttled(world, settings):
     c = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
         c.post("/accounts/login/", {"username": "u_viewer", "password": "bad"})
     resp = c.post("/accounts/login/", {"username": "u_viewer", "password": PASSWORD})
     assert resp.status_code == 429
     assert "登录失败次数过多" in resp.content.decode()
     # Another user from the same address is not locked out.
     assert c.post("/accounts/login/", {"username": "u_reviewer", "password": PASSWORD}).status_code == 302
+
+
+def test_failed_logins_across_user_names_from_one_address_are_throttled(world, settings):
+    """Password spraying: one address trying 12 different user names is locked out, for every user name."""
+    attacker, neighbour = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="198.51.100.9")
+    answers = [attacker.post("/accounts/login/", {"username": f"guess{i}", "password": "bad"}).status_code
+               for i in range(12)]
+    assert answers[: settings.LOGIN_IP_FAILURE_LIMIT - 1] == [200] * (settings.LOGIN_IP_FAILURE_LIMIT - 1)
+    assert settings.LOGIN_IP_FAILURE_LIMIT <= 12 and answers[-1] == 429
+    # Locked for a real account too, even with its right password …
+    resp = attacker.post("/accounts/login/", {"username": "u_viewer", "password": PASSWORD})
+    assert resp.status_code == 429 and "登录失败次数过多" in resp.content.decode()
+    # … and a success from elsewhere does not lift it; the other address is not affected.
+    assert neighbour.post("/accounts/login/", {"username": "u_viewer", "password": PASSWORD}).status_code == 302
+    assert attacker.post("/accounts/login/", {"username": "u_reviewer", "password": PASSWORD}).status_code == 429
+
+
+def test_a_success_does_not_reset_the_address_count(world, settings):
+    """An attacker holding one valid account cannot wipe the per-address count by logging in between guesses."""
+    c = Client(REMOTE_ADDR="203.0.113.8")
+    for i in range(settings.LOGIN_IP_FAILURE_LIMIT - 1):
+        c.post("/accounts/login/", {"username": f"guess{i}", "password": "bad"})
+    assert c.post("/accounts/login/", {"username": "u_viewer", "password": PASSWORD}).status_code == 302
+    c.logout()
+    c.post("/accounts/login/", {"username": "guess-last", "password": "bad"})
+    assert c.post("/accounts/login/", {"username": "u_viewer", "password": PASSWORD}).status_code == 429
 
 
 @pytest.mark.parametrize(
@@ -87,6 +113,28 @@ def _run_settings(env):
 def test_missing_secret_key_fails_loudly_when_debug_is_off():
     r = _run_settings({"DEBUG": "0"})
     assert r.returncode != 0 and "SECRET_KEY must be set" in r.stderr
+
+
+@pytest.mark.parametrize("key", ["short", "x" * 49, "ab" * 40])
+def test_weak_secret_key_fails_loudly_when_debug_is_off(key):
+    r = _run_settings({"DEBUG": "0", "SECRET_KEY": key})
+    assert r.returncode != 0 and "SECRET_KEY is too weak" in r.stderr
+
+
+def test_long_secret_key_is_accepted_and_debug_keeps_its_development_key():
+    assert _run_settings({"DEBUG": "0", "SECRET_KEY": "k3y-A" * 11}).returncode == 0
+    assert _run_settings({"DEBUG": "1"}).returncode == 0
+
+
+def test_carbonms_serve_refuses_a_short_secret_key(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    r = subprocess.run([sys.executable, "-m", "carbonms.cli", "serve", "--port", "1"],
+                       env={**clean, "DEBUG": "0", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x.example",
+                            "CARBONMS_VAR_DIR": str(tmp_path)},
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert "configuration error: SECRET_KEY is too weak: it has 5 characters" in r.stderr
+    assert not (tmp_path / "carbonms.sqlite3").exists()  # stopped before migrating or serving
 
 
 def test_bad_boolean_fails_loudly():

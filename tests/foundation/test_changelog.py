@@ -1,6 +1,8 @@
 """Change history: every create/update/delete, with who, what (before/after) and from where."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -120,3 +122,151 @@ def test_changes_made_by_a_background_job_name_the_job(world):
     assert rec.source_kind == "job"
     assert rec.source_id == f"tests.touch_enterprise_contact:{result.id}"
     assert rec.changes["contact_name"][1] == "任务联系人"
+
+
+# --- secrets never reach the history; pages show labels and names ------------------------------------------
+
+def _gateway(world):
+    from carbonms.monitoring import services as monitoring_services
+
+    gw, token = monitoring_services.gateway_save(actor=world.users["enterprise_admin"], enterprise=world.e1.enterprise,
+                                                 data={"code": "gw-history", "name": "历史终端"})
+    return gw, token
+
+
+def test_gateway_token_hash_is_never_stored_in_the_history(world):
+    from carbonms.changelog.tracking import REDACTED
+    from carbonms.monitoring import services as monitoring_services
+
+    gw, _token = _gateway(world)
+    first_hash = gw.token_hash
+    monitoring_services.gateway_rotate_token(actor=world.users["enterprise_admin"], gateway=gw)
+    gw.refresh_from_db()
+    created, rotated = history(gw)
+    stored = json.dumps([created.changes, rotated.changes])
+    assert first_hash not in stored and gw.token_hash not in stored
+    assert created.changes["token_hash"] == [None, REDACTED]
+    assert rotated.changes["token_hash"] == [REDACTED, REDACTED]  # the rotation itself stays visible
+    assert rotated.changes["token_prefix"][1] == gw.token_prefix  # the prefix is no secret
+
+
+def test_every_secret_looking_field_of_a_logged_model_is_redacted():
+    """A new model with a password, secret, token or hash field is redacted without anyone remembering to."""
+    from django.apps import apps
+
+    from carbonms.changelog.tracking import ChangeLoggedMixin, redacted_fields
+
+    secretish = {(m._meta.label, f.name) for m in apps.get_models() if issubclass(m, ChangeLoggedMixin)
+                 for f in m._meta.concrete_fields
+                 if any(w in f.name for w in ("password", "secret", "token", "hash")) and f.name != "token_prefix"}
+    assert ("monitoring.Gateway", "token_hash") in secretish
+    for label, name in secretish:
+        assert name in redacted_fields(apps.get_model(label)), (label, name)
+
+
+def test_secrets_of_old_records_are_hidden_on_pages_and_in_the_api(world):
+    gw, _token = _gateway(world)
+    secret = "5ec12e7" * 9
+    ChangeRecord.objects.create(
+        source_kind="system", content_type=ContentType.objects.get_for_model(gw), object_id=str(gw.pk),
+        object_repr=str(gw), action="update", changes={"token_hash": ["0ld" + secret, secret], "name": ["旧名", "历史终端"]},
+        park_id=world.park_a.pk, enterprise_id=world.e1.enterprise.pk,
+    )
+    c = Client()
+    c.force_login(world.users["enterprise_admin"])
+    for url in (f"/changes/monitoring/gateway/{gw.pk}/", "/changes/", "/api/v1/changes/"):
+        resp = c.get(url)
+        assert resp.status_code == 200, url
+        assert secret not in resp.content.decode(), url
+    assert "旧名" in c.get(f"/changes/monitoring/gateway/{gw.pk}/").content.decode()
+
+
+def test_history_pages_show_field_labels_choice_labels_and_related_names(world):
+    unit = world.e1.unit
+    old_site, new_site = unit.site, SiteFactory(enterprise=world.e1.enterprise, name="二号厂区")
+    unit.site, unit.unit_type, unit.is_active = new_site, "kiln", False
+    unit.save()
+    c = Client()
+    c.force_login(world.users["enterprise_admin"])
+    page = c.get(f"/changes/organizations/emissionunit/{unit.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    diff = page[page.index('<ul class="diff">'):]
+    assert "Site" in diff and old_site.name in diff and new_site.name in diff
+    assert "Kiln / furnace" in diff and "In use" in diff and "No" in diff
+    assert "site_id" not in diff and "unit_type" not in diff and "is_active" not in diff
+    assert f">{new_site.pk}<" not in diff
+
+
+def test_history_shows_many_to_many_names_and_structured_values_readably(world):
+    b = world.e1.boundary
+    extra = SiteFactory(enterprise=world.e1.enterprise, name="附属厂区")
+    b.sites.add(extra)
+    site = world.e1.site
+    ChangeRecord.objects.create(
+        source_kind="system", content_type=ContentType.objects.get_for_model(site), object_id=str(site.pk),
+        object_repr=str(site), action="update", changes={"address": [None, {"city": "南通", "lines": ["一号路", "8号"]}]},
+        park_id=world.park_a.pk, enterprise_id=world.e1.enterprise.pk,
+    )
+    c = Client()
+    c.force_login(world.users["enterprise_admin"])
+    page = c.get(f"/changes/organizations/boundary/{b.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "附属厂区" in page and "[" + str(extra.pk) not in page and "added" in page
+    page = c.get(f"/changes/organizations/site/{site.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "city: 南通" in page and "一号路, 8号" in page
+    assert "{&#x27;" not in page and "{'" not in page
+
+
+def test_related_names_outside_the_viewers_scope_are_not_revealed(world):
+    """A record pointing at another tenant's record shows only its number, never its name."""
+    site = world.e1.site
+    foreign = world.e3.site  # park B
+    ChangeRecord.objects.create(
+        source_kind="system", content_type=ContentType.objects.get_for_model(site), object_id=str(site.pk),
+        object_repr=str(site), action="update", changes={"enterprise_id": [world.e3.enterprise.pk, site.enterprise_id]},
+        park_id=world.park_a.pk, enterprise_id=world.e1.enterprise.pk,
+    )
+    c = Client()
+    c.force_login(world.users["enterprise_admin"])
+    page = c.get(f"/changes/organizations/site/{site.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert world.e3.enterprise.name not in page and f"#{world.e3.enterprise.pk}" in page
+    assert world.e1.enterprise.name in page
+    assert foreign.name not in page
+
+
+def test_migration_removes_secrets_already_stored(world):
+    import importlib
+
+    from django.apps import apps
+
+    gw, _token = _gateway(world)
+    secret = "0ldh45h" * 9
+    rec = ChangeRecord.objects.create(
+        source_kind="system", content_type=ContentType.objects.get_for_model(gw), object_id=str(gw.pk),
+        object_repr=str(gw), action="update", changes={"token_hash": [secret, secret + "x"], "name": ["a", "b"]},
+    )
+    migration = importlib.import_module("carbonms.changelog.migrations.0002_redact_secrets_in_history")
+    migration.redact_stored_secrets(apps, None)
+    rec.refresh_from_db()
+    assert rec.changes == {"token_hash": ["[redacted]", "[redacted]"], "name": ["a", "b"]}
+
+
+def test_history_page_queries_do_not_grow_with_the_rows(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit = world.e1.unit
+    sites = [SiteFactory(enterprise=world.e1.enterprise) for _ in range(3)]
+    c = Client()
+    c.force_login(world.users["enterprise_admin"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(f"/changes/organizations/emissionunit/{unit.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    unit.site = sites[0]
+    unit.save()
+    few = queries()
+    for i in range(30):
+        unit.site = sites[i % 3]
+        unit.save()
+    assert queries() == few

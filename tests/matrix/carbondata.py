@@ -160,6 +160,7 @@ CASES: dict[str, Case] = {
     "carbondata:import_upload": Case(_ent, DATA_WRITERS),
     "carbondata:import_detail": Case(_pk(_import), ALL),
     "carbondata:import_file": Case(_pk(_import), ALL),
+    "carbondata:import_progress": Case(_pk(_import), ALL),
     "carbondata:factors": Case(_park, ALL, park_level=True),
     "carbondata:park_factor_create": Case(_park, {"park_admin", "park_carbon_officer"}, park_level=True),
     "carbondata:factor_create": Case(_ent, DATA_WRITERS),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from carbonms.common import tenancy
+from carbonms.common import params, tenancy
 from carbonms.organizations.models import Enterprise
 
 
@@ -38,8 +38,9 @@ class ObjectMixin:
 
 
 def year_param(request) -> int:
-    try:
-        y = int(request.GET.get("year") or request.POST.get("year") or 0)
-    except ValueError:
-        y = 0
-    return y if 2000 <= y <= 2100 else timezone.localdate().year - 1
+    """The year of the query string or form, last year when none is given; a malformed or out-of-range
+    year is a 400 naming it (never a silent fallback to another year's data)."""
+    raw = request.GET.get("year") or request.POST.get("year") or ""
+    if not raw:
+        return timezone.localdate().year - 1
+    return params.Int(2000, 2100).parse("year", raw)

@@ -1,7 +1,7 @@
 """Recompute the daily rollups of the meter-days the ingestion marked dirty.
 
     carbonms manage refresh_rollups            # once, until nothing is dirty
-    carbonms manage refresh_rollups --every 10 # keep going (a rollup worker beside MONITORING_ROLLUP_INLINE=0)
+    carbonms manage refresh_rollups --every 10 # keep going (a rollup worker beside MONITORING_ROLLUP=off)
 """
 from __future__ import annotations
 

@@ -1,0 +1,400 @@
+"""Set-based daily rollups: the dirty (meter, day) pairs recomputed in SQL, many at a time.
+
+The same rules as :func:`carbonms.monitoring.quality.analyse_day` (read it first), in a few statements
+over a session work table of claimed meter-days, on PostgreSQL and SQLite (dialect pieces in ``_D``):
+
+1. *claim*: up to ``limit`` rows of the dirty set are deleted and copied, with their meter's settings
+   (kind, interval, multiplier, rollover, the day's bounds), into the work table; on PostgreSQL with
+   ``FOR UPDATE SKIP LOCKED``, so several workers share the set;
+2. *prepare*: the expected intervals (a day in progress expects only the ended ones) and, for
+   registers, the last reading at or before the day's start;
+3. *rollup* (:func:`_rollup_sql`): one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE``; window
+   functions over each day's readings in time order give each reading its interval slot, the previous
+   values (deltas, rollover, reset), whether it is off the grid or late (clock skew), the runs of equal
+   values (flatline) and the median of the positive deltas (spike); gaps and completeness come from
+   the slots; the flags are assembled as JSON in :func:`analyse_day`'s order;
+4. *substitution* (:func:`_substitution_sql`): one ``UPDATE … FROM`` for the interval days with gaps;
+5. days without readings from today on lose their rollup (as before); anomalies are kept in step with
+   the flags in bulk (one per meter, day and kind; an open one no longer found is removed), with their
+   change records.
+
+Floating-point results are computed with the same operations as the Python rules; only the order in
+which a day's values are summed (``measured``, ``substituted``, ``mean_value``) is the database's, so
+those may differ from the per-meter implementation in the last bits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
+
+from carbonms.changelog.context import current_source
+from carbonms.changelog.models import ChangeRecord
+from carbonms.changelog.tracking import snapshot
+
+from . import quality
+from .ingestion import setting
+from .models import Anomaly, Meter, MeterDay
+from .timeutil import LOCAL_OFFSET, LOCAL_TZ
+
+WORK = "monitoring_rollup_work"
+
+# Dialect pieces: (PostgreSQL, SQLite).
+_D = {
+    "postgresql": {
+        "create_work": f"""CREATE TEMP TABLE IF NOT EXISTS {WORK} (
+            meter_id bigint NOT NULL, day date NOT NULL, kind varchar(10) NOT NULL, step double precision NOT NULL,
+            nexp bigint NOT NULL, t0 double precision NOT NULL, lo timestamptz NOT NULL, hi timestamptz NOT NULL,
+            mult double precision NOT NULL, roll double precision, base double precision,
+            PRIMARY KEY (meter_id, day)) ON COMMIT DELETE ROWS""",
+        "epoch": "date_part('epoch', {0})",  # int64 µs / 1e6: rounded as Python's timestamp()
+        "t0": f"(extract(epoch from c.day::timestamp)::float8 - {LOCAL_OFFSET})",
+        "lo": f"(c.day::timestamp AT TIME ZONE 'UTC') - interval '{LOCAL_OFFSET} seconds'",
+        "hi": f"(c.day::timestamp AT TIME ZONE 'UTC') + interval '{86400 - LOCAL_OFFSET} seconds'",
+        "floor": "floor({0})::bigint",
+        "floorf": "floor({0})",
+        "ceil": "ceil({0})::bigint",
+        "greatest": "greatest",
+        "float": "double precision",
+        "json_num": "to_jsonb({0})::text",
+        "json_obj": "jsonb_build_object({0})::text",
+        "flags": "({0})::jsonb",
+        "fence": "OFFSET 0",  # computes a subquery's columns once instead of inlining them at every use
+    },
+    "sqlite": {
+        "create_work": f"""CREATE TEMP TABLE IF NOT EXISTS {WORK} (
+            meter_id integer NOT NULL, day date NOT NULL, kind varchar(10) NOT NULL, step real NOT NULL,
+            nexp integer NOT NULL, t0 real NOT NULL, lo text NOT NULL, hi text NOT NULL,
+            mult real NOT NULL, roll real, base real, PRIMARY KEY (meter_id, day))""",
+        # Django's SQLite text 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) → epoch seconds, rounded like Python's.
+        "epoch": "((CAST(strftime('%%s', {0}) AS INTEGER) * 1000000 + CAST(substr({0}, 21, 6) AS INTEGER)) / 1000000.0)",
+        "t0": f"(CAST(strftime('%%s', c.day) AS INTEGER) - {LOCAL_OFFSET})",
+        "lo": f"datetime(c.day, '-{LOCAL_OFFSET} seconds')",
+        "hi": f"datetime(c.day, '+{86400 - LOCAL_OFFSET} seconds')",
+        "floor": "CAST({0} AS INTEGER)",  # arguments are never negative here
+        "floorf": "CAST(CAST({0} AS INTEGER) AS REAL)",
+        "ceil": "(CAST({0} AS INTEGER) + ({0} > CAST({0} AS INTEGER)))",
+        "greatest": "max",
+        "float": "real",
+        "json_num": "printf('%%!.17g', {0})",  # 17 significant digits: the float itself
+        "json_obj": "json_object({0})",
+        "flags": "{0}",
+        "fence": "",
+    },
+}
+
+
+def _d() -> dict:
+    return _D["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+
+
+def _claim_sql(d: dict) -> list[str]:
+    """Statements that move up to %(limit)s dirty rows into the work table."""
+    cols = "meter_id, day, kind, step, nexp, t0, lo, hi, mult, roll"
+    sel = (f"SELECT c.meter_id, c.day, m.reading_kind, m.interval_minutes * 60.0, 0, {d['t0']}, {d['lo']}, {d['hi']}, "
+           f"CAST(m.multiplier AS {d['float']}), CAST(NULLIF(m.rollover_at, 0) AS {d['float']}) "
+           "FROM claimed c JOIN monitoring_meter m ON m.id = c.meter_id WHERE m.interval_minutes > 0")
+    if connection.vendor == "postgresql":
+        return [f"""WITH claimed AS (
+            DELETE FROM monitoring_dirtyday WHERE id IN (
+                SELECT id FROM monitoring_dirtyday ORDER BY meter_id, day LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
+            RETURNING meter_id, day)
+            INSERT INTO {WORK} ({cols}) {sel}"""]
+    return [
+        f"""WITH claimed AS (SELECT id, meter_id, day FROM monitoring_dirtyday ORDER BY meter_id, day LIMIT %(limit)s)
+            INSERT INTO {WORK} ({cols}) {sel}""",
+        f"DELETE FROM monitoring_dirtyday WHERE id IN (SELECT d.id FROM monitoring_dirtyday d JOIN {WORK} w "
+        "ON w.meter_id = d.meter_id AND w.day = d.day)",
+    ]
+
+
+def _prepare_sql(d: dict) -> list[str]:
+    """Expected intervals (a day in progress expects only the ended ones) and the registers' baselines."""
+    full = f"{d['greatest']}(1, {d['floor'].format('86400.0 / step')})"
+    now = f"{d['greatest']}(1, {d['floor'].format('(%(now)s - t0) / step')})"
+    return [
+        f"UPDATE {WORK} SET nexp = CASE WHEN t0 < %(now)s AND %(now)s < t0 + 86400 THEN {now} ELSE {full} END",
+        f"""UPDATE {WORK} SET base = (SELECT r.value FROM monitoring_reading r WHERE r.meter_id = {WORK}.meter_id
+            AND r.ts <= {WORK}.lo ORDER BY r.ts DESC LIMIT 1) WHERE kind = 'cumulative'""",
+    ]
+
+
+def _round4(d: dict, k: str, n: str) -> str:
+    """Python's ``round(k / n, 4)`` for integers 0 <= k <= n, as SQL: decided on integers, except for an
+    exact decimal tie, which Python decides on the binary value of k / n (above, below or on it)."""
+    num = f"({k} * 10000)"
+    q = f"({num} / {n})"
+    r = f"({num} - {q} * {n})"
+    x = f"(CAST({k} AS {d['float']}) / {n})"
+    xh = f"({d['floorf'].format(f'{x} * 1073741824.0')} / 1073741824.0)"
+    a = f"({xh} * {n} - {k})"  # exact: xh has 30 fractional bits, n < 2**11
+    b = f"(({x} - {xh}) * {n})"  # exact: the low bits of x times n
+    tie = f"CASE WHEN {a} > -{b} THEN 1 WHEN {a} < -{b} THEN 0 ELSE {q} %% 2 END"
+    return f"(({q} + CASE WHEN 2 * {r} > {n} THEN 1 WHEN 2 * {r} < {n} THEN 0 ELSE {tie} END) / 10000.0)"
+
+
+def _rollup_sql(d: dict, c: dict) -> str:
+    """The rollup of every work row: three levels of window functions over each day's readings in time
+    order, one GROUP BY, the flags as JSON, upserted. Column names: t/v/rec (reading), rn (position),
+    slot (interval the reading closes), fos (first reading of its slot), dl (consumption: delta of a
+    register, value of an interval meter), val (the series the flatline rule reads)."""
+    ep = d["epoch"]
+    skew, spike, flat, cmin = (float(c["CLOCK_SKEW_SECONDS"]), float(c["SPIKE_FACTOR"]), int(c["FLATLINE_INTERVALS"]),
+                               float(c["COMPLETENESS_MIN"]))
+    obj = d["json_obj"]
+    completeness = f"(CAST(COALESCE(a.present, 0) AS {d['float']}) / w.nexp)"
+    missing = "(w.nexp - COALESCE(a.present, 0))"
+    best = "COALESCE(a.best, 1)"
+    flags = [
+        (f"{missing} > 0", obj.format(f"'kind', 'gap', 'missing', {missing}, 'first', COALESCE(a.first_gap, a.first_tail, 0)")),
+        (f"{completeness} < {cmin!r}",
+         obj.format(f"'kind', 'low_completeness', 'completeness', {_json_float(d, _round4(d, 'COALESCE(a.present, 0)', 'w.nexp'))}")),
+        ("a.skewed > 0", obj.format("'kind', 'clock_skew', 'readings', a.skewed")),
+        ("a.negatives > 0", obj.format("'kind', 'negative_delta', 'count', a.negatives")),
+        ("a.rollovers > 0", obj.format("'kind', 'rollover', 'count', a.rollovers")),
+        ("a.spikes > 0", obj.format(f"'kind', 'spike', 'count', a.spikes, 'median', {_json_float(d, 'a.med')}")),
+        (f"{best} >= {flat}", obj.format(f"'kind', 'flatline', 'intervals', {best}")),
+    ]
+    parts = " || ".join(f"COALESCE(',' || CASE WHEN {cond} THEN {expr} END, '')" for cond, expr in flags)
+    flags_sql = d["flags"].format(f"'[' || substr({parts}, 2) || ']'")
+    day = "PARTITION BY meter_id, day"
+    in_time1 = "(PARTITION BY w.meter_id, w.day ORDER BY x.ts)"
+    running = f"({day} ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+
+    def delta(v: str, prev: str) -> str:  # consumption of a reading: quality.analyse_day's rules
+        return f"""CASE WHEN kind = 'interval' THEN {v} * mult
+             WHEN kind <> 'cumulative' OR {prev} IS NULL THEN NULL
+             WHEN {v} - {prev} >= 0 THEN ({v} - {prev}) * mult
+             WHEN roll IS NOT NULL AND {prev} - {v} > roll / 2 THEN (({v} + roll) - {prev}) * mult
+             ELSE {v} * mult END"""
+
+    common = """meter_id, day, count(*) AS n, sum(skew) AS skewed, sum(dl) AS measured,
+        sum(CASE WHEN neg = 1 THEN 1 ELSE 0 END) AS negatives, sum(CASE WHEN neg = 2 THEN 1 ELSE 0 END) AS rollovers,
+        sum(CASE WHEN kind = 'instant' THEN v END) / NULLIF(count(CASE WHEN kind = 'instant' THEN v END), 0) AS mean_v,
+        sum(CASE WHEN fos = 1 AND slot < nexp THEN 1 ELSE 0 END) AS present,
+        CASE WHEN max(kind) = 'cumulative' AND sum(dl) > 0 THEN max(CASE WHEN val IS NOT NULL THEN run_l END)
+             ELSE max(CASE WHEN val IS NOT NULL THEN run_s END) END AS best,
+        min(CASE WHEN fos = 1 AND rn = 1 AND slot > 0 THEN 0
+                 WHEN fos = 1 AND rn > 1 AND pslot + 1 < slot AND pslot + 1 < nexp THEN pslot + 1 END) AS first_gap,
+        CASE WHEN max(slot) + 1 < max(nexp) THEN max(slot) + 1 END AS first_tail"""
+    if connection.vendor == "postgresql":
+        # The median of the positive deltas as two ordered-set aggregates (lower and upper middle value);
+        # spikes counted only on the days whose largest delta exceeds the threshold.
+        materialized, rank = "MATERIALIZED ", ""
+        median = f"""
+, am AS (
+    SELECT {common}, max(dl) AS maxdl,
+        CASE WHEN count(CASE WHEN dl > 0 THEN 1 END) >= 8 THEN
+            (percentile_disc(0.5) WITHIN GROUP (ORDER BY dl) FILTER (WHERE dl > 0)
+             + percentile_disc(0.5) WITHIN GROUP (ORDER BY dl DESC) FILTER (WHERE dl > 0)) / 2 END AS med
+    FROM l2 GROUP BY meter_id, day
+), sp AS (
+    SELECT l2.meter_id, l2.day, count(*) AS spikes
+    FROM l2 JOIN am ON am.meter_id = l2.meter_id AND am.day = l2.day AND am.maxdl > {spike!r} * am.med
+    WHERE l2.dl > {spike!r} * am.med GROUP BY l2.meter_id, l2.day
+), a AS (
+    SELECT am.*, COALESCE(sp.spikes, 0) AS spikes FROM am LEFT JOIN sp ON sp.meter_id = am.meter_id AND sp.day = am.day
+)"""
+    else:
+        # The median from the rank of each positive delta in the day; every row then sees it.
+        materialized = ""
+        rank = f""",
+        row_number() OVER ({day} ORDER BY CASE WHEN dl > 0 THEN dl END NULLS LAST) AS k,
+        count(CASE WHEN dl > 0 THEN 1 END) OVER ({day}) AS cntpos"""
+        median = f"""
+, l3 AS (
+    SELECT l2.*, (min(mdl) OVER ({day}) + max(mdl) OVER ({day})) / 2 AS med
+    FROM (SELECT l2.*, CASE WHEN dl > 0 AND cntpos >= 8 AND k IN ((cntpos + 1) / 2, (cntpos + 2) / 2) THEN dl END AS mdl
+          FROM l2) l2
+), a AS (
+    SELECT {common}, max(med) AS med, sum(CASE WHEN dl > {spike!r} * med THEN 1 ELSE 0 END) AS spikes
+    FROM l3 GROUP BY meter_id, day
+)"""
+    return f"""
+WITH l1 AS (
+    SELECT w.meter_id, w.day, w.kind, w.step, w.nexp, w.t0, w.mult, w.roll, x.ts, x.value AS v,
+           {ep.format('x.ts')} AS t, {ep.format('x.received_at')} AS rec,
+           row_number() OVER {in_time1} AS rn,
+           CASE WHEN row_number() OVER {in_time1} = 1 THEN w.base ELSE lag(x.value) OVER {in_time1} END AS prev,
+           lag(x.value) OVER {in_time1} AS pv,
+           CASE WHEN row_number() OVER {in_time1} = 2 THEN w.base ELSE lag(x.value, 2) OVER {in_time1} END AS pprev,
+           lag({ep.format('x.ts')}) OVER {in_time1} AS pt
+    FROM {WORK} w JOIN monitoring_reading x ON x.meter_id = w.meter_id AND x.ts > w.lo AND x.ts <= w.hi
+), l1b AS (
+    SELECT meter_id, day, kind, nexp, ts, v, rn, slot, pslot, dl, val,
+        CASE WHEN kind <> 'cumulative' OR prev IS NULL OR v - prev >= 0 THEN 0
+             WHEN roll IS NOT NULL AND prev - v > roll / 2 THEN 2 ELSE 1 END AS neg,
+        CASE WHEN abs((t - t0) - (slot + 1) * step) > {skew!r} OR t - rec > {skew!r} THEN 1 ELSE 0 END AS skew,
+        CASE WHEN rn = 1 OR pslot <> slot THEN 1 ELSE 0 END AS fos,
+        CASE WHEN pval = val AND val <> 0 THEN NULL ELSE rn END AS brk_s,
+        CASE WHEN pval = val THEN NULL ELSE rn END AS brk_l
+    FROM (SELECT l1.*, CASE WHEN kind = 'instant' THEN v ELSE dl END AS val,
+                 CASE WHEN rn = 1 THEN NULL WHEN kind = 'instant' THEN pv ELSE pdl END AS pval
+          FROM (SELECT l1.*, {d['ceil'].format('((t - t0) / step)')} - 1 AS slot,
+                       CASE WHEN rn = 1 THEN NULL ELSE {d['ceil'].format('((pt - t0) / step)')} - 1 END AS pslot,
+                       {delta('v', 'prev')} AS dl, CASE WHEN rn = 1 THEN NULL ELSE {delta('pv', 'pprev')} END AS pdl
+                FROM l1 {d['fence']}) l1 {d['fence']}) l1
+), l2 AS {materialized}(
+    SELECT l1b.*,
+        rn - max(brk_s) OVER {running} + 1 AS run_s, rn - max(brk_l) OVER {running} + 1 AS run_l{rank}
+    FROM l1b
+){median}
+INSERT INTO monitoring_meterday (meter_id, day, measured, substituted, n_readings, n_expected, completeness, mean_value,
+                                 flags, computed_at)
+SELECT w.meter_id, w.day, COALESCE(a.measured, 0.0), 0.0, COALESCE(a.n, 0), w.nexp,
+       {completeness}, a.mean_v, {flags_sql}, %(computed_at)s
+FROM {WORK} w LEFT JOIN a ON a.meter_id = w.meter_id AND a.day = w.day
+WHERE COALESCE(a.n, 0) > 0 OR w.day < %(today)s
+ON CONFLICT (meter_id, day) DO UPDATE SET measured = excluded.measured, substituted = excluded.substituted,
+    n_readings = excluded.n_readings, n_expected = excluded.n_expected, completeness = excluded.completeness,
+    mean_value = excluded.mean_value, flags = excluded.flags, computed_at = excluded.computed_at
+"""
+
+
+def _substitution_sql(d: dict, c: dict) -> str:
+    """``substituted`` of the interval meters' days with missing intervals (completeness below 1): a gap of
+    at most SUBSTITUTE_MAX_GAP intervals takes the mean of the first readings of the intervals around it."""
+    maxgap = int(c["SUBSTITUTE_MAX_GAP"])
+    day = "PARTITION BY meter_id, day"
+    return f"""
+WITH r AS (
+    SELECT w.meter_id, w.day, w.nexp, x.ts, x.value * w.mult AS val,
+           {d['ceil'].format(f"(({d['epoch'].format('x.ts')} - w.t0) / w.step)")} - 1 AS slot
+    FROM {WORK} w
+    JOIN monitoring_meterday md ON md.meter_id = w.meter_id AND md.day = w.day AND md.completeness < 1.0
+    JOIN monitoring_reading x ON x.meter_id = w.meter_id AND x.ts > w.lo AND x.ts <= w.hi
+    WHERE w.kind = 'interval'
+), f AS (
+    SELECT r.*, row_number() OVER (PARTITION BY meter_id, day, slot ORDER BY ts) AS srn FROM r
+), g AS (
+    SELECT meter_id, day, nexp, slot, val, lag(slot) OVER ({day} ORDER BY slot) AS pslot,
+           lag(val) OVER ({day} ORDER BY slot) AS pval, lead(slot) OVER ({day} ORDER BY slot) AS nslot
+    FROM f WHERE srn = 1
+), gp AS (
+    SELECT meter_id, day, COALESCE(pslot + 1, 0) AS i, CASE WHEN slot < nexp THEN slot ELSE nexp END AS j,
+           pval AS lv, CASE WHEN slot <= nexp THEN val END AS rv
+    FROM g
+    UNION ALL
+    SELECT meter_id, day, slot + 1, nexp, val, NULL FROM g WHERE nslot IS NULL
+), gs AS (
+    SELECT meter_id, day,
+           COALESCE(sum((CASE WHEN lv IS NOT NULL AND rv IS NOT NULL THEN (lv + rv) / 2 ELSE COALESCE(lv, rv) END) * (j - i)),
+                    0.0) AS substituted
+    FROM gp WHERE i < j AND j - i <= {maxgap} AND (lv IS NOT NULL OR rv IS NOT NULL) GROUP BY meter_id, day
+)
+UPDATE monitoring_meterday SET substituted = gs.substituted FROM gs
+WHERE monitoring_meterday.meter_id = gs.meter_id AND monitoring_meterday.day = gs.day
+"""
+
+
+def _json_float(d: dict, expr: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({expr})::float8"
+    return f"json({d['json_num'].format(expr)})"
+
+
+_DELETE_EMPTY = f"""DELETE FROM monitoring_meterday WHERE EXISTS (
+    SELECT 1 FROM {WORK} w WHERE w.meter_id = monitoring_meterday.meter_id AND w.day = monitoring_meterday.day
+    AND w.day >= %(today)s AND NOT EXISTS (
+        SELECT 1 FROM monitoring_reading x WHERE x.meter_id = w.meter_id AND x.ts > w.lo AND x.ts <= w.hi))"""
+
+
+def conf() -> dict:
+    return {k: setting(k, v) for k, v in quality.DEFAULTS.items()}
+
+
+def refresh_dirty(limit: int = 20_000, *, now: float | None = None) -> int:
+    """Recompute the dirty meter-days, up to ``limit`` per transaction, until none is left; returns how many.
+
+    Safe to run in several processes at once (each claims its own rows). ``now`` (epoch seconds) fixes the
+    clock for the day in progress (tests); by default the time of each transaction."""
+    d = _d()
+    done = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cur:
+            t_now = time.time() if now is None else now
+            today = dt.datetime.fromtimestamp(t_now, LOCAL_TZ).date()
+            params = {"limit": limit, "now": t_now, "today": today if connection.vendor == "postgresql" else today.isoformat(),
+                      "computed_at": connection.ops.adapt_datetimefield_value(timezone.now())}
+            cur.execute(d["create_work"])
+            cur.execute(f"DELETE FROM {WORK}")
+            for sql in _claim_sql(d):
+                cur.execute(sql, params)
+            cur.execute(f"SELECT meter_id, day FROM {WORK}")
+            claimed = [(m, _as_date(day)) for m, day in cur.fetchall()]
+            if not claimed:
+                return done
+            if connection.vendor == "postgresql":
+                cur.execute(f"ANALYZE {WORK}")
+                cur.execute("SET LOCAL enable_memoize = off")  # one lookup per meter-day: a cache never hits
+            for sql in _prepare_sql(d):
+                cur.execute(sql, params)
+            c = conf()
+            cur.execute(_rollup_sql(d, c), params)
+            cur.execute(_substitution_sql(d, c), params)
+            cur.execute(_DELETE_EMPTY, params)
+            _sync_anomalies(claimed)
+            cur.execute(f"DELETE FROM {WORK}")
+            done += len(claimed)
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _sync_anomalies(claimed: list[tuple[int, dt.date]]) -> None:
+    """Anomalies in step with the recomputed days' flags; days whose rollup was removed keep theirs."""
+    keys = set(claimed)
+    meter_ids = sorted({m for m, _d in keys})
+    lo, hi = min(d for _m, d in keys), max(d for _m, d in keys)
+    flags: dict[tuple[int, dt.date], dict[str, dict]] = {}
+    for m, day, fl in MeterDay.objects.filter(meter_id__in=meter_ids, day__gte=lo, day__lte=hi).values_list(
+            "meter_id", "day", "flags").iterator(chunk_size=5000):
+        if (m, day) in keys:
+            flags[(m, day)] = {f["kind"]: f for f in fl}
+    existing: dict[tuple[int, dt.date], dict[str, Anomaly]] = {}
+    for a in Anomaly.objects.filter(meter_id__in=meter_ids, day__gte=lo, day__lte=hi):
+        if (a.meter_id, a.day) in keys:
+            existing.setdefault((a.meter_id, a.day), {})[a.kind] = a
+    new: list[Anomaly] = []
+    for key in claimed:
+        if key not in flags:  # no readings, today or later: the rollup is gone, anomalies untouched
+            continue
+        kinds, have = flags[key], existing.get(key, {})
+        for kind, detail in kinds.items():
+            a = have.get(kind)
+            if a is None:
+                new.append(Anomaly(meter_id=key[0], day=key[1], kind=kind, detail=detail))
+            elif a.detail != detail and a.status == Anomaly.Status.OPEN:
+                a.detail = detail
+                a.save()
+        for kind, a in have.items():
+            if kind not in kinds and a.status == Anomaly.Status.OPEN:
+                a.delete()
+    if new:
+        _create_logged(new)
+
+
+def _create_logged(objs: list[Anomaly]) -> None:
+    """``bulk_create`` with the change records a ``save()`` would write (one query each for both)."""
+    meters = Meter.objects.in_bulk({a.meter_id for a in objs})
+    for a in objs:
+        a.meter = meters[a.meter_id]
+    Anomaly.objects.bulk_create(objs, batch_size=2000)
+    src = current_source()
+    user = src.acting_user()
+    ct = ContentType.objects.get_for_model(Anomaly, for_concrete_model=True)
+    records = []
+    for a in objs:
+        after = snapshot(a)
+        park_id, enterprise_id = a.scope_ids()
+        records.append(ChangeRecord(
+            user=user, user_name=getattr(user, "username", "") if user else "", source_kind=src.kind,
+            source_id=src.ident[:200], remote_addr=src.remote_addr[:64], content_type=ct, object_id=str(a.pk),
+            object_repr=str(a)[:300], action=ChangeRecord.Action.CREATE,
+            changes={k: [None, v] for k, v in after.items() if v is not None}, park_id=park_id, enterprise_id=enterprise_id))
+        a._changelog_loaded = after
+    ChangeRecord.objects.bulk_create(records, batch_size=2000)

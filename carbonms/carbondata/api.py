@@ -156,7 +156,7 @@ class SourceViewSet(ScopedModelViewSet):
 
 
 class ActivityFilterSerializer(ScopedSerializer):
-    year = serializers.IntegerField(required=False, min_value=1900, max_value=2999)
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
     month = serializers.IntegerField(required=False, min_value=1, max_value=12)
     status = serializers.ChoiceField(required=False, choices=ActivityRecord.Status.choices)
     enterprise = IdFilter()

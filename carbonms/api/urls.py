@@ -1,7 +1,7 @@
 """API URLs. Authentication is DRF's (session or token); every view is exempt from the login
 redirect of the pages and answers 401/403 itself instead."""
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
@@ -30,7 +30,7 @@ from carbonms.organizations.api import (
     SiteViewSet,
 )
 
-from .views import MeView
+from .views import MeView, not_found
 
 router = DefaultRouter()
 router.register("parks", ParkViewSet, basename="park")
@@ -71,4 +71,7 @@ urlpatterns = _public([
     # The split view serves its start-up script as a file (?script): no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
          name="docs"),
-]) + [path("v1/", include(_public(list(router.urls))))]
+]) + [path("v1/", include(_public(list(router.urls))))] + _public([
+    # Any other address under /api/ (an id that is not a number, a mistyped path) is a JSON 404 too.
+    re_path(r"^.*/$", not_found, name="not-found"),
+])

@@ -1,5 +1,8 @@
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from carbonms.common import tenancy
@@ -31,3 +34,9 @@ class MeView(ScopedAPIView):
             for a in tenancy.active_assignments(request.user)
         ]
         return Response(MeSerializer({"username": request.user.username, "full_name": request.user.full_name, "roles": roles}).data)
+
+
+@csrf_exempt  # it changes nothing; a refused CSRF check would answer the HTML 403 page instead
+def not_found(request, *args, **kwargs):
+    """The API's answer to an address it does not have: JSON, like every other API answer, not the 404 page."""
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)

@@ -103,7 +103,7 @@ class ChecklistItem(SystemRecord):
         NONCONFORM = "nonconform", _("Nonconformity")
         NA = "na", _("Not applicable")
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("audit"))
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="checklist", verbose_name=_("audit"))
     clause_key = models.CharField(_("clause"), max_length=60)
     number = models.CharField(_("number"), max_length=20)
     title = models.CharField(_("title"), max_length=200)

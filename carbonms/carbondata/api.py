@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,11 +12,14 @@ from carbonms.common.api import (
     ScopedModelSerializer,
     ScopedModelViewSet,
     ScopedRelatedField,
+    ScopedSerializer,
+    WorkflowStateSerializer,
     WorkflowViewSetMixin,
     as_api_error,
 )
 from carbonms.common.files import ScopedFileField
 from carbonms.common.numbers import DecimalSerializerField
+from carbonms.common.query import IdFilter
 from carbonms.common.tenancy import PARK_REACH, get_for_user
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment
 
@@ -80,11 +82,45 @@ class ActivitySerializer(ScopedModelSerializer):
         validators = []
 
 
+class QualityFindingSerializer(ScopedSerializer):
+    """One finding of the data-quality checks run at submission (``record``, ``source``, ``period`` when it
+    concerns one value or one source-month)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    record = serializers.IntegerField(required=False)
+    source = serializers.CharField(required=False)
+    period = serializers.CharField(required=False)
+
+
+class ActivitySubmitResultSerializer(ScopedSerializer):
+    record = ActivitySerializer()
+    findings = QualityFindingSerializer(many=True)
+
+
+class ActivityApproveSerializer(ScopedSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class ActivityCorrectSerializer(ScopedSerializer):
+    amount = serializers.CharField()
+    reason = serializers.CharField()
+    unit = serializers.CharField(required=False, allow_blank=True)
+
+
 def _without(data, *keys):
     return {k: v for k, v in data.items() if k not in keys}
 
 
+class SourceRetireSerializer(ScopedSerializer):
+    on = serializers.DateField(help_text="the last day the source is in use")
+    reason = serializers.CharField()
+
+
 class SourceViewSet(ScopedModelViewSet):
+    """Emission sources. DELETE removes a source entered by mistake; a source with data answers 400 and is
+    retired instead: POST ``/{id}/retire/`` with ``{"on": "YYYY-MM-DD", "reason": …}``."""
+
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
 
@@ -103,7 +139,34 @@ class SourceViewSet(ScopedModelViewSet):
         except DjangoValidationError as exc:
             raise as_api_error(exc)
 
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # A GET on the POST-only retire action: a source outside the caller's scope is still 404.
+        if "pk" in kwargs:
+            self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
+    @extend_schema(request=SourceRetireSerializer, responses=SourceSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        source = get_for_user(Source, request.user, pk, "change")
+        form = SourceRetireSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            source = services.source_retire(actor=request.user, source=source, **form.validated_data)
+        except DjangoValidationError as exc:
+            raise as_api_error(exc)
+        return Response(SourceSerializer(source, context={"request": request}).data)
+
+
+class ActivityFilterSerializer(ScopedSerializer):
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
+    month = serializers.IntegerField(required=False, min_value=1, max_value=12)
+    status = serializers.ChoiceField(required=False, choices=ActivityRecord.Status.choices)
+    enterprise = IdFilter()
+    source = IdFilter()
+
+
+@extend_schema_view(list=extend_schema(parameters=[ActivityFilterSerializer]))
 class ActivityViewSet(ScopedModelViewSet):
     """Activity values. POST enters a draft (the same service as the grid); ``submit`` and ``approve``
     run the workflow; an approved value is changed by ``correct`` (new version)."""
@@ -140,6 +203,7 @@ class ActivityViewSet(ScopedModelViewSet):
         rec.refresh_from_db()
         return rec, result
 
+    @extend_schema(request=None, responses=ActivitySubmitResultSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         rec = get_for_user(ActivityRecord, request.user, pk, "view")
@@ -151,6 +215,7 @@ class ActivityViewSet(ScopedModelViewSet):
         rec.refresh_from_db()
         return Response({"record": ActivitySerializer(rec).data, "findings": findings})
 
+    @extend_schema(request=ActivityApproveSerializer, responses=ActivitySerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         rec, _r = self._step(request, pk, "approve")
@@ -161,12 +226,13 @@ class ActivityViewSet(ScopedModelViewSet):
         rec, _r = self._step(request, pk, "return")
         return Response(ActivitySerializer(rec).data)
 
+    @extend_schema(request=ActivityCorrectSerializer, responses={201: ActivitySerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         _rec, new = self._step(request, pk, "correct")
         return Response(ActivitySerializer(new).data, status=201)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=WorkflowStateSerializer)
     @action(detail=True, methods=["get"])
     def transition(self, request, pk=None):
         """The value's status and the steps the caller may take now (each other step with its reason)."""

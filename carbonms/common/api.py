@@ -177,12 +177,41 @@ class ScopedAPIView(APIView):
     ``tenancy.get_for_user``; writes call services. Same authentication and permission as the viewsets."""
 
 
+class WorkflowTransitionSerializer(serializers.Serializer):
+    """One declared step of a workflow, as ``GET …/transition/`` lists it."""
+
+    step = serializers.CharField()
+    label = serializers.CharField()
+    source = serializers.ListField(child=serializers.CharField())
+    to = serializers.CharField()
+    inputs = serializers.ListField(child=serializers.CharField())
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField(allow_null=True)
+
+    def get_fields(self):  # "from" is a Python keyword: the field is declared as ``source`` and renamed
+        fields = super().get_fields()
+        fields["from"] = fields.pop("source")
+        return fields
+
+
+class WorkflowStateSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    steps = serializers.ListField(child=serializers.CharField(), help_text="the steps the caller may take now")
+    transitions = WorkflowTransitionSerializer(many=True)
+
+
+class WorkflowStepSerializer(serializers.Serializer):
+    step = serializers.CharField(help_text="the name of a declared step; the step's own inputs go beside it")
+
+
 class WorkflowViewSetMixin:
     """``GET …/{id}/transition/``: the record's status and the steps the caller may take now (with the
     reason for each other step); ``POST …/{id}/transition/ {"step": …, <inputs>}`` takes a step through
     the workflow's declaration (carbonms/common/workflow.py) and the same service as the page."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(methods=["GET"], responses=WorkflowStateSerializer)
+    @extend_schema(methods=["POST"], request=WorkflowStepSerializer,
+                   responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get", "post"])
     def transition(self, request, pk=None):
         from .workflow import workflow_of

@@ -212,6 +212,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The error answers (400/401/403/404) of every operation, documented once (carbonms/api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "carbonms.api.schema.add_error_responses"],
     # Several records have a field named "category" with different choices; name each enum explicitly.
     "ENUM_NAME_OVERRIDES": {
         "EmissionCategoryEnum": "carbonms.carbondata.models.register.Category",
@@ -221,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         # management-system records each have their own status vocabulary
         "RegisterStatusEnum": "carbonms.management.base.RegisterStatus",
         "PolicyStatusEnum": "carbonms.management.models.Policy.Status",
+        "PolicyStepEnum": "carbonms.management.api.POLICY_STEPS",
         "DocumentVersionStatusEnum": "carbonms.management.documents.DocumentVersion.Status",
         "AuditStatusEnum": "carbonms.audits.models.Audit.Status",
         "NonconformityStatusEnum": "carbonms.audits.models.Nonconformity.Status",

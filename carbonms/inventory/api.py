@@ -1,11 +1,20 @@
 """REST endpoints of calculation runs and results (same scope rules as the pages)."""
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carbonms.common import params
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    ScopedSerializer,
+)
+from carbonms.common.query import IdFilter
 from carbonms.organizations.models import Enterprise, Park
 
 from . import services
@@ -32,6 +41,31 @@ class ResultSerializer(ScopedModelSerializer):
                   "counted_in_park"]
 
 
+class DiffReasonsSerializer(ScopedSerializer):
+    data = serializers.ListField(child=serializers.CharField(), required=False)
+    factor = serializers.ListField(child=serializers.CharField(), required=False)
+    method = serializers.ListField(child=serializers.CharField(), required=False)
+    added = serializers.ListField(child=serializers.CharField(), required=False)
+    removed = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class DiffLineSerializer(ScopedSerializer):
+    source_id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    enterprise = serializers.CharField(help_text="the enterprise's name")
+    old = serializers.FloatField(help_text="t CO2e in the older run")
+    new = serializers.FloatField(help_text="t CO2e in this run")
+    delta = serializers.FloatField()
+    reasons = DiffReasonsSerializer()
+
+
+class RunDiffSerializer(ScopedSerializer):
+    run = serializers.IntegerField()
+    against = serializers.IntegerField(allow_null=True, help_text="the run compared with (none: no earlier run)")
+    lines = DiffLineSerializer(many=True)
+
+
 class CalculationRunViewSet(ScopedModelViewSet):
     """Runs. POST computes a run (``enterprise`` empty: the whole park); ``diff`` compares with ``?against=``."""
 
@@ -43,6 +77,10 @@ class CalculationRunViewSet(ScopedModelViewSet):
         return services.run_calculation(actor=self.request.user, park=data["park"], enterprise=data.get("enterprise"),
                                         year=data["year"], gwp_set=data.get("gwp_set", "SAR"), reason=data.get("reason", ""))
 
+    @extend_schema(
+        parameters=[OpenApiParameter("against", OpenApiTypes.INT,
+                                     description="the run to compare with (default: the previous run of the same scope and year)")],
+        responses=RunDiffSerializer)
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
         from carbonms.common.tenancy import get_for_user
@@ -55,6 +93,15 @@ class CalculationRunViewSet(ScopedModelViewSet):
         return Response({"run": run.pk, "against": old.pk if old else None, "lines": run_diff(old, run) if old else []})
 
 
+class ResultFilterSerializer(ScopedSerializer):
+    run = IdFilter()
+    enterprise = IdFilter()
+    source = IdFilter()
+    category = serializers.ChoiceField(required=False, choices=RunResult._meta.get_field("category").choices)
+    month = serializers.IntegerField(required=False, min_value=1, max_value=12)
+
+
+@extend_schema_view(list=extend_schema(parameters=[ResultFilterSerializer]))
 class RunResultViewSet(ScopedModelViewSet):
     queryset = RunResult.objects.all()
     serializer_class = ResultSerializer

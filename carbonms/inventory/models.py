@@ -67,8 +67,8 @@ class RunResult(ScopedModel):
     # Results are written in bulk by the run service, from ids it has just read in the same transaction,
     # so the references are right by construction; the database does not re-check 600,000 of them per
     # run (no FK constraints), and only the composite indexes below are kept. Deletion is still
-    # guarded by the ORM (PROTECT / CASCADE).
-    run = models.ForeignKey(CalculationRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("run"),
+    # guarded by the ORM (PROTECT: a run with results is never deleted).
+    run = models.ForeignKey(CalculationRun, on_delete=models.PROTECT, related_name="results", verbose_name=_("run"),
                             db_constraint=False, db_index=False)
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"),
                                    db_constraint=False, db_index=False)

@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -123,6 +128,39 @@ class AnomalySerializer(ScopedModelSerializer):
         fields = ["id", "meter", "day", "kind", "detail", "status", "reviewed_by", "note"]
 
 
+class HourPointSerializer(ScopedSerializer):
+    t = serializers.FloatField(help_text="start of the local hour, epoch seconds")
+    value = serializers.FloatField()
+    n = serializers.IntegerField(help_text="intervals (or readings) in the hour")
+    substituted = serializers.BooleanField()
+
+
+class DayPointSerializer(ScopedSerializer):
+    day = serializers.DateField()
+    measured = serializers.FloatField()
+    substituted = serializers.FloatField()
+    readings = serializers.IntegerField()
+    expected = serializers.IntegerField()
+    completeness = serializers.FloatField()
+    flags = serializers.ListField(child=serializers.JSONField())
+
+
+class MonthPointSerializer(ScopedSerializer):
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    measured = serializers.FloatField()
+    substituted = serializers.FloatField()
+    total = serializers.FloatField()
+
+
+class MeterSeriesSerializer(ScopedSerializer):
+    meter = serializers.IntegerField()
+    unit = serializers.CharField()
+    resolution = serializers.ChoiceField(choices=["hour", "day", "month"])
+    data = PolymorphicProxySerializer(
+        component_name="MeterSeriesPoint", resource_type_field_name=None, many=True,
+        serializers=[HourPointSerializer, DayPointSerializer, MonthPointSerializer])
+
+
 class MeterViewSet(ScopedModelViewSet):
     """Meters; ``series`` gives hourly, daily or monthly consumption (``?resolution=hour|day|month&start&end``)."""
 
@@ -160,6 +198,13 @@ class MeterViewSet(ScopedModelViewSet):
             raise as_api_error(exc)
         return Response(MeterSerializer(m, context={"request": request}).data)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("resolution", str, enum=["hour", "day", "month"], description="default: day"),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="first local day (default: 30 days before end)"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="last local day (default: today)"),
+        ],
+        responses=MeterSeriesSerializer)
     @action(detail=True, methods=["get"])
     def series(self, request, pk=None):
         m = self.get_object()
@@ -219,10 +264,22 @@ class GatewayViewSet(ScopedModelViewSet):
 class _ReviewViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
+    @extend_schema(exclude=True)  # POST on the list is refused (405): these records come from ingestion
     def create(self, request, *args, **kwargs):
         return Response(status=405)
 
 
+class ResolveSerializer(ScopedSerializer):
+    decision = serializers.ChoiceField(choices=["keep", "replace"])
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class AcknowledgeSerializer(ScopedSerializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("status", str, enum=ReadingConflict.Status.values)]))
 class ReadingConflictViewSet(_ReviewViewSet):
     """Conflicts (``?status=open``); POST ``resolve`` with {"decision": "keep"|"replace", "note"}."""
 
@@ -234,6 +291,8 @@ class ReadingConflictViewSet(_ReviewViewSet):
         s = self.request.query_params.get("status")
         return qs.filter(status=s) if s else qs
 
+    @extend_schema(methods=["GET"], responses=ConflictSerializer)
+    @extend_schema(methods=["POST"], request=ResolveSerializer, responses=ConflictSerializer)
     @action(detail=True, methods=["get", "post"])
     def resolve(self, request, pk=None):
         if request.method == "GET":
@@ -250,6 +309,8 @@ class ReadingConflictViewSet(_ReviewViewSet):
         return Response(ConflictSerializer(c).data)
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("status", str, enum=Anomaly.Status.values), OpenApiParameter("kind", str, enum=Anomaly.Kind.values)]))
 class AnomalyViewSet(_ReviewViewSet):
     """Anomalies (``?status=open&kind=gap``); POST ``acknowledge`` with {"note"}."""
 
@@ -263,6 +324,8 @@ class AnomalyViewSet(_ReviewViewSet):
                 qs = qs.filter(**{f: self.request.query_params[f]})
         return qs
 
+    @extend_schema(methods=["GET"], responses=AnomalySerializer)
+    @extend_schema(methods=["POST"], request=AcknowledgeSerializer, responses=AnomalySerializer)
     @action(detail=True, methods=["get", "post"])
     def acknowledge(self, request, pk=None):
         if request.method == "GET":
@@ -304,7 +367,8 @@ class RejectedMessageViewSet(_ReviewViewSet):
 class CompletenessAPI(ScopedAPIView):
     """Completeness of each visible meter per day (``?start&end``, at most 92 days)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[OpenApiParameter("start", OpenApiTypes.DATE), OpenApiParameter("end", OpenApiTypes.DATE)],
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request):
         today = dt.datetime.now(LOCAL_TZ).date()
         end = _day_param(request.query_params, "end", min(today, LATEST_DAY))
@@ -344,7 +408,8 @@ class RollupAPI(ScopedAPIView):
                 "activity": rec.pk if rec else None, "activity_amount": rec.amount if rec else None,
                 "difference": r.get("difference"), "outcome": r.get("outcome")}
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT), OpenApiParameter("month", OpenApiTypes.INT)],
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request, enterprise_pk):
         e = tenancy.get_for_user(Enterprise, request.user, enterprise_pk, "view")
         year, month = self._period(request)

@@ -175,6 +175,7 @@ CASES: dict[str, Case] = {
     # API
     "api:source-list": Case(None, ALL),
     "api:source-detail": Case(_pk(_source), ALL),
+    "api:source-retire": Case(_pk(_source), ALL, ok_status=405),
     "api:activity-list": Case(None, ALL),
     "api:activity-detail": Case(_pk(_activity), ALL),
     "api:activity-submit": Case(_pk(_activity), ALL, ok_status=405),

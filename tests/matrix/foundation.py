@@ -17,7 +17,8 @@ def _assignment(w, org):
 
 
 # Pages that anybody may open (they hold no park or enterprise data).
-PUBLIC = {"accounts:login", "accounts:logout", "web:set_language", "api:token"}
+PUBLIC = {"accounts:login", "accounts:logout", "web:set_language", "api:token",
+          "api:not-found"}  # any other address under /api/: a JSON 404 for everybody
 
 
 

@@ -68,7 +68,7 @@ class PlanItem(ScopedModel):
         STOCK = "stock", _("Stock (opening / closing)")
         OUTPUT = "output", _("Production output")
 
-    plan = models.ForeignKey(MonitoringPlan, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan"))
+    plan = models.ForeignKey(MonitoringPlan, on_delete=models.PROTECT, related_name="items", verbose_name=_("plan"))
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="plan_items", verbose_name=_("source"))
     data_item = models.CharField(_("data item"), max_length=20, choices=DataItem.choices, default=DataItem.ACTIVITY)
     data_source = models.CharField(_("data source"), max_length=10, choices=DataSource.choices)
@@ -144,7 +144,7 @@ class Calibration(ScopedModel):
         VERIFICATION = "verification", _("Verification (检定)")
         CALIBRATION = "calibration", _("Calibration (校准)")
 
-    instrument = models.ForeignKey(MeasuringInstrument, on_delete=models.CASCADE, related_name="calibrations", verbose_name=_("measuring equipment"))
+    instrument = models.ForeignKey(MeasuringInstrument, on_delete=models.PROTECT, related_name="calibrations", verbose_name=_("measuring equipment"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.VERIFICATION)
     performed_on = models.DateField(_("performed on"))
     due_on = models.DateField(_("due on"))

@@ -223,7 +223,6 @@ SPECTACULAR_SETTINGS = {
         # management-system records each have their own status vocabulary
         "RegisterStatusEnum": "carbonms.management.base.RegisterStatus",
         "PolicyStatusEnum": "carbonms.management.models.Policy.Status",
-        "PolicyStepEnum": "carbonms.management.api.POLICY_STEPS",
         "DocumentVersionStatusEnum": "carbonms.management.documents.DocumentVersion.Status",
         "AuditStatusEnum": "carbonms.audits.models.Audit.Status",
         "NonconformityStatusEnum": "carbonms.audits.models.Nonconformity.Status",

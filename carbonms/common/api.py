@@ -183,7 +183,7 @@ class WorkflowTransitionSerializer(serializers.Serializer):
     step = serializers.CharField()
     label = serializers.CharField()
     source = serializers.ListField(child=serializers.CharField())
-    to = serializers.CharField()
+    to = serializers.CharField(allow_null=True, help_text="the status after the step; null when the step keeps the status")
     inputs = serializers.ListField(child=serializers.CharField())
     allowed = serializers.BooleanField()
     reason = serializers.CharField(allow_null=True)

@@ -43,7 +43,11 @@ def test_policy_transition_get_and_post_answer_as_documented(world, api):
     schema, headers = api("enterprise_admin")
     r = assert_conforms(schema, "/api/v1/ms/policies/{id}/transition/", "GET", headers, path_parameters={"id": policy.pk},
                         status=200)
-    assert r.json() == {"status": "draft", "steps": ["submit", "approve", "publish"]}
+    body = r.json()
+    assert body["status"] == "draft" and body["steps"] == ["submit"]  # the steps the caller may take now
+    assert [t["step"] for t in body["transitions"]] == ["submit", "approve", "publish", "review"]
+    assert [t["allowed"] for t in body["transitions"]] == [True, False, False, False]
+    assert all(t["reason"] for t in body["transitions"][1:])
     r = assert_conforms(schema, "/api/v1/ms/policies/{id}/transition/", "POST", headers, path_parameters={"id": policy.pk},
                         body={"step": "submit"}, status=200)
     assert r.json()["status"] == "submitted"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 # A non-negative decimal length, at most 15 digits (about a petabyte): Django reads the header with
@@ -22,7 +22,11 @@ def reads_own_body(view):
     return view
 
 
-def _bad_request(message: str) -> HttpResponseBadRequest:
+def _bad_request(request, message: str):
+    """A 400 in the format of the address: JSON ``{"detail": …}`` under /api/ (as the API documents its
+    refusals), plain text elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(message)}, status=400)
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
@@ -39,10 +43,10 @@ class RequestHeadersMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if "%00" in query or "\x00" in query:
             # PostgreSQL refuses NUL characters in text: a filter holding one would be a server error.
-            return _bad_request(_("The query string contains a NUL character."))
+            return _bad_request(request, _("The query string contains a NUL character."))
         if getattr(view_func, "reads_own_body", False):
             return None
         length = request.META.get("CONTENT_LENGTH")
         if length not in (None, "") and not _LENGTH.fullmatch(str(length).strip()):
-            return _bad_request(_("The Content-Length header is not a valid length."))
+            return _bad_request(request, _("The Content-Length header is not a valid length."))
         return None

@@ -175,7 +175,8 @@ def test_malformed_content_length_is_400_through_the_test_client(world, length, 
 
 def test_nul_in_the_query_string_is_400(world):
     c = _api(world)
-    assert c.get("/api/v1/activity/?status=a%00b").status_code == 400
+    api = c.get("/api/v1/activity/?status=a%00b")
+    assert api.status_code == 400 and api["Content-Type"] == "application/json" and api.json()["detail"]
     resp = c.get("/changes/", {"user": "a\x00b"})
     assert resp.status_code == 400 and "Content-Security-Policy" in resp.headers
 

@@ -115,6 +115,8 @@ def test_clerk_imports_reviewer_approves_officer_drills_to_the_invoice(new_page,
     # 5. The reviewer approves in the review queue.
     reviewer = login(new_page(), "reviewer")
     reviewer.click("[data-nav=review]")
+    reviewer.wait_for_url("**/data/review/")
+    reviewer.wait_for_selector("tbody tr[data-record]")  # count() does not wait for the page to arrive
     assert reviewer.locator("tbody tr[data-record]").count() >= len(sources)
     shot(reviewer, "carbondata-review-queue-zh")
     for pk in ActivityRecord.objects.filter(year=YEAR, status="submitted").values_list("pk", flat=True):

@@ -349,6 +349,41 @@ def test_page_form_writes(world, name):
     assert not failures, f"{name}: {failures}"
 
 
+# Pages that take a POST without being a form page (workflow steps, review queues, confirmations…).
+def _posts(view) -> bool:
+    return view is not None and not issubclass(view, ServiceFormView) and "post" in {
+        m.lower() for m in getattr(view, "http_method_names", [])} and hasattr(view, "post")
+
+
+@pytest.mark.parametrize("name", sorted(FORM_PAGE_CANDIDATES))
+def test_other_page_posts_outside_the_scope(world, name):
+    """A POST to another enterprise's or another park's record of a non-form page answers 404 and writes
+    nothing; a user whom the page refuses writes nothing either; nobody gets a server error."""
+    case = FORM_PAGE_CANDIDATES[name]
+    url_in = reverse(name, kwargs=case.target(world, world.e1))
+    view = _view_class(url_in)
+    if not _posts(view):
+        pytest.skip(f"{name} takes no POST or is a form page (test_page_form_writes)")
+    _seed(world)
+    anchor = world.e1.enterprise
+    failures = []
+    for key in USERS:
+        client = _client(world.users[key])
+        outside_org = world.e3 if (key in PARK_STAFF or case.park_level) else world.e2
+        url_out = reverse(name, kwargs=case.target(world, outside_org))
+        for data in ({}, {"step": "approve", "action": "approve"}):
+            status, resp, changed = _attempt(anchor, client.post, url_out, data)
+            _check(failures, (key, "outside", tuple(data)), status, changed, expect={404}, resp=resp)
+            status, resp, changed = _attempt(anchor, client.post, url_in, data)
+            if key in case.ok:
+                _check(failures, (key, "inside", tuple(data)), status, changed, resp=resp, expect=lambda s: s < 500)
+            else:
+                _check(failures, (key, "inside, not allowed", tuple(data)), status, changed,
+                       expect={case.denied, 403, 404}, resp=resp)
+            CASES_RUN["pages"] += 2
+    assert not failures, f"{name}: {failures}"
+
+
 LIST_PAGES = [n for n, c in sorted(MATRIX.items()) if not n.startswith("api:") and c.ok == ALL and (
     n.endswith(("list", "register", "meters", "factors", "home", "monitoring", "grid")) or n.endswith("_list"))]
 

@@ -18,10 +18,17 @@ def wsgi_app(settings):
     from django.core.wsgi import get_wsgi_application
 
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
+    application = get_wsgi_application()
+
+    def app(environ, start_response):
+        # Disconnected again at every call: Django's own test client reconnects the handlers after each
+        # of its requests, and on PostgreSQL a closed connection would end the test's transaction.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        return application(environ, start_response)
+
     try:
-        yield get_wsgi_application()
+        yield app
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)

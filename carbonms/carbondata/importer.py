@@ -402,7 +402,7 @@ def _validate_row(n, values, lookups: _Lookups, seen, enterprise, year, report) 
 def _store(*, actor, enterprise, year: int, file) -> DataImport:
     require_for(actor, enterprise, "add")
     data = file.read()
-    imp = DataImport(enterprise=enterprise, year=year, original_name=(getattr(file, "name", "") or "upload.xlsx")[:200],
+    imp = DataImport(enterprise=enterprise, year=year, original_name=(getattr(file, "name", "") or "upload.xlsx").replace("\x00", "")[:200],
                      sha256=hashlib.sha256(data).hexdigest(), size=len(data), uploaded_by=actor,
                      status=DataImport.Status.CHECKING)
     imp.file.save(imp.original_name, ContentFile(data), save=False)

@@ -35,7 +35,7 @@ def evidence_attach(*, actor, enterprise, file, kind: str, description: str = ""
     if getattr(file, "size", 0) > MAX_EVIDENCE_BYTES:
         raise ValidationError({"file": _("The file is larger than 20 MB.")})
     ev = Evidence(enterprise=enterprise, activity=activity, lab_analysis=lab_analysis, data_import=data_import, kind=kind,
-                  original_name=getattr(file, "name", "file")[:200], sha256=sha256_of(file), description=description,
+                  original_name=getattr(file, "name", "file").replace("\x00", "")[:200], sha256=sha256_of(file), description=description,
                   uploaded_by=actor)
     ev.file.save(ev.original_name, file, save=False)
     ev.full_clean()

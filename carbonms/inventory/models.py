@@ -39,6 +39,27 @@ class CalculationRun(ScopedModel):
                     "result per unit of activity; results point here by index."))
     locked_period = models.BooleanField(_("period locked when run"), default=False)
 
+    class Basis(models.TextChoices):
+        MANAGEMENT = "management", _("Management inventory")
+        ETS = "ets", _("ETS report")
+
+    basis = models.CharField(
+        _("basis"), max_length=12, choices=Basis.choices, default=Basis.MANAGEMENT,
+        help_text=_("Management inventory: the accounting of the standards. ETS report: the covered facilities under "
+                    "the sector guideline of the national carbon market, with its factor set."))
+    # The factor policy the run applied (issue 10 item 5), e.g. {"grid_scope": "regional", "grid_region": "east",
+    # "grid_year_rule": "latest_published", "grid_year": 2022, "factor_set": "default" | "ets", "fuel_set": …,
+    # "gwp_set": …}. Shown with the results and copied onto the statement made from the run.
+    policy = models.JSONField(_("factor policy"), default=dict, blank=True)
+    # What the run should contain and what it holds (issue 10 item 2): {"expected": int, "held": int,
+    # "fraction": float in [0, 1], "missing": [{"enterprise": id, "source": id, "code": str, "month": int}, …],
+    # "complete": bool}. "expected" counts the sources in force inside the accounting boundary × the months the
+    # enterprise was in the park, per the monitoring plan.
+    coverage = models.JSONField(_("coverage"), default=dict, blank=True)
+    # The scope the run applied (issue 10 item 4): {"boundary_date": "YYYY-MM-DD", "enterprises": {id: {"boundary":
+    # boundary id or null, "months": [1..12]}}}. A past year can be run with today's boundary (boundary_date).
+    boundaries = models.JSONField(_("boundaries and membership applied"), default=dict, blank=True)
+
     scope_park = "park_id"
     scope_enterprise = "enterprise_id"
     scope_domain = "data"

@@ -21,6 +21,9 @@ class ChangeSource:
     user: object | None = None
     request: object | None = field(default=None, repr=False)
     remote_addr: str = ""
+    #: A read-only source (a GET, HEAD or OPTIONS request): records loaded from the database are not
+    #: snapshotted when loaded; a record saved anyway is compared with its stored row (one query).
+    read_only: bool = False
 
     def acting_user(self):
         if self.request is not None:
@@ -35,6 +38,12 @@ class ChangeSource:
 _current: contextvars.ContextVar[ChangeSource | None] = contextvars.ContextVar("carbonms_change_source", default=None)
 
 
+def is_read_only() -> bool:
+    """Whether the current source only reads (see :attr:`ChangeSource.read_only`)."""
+    src = _current.get()
+    return src is not None and src.read_only
+
+
 def current_source() -> ChangeSource:
     src = _current.get()
     if src is None:
@@ -43,8 +52,10 @@ def current_source() -> ChangeSource:
 
 
 @contextmanager
-def change_source(kind: str, ident: str | None = None, *, user=None, request=None, remote_addr: str = "") -> Iterator[ChangeSource]:
-    src = ChangeSource(kind=kind, ident=ident or uuid.uuid4().hex, user=user, request=request, remote_addr=remote_addr)
+def change_source(kind: str, ident: str | None = None, *, user=None, request=None, remote_addr: str = "",
+                  read_only: bool = False) -> Iterator[ChangeSource]:
+    src = ChangeSource(kind=kind, ident=ident or uuid.uuid4().hex, user=user, request=request, remote_addr=remote_addr,
+                       read_only=read_only)
     token = _current.set(src)
     try:
         yield src

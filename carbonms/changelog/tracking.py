@@ -1,8 +1,11 @@
 """Automatic field-level change records for every change-logged model.
 
-A model opts in by inheriting :class:`ChangeLoggedMixin` (all ``ScopedModel`` subclasses do). The
-values loaded from the database are remembered on the instance (``from_db``), so an update is diffed
-without an extra query. Create, update and delete each write one ``ChangeRecord`` in the same
+A model opts in by inheriting :class:`ChangeLoggedMixin` (all ``ScopedModel`` subclasses do). On write
+paths (a POST, a service called from a command or a job) the values loaded from the database are
+remembered on the instance (``from_db``), so an update is diffed without an extra query. On read-only
+paths (GET, HEAD and OPTIONS requests, see changelog.context) nothing is snapshotted when loading, as a
+page may load thousands of records; a record saved there anyway is compared with its stored row, read
+just before the save (one query). Create, update and delete each write one ``ChangeRecord`` in the same
 transaction as the change itself.
 """
 from __future__ import annotations
@@ -14,7 +17,9 @@ import uuid
 from functools import cache
 
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+from .context import is_read_only
 
 #: Stored in the history in place of a secret's value (a token hash, a password…). ``None`` stays
 #: ``None``, so that a secret being set, changed or cleared remains visible without its value.
@@ -93,8 +98,26 @@ class ChangeLoggedMixin(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._changelog_loaded = snapshot(instance)
+        if is_read_only():
+            instance._changelog_lazy = True  # snapshotted from the stored row if it is ever saved
+        else:
+            instance._changelog_loaded = snapshot(instance)
         return instance
+
+
+def _stored_snapshot(instance) -> dict | None:
+    """The snapshot of ``instance``'s row as stored now (None: no such row)."""
+    stored = type(instance)._base_manager.using(instance._state.db or "default").filter(pk=instance.pk).first()
+    return None if stored is None else snapshot(stored)
+
+
+def _on_pre_save(sender, instance, raw=False, **kwargs):
+    if raw or not isinstance(instance, ChangeLoggedMixin):
+        return
+    if getattr(instance, "_changelog_lazy", False) and not hasattr(instance, "_changelog_loaded") and instance.pk is not None:
+        loaded = _stored_snapshot(instance)
+        if loaded is not None:
+            instance._changelog_loaded = loaded
 
 
 def _record(instance, action: str, changes: dict) -> None:
@@ -174,6 +197,7 @@ def _scope_ids(instance):
 
 
 def connect_signals() -> None:
+    pre_save.connect(_on_pre_save, dispatch_uid="changelog_pre_save")
     post_save.connect(_on_save, dispatch_uid="changelog_save")
     pre_delete.connect(_on_pre_delete, dispatch_uid="changelog_pre_delete")
     post_delete.connect(_on_delete, dispatch_uid="changelog_delete")

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import params, services, tenancy
+from .pagination import local_ordering
 
 ACTIONS = {
     "list": "view", "retrieve": "view", "create": "add", "update": "change", "partial_update": "change",
@@ -137,7 +138,10 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         qs = self.base_queryset()
-        return qs.restrict(self.request.user, "view") if hasattr(qs, "restrict") else tenancy.restrict(qs, self.request.user)
+        qs = qs.restrict(self.request.user, "view") if hasattr(qs, "restrict") else tenancy.restrict(qs, self.request.user)
+        # Pages are ordered by the model's own, indexed columns: an ordering through a relation would join
+        # and sort the whole table before the first page (common.pagination).
+        return local_ordering(qs)
 
     def get_object(self):
         obj = tenancy.get_for_user(

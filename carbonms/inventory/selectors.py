@@ -25,7 +25,62 @@ def results_for(user, run, filters: dict):
     return qs
 
 
+def drill_totals(user, run, qs, filters: dict) -> dict:
+    """Number of results, tCO2e and tce counted (park runs: counted in the park) of ``qs``, the results of
+    ``run`` under ``filters``. The whole run's come from its stored totals (no pass over its results: they
+    are the sums of the same rows, see inventory.totals; tests/scale checks they agree); a filtered view's
+    are one aggregate query."""
+    from carbonms.common import tenancy
+
+    # The stored totals cover every result of the run: only for someone who sees them all.
+    if not filters and (run.enterprise_id is not None or tenancy.is_park_member(user, run.park_id)):
+        t = run.totals
+        own = run.enterprise_id is not None  # an enterprise's run counts what the park rule leaves out
+        return {"n": run.n_results,
+                "total": t.get("gross", 0.0) + t.get("removals", 0.0) + (t.get("excluded_double_counting", 0.0) if own else 0.0),
+                "tce": t.get("energy_tce", 0.0) + (t.get("excluded_energy_tce", 0.0) if own else 0.0)}
+    counted = Q() if run.enterprise_id else Q(counted_in_park=True)
+    agg = qs.aggregate(n=Count("id"), total=Sum("co2e_t", filter=counted), tce=Sum("energy_tce", filter=counted))
+    return {"n": agg["n"], "total": agg["total"] or 0.0, "tce": agg["tce"] or 0.0}
+
+
 def breakdown(qs, key: str):
     """Sums per ``key`` of the results counted (for park runs: counted in the park)."""
     return list(qs.values(key).annotate(co2e=Sum("co2e_t", filter=Q(counted_in_park=True)), tce=Sum("energy_tce", filter=Q(counted_in_park=True)),
                                         n=Count("id")).order_by(key))
+
+
+CHART_ENTERPRISES = 20
+
+
+def enterprise_totals(user, run, request):
+    """One page of the run's enterprises, largest first, from the run's stored totals: (id, name, tCO2e,
+    tce). Only the page's names are read (one query), whatever the size of the park."""
+    from django.core.paginator import Paginator
+
+    from carbonms.common.pagination import PAGE_ROWS
+    from carbonms.organizations.models import Enterprise
+
+    t = run.totals
+    tce = t.get("energy_tce_by_enterprise", {})
+    rows = sorted(((int(k), v, tce.get(k, 0)) for k, v in t.get("by_enterprise", {}).items()), key=lambda r: (-r[1], r[0]))
+    page = Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
+    names = dict(Enterprise.objects.restrict(user).filter(pk__in=[r[0] for r in page.object_list]).values_list("pk", "name"))
+    page.object_list = [(pk, names.get(pk, pk), v, e) for pk, v, e in page.object_list]
+    return page
+
+
+def chart_enterprises(user, run) -> list[tuple[str, float]]:
+    """The run's largest enterprises for the bar chart (at most :data:`CHART_ENTERPRISES`, the rest summed
+    as one bar), with their names: one query."""
+    from django.utils.translation import gettext
+
+    from carbonms.organizations.models import Enterprise
+
+    rows = sorted(((int(k), v) for k, v in run.totals.get("by_enterprise", {}).items()), key=lambda r: (-r[1], r[0]))
+    top, rest = rows[:CHART_ENTERPRISES], rows[CHART_ENTERPRISES:]
+    names = dict(Enterprise.objects.restrict(user).filter(pk__in=[pk for pk, _v in top]).values_list("pk", "name"))
+    out = [(names.get(pk, str(pk)), v) for pk, v in top]
+    if rest:
+        out.append((gettext("%(n)d others") % {"n": len(rest)}, sum(v for _pk, v in rest)))
+    return out

@@ -7,7 +7,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +17,9 @@ from carbonms.carbondata.models import Evidence
 from carbonms.carbondata.models.register import Category
 from carbonms.carbondata.views.base import ENTERPRISE, PARK, ObjectMixin, year_param
 from carbonms.common import files, params, tenancy
+from carbonms.common.pagination import paginate
 from carbonms.common.spreadsheet import safe_row
 from carbonms.common.views import ScopedPageView
-from carbonms.organizations.models import Enterprise
 
 from . import selectors, services
 from .diff import run_diff
@@ -33,15 +33,17 @@ def _pie(data):
                                                         "label": {"formatter": "{b}\n{d}%", "fontSize": 11}}]}
 
 
-def charts(run: CalculationRun, ent_names: dict) -> dict:
+def charts(run: CalculationRun, by_enterprise: list[tuple[str, float]]) -> dict:
+    """The run's charts, from its stored totals; ``by_enterprise``: (name, tCO2e) of the bars
+    (selectors.chart_enterprises: the largest, the rest as one bar)."""
     t = run.totals
     months = [str(m) for m in range(1, 13)]
     return {
         "category": _pie([{"name": str(CAT_LABELS.get(k, k)), "value": round(v, 3)} for k, v in t.get("by_category", {}).items()]),
         "gas": _pie([{"name": k, "value": round(v, 3)} for k, v in t.get("by_gas_co2e", {}).items()]),
         "enterprise": {"tooltip": {}, "grid": {"left": 160}, "xAxis": {"type": "value"},
-                       "yAxis": {"type": "category", "data": [ent_names.get(int(k), k) for k in t.get("by_enterprise", {})]},
-                       "series": [{"type": "bar", "data": [round(v, 3) for v in t.get("by_enterprise", {}).values()]}]},
+                       "yAxis": {"type": "category", "data": [name for name, _v in by_enterprise]},
+                       "series": [{"type": "bar", "data": [round(v, 3) for _name, v in by_enterprise]}]},
         "month": {"tooltip": {}, "xAxis": {"type": "category", "data": months}, "yAxis": {"type": "value"},
                   "series": [{"type": "bar", "data": [round(t.get("by_month", {}).get(m, 0), 3) for m in months]}]},
     }
@@ -55,15 +57,15 @@ class _InventoryPage(ScopedPageView):
         ctx = super().get_context_data(**kwargs)
         user, year = self.request.user, year_param(self.request)
         run = selectors.latest_run(user, self.park, year, self.enterprise)
-        ent_names = dict(Enterprise.objects.restrict(user).filter(park=self.park).values_list("pk", "name"))
         ctx.update(park=self.park, enterprise=self.enterprise, year=year, run=run,
                    runs=selectors.runs_for(user, self.park, self.enterprise, year)[:10],
                    can_run=tenancy.can(user, "data", "change", park_id=self.park.pk,
                                        enterprise_id=self.enterprise.pk if self.enterprise else None))
         if run:
-            ctx.update(charts=charts(run, ent_names), categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
-                       enterprises=[(int(k), ent_names.get(int(k), k), v, run.totals.get("energy_tce_by_enterprise", {}).get(k, 0))
-                                    for k, v in run.totals.get("by_enterprise", {}).items()])
+            page = selectors.enterprise_totals(user, run, self.request)
+            ctx.update(charts=charts(run, selectors.chart_enterprises(user, run)),
+                       categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
+                       enterprises=page.object_list, enterprise_page=page, page_filters={"year": year})
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -101,12 +103,11 @@ class RunView(ObjectMixin, ScopedPageView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         run, user = self.object, self.request.user
-        ent_names = dict(Enterprise.objects.restrict(user).filter(park=run.park_id).values_list("pk", "name"))
         earlier = CalculationRun.objects.restrict(user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year).exclude(pk=run.pk)
-        ctx.update(run=run, charts=charts(run, ent_names), earlier=earlier[:20],
+        page = selectors.enterprise_totals(user, run, self.request)
+        ctx.update(run=run, charts=charts(run, selectors.chart_enterprises(user, run)), earlier=earlier[:20],
                    categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
-                   enterprises=sorted([(int(k), ent_names.get(int(k), k), v, run.totals.get("energy_tce_by_enterprise", {}).get(k, 0))
-                                       for k, v in run.totals.get("by_enterprise", {}).items()], key=lambda x: -x[2]))
+                   enterprises=page.object_list, enterprise_page=page, page_filters={})
         return ctx
 
 
@@ -132,14 +133,21 @@ class DrillView(ObjectMixin, ScopedPageView):
         ctx = super().get_context_data(**kwargs)
         f = _filters(self.request)
         qs = selectors.results_for(self.request.user, self.object, f)
-        rows = qs.select_related("source", "enterprise", "activity").order_by("enterprise__name", "source__code", "month")
         level = "enterprise_id" if "enterprise_id" not in f else "source_id" if "source_id" not in f else "month"
-        counted = qs if self.object.enterprise_id else qs.filter(counted_in_park=True)
-        agg = counted.aggregate(total=Sum("co2e_t"), tce=Sum("energy_tce"))
-        ctx.update(run=self.object, filters=f, query=self.request.GET.urlencode(), results=rows[:1000], n=qs.count(),
-                   total=agg["total"] or 0.0, tce=agg["tce"] or 0.0,
+        # The count and both sums: from the run's stored totals for the whole run, else one pass in SQL. The
+        # page is ordered by the result's own indexed columns (no join, no sort of the whole run), shows at
+        # most 100 rows, and its records are read by id afterwards (three small queries).
+        agg = selectors.drill_totals(self.request.user, self.object, qs, f)
+        keep = [k for k in ("category", "enterprise", "month", "source", "gas") if self.request.GET.get(k)]
+        listing = paginate(self.request, qs, sorts=DRILL_SORTS, default="order", keep=keep, count=agg["n"])
+        prefetch_related_objects(listing.rows, "source", "enterprise", "activity")
+        ctx.update(run=self.object, filters=f, query=self.request.GET.urlencode(), results=listing.rows, listing=listing,
+                   n=agg["n"], total=agg["total"] or 0.0, tce=agg["tce"] or 0.0,
                    cat_label=CAT_LABELS.get(f.get("category"), ""), level=level)
         return ctx
+
+
+DRILL_SORTS = {"order": ("id",), "month": ("month", "id"), "co2e": ("co2e_t", "id")}
 
 
 class ResultView(ObjectMixin, ScopedPageView):

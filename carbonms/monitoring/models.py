@@ -9,9 +9,11 @@ reading table is partitioned by month (migration 0002); see docs/monitoring.md.
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -52,6 +54,19 @@ class Gateway(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("monitoring:gateways") + f"#gw-{self.pk}"
+
+
+#: A meter's installation and removal lie in 2000-01-01 … 2100-12-31 (UTC), like the readings' timestamps
+#: (ingestion.EARLIEST): a year-100 date is a typing error, and PostgreSQL would answer it with an offset of
+#: local mean time (+08:05:43) that is no RFC 3339 time.
+SERVICE_TIME_MIN = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+SERVICE_TIME_MAX = dt.datetime(2100, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+
+
+def validate_service_time(value) -> None:
+    if value is not None and not SERVICE_TIME_MIN <= value <= SERVICE_TIME_MAX:
+        raise ValidationError(_("Give a time between %(a)s and %(b)s.") % {"a": "2000-01-01", "b": "2100-12-31"},
+                              code="out_of_range")
 
 
 class Meter(ScopedModel):
@@ -95,9 +110,9 @@ class Meter(ScopedModel):
     gateway = models.ForeignKey(Gateway, null=True, blank=True, on_delete=models.PROTECT, related_name="meters",
                                 verbose_name=_("gateway"))
     sources = models.ManyToManyField(Source, through="MeterFeed", related_name="meters", verbose_name=_("sources fed"))
-    installed_at = models.DateTimeField(_("installed at"))
+    installed_at = models.DateTimeField(_("installed at"), validators=[validate_service_time])
     removed_at = models.DateTimeField(
-        _("removed at"), null=True, blank=True,
+        _("removed at"), null=True, blank=True, validators=[validate_service_time],
         help_text=_("End of the meter's service life: readings stamped later are refused. Set when the meter is retired."))
     max_value = models.FloatField(
         _("highest plausible reading"), null=True, blank=True, validators=[MinValueValidator(0)],

@@ -6,7 +6,7 @@ import time
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
 
 from . import storage
 from .models import Anomaly, Gateway, Meter, MeterDay, ReadingConflict, RejectedMessage
@@ -23,18 +23,32 @@ def meters_for(user, enterprise=None):
     return qs
 
 
-def meter_table(user, enterprise=None):
-    """Meters with yesterday's completeness and their open anomalies (three queries for any size)."""
-    meters = list(meters_for(user, enterprise).annotate(
-        open_anomalies=Count("anomalies", filter=Q(anomalies__status=Anomaly.Status.OPEN), distinct=True)))
+METER_SORTS = {"code": ("code", "id"), "name": ("name", "id"), "enterprise": ("enterprise__name", "code", "id"),
+               "type": ("meter_type", "code", "id")}
+METER_SEARCH = ("code", "name", "enterprise__name")
+
+
+def meter_table(user, request, enterprise=None):
+    """One page of the visible meters with their latest daily rollup (yesterday's, if it is yesterday) and
+    their open anomalies: a fixed number of queries however many meters and days there are (the latest
+    day is read from the (meter, day) index, one row per meter of the page)."""
+    from carbonms.common.pagination import paginate
+
+    listing = paginate(request, meters_for(user, enterprise), sorts=METER_SORTS, default="code", search=METER_SEARCH)
+    meters = listing.rows
+    ids = [m.pk for m in meters]
+    latest_ids = Meter.objects.filter(pk__in=ids).order_by().annotate(
+        latest=Subquery(MeterDay.objects.filter(meter_id=OuterRef("pk")).order_by("-day").values("pk")[:1])
+    ).values_list("latest", flat=True)
+    latest = {d.meter_id: d for d in MeterDay.objects.filter(pk__in=[i for i in latest_ids if i])}
+    open_anomalies = dict(Anomaly.objects.filter(meter_id__in=ids, status=Anomaly.Status.OPEN).values("meter_id")
+                          .annotate(n=Count("id")).order_by().values_list("meter_id", "n"))
     yesterday = dt.datetime.now(LOCAL_TZ).date() - dt.timedelta(days=1)
-    latest = {}
-    for d in MeterDay.objects.filter(meter__in=[m.pk for m in meters]).order_by("meter_id", "day"):
-        latest[d.meter_id] = d
     for m in meters:
         m.latest_day = latest.get(m.pk)
-        m.yesterday = latest[m.pk] if m.pk in latest and latest[m.pk].day == yesterday else None
-    return meters
+        m.yesterday = m.latest_day if m.latest_day is not None and m.latest_day.day == yesterday else None
+        m.open_anomalies = open_anomalies.get(m.pk, 0)
+    return listing
 
 
 def gateways_for(user):

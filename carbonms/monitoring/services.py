@@ -29,6 +29,7 @@ from .models import (
     MeterFeed,
     ReadingConflict,
     RejectedMessage,
+    validate_service_time,
 )
 from .timeutil import day_ordinal
 from .workflows import ANOMALY, READING_CONFLICT
@@ -219,6 +220,10 @@ def meter_retire(*, actor, meter: Meter, removed_at=None) -> Meter:
     the removal are still accepted (late data); later ones are refused. Everything it holds is kept."""
     _require(actor, meter.enterprise, "change")
     removed_at = removed_at or timezone.now()
+    try:
+        validate_service_time(removed_at)
+    except ValidationError as exc:
+        raise ValidationError({"removed_at": exc.messages}) from exc
     if removed_at < meter.installed_at:
         raise ValidationError({"removed_at": _("The removal cannot be before the installation (%(at)s).")
                                % {"at": meter.installed_at.isoformat()}})

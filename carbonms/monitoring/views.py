@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -52,15 +53,29 @@ def _date(value: str | None, default: dt.date) -> dt.date:
     return d if EARLIEST_DAY <= d <= LATEST_DAY else default
 
 
+ADD_FOR_MAX = 20
+
+
 class MeterListView(ScopedPageView):
     template_name = "monitoring/meter_list.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         ctx = super().get_context_data(**kwargs)
-        enterprises = list(Enterprise.objects.restrict(user, "view").order_by("name"))
-        ctx.update(meters=selectors.meter_table(user), gateways=selectors.gateways_for(user),
-                   add_for=[e for e in enterprises if tenancy.can(user, "data", "add", park_id=e.park_id, enterprise_id=e.pk)],
+        # Where the user may add a meter: all as buttons when few, else those matching ``?add`` (name or credit
+        # code), at most ADD_FOR_MAX: a park of 1,000 enterprises does not render 1,000 buttons.
+        enterprises = Enterprise.objects.restrict(user, "view").order_by("name")
+        ids = [pk for pk, park_id in enterprises.values_list("pk", "park_id")
+               if tenancy.can(user, "data", "add", park_id=park_id, enterprise_id=pk)]
+        add_q = self.request.GET.get("add", "").strip()[:100]
+        if len(ids) > ADD_FOR_MAX or add_q:
+            add_for = list(enterprises.filter(Q(name__icontains=add_q) | Q(credit_code__icontains=add_q), pk__in=ids)[:ADD_FOR_MAX]
+                           ) if add_q else []
+        else:
+            add_for = list(enterprises.filter(pk__in=ids))
+        listing = selectors.meter_table(user, self.request)
+        ctx.update(meters=listing.rows, listing=listing, gateways=selectors.gateways_for(user),
+                   add_for=add_for, add_search=len(ids) > ADD_FOR_MAX, add_q=add_q,
                    open_conflicts=selectors.conflicts_for(user).count(), open_anomalies=selectors.anomalies_for(user).count(),
                    open_rejected=selectors.rejected_for(user).count())
         return ctx

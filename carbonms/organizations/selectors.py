@@ -19,17 +19,27 @@ def enterprises_for(user, park: Park | None = None):
     return qs
 
 
-def park_overview(user, park: Park):
-    """Enterprises of the park that ``user`` may see, with their hierarchy counts (a fixed number of queries)."""
-    return (
-        enterprises_for(user, park)
-        .annotate(
-            n_sites=Count("sites", distinct=True),
-            n_units=Count("units", distinct=True),
-            n_equipment=Count("equipment", distinct=True),
-        )
-        .order_by("-kind", "name")
-    )
+ENTERPRISE_SORTS = {"name": ("-kind", "name", "id"), "credit_code": ("credit_code", "id"),
+                    "industry": ("industry_code", "name", "id")}
+ENTERPRISE_SEARCH = ("name", "credit_code", "industry_name")
+
+
+def park_overview(user, park: Park, request):
+    """One page of the park's enterprises that ``user`` may see, with their hierarchy counts: a fixed
+    number of queries, and the counts are made for the page's rows only."""
+    from carbonms.common.pagination import paginate
+
+    listing = paginate(request, enterprises_for(user, park), sorts=ENTERPRISE_SORTS, default="name",
+                       search=ENTERPRISE_SEARCH)
+    ids = [e.pk for e in listing.rows]
+    counts = {}
+    for attr, model in (("n_sites", Site), ("n_units", EmissionUnit), ("n_equipment", Equipment)):
+        counts[attr] = dict(model.objects.filter(enterprise_id__in=ids).values("enterprise_id").annotate(n=Count("id"))
+                            .order_by().values_list("enterprise_id", "n"))
+    for e in listing.rows:
+        for attr, by_id in counts.items():
+            setattr(e, attr, by_id.get(e.pk, 0))
+    return listing
 
 
 def park_summary(user, park: Park) -> dict:

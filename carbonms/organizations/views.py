@@ -1,7 +1,6 @@
 """Pages for parks, enterprises and their hierarchy. Thin: access through tenancy, writes through services."""
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.common import tenancy
@@ -37,13 +36,11 @@ class ParkOverviewView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, park = self.request.user, self.object
-        rows = selectors.park_overview(user, park)
-        q = self.request.GET.get("q", "").strip()
-        if q:
-            rows = rows.filter(Q(name__icontains=q) | Q(credit_code__icontains=q) | Q(industry_name__icontains=q))
+        listing = selectors.park_overview(user, park, self.request)
         ctx.update(
-            enterprises=rows,
-            q=q,
+            enterprises=listing.rows,
+            listing=listing,
+            q=listing.q,
             summary=selectors.park_summary(user, park),
             industry_chart=_pie_option(
                 [{"name": r["industry_name"], "value": r["n"]} for r in selectors.industry_breakdown(user, park)]

@@ -4,30 +4,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from carbonms.monitoring import storage
 from carbonms.monitoring.models import IngestBatch
 
-from .factories import JAN1, MeterFactory, day_of_readings, gateway_with_token
+from .factories import JAN1, day_of_readings, gateway_with_token
 
 URL = "/api/v1/monitoring/readings/"
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def setup(world):
-    gw, token = gateway_with_token(world.e1.enterprise)
-    meter = MeterFactory(enterprise=world.e1.enterprise)
-    return gw, token, meter
 
 
 def post(token, body, ctype="application/json", **extra):

@@ -7,14 +7,13 @@ import datetime as dt
 import json
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 
 from carbonms.monitoring import storage
 from carbonms.monitoring.ingestion import ingest, json_depth_exceeds, parse_json
 from carbonms.monitoring.models import Meter
 
-from .factories import MeterFactory, gateway_with_token
+from .factories import MeterFactory
 
 URL = "/api/v1/monitoring/readings/"
 GOOD_TS = "2026-01-01T00:15:00+08:00"
@@ -56,20 +55,6 @@ def poison_item(item, code: str):
         return v
 
     return sub(item)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def setup(world):
-    gw, token = gateway_with_token(world.e1.enterprise)
-    meter = MeterFactory(enterprise=world.e1.enterprise)
-    return gw, token, meter
 
 
 def post(token, data, ctype="application/json", **extra):

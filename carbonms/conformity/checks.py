@@ -38,35 +38,83 @@ def _reg(system, key, label):
     return (label, _url("management:register_list", system, key))
 
 
+def _counts(querysets: dict) -> dict[str, int]:
+    """The number of rows of each queryset, in one query (one scalar subquery each), on any database."""
+    from django.db import connection
+
+    parts, params = [], []
+    for qs in querysets.values():
+        sql, p = qs.order_by().values("pk").query.get_compiler(connection=connection).as_sql()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q{len(parts)})")
+        params.extend(p)
+    with connection.cursor() as cur:
+        cur.execute("SELECT " + ", ".join(parts), params)
+        row = cur.fetchone()
+    return dict(zip(querysets, row, strict=True))
+
+
 def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
+    """Every topic's check: the counts in one query, then the few records a check names (a fixed number of
+    queries whatever the number of records)."""
     today = today or timezone.localdate()
     year_ago = today - dt.timedelta(days=365)
     f = system.filter
     out: dict[str, Check] = {}
 
-    n = f(m.ContextIssue.objects.exclude(status="closed"))
-    overdue = n.filter(next_review_on__lt=today).count()
-    link = [_reg(system, "context", _("Context issues"))]
-    out["context"] = (Check("fail", _("No context issue recorded."), link) if not n.exists()
-                      else Check("warn", _("%(n)d context issues overdue for review.") % {"n": overdue}, link) if overdue
-                      else Check("ok", _("%(n)d context issues, reviews up to date.") % {"n": n.count()}, link))
-
+    issues = f(m.ContextIssue.objects.exclude(status="closed"))
     parties = f(m.InterestedParty.objects.all())
+    obligations = f(m.ComplianceObligation.objects.filter(applicable=True)).exclude(status="closed")
+    risks = f(m.Risk.objects.exclude(status="closed"))
+    top = f(m.Appointment.objects.filter(role="top_management")).exclude(status="closed")
+    bodies = f(m.OrgUnit.objects.filter(kind__in=["leading_group", "body"])).exclude(status="closed")
+    rep = f(m.Appointment.objects.filter(role="representative")).exclude(status="closed")
+    res = f(m.Resource.objects.exclude(status="closed"))
+    comp = f(m.CompetenceRequirement.objects.exclude(status="closed"))
+    docs = f(Document.objects.all())
+    changes = f(m.PlannedChange.objects.exclude(status="closed"))
+    audits = f(Audit.objects.filter(kind="internal", planned_start__year=today.year))
+    ncs = f(Nonconformity.objects.all())
+    reviews = f(ManagementReview.objects.all())
+    outputs = f(ReviewOutput.objects.all())
+    n = _counts({
+        "issues": issues, "issues_overdue": issues.filter(next_review_on__lt=today),
+        "parties": parties, "parties_adopted": parties.filter(adopted=True),
+        "risks": risks, "risks_unevaluated": risks.filter(significance="high", effectiveness=""),
+        "top": top, "bodies": bodies, "rep": rep,
+        "res": res, "res_inadequate": res.filter(adequate=False),
+        "comp": comp, "late_training": f(m.Training.objects.filter(held_on__isnull=True, planned_on__lt=today)),
+        "aware": f(m.Training.objects.filter(kind="awareness", held_on__gte=year_ago)),
+        "comms": f(m.Communication.objects.filter(occurred_on__gte=year_ago)),
+        "in_force": f(DocumentVersion.objects.filter(status="in_force")), "late_docs": docs.filter(next_review_on__lt=today),
+        "changes": changes, "unverified": changes.filter(planned_on__lt=today, verified_on__isnull=True),
+        "audits": audits,
+        "overdue_ca": f(CorrectiveAction.objects.filter(done_on__isnull=True, due_on__lt=today)),
+        "ncs": ncs, "ncs_closed": ncs.filter(status="closed"), "unreviewed": ncs.filter(status="closed", reviewed_on__isnull=True),
+        "reviews_planned": reviews.filter(status="planned"),
+        "outputs": outputs, "outputs_late": outputs.filter(done_on__isnull=True, due_on__lt=today),
+    })
+
+    link = [_reg(system, "context", _("Context issues"))]
+    out["context"] = (Check("fail", _("No context issue recorded."), link) if not n["issues"]
+                      else Check("warn", _("%(n)d context issues overdue for review.") % {"n": n["issues_overdue"]}, link)
+                      if n["issues_overdue"]
+                      else Check("ok", _("%(n)d context issues, reviews up to date.") % {"n": n["issues"]}, link))
+
     link = [_reg(system, "parties", _("Interested parties"))]
     out["interested_parties"] = (Check("ok", _("%(n)d interested parties with their needs; %(a)d adopted as obligations.")
-                                       % {"n": parties.count(), "a": parties.filter(adopted=True).count()}, link)
-                                 if parties.exists() else Check("fail", _("No interested party recorded."), link))
+                                       % {"n": n["parties"], "a": n["parties_adopted"]}, link)
+                                 if n["parties"] else Check("fail", _("No interested party recorded."), link))
 
-    obligations = f(m.ComplianceObligation.objects.filter(applicable=True)).exclude(status="closed")
+    obligations = list(obligations)
     link = [_reg(system, "obligations", _("Compliance obligations"))]
-    out["compliance_obligations"] = (Check("ok", _("%(n)d applicable obligations.") % {"n": obligations.count()}, link)
-                                     if obligations.exists() else Check("fail", _("No compliance obligation recorded."), link))
+    out["compliance_obligations"] = (Check("ok", _("%(n)d applicable obligations.") % {"n": len(obligations)}, link)
+                                     if obligations else Check("fail", _("No compliance obligation recorded."), link))
     due = [o for o in obligations if not o.last_reviewed_on
            or o.last_reviewed_on < today - dt.timedelta(days=round(o.evaluation_months * 30.44))]
     link = [_reg(system, "evaluations", _("Compliance evaluations"))]
-    if not obligations.exists():
+    if not obligations:
         out["compliance_evaluation"] = Check("fail", _("No obligation to evaluate."), link)
-    elif len(due) == obligations.count():
+    elif len(due) == len(obligations):
         out["compliance_evaluation"] = Check("fail", _("No obligation evaluated on schedule."), link)
     elif due:
         out["compliance_evaluation"] = Check("warn", _("%(n)d obligations overdue for evaluation: %(list)s.")
@@ -74,12 +122,11 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     else:
         out["compliance_evaluation"] = Check("ok", _("Every obligation evaluated on schedule."), link)
 
-    risks = f(m.Risk.objects.exclude(status="closed"))
     link = [_reg(system, "risks", _("Risks and opportunities"))]
-    unevaluated = risks.filter(significance="high", effectiveness="").count()
-    out["risks"] = (Check("fail", _("No risk or opportunity recorded."), link) if not risks.exists()
+    unevaluated = n["risks_unevaluated"]
+    out["risks"] = (Check("fail", _("No risk or opportunity recorded."), link) if not n["risks"]
                     else Check("warn", _("%(n)d high risks without an evaluation of effectiveness.") % {"n": unevaluated}, link)
-                    if unevaluated else Check("ok", _("%(n)d risks and opportunities graded with responses.") % {"n": risks.count()}, link))
+                    if unevaluated else Check("ok", _("%(n)d risks and opportunities graded with responses.") % {"n": n["risks"]}, link))
 
     policy = f(m.Policy.objects.filter(status=m.Policy.Status.APPROVED)).first()
     link = [(_("Policy"), _url("management:policy_list", system))]
@@ -92,85 +139,72 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
         out["policy"] = Check("ok", _("Policy v%(v)s approved %(d)s and reviewed within 12 months.")
                               % {"v": policy.version, "d": policy.approved_on}, [(str(policy), policy.get_absolute_url())])
 
-    top = f(m.Appointment.objects.filter(role="top_management")).exclude(status="closed")
     out["leadership"] = (Check("ok", _("Top management appointed and the policy approved."), [_reg(system, "appointments", _("Appointments"))])
-                         if top.exists() and policy else Check("warn" if top.exists() or policy else "fail",
-                                                               _("Appoint top management and approve a policy."),
-                                                               [_reg(system, "appointments", _("Appointments"))]))
-    bodies = f(m.OrgUnit.objects.filter(kind__in=["leading_group", "body"])).exclude(status="closed")
-    rep = f(m.Appointment.objects.filter(role="representative")).exclude(status="closed")
+                         if n["top"] and policy else Check("warn" if n["top"] or policy else "fail",
+                                                           _("Appoint top management and approve a policy."),
+                                                           [_reg(system, "appointments", _("Appointments"))]))
     link = [_reg(system, "organisation", _("Organisation")), _reg(system, "appointments", _("Appointments"))]
     out["roles"] = (Check("ok", _("Leading group or management body and a management representative in place."), link)
-                    if bodies.exists() and rep.exists()
-                    else Check("warn" if bodies.exists() or rep.exists() else "fail",
+                    if n["bodies"] and n["rep"]
+                    else Check("warn" if n["bodies"] or n["rep"] else "fail",
                                _("Record the leading group or carbon management body and appoint a management representative."), link))
 
-    res = f(m.Resource.objects.exclude(status="closed"))
     link = [_reg(system, "resources", _("Resources"))]
-    inadequate = res.filter(adequate=False).count()
-    out["resources"] = (Check("fail", _("No resource recorded."), link) if not res.exists()
+    inadequate = n["res_inadequate"]
+    out["resources"] = (Check("fail", _("No resource recorded."), link) if not n["res"]
                         else Check("warn", _("%(n)d resources marked inadequate.") % {"n": inadequate}, link) if inadequate
-                        else Check("ok", _("%(n)d resources, all adequate.") % {"n": res.count()}, link))
+                        else Check("ok", _("%(n)d resources, all adequate.") % {"n": n["res"]}, link))
 
-    comp = f(m.CompetenceRequirement.objects.exclude(status="closed"))
-    late_training = f(m.Training.objects.filter(held_on__isnull=True, planned_on__lt=today)).count()
+    late_training = n["late_training"]
     link = [_reg(system, "competence", _("Competence requirements")), _reg(system, "training", _("Training and awareness"))]
-    out["competence"] = (Check("fail", _("No competence requirement recorded."), link) if not comp.exists()
+    out["competence"] = (Check("fail", _("No competence requirement recorded."), link) if not n["comp"]
                          else Check("warn", _("%(n)d planned trainings overdue.") % {"n": late_training}, link) if late_training
-                         else Check("ok", _("Competence defined for %(n)d roles; training on schedule.") % {"n": comp.count()}, link))
-    aware = f(m.Training.objects.filter(kind="awareness", held_on__gte=year_ago)).count()
+                         else Check("ok", _("Competence defined for %(n)d roles; training on schedule.") % {"n": n["comp"]}, link))
+    aware = n["aware"]
     out["awareness"] = (Check("ok", _("%(n)d awareness activities in the last 12 months.") % {"n": aware}, link) if aware
                         else Check("fail", _("No awareness activity held in the last 12 months."), link))
 
-    comms = f(m.Communication.objects.filter(occurred_on__gte=year_ago)).count()
+    comms = n["comms"]
     link = [_reg(system, "communications", _("Communications log"))]
     out["communication"] = (Check("ok", _("%(n)d communications logged in the last 12 months.") % {"n": comms}, link) if comms
                             else Check("fail", _("No communication logged in the last 12 months."), link))
 
-    docs = f(Document.objects.all())
-    in_force = f(DocumentVersion.objects.filter(status="in_force")).count()
-    late_docs = docs.filter(next_review_on__lt=today).count()
+    in_force, late_docs = n["in_force"], n["late_docs"]
     link = [(_("Documents and records"), _url("management:document_list", system))]
     out["documents"] = (Check("fail", _("No controlled document in force."), link) if not in_force
                         else Check("warn", _("%(n)d documents overdue for review.") % {"n": late_docs}, link) if late_docs
                         else Check("ok", _("%(n)d documents in force, all approved.") % {"n": in_force}, link))
 
-    changes = f(m.PlannedChange.objects.exclude(status="closed"))
-    unverified = changes.filter(planned_on__lt=today, verified_on__isnull=True).count()
+    unverified = n["unverified"]
     link = [_reg(system, "changes", _("Planned changes"))]
-    out["changes"] = (Check("warn", _("No planned change recorded."), link) if not changes.exists()
+    out["changes"] = (Check("warn", _("No planned change recorded."), link) if not n["changes"]
                       else Check("warn", _("%(n)d past changes without a verification of the result.") % {"n": unverified}, link)
                       if unverified else Check("ok", _("Planned changes verified."), link))
 
-    audits = f(Audit.objects.filter(kind="internal", planned_start__year=today.year))
     link = [(_("Audits"), _url("audits:audit_list", system))]
-    done = audits.filter(status__in=["reported", "closed"]).first()
+    done = audits.filter(status__in=["reported", "closed"]).first() if n["audits"] else None
     out["internal_audit"] = (Check("ok", _("This year's internal audit is done: %(a)s.") % {"a": done}, [(str(done), done.get_absolute_url())])
                              if done else Check("warn", _("This year's internal audit is planned but not reported."), link)
-                             if audits.exists() else Check("fail", _("No internal audit this year."), link))
+                             if n["audits"] else Check("fail", _("No internal audit this year."), link))
 
-    overdue_ca = f(CorrectiveAction.objects.filter(done_on__isnull=True, due_on__lt=today)).count()
-    ncs = f(Nonconformity.objects.all())
-    unreviewed = ncs.filter(status="closed", reviewed_on__isnull=True).count()
+    overdue_ca = n["overdue_ca"]
     link = [(_("Nonconformities"), _url("audits:nc_list", system))]
     out["nonconformity"] = (Check("fail", _("%(n)d corrective actions overdue.") % {"n": overdue_ca}, link) if overdue_ca
-                            else Check("fail", _("Closed nonconformities without an effectiveness review."), link) if unreviewed
+                            else Check("fail", _("Closed nonconformities without an effectiveness review."), link) if n["unreviewed"]
                             else Check("ok", _("No overdue corrective action; %(o)d open, %(c)d closed.")
-                                       % {"o": ncs.exclude(status="closed").count(), "c": ncs.filter(status="closed").count()}, link))
+                                       % {"o": n["ncs"] - n["ncs_closed"], "c": n["ncs_closed"]}, link))
 
-    reviews = f(ManagementReview.objects.all())
     held = reviews.filter(status__in=["held", "closed"], held_on__gte=year_ago).first()
     link = [(_("Management reviews"), _url("audits:review_list", system))]
     out["management_review"] = (Check("ok", _("Management review held on %(d)s.") % {"d": held.held_on}, [(str(held), held.get_absolute_url())])
                                 if held else Check("warn", _("A management review is planned but not held."), link)
-                                if reviews.filter(status="planned").exists()
+                                if n["reviews_planned"]
                                 else Check("fail", _("No management review in the last 12 months."), link))
 
-    outputs = f(ReviewOutput.objects.all())
-    late = outputs.filter(done_on__isnull=True, due_on__lt=today).count()
+    late = n["outputs_late"]
     out["improvement"] = (Check("warn", _("%(n)d review decisions overdue.") % {"n": late}, link) if late
-                          else Check("ok", _("%(n)d improvement decisions tracked, none overdue.") % {"n": outputs.count()}, link)
-                          if outputs.exists() or ncs.exists() else Check("fail", _("No improvement action recorded."), link))
+                          else Check("ok", _("%(n)d improvement decisions tracked, none overdue.") % {"n": n["outputs"]}, link)
+                          if n["outputs"] or n["ncs"] else Check("fail", _("No improvement action recorded."), link))
 
     ms = [out["policy"], out["documents"], out["internal_audit"], out["management_review"]]
     worst = min(ms, key=lambda c: RANK[c.status])
@@ -224,9 +258,11 @@ def assessable_clauses(std):
             yield c
 
 
-def standard_conformity(system, std_id: str, today: dt.date | None = None) -> dict:
+def standard_conformity(system, std_id: str, today: dt.date | None = None, checks: dict[str, Check] | None = None) -> dict:
+    """The conformity of ``system`` with each assessable clause of the standard; ``checks``: the topic checks
+    when the caller has them already (a page of several standards computes them once)."""
     std = catalogue.get_standard(std_id)
-    checks = topic_checks(system, today)
+    checks = checks if checks is not None else topic_checks(system, today)
     rows, counts = [], {"ok": 0, "warn": 0, "fail": 0, "na": 0}
     for c in assessable_clauses(std):
         found = [(t, checks[t]) for t in c.topics if t in checks]

@@ -1,0 +1,110 @@
+"""Pages and API lists cost the same number of queries for a park of 30 enterprises and one of 1,000, and
+the meter list the same for 90 meters and 3,000 meters with a year of daily rollups each (issue 16, item 3).
+
+The parks are built with bulk inserts (tests/scale/builders.py). No timing is asserted: bench/pages.py
+measures the times on PostgreSQL.
+"""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from carbonms.common.pagination import PAGE_ROWS_MAX
+from carbonms.inventory import selectors as inventory_selectors
+from carbonms.inventory.models import RunResult
+
+from .builders import YEAR, add_daily_rollups, build_park
+
+pytestmark = pytest.mark.django_db
+
+#: The most queries any of these pages may cost, whatever the size of the park.
+MAX_QUERIES = 20
+
+
+def _urls(p) -> dict[str, str]:
+    park, run, ent = p.park.pk, p.run.pk, p.enterprise.pk
+    return {
+        "park overview": f"/parks/{park}/",
+        "park overview, search": f"/parks/{park}/?q=0001",
+        "park overview, page 2 sorted": f"/parks/{park}/?page=2&sort=-credit_code",
+        "park inventory": f"/inventory/parks/{park}/?year={YEAR}",
+        "run": f"/inventory/runs/{run}/",
+        "drill-down, whole run": f"/inventory/runs/{run}/results/",
+        "drill-down, category": f"/inventory/runs/{run}/results/?category=purchased_electricity",
+        "drill-down, enterprise": f"/inventory/runs/{run}/results/?enterprise={ent}",
+        "drill-down, sorted": f"/inventory/runs/{run}/results/?sort=-co2e",
+        "change log": "/changes/",
+        "meter list": "/monitoring/",
+        "conformity index": f"/conformity/park-{park}/",
+        "conformity standard": f"/conformity/park-{park}/t-cses-2023/",
+        "API calculation results": "/api/v1/calculation-results/",
+        "API calculation results of a run": f"/api/v1/calculation-results/?run={run}",
+        "API enterprises": "/api/v1/enterprises/",
+        "API sources": "/api/v1/sources/",
+        "API changes": "/api/v1/changes/",
+        "API meters": "/api/v1/monitoring/meters/",
+    }
+
+
+def _count(client, url) -> tuple[int, bytes]:
+    client.get(url)  # the first request of a session fills per-process caches (content types, catalogue)
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url)
+    assert r.status_code == 200, (url, r.status_code)
+    return len(ctx.captured_queries), r.content
+
+
+def test_pages_cost_the_same_queries_for_30_and_1000_enterprises():
+    small, large = build_park(30, "S"), build_park(1000, "L")
+    counts = {}
+    for p in (small, large):
+        c = Client()
+        c.force_login(p.admin)
+        for name, url in _urls(p).items():
+            n, body = _count(c, url)
+            counts.setdefault(name, []).append(n)
+            if name == "park overview" and p is large:
+                # a page of rows, not the park: the 1,000th enterprise is on a later page
+                assert "规模企业L0999".encode() not in body and "规模企业L0001".encode() in body
+    report = {name: ns for name, ns in counts.items() if ns[0] != ns[1] or ns[1] > MAX_QUERIES}
+    assert not report, f"queries (30, 1,000 enterprises) that grow or exceed {MAX_QUERIES}: {report}"
+
+
+def test_calculation_results_read_their_run_once_per_page():
+    p = build_park(60, "R")
+    c = Client()
+    c.force_login(p.admin)
+    n_small, _ = _count(c, "/api/v1/calculation-results/?limit=5")
+    n_large, body = _count(c, f"/api/v1/calculation-results/?limit={PAGE_ROWS_MAX}")
+    assert n_small == n_large
+    assert body.count(b'"factor_version_id"') == PAGE_ROWS_MAX
+
+
+def test_meter_list_with_3000_meters_and_a_year_of_daily_rollups():
+    small, large = build_park(30, "s"), build_park(1000, "l")
+    assert add_daily_rollups(small.park, 365) == 90 * 365
+    assert add_daily_rollups(large.park, 365) == 3000 * 365
+    ns = []
+    for p in (small, large):
+        c = Client()
+        c.force_login(p.admin)
+        for url in ("/monitoring/", "/monitoring/?page=7&sort=enterprise", "/monitoring/?q=M"):
+            n, body = _count(c, url)
+            ns.append(n)
+            assert body.count(b'<a href="/monitoring/meters/') <= PAGE_ROWS_MAX
+    assert len(set(ns)) == 1 and ns[0] <= MAX_QUERIES, ns
+
+
+def test_drill_down_totals_of_a_whole_run_are_the_sums_of_its_results():
+    """The whole run's count and sums come from the run's stored totals: they are those of its rows."""
+    from django.db.models import Count, Sum
+
+    p = build_park(12, "T")
+    run = p.run
+    stored = inventory_selectors.drill_totals(p.admin, run, RunResult.objects.filter(run=run), {})
+    rows = RunResult.objects.filter(run=run, counted_in_park=True).aggregate(total=Sum("co2e_t"), tce=Sum("energy_tce"))
+    assert stored["n"] == RunResult.objects.filter(run=run).aggregate(n=Count("id"))["n"]
+    assert stored["total"] == pytest.approx(rows["total"], rel=1e-9)
+    assert stored["tce"] == pytest.approx(rows["tce"], rel=1e-9)

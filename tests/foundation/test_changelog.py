@@ -270,3 +270,46 @@ def test_history_page_queries_do_not_grow_with_the_rows(world):
         unit.site = sites[i % 3]
         unit.save()
     assert queries() == few
+
+
+def test_read_only_requests_take_no_snapshot_and_a_save_there_still_diffs_against_the_stored_row(world):
+    """GET pages load records without a snapshot (issue 16: a page of thousands of rows paid one per row);
+    a record saved on such a path anyway is compared with its row as stored just before the save."""
+    from carbonms.organizations.models import Enterprise as E
+
+    e = world.e1.enterprise
+    with change_source("request", "get-1", read_only=True):
+        loaded = E.objects.get(pk=e.pk)
+        assert not hasattr(loaded, "_changelog_loaded")
+        E.objects.filter(pk=e.pk).update(contact_name="别处改过")  # changed behind the instance's back
+        loaded.employees = 77
+        loaded.save()
+    rec = history(e).last()
+    assert rec.action == "update" and rec.source_id == "get-1"
+    assert rec.changes["employees"] == [None, 77]
+    # the stored row (with the other change) is the "before": the instance's stale contact_name is a change back
+    assert rec.changes["contact_name"] == ["别处改过", e.contact_name]
+    with change_source("request", "post-1"):
+        assert hasattr(E.objects.get(pk=e.pk), "_changelog_loaded")  # write paths snapshot when loading
+
+
+def test_the_middleware_marks_get_requests_read_only(world):
+    from carbonms.changelog import context
+
+    seen = {}
+
+    def view(request):
+        seen[request.method] = context.is_read_only()
+        from django.http import HttpResponse
+
+        return HttpResponse("")
+
+    from django.test import RequestFactory
+
+    from carbonms.changelog.middleware import ChangeContextMiddleware
+
+    mw = ChangeContextMiddleware(view)
+    rf = RequestFactory()
+    mw(rf.get("/"))
+    mw(rf.post("/"))
+    assert seen == {"GET": True, "POST": False}

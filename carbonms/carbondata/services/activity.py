@@ -342,7 +342,9 @@ def period_lock(*, actor, enterprise: Enterprise, year: int, month: int, reason:
     if is_locked(enterprise.pk, year, month):
         raise ValidationError(_("%(year)d-%(month)02d is already locked.") % {"year": year, "month": month})
     current = ActivityRecord.objects.filter(enterprise=enterprise, year=year, month=month, is_current=True)
-    open_ = current.exclude(status__in=(S.APPROVED, S.LOCKED)).count()
+    from . import output  # production closes with its month (issue 10)
+
+    open_ = current.exclude(status__in=(S.APPROVED, S.LOCKED)).count() + output.open_in_month(enterprise, year, month)
     if open_:
         raise ValidationError(_("%(n)d value(s) of %(year)d-%(month)02d are not approved yet.")
                               % {"n": open_, "year": year, "month": month})
@@ -352,5 +354,6 @@ def period_lock(*, actor, enterprise: Enterprise, year: int, month: int, reason:
     for r in current.filter(status=S.APPROVED):
         r.status = S.LOCKED
         r.save()
+    output.lock_month(enterprise, year, month)
     record_event(actor=actor, enterprise=enterprise, kind="period_locked", year=year, month=month)
     return lock

@@ -16,6 +16,7 @@ from carbonms.carbondata.api import (
     SourceViewSet,
     UserFactorViewSet,
 )
+from carbonms.carbondata import api_output
 from carbonms.changelog.api import ChangeRecordViewSet
 from carbonms.inventory.api import CalculationRunViewSet, RunResultViewSet
 from carbonms.management.api import register_routes as register_management_routes
@@ -51,6 +52,7 @@ router.register("user-factors", UserFactorViewSet, basename="user-factor")
 router.register("calculation-runs", CalculationRunViewSet, basename="calculation-run")
 router.register("calculation-results", RunResultViewSet, basename="calculation-result")
 register_management_routes(router)
+api_output.register(router)
 monitoring_api.register(router)
 
 

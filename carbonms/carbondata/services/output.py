@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import units
-from carbonms.changelog import tracking
 from carbonms.common import numbers
 from carbonms.common.tenancy import require
 from carbonms.common.workflow import workflow_of
@@ -27,7 +26,7 @@ from carbonms.organizations.models import Enterprise
 
 from ..models import EconomicRecord, Evidence, PeriodLock, Product, ProductionRecord
 from ..models.output import COUNT_UNITS
-from .common import DOMAIN, record_event, require_for
+from .common import DOMAIN, bulk_write, record_event, require_for
 from .evidence import MAX_EVIDENCE_BYTES, sha256_of
 
 S = ProductionRecord.Status
@@ -203,15 +202,7 @@ def production_save_many(*, actor, enterprise: Enterprise, year: int, rows: list
             errors[i] = exc
     if errors:
         return [], errors
-    new = [r for r in records if r.pk is None]
-    changed = [r for r in records if r.pk is not None]
-    ProductionRecord.objects.bulk_create(new, batch_size=1000)
-    now = timezone.now()
-    for r in changed:
-        r.updated_at = now
-    ProductionRecord.objects.bulk_update(changed, _PRODUCTION_SAVED, batch_size=500)
-    tracking.record_bulk(new, created=True)
-    tracking.record_bulk(changed, created=False)
+    bulk_write(ProductionRecord, records, _PRODUCTION_SAVED)
     return records, {}
 
 

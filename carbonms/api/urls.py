@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from carbonms.carbondata import api_output
 from carbonms.carbondata.api import (
     ActivityViewSet,
     DataImportViewSet,
@@ -16,7 +17,6 @@ from carbonms.carbondata.api import (
     SourceViewSet,
     UserFactorViewSet,
 )
-from carbonms.carbondata import api_output
 from carbonms.changelog.api import ChangeRecordViewSet
 from carbonms.inventory.api import CalculationRunViewSet, RunResultViewSet
 from carbonms.management.api import register_routes as register_management_routes

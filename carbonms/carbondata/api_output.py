@@ -13,7 +13,13 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from carbonms.common import params
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField, ScopedSerializer, WorkflowViewSetMixin
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    ScopedSerializer,
+    WorkflowViewSetMixin,
+)
 from carbonms.common.query import IdFilter
 from carbonms.organizations.models import Enterprise, Park
 

@@ -47,7 +47,8 @@ _REC_FIELDS = ("pk", "version", "source_id", "month", "amount")
 _SRC_FIELDS = ("pk", "enterprise_id", "code", "category", "method", "material", "gases", "activity_unit", "supplier_id",
                "factor_key",
                # the method parameters (index 10…, read by _parameter_set)
-               "direction", "balance_group", "carbon_fraction", "purity", "calcination_fraction", "steam_enthalpy")
+               "direction", "balance_group", "carbon_fraction", "purity", "calcination_fraction", "steam_enthalpy",
+               "market_share", "market_ef")
 
 
 def _fetch(qs, fields) -> list[tuple]:
@@ -97,7 +98,7 @@ def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_f
     and the month's consumption-weighted lab values (already in the core's units, see weighted_lab_values).
     The last element holds the extra input columns of the core, as sorted (column, value) pairs."""
     _pk, ent, code, cat, method, material, gases, unit, _sup, _key = src[:10]
-    direction, group, cfrac, purity, calc, enthalpy = src[10:16]
+    direction, group, cfrac, purity, calc, enthalpy, share, market_ef = src[10:18]
     gas = gases.split(",")[0].strip() if gases else "CO2"
     lab = {k: float(v) for k, v in (measured or {}).items()}
     extra: dict = {}
@@ -119,6 +120,10 @@ def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_f
     elif method == "mass_balance":
         fraction = lab.get("carbon_fraction", float(cfrac) if cfrac is not None else None)
         extra.update(direction=direction, carbon_fraction=fraction, entity=str(ent), source=group or ENTERPRISE_BALANCE)
+    elif cat == "purchased_electricity" and share is not None:
+        # market-based: the share covered by contracts, as ``market_amount`` of this unit row (per unit of
+        # activity: a row for an amount A carries market_amount = share × A)
+        extra.update(market_amount=float(share), market_ef=float(market_ef or 0))
     elif method == "emission_factor":
         for name, value in (("purity", lab.get("purity", purity)), ("calcination_fraction", calc),
                             ("steam_enthalpy", enthalpy)):
@@ -185,12 +190,15 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
     except AccountingErrors as exc:
         _raise_accounting(exc, first_record)
     factors, per_unit = [], np.zeros((len(keys), 3))
+    per_unit_market = np.full(len(keys), np.nan)  # market-based tCO2e of imported energy (NaN: not imported energy)
     cat_of, gas_of, method_of, material_of = [], [], [], []
     set_keys = list(keys)
     for j, rr in enumerate(result.rows):
         co2e = abs(rr.co2e_t) if rr.category == "removal" else rr.co2e_t
         mass = next(iter(rr.by_gas.values()), 0.0)
         per_unit[j] = (co2e, mass, rr.energy_tce)
+        if rr.market_co2e_t is not None:
+            per_unit_market[j] = rr.market_co2e_t
         uf = by_pk.get(set_keys[j][8])
         described = {**dict(rr.factor), **uf.describe()} if uf is not None else dict(rr.factor)
         factors.append({**described, "gwp": rr.gwp, "per_unit": {"co2e_t": co2e, "mass_t": mass, "energy_tce": rr.energy_tce,
@@ -206,8 +214,12 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
     supplier = {sid: s[8] is not None for sid, s in sources.items()}
     counted = np.ones(len(records), dtype=bool) if not is_park else ~np.fromiter(
         (supplier[s] for s in src_ids), dtype=bool, count=len(records))
+    market = None
+    if result.totals["indirect_energy_market"] is not None:  # some electricity is covered by contracts
+        m = amounts * per_unit_market[idx]
+        market = float(np.sum(m[counted & ~np.isnan(m)]))
     return {"idx": idx, "values": values, "counted": counted, "factors": factors, "categories": cat_of, "gases": gas_of,
-            "methods": method_of, "materials": material_of}
+            "methods": method_of, "materials": material_of, "indirect_energy_market": market}
 
 
 def _raise_accounting(exc: AccountingErrors, first_record: list[tuple]) -> None:
@@ -326,6 +338,7 @@ def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str = "
     ent_ids = np.fromiter((sources[r[2]][1] for r in records), dtype=np.int64, count=len(records))
     months = np.fromiter((r[3] for r in records), dtype=np.int64, count=len(records))
     totals = summarise_arrays(c["idx"], c["values"], c["counted"], ent_ids, months, c["categories"], c["gases"])
+    totals["indirect_energy_market"] = c["indirect_energy_market"]  # None: location-based only
     t2 = time.perf_counter()
     run = CalculationRun(park=park, enterprise=enterprise, year=year, gwp_set=gwp_set, fuel_set=DEFAULT_FUEL_SET, run_by=actor,
                          reason=reason.strip(), n_records=len(records), n_results=len(records), locked_period=locked,

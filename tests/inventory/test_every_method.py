@@ -62,7 +62,7 @@ def every_method(world):
         "sf6": _source(clerk, ent, "FUG-SF6", category="fugitive", method="emission_factor", material="SF6", gases="SF6",
                        activity_unit="kg"),
         "power": _source(clerk, ent, "ELEC", category="purchased_electricity", method="emission_factor", material="电力",
-                         activity_unit="MWh", data_source="meter"),
+                         activity_unit="MWh", data_source="meter", market_share="0.3", market_ef="0"),
         "heat": _source(clerk, ent, "HEAT", category="purchased_heat", method="emission_factor", material="热力",
                         activity_unit="GJ", data_source="meter"),
         "steam": _source(clerk, ent, "STEAM", category="purchased_heat", method="emission_factor", material="蒸汽",
@@ -112,13 +112,14 @@ def _rows(s) -> list[dict]:
         row(s["cems"], m)
         row(s["sf6"], m, gas="SF6")
         row(s["power"], m, year=gy)
+        rows[-1].update(market_amount=0.3 * rows[-1]["amount"], market_ef=0.0)  # 30 % green-power certificates
         row(s["heat"], m)
         row(s["steam"], m, steam_enthalpy=2780)
         row(s["sink"], m, ef=6.0, ef_unit="tCO2/ha")
     return rows
 
 
-TOTALS = ("direct", "indirect_energy", "other_indirect", "removals", "gross", "net", "energy_tce")
+TOTALS = ("direct", "indirect_energy", "indirect_energy_market", "other_indirect", "removals", "gross", "net", "energy_tce")
 
 
 def test_every_method_gives_the_result_of_the_core(every_method, tmp_path):
@@ -265,3 +266,25 @@ def test_lab_unit_and_method_parameters_through_the_api(world):
     r = api.post("/api/v1/lab-analyses/", {**lab, "value": "21.5", "unit": "MJ/kg"}, format="json")
     assert r.status_code == 201, r.json()
     assert LabAnalysis.objects.get().unit == "MJ/kg"  # stored as the lab reported it
+
+
+def test_demo_computes_every_method_through_the_platform(db):
+    """The demo park holds a mass balance (steel plant, lab carbon fraction of the coke), a CEMS-measured unit and
+    coal with lab NCV in MJ/kg and carbon as a mass fraction (power plant), and emission-factor sources."""
+    from carbonms.demo.generator import build
+    from carbonms.inventory.models import CalculationRun
+
+    park = build(seed=7).park
+    run = CalculationRun.objects.get(park=park, enterprise=None)
+    results = RunResult.objects.filter(run=run)
+    assert set(results.values_list("method", flat=True)) == {"fuel_combustion", "emission_factor", "mass_balance", "measurement"}
+    balance = results.filter(method="mass_balance")
+    assert balance.filter(co2e_t__lt=0).exists()  # the outputs (steel, exported blast-furnace gas) take carbon out
+    net = sum(balance.values_list("co2e_t", flat=True))
+    assert 0.5e6 < net < 2e6  # about 1 Mt CO2 a year: the process emissions of a BF-BOF plant of ~1.1 Mt steel
+    coal = Source.objects.get(enterprise__park=park, enterprise__industry_code="4412", method="fuel_combustion", material="烟煤",
+                              code="COAL-01")
+    r = results.get(source=coal, month=1)
+    assert {"ncv", "carbon_content"} <= set(r.factor["supplied"])  # the month's lab values were used
+    assert 20.8 <= r.factor["supplied"]["ncv"] <= 23.4  # MJ/kg is GJ/t
+    assert all(s.method_reason for s in Source.objects.filter(enterprise__park=park, method__in=("mass_balance", "measurement")))

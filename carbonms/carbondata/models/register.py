@@ -102,6 +102,15 @@ class Source(ScopedModel):
         _("calcination fraction"), max_digits=7, decimal_places=6, null=True, blank=True,
         help_text=_("Emission factor (carbonates): fraction calcined, 0–1; empty: 1."),
     )
+    market_share = models.DecimalField(
+        _("share covered by contracts or certificates"), max_digits=7, decimal_places=6, null=True, blank=True,
+        help_text=_("Purchased electricity, market-based: share of the consumption covered by green certificates, "
+                    "green-power or supplier contracts, 0–1; empty: location-based only."),
+    )
+    market_ef = models.DecimalField(
+        _("factor of the contracts (tCO2/MWh)"), max_digits=10, decimal_places=6, null=True, blank=True,
+        help_text=_("Market-based: emission factor of the covered electricity; empty: 0 (renewable)."),
+    )
     steam_enthalpy = models.DecimalField(
         _("steam enthalpy (kJ/kg)"), max_digits=10, decimal_places=3, null=True, blank=True,
         help_text=_("Purchased steam measured in tonnes: enthalpy at the metered pressure and temperature."),

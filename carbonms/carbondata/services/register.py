@@ -23,7 +23,7 @@ SOURCE_FIELDS = (
     "code", "name", "unit", "equipment", "category", "gases", "method", "material", "factor_key", "activity_unit",
     "data_source", "data_owner", "data_owner_name", "supplier", "plausible_min", "plausible_max", "effective_from",
     "effective_to", "method_reason", "direction", "balance_group", "carbon_fraction", "purity", "calcination_fraction",
-    "steam_enthalpy",
+    "steam_enthalpy", "market_share", "market_ef",
 )
 ENERGY_PURCHASE = {Category.PURCHASED_ELECTRICITY, Category.PURCHASED_HEAT}
 
@@ -91,6 +91,17 @@ def _method_parameter_errors(source: Source) -> dict[str, str]:
             errors[name] = _("Used by the emission-factor method (carbonates) only.")
         elif not 0 < value <= 1:
             errors[name] = _("Give a fraction above 0 and at most 1 (e.g. 0.95, not 95).")
+    if source.category == Category.PURCHASED_ELECTRICITY:
+        if source.market_share is not None and not 0 <= source.market_share <= 1:
+            errors["market_share"] = _("Give a fraction from 0 to 1 (e.g. 0.3, not 30).")
+        if source.market_ef is not None and source.market_share is None:
+            errors["market_share"] = _("Give the share the contracts cover.")
+        if source.market_ef is not None and source.market_ef < 0:
+            errors["market_ef"] = _("The factor cannot be negative.")
+    else:
+        for name in ("market_share", "market_ef"):
+            if getattr(source, name) is not None:
+                errors[name] = _("Used for purchased electricity only.")
     steam = source.activity_unit and units.is_known(source.activity_unit) and units.is_dimension(source.activity_unit, "tsteam")
     if steam and source.category == Category.PURCHASED_HEAT:
         if source.steam_enthalpy is None:

@@ -110,10 +110,11 @@ class InventoryResult:
 def _default_set(rec: Record) -> str:
     """The sector whose own table supplied the row's factor, or "other" when it fell back to the general one."""
     sec = sectors().get(rec.sector)
-    if sec is not None and rec.factor is not None and rec.factor.factor_set in (sec.factor_set, sec.fuel_set) \
-            and sec.code != OTHER_SECTOR:
-        return sec.code
-    return OTHER_SECTOR
+    if sec is None or rec.factor is None or sec.code == OTHER_SECTOR:
+        return OTHER_SECTOR
+    general = sectors()[OTHER_SECTOR]
+    own = {sec.factor_set} | ({sec.fuel_set} if sec.fuel_set != general.fuel_set else set())
+    return sec.code if rec.factor.factor_set in own else OTHER_SECTOR
 
 
 def _factor_info(rec: Record) -> dict[str, Any]:

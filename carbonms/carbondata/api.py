@@ -52,7 +52,7 @@ class SourceSerializer(ScopedModelSerializer):
         model = Source
         fields = ["id", "enterprise", "code", "name", "unit", "equipment", "category", "gases", "method", "material",
                   "factor_key", "activity_unit", "data_source", "data_owner_name", "supplier", "plausible_min",
-                  "plausible_max", "effective_from", "effective_to", "status", "retire_reason"]
+                  "plausible_max", "change_threshold", "effective_from", "effective_to", "status", "retire_reason"]
         read_only_fields = ["status", "retire_reason"]
         validators = []
 

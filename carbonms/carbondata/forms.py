@@ -34,6 +34,7 @@ class SourceForm(_ServiceValidated):
         model = Source
         fields = ["code", "name", "unit", "equipment", "category", "gases", "method", "material", "factor_key",
                   "activity_unit", "data_source", "data_owner_name", "supplier", "plausible_min", "plausible_max",
+                  "change_threshold",
                   "effective_from", "effective_to"]
         widgets = {"effective_from": DateInput(), "effective_to": DateInput()}
 

@@ -345,6 +345,11 @@ def activity_submit(*, actor, records: Iterable[ActivityRecord]) -> list[dict]:
 def activity_approve(*, actor, records: Iterable[ActivityRecord], comment: str = "") -> list[ActivityRecord]:
     records = list(records)
     ACTIVITY.check_all(actor, records, "approve")
+    flagged = [r for r in records if quality.needs_reason(r)]
+    if flagged and not (comment or "").strip():
+        raise ValidationError({"comment": _("%(records)s: the meter data of the month is incomplete; say why the value "
+                                            "is approved.") % {"records": ", ".join(str(r) for r in flagged)}})
+    comment = (comment or "").strip()
     now = timezone.now()
     for r in records:
         if r.previous_id:

@@ -20,8 +20,8 @@ from .common import apply, require_for
 
 SOURCE_FIELDS = (
     "code", "name", "unit", "equipment", "category", "gases", "method", "material", "factor_key", "activity_unit",
-    "data_source", "data_owner", "data_owner_name", "supplier", "plausible_min", "plausible_max", "effective_from",
-    "effective_to",
+    "data_source", "data_owner", "data_owner_name", "supplier", "plausible_min", "plausible_max", "change_threshold",
+    "effective_from", "effective_to",
 )
 ENERGY_PURCHASE = {Category.PURCHASED_ELECTRICITY, Category.PURCHASED_HEAT}
 

@@ -156,7 +156,7 @@ class ReviewView(ScopedPageView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["records"] = selectors.review_queue(self.request.user)[:500]
+        ctx["records"] = selectors.review_rows(self.request.user)[:500]
         return ctx
 
     def post(self, request, *args, **kwargs):

@@ -1,0 +1,28 @@
+"""``{% load data_quality %}``: a stored data-quality finding (code and parameters) in the reader's language,
+``{{ flag|finding }}`` (carbonms.carbondata.services.quality.describe)."""
+from __future__ import annotations
+
+from django import template
+
+from ..services import quality
+
+register = template.Library()
+
+
+@register.filter
+def finding(flag: dict) -> str:
+    return quality.describe(flag)
+
+
+@register.filter
+def needs_reason(record) -> bool:
+    return quality.needs_reason(record)
+
+
+@register.filter
+def share_percent(share) -> str:
+    """A share (0.65) as a percentage with one decimal (65.0)."""
+    try:
+        return f"{float(share) * 100:.1f}"
+    except (TypeError, ValueError):
+        return ""

@@ -2,6 +2,8 @@
 ``{{ flag|finding }}`` (carbonms.carbondata.services.quality.describe)."""
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from ..services import quality
@@ -26,3 +28,14 @@ def share_percent(share) -> str:
         return f"{float(share) * 100:.1f}"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def plain_number(value) -> str:
+    """A Decimal as it was entered: 1612.500000 → 1612.5, 5073.000000 → 5073 (no exponent)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return format(Decimal(value).normalize(), "f")
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)

@@ -152,6 +152,18 @@ def test_plausible_range_of_the_source_or_its_industry(setup, industry, amount, 
         assert _flag(rec, "range")["params"]["basis"] == basis
 
 
+def test_a_source_minimum_alone_keeps_the_industry_ceiling(setup):
+    ent, clerk, reviewer = setup
+    ent.industry_code = "3011"
+    ent.save()
+    src = ElectricitySourceFactory(enterprise=ent, plausible_min=Decimal("10"))
+    low = services.activity_save(actor=clerk, source=src, year=2025, month=4, amount="5")
+    high = services.activity_save(actor=clerk, source=src, year=2025, month=5, amount="200000")
+    services.activity_submit(actor=clerk, records=[low, high])
+    assert _flag(low, "range")["params"]["basis"] == "source"
+    assert _flag(high, "range")["params"]["basis"] == "industry"
+
+
 def test_industry_table_rows_carry_their_basis():
     rows = quality.plausible_ranges()
     assert rows and all(r["basis"] and r["status"] == "estimate" for r in rows)

@@ -138,9 +138,9 @@ def check_record(r: ActivityRecord, *, previous: tuple[int, int, Decimal] | None
         if abs(expected - r.amount) > max(abs(r.amount) * threshold("STOCK_TOLERANCE"), Decimal("0.001")):
             flags.append(_flag("stock", expected=_s(expected), amount=_s(r.amount)))
     low, high, basis = s.plausible_min, s.plausible_max, "source"
-    if low is None and high is None:
+    if high is None:  # the source sets no ceiling: the industry's (or the platform's) from the table
         row = industry_range(r.enterprise.industry_code, s.category, s.activity_unit)
-        if row is not None:
+        if row is not None and r.amount > row["max"]:
             low, high, basis = row["min"], row["max"], "industry" if row["industry_division"] != "*" else "platform"
     if (low is not None and r.amount < low) or (high is not None and r.amount > high):
         flags.append(_flag("range", low=_s(low) if low is not None else "", high=_s(high) if high is not None else "",

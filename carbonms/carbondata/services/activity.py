@@ -150,6 +150,42 @@ def activity_save(*, actor, source: Source, year: int, month: int, amount: Any, 
     return rec
 
 
+def unchanged(current: ActivityRecord, posted: Any) -> bool:
+    """True when ``posted`` (the text of a grid cell) is the current amount: compared as numbers at the
+    field's precision, so "330.500000", "330.5" and "3.305e2" are the same value. Text that is no
+    number is a change (and :func:`activity_save` reports it)."""
+    try:
+        return to_decimal(posted, "amount") == current.amount
+    except ValidationError:
+        return False
+
+
+@transaction.atomic
+def activity_save_grid(*, actor, enterprise: Enterprise, year: int, cells: dict[tuple[Source, int], str]) -> list[str]:
+    """Save the cells of the entry grid that the user changed; returns the errors (nothing saved then).
+
+    The grid posts every cell it shows back. A cell whose number equals the current value is not a change:
+    its record keeps its origin (import, meter), its file and its detail (issue 11). A changed value
+    becomes a manual entry and keeps the stock figures it had (the grid does not show them).
+    """
+    require_for(actor, enterprise, "add")
+    current = current_versions(enterprise, year)
+    errors: list[str] = []
+    for (source, month), posted in sorted(cells.items(), key=lambda kv: (kv[0][0].code, kv[0][1])):
+        rec = current.get((source.pk, month))
+        if rec is not None and (rec.status not in (S.DRAFT, S.REJECTED) or unchanged(rec, posted)):
+            continue
+        stock = {f: getattr(rec, f) for f in STOCK_FIELDS} if rec is not None else None
+        try:
+            activity_save(actor=actor, source=source, year=year, month=month, amount=posted, stock=stock,
+                          enterprise=enterprise)
+        except ValidationError as exc:
+            errors += [f"{source.code} {month:02d}: {m}" for m in exc.messages]
+    if errors:
+        transaction.set_rollback(True)
+    return errors
+
+
 #: the foreign keys of a record built by :func:`import_prepare`: all known to exist, so not checked by a query each
 _KNOWN_RELATIONS = ("source", "enterprise", "previous", "data_import", "entered_by", "submitted_by", "reviewed_by")
 
@@ -300,6 +336,11 @@ def activity_submit(*, actor, records: Iterable[ActivityRecord]) -> list[dict]:
 def activity_approve(*, actor, records: Iterable[ActivityRecord], comment: str = "") -> list[ActivityRecord]:
     records = list(records)
     ACTIVITY.check_all(actor, records, "approve")
+    flagged = [r for r in records if quality.needs_reason(r)]
+    if flagged and not (comment or "").strip():
+        raise ValidationError({"comment": _("%(records)s: the meter data of the month is incomplete; say why the value "
+                                            "is approved.") % {"records": ", ".join(str(r) for r in flagged)}})
+    comment = (comment or "").strip()
     now = timezone.now()
     for r in records:
         if r.previous_id:

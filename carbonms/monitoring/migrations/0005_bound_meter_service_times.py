@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0003_rejected_messages_meter_service_life_protect_data'),
+        ('monitoring', '0004_reading_archive_months'),
     ]
 
     operations = [

@@ -85,7 +85,7 @@ def add_daily_rollups(park: Park, days: int, first: dt.date = dt.date(YEAR, 1, 1
         numbers = "(WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c WHERE n + 1 < %s) SELECT n FROM c) AS d"
         params = [first.isoformat(), now, days, park.pk]
     sql = (f"INSERT INTO {table} (meter_id, day, measured, substituted, n_readings, n_expected, completeness, flags, computed_at) "
-           f"SELECT m.id, {day_expr}, 100 + n % 50, 0, 96, 96, 1, '[]', %s FROM {meters} m CROSS JOIN {numbers} "
+           f"SELECT m.id, {day_expr}, 100 + n %% 50, 0, 96, 96, 1, '[]', %s FROM {meters} m CROSS JOIN {numbers} "
            f"WHERE m.park_id = %s")
     with connection.cursor() as cur:
         cur.execute(sql, params)

@@ -2,8 +2,16 @@
 management system; a clause's status is the worst of its topics' checks.
 
 Status: ``ok`` (evidence in order), ``warn`` (evidence present but something is due or missing),
-``fail`` (no evidence, or something overdue), ``na`` (the topic is not a management-system topic:
-accounting, carbon assets… are assessed by their own modules).
+``fail`` (no evidence, or something overdue), ``not_assessed`` (no check covers the clause here: it is
+neither counted as conforming nor left out silently; the score says how many clauses were assessed).
+
+Rules that keep the score from flattering (T/CSES 9.1, design problem B10):
+
+* a clause is assessed only by the checks of its topics; a topic without a check leaves that part of the
+  clause unassessed, and a clause with an unassessed part is at best ``warn`` ("partly"), never ``ok``;
+* a clause with sub-clauses takes the weakest status of its sub-clauses (and of its own checks); it is
+  shown but not counted, so a chapter is never scored twice;
+* the result carries the score over the assessed clauses *and* the share of clauses assessed.
 """
 from __future__ import annotations
 
@@ -13,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from carbonms.audits.models import Audit, CorrectiveAction, ManagementReview, Nonconformity, ReviewOutput
@@ -158,13 +167,8 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
                             else Check("ok", _("No overdue corrective action; %(o)d open, %(c)d closed.")
                                        % {"o": ncs.exclude(status="closed").count(), "c": ncs.filter(status="closed").count()}, link))
 
-    reviews = f(ManagementReview.objects.all())
-    held = reviews.filter(status__in=["held", "closed"], held_on__gte=year_ago).first()
+    out["management_review"] = _review_check(system, year_ago)
     link = [(_("Management reviews"), _url("audits:review_list", system))]
-    out["management_review"] = (Check("ok", _("Management review held on %(d)s.") % {"d": held.held_on}, [(str(held), held.get_absolute_url())])
-                                if held else Check("warn", _("A management review is planned but not held."), link)
-                                if reviews.filter(status="planned").exists()
-                                else Check("fail", _("No management review in the last 12 months."), link))
 
     outputs = f(ReviewOutput.objects.all())
     late = outputs.filter(done_on__isnull=True, due_on__lt=today).count()
@@ -178,6 +182,31 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     out["scope"] = _scope_check(system, today)
     out["monitoring_plan"] = _calibration_check(system, today)
     return out
+
+
+def _review_check(system, year_ago) -> Check:
+    """A management review conforms only with its evidence: held in the last 12 months, inputs assembled
+    (T/CSES 9.5.1), decisions recorded (9.5.2) and the record kept. A review marked held without them is
+    "partly": marking a review held must not by itself make the review clauses conform."""
+    reviews = system.filter(ManagementReview.objects.all())
+    link = [(_("Management reviews"), _url("audits:review_list", system))]
+    held = reviews.filter(status__in=["held", "closed"], held_on__gte=year_ago).order_by("-held_on").first()
+    if held is None:
+        if reviews.filter(status="planned").exists():
+            return Check("warn", _("A management review is planned but not held."), link)
+        return Check("fail", _("No management review in the last 12 months."), link)
+    links = [(str(held), held.get_absolute_url())]
+    missing = []
+    if not held.inputs:
+        missing.append(_("inputs"))
+    if not held.outputs.exists():
+        missing.append(_("decisions"))
+    if not held.record_file:
+        missing.append(_("record"))
+    if missing:
+        return Check("warn", _("Management review held on %(d)s without its %(missing)s.")
+                     % {"d": held.held_on, "missing": get_text_list([str(m) for m in missing], _("and"))}, links)
+    return Check("ok", _("Management review held on %(d)s with its inputs, decisions and record.") % {"d": held.held_on}, links)
 
 
 def measured_enterprise_id(system):
@@ -224,22 +253,59 @@ def assessable_clauses(std):
             yield c
 
 
+NOT_ASSESSED = "not_assessed"
+
+
+def _weakest(statuses) -> str:
+    """The weakest of some statuses; ``not_assessed`` only when nothing was assessed."""
+    assessed = [s for s in statuses if s != NOT_ASSESSED]
+    if not assessed:
+        return NOT_ASSESSED
+    worst = min(assessed, key=lambda s: RANK[s])
+    if len(assessed) < len(statuses) and worst == "ok":
+        return "warn"  # a part that is not assessed keeps the whole from conforming
+    return worst
+
+
 def standard_conformity(system, std_id: str, today: dt.date | None = None) -> dict:
+    """Each assessable clause of a standard with its status and evidence, and the score.
+
+    ``score``: share of the assessed clauses that conform (a partly conforming one counts half);
+    ``coverage``: share of the clauses that were assessed at all. Only clauses without sub-clauses are
+    counted; a clause with sub-clauses shows the weakest status of its sub-clauses.
+    """
     std = catalogue.get_standard(std_id)
     checks = topic_checks(system, today)
-    rows, counts = [], {"ok": 0, "warn": 0, "fail": 0, "na": 0}
-    for c in assessable_clauses(std):
+    clauses = list(assessable_clauses(std))
+    numbers = {c.number for c in clauses}
+    children: dict[str, list[str]] = {}
+    for c in clauses:
+        if c.parent in numbers:
+            children.setdefault(c.parent, []).append(c.number)
+    own: dict[str, tuple[str, list, list]] = {}
+    for c in clauses:
         found = [(t, checks[t]) for t in c.topics if t in checks]
-        if not found:
-            status, items = "na", []
-        else:
-            status = min((ch.status for _t, ch in found), key=lambda s: RANK[s])
-            items = found
-        counts[status] += 1
-        rows.append({"clause": c, "status": status, "checks": items, "depth": c.number.count(".")})
+        missing = [t for t in c.topics if t not in checks]
+        statuses = [ch.status for _t, ch in found] + [NOT_ASSESSED] * len(missing)
+        own[c.number] = (_weakest(statuses), found, missing)
+    status: dict[str, str] = {}
+    for c in reversed(clauses):  # sub-clauses come after their parent: walk backwards
+        kids = children.get(c.number)
+        status[c.number] = own[c.number][0] if not kids else _weakest([status[k] for k in kids])
+    rows, counts = [], {"ok": 0, "warn": 0, "fail": 0, NOT_ASSESSED: 0}
+    for c in clauses:
+        derived = c.number in children
+        if not derived:
+            counts[status[c.number]] += 1
+        _s, found, missing = own[c.number]
+        rows.append({"clause": c, "status": status[c.number], "checks": found, "derived": derived,
+                     "not_assessed_topics": missing, "depth": c.number.count(".")})
     assessed = counts["ok"] + counts["warn"] + counts["fail"]
+    total = assessed + counts[NOT_ASSESSED]
     score = round(100 * (counts["ok"] + 0.5 * counts["warn"]) / assessed) if assessed else 0
-    return {"std": std, "rows": rows, "counts": counts, "score": score, "assessed": assessed}
+    coverage = round(100 * assessed / total) if total else 0
+    return {"std": std, "rows": rows, "counts": counts, "score": score, "assessed": assessed, "total": total,
+            "coverage": coverage}
 
 
 def standards_for(system) -> list[str]:

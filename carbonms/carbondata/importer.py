@@ -584,10 +584,7 @@ def _notify(actor, imp: DataImport) -> None:
     from carbonms.conformity.notifications import notify
 
     S = DataImport.Status
-    args = {"name": imp.original_name, "n": imp.n_rows, "errors": len(imp.errors)}
-    title = {
-        S.VALIDATED: _("Import %(name)s checked: %(n)d value(s) ready to import.") % args,
-        S.COMMITTED: _("Import %(name)s done: %(n)d value(s) imported as drafts.") % args,
-    }.get(imp.status, _("Import %(name)s refused: %(errors)d error(s).") % args)
-    notify(actor, ref=f"import:{imp.pk}:{imp.status}", title=title, url=imp.get_absolute_url(),
+    params = {"name": imp.original_name, "n": imp.n_rows, "errors": len(imp.errors)}
+    code = {S.VALIDATED: "import_validated", S.COMMITTED: "import_committed"}.get(imp.status, "import_refused")
+    notify(actor, ref=f"import:{imp.pk}:{imp.status}", code=code, params=params, url=imp.get_absolute_url(),
            park_id=imp.enterprise.park_id, enterprise_id=imp.enterprise_id)

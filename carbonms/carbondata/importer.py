@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from carbonms.common import numbers
@@ -523,7 +524,7 @@ def _commit_claimed(actor, data_import: DataImport) -> int:
         imp.status, imp.errors = DataImport.Status.REFUSED, report.errors
         imp.save(update_fields=["status", "errors", "updated_at"])
     data_import.status, data_import.errors = imp.status, imp.errors
-    raise ValidationError(_("The workbook no longer validates: %(n)d error(s).") % {"n": len(report.errors)})
+    raise ValidationError(ngettext("The workbook no longer validates: %(n)d error.", "The workbook no longer validates: %(n)d errors.", len(report.errors)) % {"n": len(report.errors)})
 
 
 def commit(*, actor, data_import: DataImport) -> int:

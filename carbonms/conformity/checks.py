@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext as _n
 
 from carbonms.audits.models import Audit, CorrectiveAction, ManagementReview, Nonconformity, ReviewOutput
 from carbonms.management import models as m
@@ -57,18 +58,18 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     overdue = n.filter(next_review_on__lt=today).count()
     link = [_reg(system, "context", _("Context issues"))]
     out["context"] = (Check("fail", _("No context issue recorded."), link) if not n.exists()
-                      else Check("warn", _("%(n)d context issues overdue for review.") % {"n": overdue}, link) if overdue
-                      else Check("ok", _("%(n)d context issues, reviews up to date.") % {"n": n.count()}, link))
+                      else Check("warn", _n("%(n)d context issue overdue for review.", "%(n)d context issues overdue for review.", overdue) % {"n": overdue}, link) if overdue
+                      else Check("ok", _n("%(n)d context issue, review up to date.", "%(n)d context issues, reviews up to date.", n.count()) % {"n": n.count()}, link))
 
     parties = f(m.InterestedParty.objects.all())
     link = [_reg(system, "parties", _("Interested parties"))]
-    out["interested_parties"] = (Check("ok", _("%(n)d interested parties with their needs; %(a)d adopted as obligations.")
+    out["interested_parties"] = (Check("ok", _n("%(n)d interested party with its needs; %(a)d adopted as obligations.", "%(n)d interested parties with their needs; %(a)d adopted as obligations.", parties.count())
                                        % {"n": parties.count(), "a": parties.filter(adopted=True).count()}, link)
                                  if parties.exists() else Check("fail", _("No interested party recorded."), link))
 
     obligations = f(m.ComplianceObligation.objects.filter(applicable=True)).exclude(status="closed")
     link = [_reg(system, "obligations", _("Compliance obligations"))]
-    out["compliance_obligations"] = (Check("ok", _("%(n)d applicable obligations.") % {"n": obligations.count()}, link)
+    out["compliance_obligations"] = (Check("ok", _n("%(n)d applicable obligation.", "%(n)d applicable obligations.", obligations.count()) % {"n": obligations.count()}, link)
                                      if obligations.exists() else Check("fail", _("No compliance obligation recorded."), link))
     due = [o for o in obligations if not o.last_reviewed_on
            or o.last_reviewed_on < today - dt.timedelta(days=round(o.evaluation_months * 30.44))]
@@ -78,7 +79,7 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     elif len(due) == obligations.count():
         out["compliance_evaluation"] = Check("fail", _("No obligation evaluated on schedule."), link)
     elif due:
-        out["compliance_evaluation"] = Check("warn", _("%(n)d obligations overdue for evaluation: %(list)s.")
+        out["compliance_evaluation"] = Check("warn", _n("%(n)d obligation overdue for evaluation: %(list)s.", "%(n)d obligations overdue for evaluation: %(list)s.", len(due))
                                              % {"n": len(due), "list": "、".join(o.title for o in due[:3])}, link)
     else:
         out["compliance_evaluation"] = Check("ok", _("Every obligation evaluated on schedule."), link)
@@ -87,8 +88,8 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     link = [_reg(system, "risks", _("Risks and opportunities"))]
     unevaluated = risks.filter(significance="high", effectiveness="").count()
     out["risks"] = (Check("fail", _("No risk or opportunity recorded."), link) if not risks.exists()
-                    else Check("warn", _("%(n)d high risks without an evaluation of effectiveness.") % {"n": unevaluated}, link)
-                    if unevaluated else Check("ok", _("%(n)d risks and opportunities graded with responses.") % {"n": risks.count()}, link))
+                    else Check("warn", _n("%(n)d high risk without an evaluation of effectiveness.", "%(n)d high risks without an evaluation of effectiveness.", unevaluated) % {"n": unevaluated}, link)
+                    if unevaluated else Check("ok", _n("%(n)d risk or opportunity graded with a response.", "%(n)d risks and opportunities graded with responses.", risks.count()) % {"n": risks.count()}, link))
 
     policy = f(m.Policy.objects.filter(status=m.Policy.Status.APPROVED)).first()
     link = [(_("Policy"), _url("management:policy_list", system))]
@@ -118,22 +119,22 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     link = [_reg(system, "resources", _("Resources"))]
     inadequate = res.filter(adequate=False).count()
     out["resources"] = (Check("fail", _("No resource recorded."), link) if not res.exists()
-                        else Check("warn", _("%(n)d resources marked inadequate.") % {"n": inadequate}, link) if inadequate
-                        else Check("ok", _("%(n)d resources, all adequate.") % {"n": res.count()}, link))
+                        else Check("warn", _n("%(n)d resource marked inadequate.", "%(n)d resources marked inadequate.", inadequate) % {"n": inadequate}, link) if inadequate
+                        else Check("ok", _n("%(n)d resource, adequate.", "%(n)d resources, all adequate.", res.count()) % {"n": res.count()}, link))
 
     comp = f(m.CompetenceRequirement.objects.exclude(status="closed"))
     late_training = f(m.Training.objects.filter(held_on__isnull=True, planned_on__lt=today)).count()
     link = [_reg(system, "competence", _("Competence requirements")), _reg(system, "training", _("Training and awareness"))]
     out["competence"] = (Check("fail", _("No competence requirement recorded."), link) if not comp.exists()
-                         else Check("warn", _("%(n)d planned trainings overdue.") % {"n": late_training}, link) if late_training
-                         else Check("ok", _("Competence defined for %(n)d roles; training on schedule.") % {"n": comp.count()}, link))
+                         else Check("warn", _n("%(n)d planned training overdue.", "%(n)d planned trainings overdue.", late_training) % {"n": late_training}, link) if late_training
+                         else Check("ok", _n("Competence defined for %(n)d role; training on schedule.", "Competence defined for %(n)d roles; training on schedule.", comp.count()) % {"n": comp.count()}, link))
     aware = f(m.Training.objects.filter(kind="awareness", held_on__gte=year_ago)).count()
-    out["awareness"] = (Check("ok", _("%(n)d awareness activities in the last 12 months.") % {"n": aware}, link) if aware
+    out["awareness"] = (Check("ok", _n("%(n)d awareness activity in the last 12 months.", "%(n)d awareness activities in the last 12 months.", aware) % {"n": aware}, link) if aware
                         else Check("fail", _("No awareness activity held in the last 12 months."), link))
 
     comms = f(m.Communication.objects.filter(occurred_on__gte=year_ago)).count()
     link = [_reg(system, "communications", _("Communications log"))]
-    out["communication"] = (Check("ok", _("%(n)d communications logged in the last 12 months.") % {"n": comms}, link) if comms
+    out["communication"] = (Check("ok", _n("%(n)d communication logged in the last 12 months.", "%(n)d communications logged in the last 12 months.", comms) % {"n": comms}, link) if comms
                             else Check("fail", _("No communication logged in the last 12 months."), link))
 
     docs = f(Document.objects.all())
@@ -141,14 +142,14 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     late_docs = docs.filter(next_review_on__lt=today).count()
     link = [(_("Documents and records"), _url("management:document_list", system))]
     out["documents"] = (Check("fail", _("No controlled document in force."), link) if not in_force
-                        else Check("warn", _("%(n)d documents overdue for review.") % {"n": late_docs}, link) if late_docs
-                        else Check("ok", _("%(n)d documents in force, all approved.") % {"n": in_force}, link))
+                        else Check("warn", _n("%(n)d document overdue for review.", "%(n)d documents overdue for review.", late_docs) % {"n": late_docs}, link) if late_docs
+                        else Check("ok", _n("%(n)d document in force, approved.", "%(n)d documents in force, all approved.", in_force) % {"n": in_force}, link))
 
     changes = f(m.PlannedChange.objects.exclude(status="closed"))
     unverified = changes.filter(planned_on__lt=today, verified_on__isnull=True).count()
     link = [_reg(system, "changes", _("Planned changes"))]
     out["changes"] = (Check("warn", _("No planned change recorded."), link) if not changes.exists()
-                      else Check("warn", _("%(n)d past changes without a verification of the result.") % {"n": unverified}, link)
+                      else Check("warn", _n("%(n)d past change without a verification of the result.", "%(n)d past changes without a verification of the result.", unverified) % {"n": unverified}, link)
                       if unverified else Check("ok", _("Planned changes verified."), link))
 
     audits = f(Audit.objects.filter(kind="internal", planned_start__year=today.year))
@@ -162,7 +163,7 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     ncs = f(Nonconformity.objects.all())
     unreviewed = ncs.filter(status="closed", reviewed_on__isnull=True).count()
     link = [(_("Nonconformities"), _url("audits:nc_list", system))]
-    out["nonconformity"] = (Check("fail", _("%(n)d corrective actions overdue.") % {"n": overdue_ca}, link) if overdue_ca
+    out["nonconformity"] = (Check("fail", _n("%(n)d corrective action overdue.", "%(n)d corrective actions overdue.", overdue_ca) % {"n": overdue_ca}, link) if overdue_ca
                             else Check("fail", _("Closed nonconformities without an effectiveness review."), link) if unreviewed
                             else Check("ok", _("No overdue corrective action; %(o)d open, %(c)d closed.")
                                        % {"o": ncs.exclude(status="closed").count(), "c": ncs.filter(status="closed").count()}, link))
@@ -172,8 +173,8 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
 
     outputs = f(ReviewOutput.objects.all())
     late = outputs.filter(done_on__isnull=True, due_on__lt=today).count()
-    out["improvement"] = (Check("warn", _("%(n)d review decisions overdue.") % {"n": late}, link) if late
-                          else Check("ok", _("%(n)d improvement decisions tracked, none overdue.") % {"n": outputs.count()}, link)
+    out["improvement"] = (Check("warn", _n("%(n)d review decision overdue.", "%(n)d review decisions overdue.", late) % {"n": late}, link) if late
+                          else Check("ok", _n("%(n)d improvement decision tracked, not overdue.", "%(n)d improvement decisions tracked, none overdue.", outputs.count()) % {"n": outputs.count()}, link)
                           if outputs.exists() or ncs.exists() else Check("fail", _("No improvement action recorded."), link))
 
     ms = [out["policy"], out["documents"], out["internal_audit"], out["management_review"]]
@@ -228,10 +229,10 @@ def _calibration_check(system, today) -> Check:
     soon = [i for i in instruments if i not in lapsed and not i.valid_on(today + dt.timedelta(days=30))]
     links += [(str(i), i.get_absolute_url()) for i in (lapsed or soon)[:3]]
     if lapsed:
-        return Check("fail", _("%(n)d of %(t)d measuring instruments not calibrated.") % {"n": len(lapsed), "t": len(instruments)}, links)
+        return Check("fail", _n("%(n)d of %(t)d measuring instrument not calibrated.", "%(n)d of %(t)d measuring instruments not calibrated.", len(instruments)) % {"n": len(lapsed), "t": len(instruments)}, links)
     if soon:
-        return Check("warn", _("%(n)d measuring instruments due for calibration within 30 days.") % {"n": len(soon)}, links)
-    return Check("ok", _("Monitoring plan v%(v)s approved; all %(t)d measuring instruments calibrated.")
+        return Check("warn", _n("%(n)d measuring instrument due for calibration within 30 days.", "%(n)d measuring instruments due for calibration within 30 days.", len(soon)) % {"n": len(soon)}, links)
+    return Check("ok", _n("Monitoring plan v%(v)s approved; the %(t)d measuring instrument calibrated.", "Monitoring plan v%(v)s approved; all %(t)d measuring instruments calibrated.", len(instruments))
                  % {"v": plan.version, "t": len(instruments)}, links)
 
 

@@ -2,8 +2,16 @@
 management system; a clause's status is the worst of its topics' checks.
 
 Status: ``ok`` (evidence in order), ``warn`` (evidence present but something is due or missing),
-``fail`` (no evidence, or something overdue), ``na`` (the topic is not a management-system topic:
-accounting, carbon assets… are assessed by their own modules).
+``fail`` (no evidence, or something overdue), ``not_assessed`` (no check covers the clause here: it is
+neither counted as conforming nor left out silently; the score says how many clauses were assessed).
+
+Rules that keep the score from flattering (T/CSES 9.1, design problem B10):
+
+* a clause is assessed only by the checks of its topics; a topic without a check leaves that part of the
+  clause unassessed, and a clause with an unassessed part is at best ``warn`` ("partly"), never ``ok``;
+* a clause with sub-clauses takes the weakest status of its sub-clauses (and of its own checks); it is
+  shown but not counted, so a chapter is never scored twice;
+* the result carries the score over the assessed clauses *and* the share of clauses assessed.
 """
 from __future__ import annotations
 
@@ -13,7 +21,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext as _n
 
 from carbonms.audits.models import Audit, CorrectiveAction, ManagementReview, Nonconformity, ReviewOutput
 from carbonms.management import models as m
@@ -54,60 +64,55 @@ def _counts(querysets: dict) -> dict[str, int]:
 
 
 def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
-    """Every topic's check: the counts in one query, then the few records a check names (a fixed number of
-    queries whatever the number of records)."""
+    """Every topic's check: the counts in one query, then the few records a check names."""
     today = today or timezone.localdate()
     year_ago = today - dt.timedelta(days=365)
     f = system.filter
     out: dict[str, Check] = {}
 
-    issues = f(m.ContextIssue.objects.exclude(status="closed"))
+    # Every count of the checks below in one query (a fixed number of queries whatever the records).
+    n = f(m.ContextIssue.objects.exclude(status="closed"))
     parties = f(m.InterestedParty.objects.all())
-    obligations = f(m.ComplianceObligation.objects.filter(applicable=True)).exclude(status="closed")
+    obligations = list(f(m.ComplianceObligation.objects.filter(applicable=True)).exclude(status="closed"))
     risks = f(m.Risk.objects.exclude(status="closed"))
-    top = f(m.Appointment.objects.filter(role="top_management")).exclude(status="closed")
-    bodies = f(m.OrgUnit.objects.filter(kind__in=["leading_group", "body"])).exclude(status="closed")
-    rep = f(m.Appointment.objects.filter(role="representative")).exclude(status="closed")
     res = f(m.Resource.objects.exclude(status="closed"))
-    comp = f(m.CompetenceRequirement.objects.exclude(status="closed"))
     docs = f(Document.objects.all())
     changes = f(m.PlannedChange.objects.exclude(status="closed"))
     audits = f(Audit.objects.filter(kind="internal", planned_start__year=today.year))
     ncs = f(Nonconformity.objects.all())
-    reviews = f(ManagementReview.objects.all())
     outputs = f(ReviewOutput.objects.all())
-    n = _counts({
-        "issues": issues, "issues_overdue": issues.filter(next_review_on__lt=today),
+    c = _counts({
+        "issues": n, "issues_overdue": n.filter(next_review_on__lt=today),
         "parties": parties, "parties_adopted": parties.filter(adopted=True),
         "risks": risks, "risks_unevaluated": risks.filter(significance="high", effectiveness=""),
-        "top": top, "bodies": bodies, "rep": rep,
+        "top": f(m.Appointment.objects.filter(role="top_management")).exclude(status="closed"),
+        "bodies": f(m.OrgUnit.objects.filter(kind__in=["leading_group", "body"])).exclude(status="closed"),
+        "rep": f(m.Appointment.objects.filter(role="representative")).exclude(status="closed"),
         "res": res, "res_inadequate": res.filter(adequate=False),
-        "comp": comp, "late_training": f(m.Training.objects.filter(held_on__isnull=True, planned_on__lt=today)),
+        "comp": f(m.CompetenceRequirement.objects.exclude(status="closed")),
+        "late_training": f(m.Training.objects.filter(held_on__isnull=True, planned_on__lt=today)),
         "aware": f(m.Training.objects.filter(kind="awareness", held_on__gte=year_ago)),
         "comms": f(m.Communication.objects.filter(occurred_on__gte=year_ago)),
         "in_force": f(DocumentVersion.objects.filter(status="in_force")), "late_docs": docs.filter(next_review_on__lt=today),
-        "changes": changes, "unverified": changes.filter(planned_on__lt=today, verified_on__isnull=True),
-        "audits": audits,
+        "changes": changes, "unverified": changes.filter(planned_on__lt=today, verified_on__isnull=True), "audits": audits,
         "overdue_ca": f(CorrectiveAction.objects.filter(done_on__isnull=True, due_on__lt=today)),
         "ncs": ncs, "ncs_closed": ncs.filter(status="closed"), "unreviewed": ncs.filter(status="closed", reviewed_on__isnull=True),
-        "reviews_planned": reviews.filter(status="planned"),
         "outputs": outputs, "outputs_late": outputs.filter(done_on__isnull=True, due_on__lt=today),
     })
 
+    overdue = c["issues_overdue"]
     link = [_reg(system, "context", _("Context issues"))]
-    out["context"] = (Check("fail", _("No context issue recorded."), link) if not n["issues"]
-                      else Check("warn", _("%(n)d context issues overdue for review.") % {"n": n["issues_overdue"]}, link)
-                      if n["issues_overdue"]
-                      else Check("ok", _("%(n)d context issues, reviews up to date.") % {"n": n["issues"]}, link))
+    out["context"] = (Check("fail", _("No context issue recorded."), link) if not c["issues"]
+                      else Check("warn", _n("%(n)d context issue overdue for review.", "%(n)d context issues overdue for review.", overdue) % {"n": overdue}, link) if overdue
+                      else Check("ok", _n("%(n)d context issue, review up to date.", "%(n)d context issues, reviews up to date.", c["issues"]) % {"n": c["issues"]}, link))
 
     link = [_reg(system, "parties", _("Interested parties"))]
-    out["interested_parties"] = (Check("ok", _("%(n)d interested parties with their needs; %(a)d adopted as obligations.")
-                                       % {"n": n["parties"], "a": n["parties_adopted"]}, link)
-                                 if n["parties"] else Check("fail", _("No interested party recorded."), link))
+    out["interested_parties"] = (Check("ok", _n("%(n)d interested party with its needs; %(a)d adopted as obligations.", "%(n)d interested parties with their needs; %(a)d adopted as obligations.", c["parties"])
+                                       % {"n": c["parties"], "a": c["parties_adopted"]}, link)
+                                 if c["parties"] else Check("fail", _("No interested party recorded."), link))
 
-    obligations = list(obligations)
     link = [_reg(system, "obligations", _("Compliance obligations"))]
-    out["compliance_obligations"] = (Check("ok", _("%(n)d applicable obligations.") % {"n": len(obligations)}, link)
+    out["compliance_obligations"] = (Check("ok", _n("%(n)d applicable obligation.", "%(n)d applicable obligations.", len(obligations)) % {"n": len(obligations)}, link)
                                      if obligations else Check("fail", _("No compliance obligation recorded."), link))
     due = [o for o in obligations if not o.last_reviewed_on
            or o.last_reviewed_on < today - dt.timedelta(days=round(o.evaluation_months * 30.44))]
@@ -117,16 +122,16 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     elif len(due) == len(obligations):
         out["compliance_evaluation"] = Check("fail", _("No obligation evaluated on schedule."), link)
     elif due:
-        out["compliance_evaluation"] = Check("warn", _("%(n)d obligations overdue for evaluation: %(list)s.")
+        out["compliance_evaluation"] = Check("warn", _n("%(n)d obligation overdue for evaluation: %(list)s.", "%(n)d obligations overdue for evaluation: %(list)s.", len(due))
                                              % {"n": len(due), "list": "、".join(o.title for o in due[:3])}, link)
     else:
         out["compliance_evaluation"] = Check("ok", _("Every obligation evaluated on schedule."), link)
 
     link = [_reg(system, "risks", _("Risks and opportunities"))]
-    unevaluated = n["risks_unevaluated"]
-    out["risks"] = (Check("fail", _("No risk or opportunity recorded."), link) if not n["risks"]
-                    else Check("warn", _("%(n)d high risks without an evaluation of effectiveness.") % {"n": unevaluated}, link)
-                    if unevaluated else Check("ok", _("%(n)d risks and opportunities graded with responses.") % {"n": n["risks"]}, link))
+    unevaluated = c["risks_unevaluated"]
+    out["risks"] = (Check("fail", _("No risk or opportunity recorded."), link) if not c["risks"]
+                    else Check("warn", _n("%(n)d high risk without an evaluation of effectiveness.", "%(n)d high risks without an evaluation of effectiveness.", unevaluated) % {"n": unevaluated}, link)
+                    if unevaluated else Check("ok", _n("%(n)d risk or opportunity graded with a response.", "%(n)d risks and opportunities graded with responses.", c["risks"]) % {"n": c["risks"]}, link))
 
     policy = f(m.Policy.objects.filter(status=m.Policy.Status.APPROVED)).first()
     link = [(_("Policy"), _url("management:policy_list", system))]
@@ -140,71 +145,67 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
                               % {"v": policy.version, "d": policy.approved_on}, [(str(policy), policy.get_absolute_url())])
 
     out["leadership"] = (Check("ok", _("Top management appointed and the policy approved."), [_reg(system, "appointments", _("Appointments"))])
-                         if n["top"] and policy else Check("warn" if n["top"] or policy else "fail",
-                                                           _("Appoint top management and approve a policy."),
-                                                           [_reg(system, "appointments", _("Appointments"))]))
+                         if c["top"] and policy else Check("warn" if c["top"] or policy else "fail",
+                                                               _("Appoint top management and approve a policy."),
+                                                               [_reg(system, "appointments", _("Appointments"))]))
     link = [_reg(system, "organisation", _("Organisation")), _reg(system, "appointments", _("Appointments"))]
     out["roles"] = (Check("ok", _("Leading group or management body and a management representative in place."), link)
-                    if n["bodies"] and n["rep"]
-                    else Check("warn" if n["bodies"] or n["rep"] else "fail",
+                    if c["bodies"] and c["rep"]
+                    else Check("warn" if c["bodies"] or c["rep"] else "fail",
                                _("Record the leading group or carbon management body and appoint a management representative."), link))
 
     link = [_reg(system, "resources", _("Resources"))]
-    inadequate = n["res_inadequate"]
-    out["resources"] = (Check("fail", _("No resource recorded."), link) if not n["res"]
-                        else Check("warn", _("%(n)d resources marked inadequate.") % {"n": inadequate}, link) if inadequate
-                        else Check("ok", _("%(n)d resources, all adequate.") % {"n": n["res"]}, link))
+    inadequate = c["res_inadequate"]
+    out["resources"] = (Check("fail", _("No resource recorded."), link) if not c["res"]
+                        else Check("warn", _n("%(n)d resource marked inadequate.", "%(n)d resources marked inadequate.", inadequate) % {"n": inadequate}, link) if inadequate
+                        else Check("ok", _n("%(n)d resource, adequate.", "%(n)d resources, all adequate.", c["res"]) % {"n": c["res"]}, link))
 
-    late_training = n["late_training"]
+    late_training = c["late_training"]
     link = [_reg(system, "competence", _("Competence requirements")), _reg(system, "training", _("Training and awareness"))]
-    out["competence"] = (Check("fail", _("No competence requirement recorded."), link) if not n["comp"]
-                         else Check("warn", _("%(n)d planned trainings overdue.") % {"n": late_training}, link) if late_training
-                         else Check("ok", _("Competence defined for %(n)d roles; training on schedule.") % {"n": n["comp"]}, link))
-    aware = n["aware"]
-    out["awareness"] = (Check("ok", _("%(n)d awareness activities in the last 12 months.") % {"n": aware}, link) if aware
+    out["competence"] = (Check("fail", _("No competence requirement recorded."), link) if not c["comp"]
+                         else Check("warn", _n("%(n)d planned training overdue.", "%(n)d planned trainings overdue.", late_training) % {"n": late_training}, link) if late_training
+                         else Check("ok", _n("Competence defined for %(n)d role; training on schedule.", "Competence defined for %(n)d roles; training on schedule.", c["comp"]) % {"n": c["comp"]}, link))
+    aware = c["aware"]
+    out["awareness"] = (Check("ok", _n("%(n)d awareness activity in the last 12 months.", "%(n)d awareness activities in the last 12 months.", aware) % {"n": aware}, link) if aware
                         else Check("fail", _("No awareness activity held in the last 12 months."), link))
 
-    comms = n["comms"]
+    comms = c["comms"]
     link = [_reg(system, "communications", _("Communications log"))]
-    out["communication"] = (Check("ok", _("%(n)d communications logged in the last 12 months.") % {"n": comms}, link) if comms
+    out["communication"] = (Check("ok", _n("%(n)d communication logged in the last 12 months.", "%(n)d communications logged in the last 12 months.", comms) % {"n": comms}, link) if comms
                             else Check("fail", _("No communication logged in the last 12 months."), link))
 
-    in_force, late_docs = n["in_force"], n["late_docs"]
+    in_force, late_docs = c["in_force"], c["late_docs"]
     link = [(_("Documents and records"), _url("management:document_list", system))]
     out["documents"] = (Check("fail", _("No controlled document in force."), link) if not in_force
-                        else Check("warn", _("%(n)d documents overdue for review.") % {"n": late_docs}, link) if late_docs
-                        else Check("ok", _("%(n)d documents in force, all approved.") % {"n": in_force}, link))
+                        else Check("warn", _n("%(n)d document overdue for review.", "%(n)d documents overdue for review.", late_docs) % {"n": late_docs}, link) if late_docs
+                        else Check("ok", _n("%(n)d document in force, approved.", "%(n)d documents in force, all approved.", in_force) % {"n": in_force}, link))
 
-    unverified = n["unverified"]
+    unverified = c["unverified"]
     link = [_reg(system, "changes", _("Planned changes"))]
-    out["changes"] = (Check("warn", _("No planned change recorded."), link) if not n["changes"]
-                      else Check("warn", _("%(n)d past changes without a verification of the result.") % {"n": unverified}, link)
+    out["changes"] = (Check("warn", _("No planned change recorded."), link) if not c["changes"]
+                      else Check("warn", _n("%(n)d past change without a verification of the result.", "%(n)d past changes without a verification of the result.", unverified) % {"n": unverified}, link)
                       if unverified else Check("ok", _("Planned changes verified."), link))
 
     link = [(_("Audits"), _url("audits:audit_list", system))]
-    done = audits.filter(status__in=["reported", "closed"]).first() if n["audits"] else None
+    done = audits.filter(status__in=["reported", "closed"]).first() if c["audits"] else None
     out["internal_audit"] = (Check("ok", _("This year's internal audit is done: %(a)s.") % {"a": done}, [(str(done), done.get_absolute_url())])
                              if done else Check("warn", _("This year's internal audit is planned but not reported."), link)
-                             if n["audits"] else Check("fail", _("No internal audit this year."), link))
+                             if c["audits"] else Check("fail", _("No internal audit this year."), link))
 
-    overdue_ca = n["overdue_ca"]
+    overdue_ca, unreviewed = c["overdue_ca"], c["unreviewed"]
     link = [(_("Nonconformities"), _url("audits:nc_list", system))]
-    out["nonconformity"] = (Check("fail", _("%(n)d corrective actions overdue.") % {"n": overdue_ca}, link) if overdue_ca
-                            else Check("fail", _("Closed nonconformities without an effectiveness review."), link) if n["unreviewed"]
+    out["nonconformity"] = (Check("fail", _n("%(n)d corrective action overdue.", "%(n)d corrective actions overdue.", overdue_ca) % {"n": overdue_ca}, link) if overdue_ca
+                            else Check("fail", _("Closed nonconformities without an effectiveness review."), link) if unreviewed
                             else Check("ok", _("No overdue corrective action; %(o)d open, %(c)d closed.")
-                                       % {"o": n["ncs"] - n["ncs_closed"], "c": n["ncs_closed"]}, link))
+                                       % {"o": c["ncs"] - c["ncs_closed"], "c": c["ncs_closed"]}, link))
 
-    held = reviews.filter(status__in=["held", "closed"], held_on__gte=year_ago).first()
+    out["management_review"] = _review_check(system, year_ago)
     link = [(_("Management reviews"), _url("audits:review_list", system))]
-    out["management_review"] = (Check("ok", _("Management review held on %(d)s.") % {"d": held.held_on}, [(str(held), held.get_absolute_url())])
-                                if held else Check("warn", _("A management review is planned but not held."), link)
-                                if n["reviews_planned"]
-                                else Check("fail", _("No management review in the last 12 months."), link))
 
-    late = n["outputs_late"]
-    out["improvement"] = (Check("warn", _("%(n)d review decisions overdue.") % {"n": late}, link) if late
-                          else Check("ok", _("%(n)d improvement decisions tracked, none overdue.") % {"n": n["outputs"]}, link)
-                          if n["outputs"] or n["ncs"] else Check("fail", _("No improvement action recorded."), link))
+    late = c["outputs_late"]
+    out["improvement"] = (Check("warn", _n("%(n)d review decision overdue.", "%(n)d review decisions overdue.", late) % {"n": late}, link) if late
+                          else Check("ok", _n("%(n)d improvement decision tracked, not overdue.", "%(n)d improvement decisions tracked, none overdue.", c["outputs"]) % {"n": c["outputs"]}, link)
+                          if c["outputs"] or c["ncs"] else Check("fail", _("No improvement action recorded."), link))
 
     ms = [out["policy"], out["documents"], out["internal_audit"], out["management_review"]]
     worst = min(ms, key=lambda c: RANK[c.status])
@@ -212,6 +213,31 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     out["scope"] = _scope_check(system, today)
     out["monitoring_plan"] = _calibration_check(system, today)
     return out
+
+
+def _review_check(system, year_ago) -> Check:
+    """A management review conforms only with its evidence: held in the last 12 months, inputs assembled
+    (T/CSES 9.5.1), decisions recorded (9.5.2) and the record kept. A review marked held without them is
+    "partly": marking a review held must not by itself make the review clauses conform."""
+    reviews = system.filter(ManagementReview.objects.all())
+    link = [(_("Management reviews"), _url("audits:review_list", system))]
+    held = reviews.filter(status__in=["held", "closed"], held_on__gte=year_ago).order_by("-held_on").first()
+    if held is None:
+        if reviews.filter(status="planned").exists():
+            return Check("warn", _("A management review is planned but not held."), link)
+        return Check("fail", _("No management review in the last 12 months."), link)
+    links = [(str(held), held.get_absolute_url())]
+    missing = []
+    if not held.inputs:
+        missing.append(_("inputs"))
+    if not held.outputs.exists():
+        missing.append(_("decisions"))
+    if not held.record_file:
+        missing.append(_("record"))
+    if missing:
+        return Check("warn", _("Management review held on %(d)s without its %(missing)s.")
+                     % {"d": held.held_on, "missing": get_text_list([str(m) for m in missing], _("and"))}, links)
+    return Check("ok", _("Management review held on %(d)s with its inputs, decisions and record.") % {"d": held.held_on}, links)
 
 
 def measured_enterprise_id(system):
@@ -233,10 +259,10 @@ def _calibration_check(system, today) -> Check:
     soon = [i for i in instruments if i not in lapsed and not i.valid_on(today + dt.timedelta(days=30))]
     links += [(str(i), i.get_absolute_url()) for i in (lapsed or soon)[:3]]
     if lapsed:
-        return Check("fail", _("%(n)d of %(t)d measuring instruments not calibrated.") % {"n": len(lapsed), "t": len(instruments)}, links)
+        return Check("fail", _n("%(n)d of %(t)d measuring instrument not calibrated.", "%(n)d of %(t)d measuring instruments not calibrated.", len(instruments)) % {"n": len(lapsed), "t": len(instruments)}, links)
     if soon:
-        return Check("warn", _("%(n)d measuring instruments due for calibration within 30 days.") % {"n": len(soon)}, links)
-    return Check("ok", _("Monitoring plan v%(v)s approved; all %(t)d measuring instruments calibrated.")
+        return Check("warn", _n("%(n)d measuring instrument due for calibration within 30 days.", "%(n)d measuring instruments due for calibration within 30 days.", len(soon)) % {"n": len(soon)}, links)
+    return Check("ok", _n("Monitoring plan v%(v)s approved; the %(t)d measuring instrument calibrated.", "Monitoring plan v%(v)s approved; all %(t)d measuring instruments calibrated.", len(instruments))
                  % {"v": plan.version, "t": len(instruments)}, links)
 
 
@@ -258,24 +284,59 @@ def assessable_clauses(std):
             yield c
 
 
-def standard_conformity(system, std_id: str, today: dt.date | None = None, checks: dict[str, Check] | None = None) -> dict:
-    """The conformity of ``system`` with each assessable clause of the standard; ``checks``: the topic checks
-    when the caller has them already (a page of several standards computes them once)."""
+NOT_ASSESSED = "not_assessed"
+
+
+def _weakest(statuses) -> str:
+    """The weakest of some statuses; ``not_assessed`` only when nothing was assessed."""
+    assessed = [s for s in statuses if s != NOT_ASSESSED]
+    if not assessed:
+        return NOT_ASSESSED
+    worst = min(assessed, key=lambda s: RANK[s])
+    if len(assessed) < len(statuses) and worst == "ok":
+        return "warn"  # a part that is not assessed keeps the whole from conforming
+    return worst
+
+
+def standard_conformity(system, std_id: str, today: dt.date | None = None, checks: dict | None = None) -> dict:
+    """Each assessable clause of a standard with its status and evidence, and the score.
+
+    ``score``: share of the assessed clauses that conform (a partly conforming one counts half);
+    ``coverage``: share of the clauses that were assessed at all. Only clauses without sub-clauses are
+    counted; a clause with sub-clauses shows the weakest status of its sub-clauses.
+    """
     std = catalogue.get_standard(std_id)
-    checks = checks if checks is not None else topic_checks(system, today)
-    rows, counts = [], {"ok": 0, "warn": 0, "fail": 0, "na": 0}
-    for c in assessable_clauses(std):
+    checks = checks if checks is not None else topic_checks(system, today)  # a page of several standards passes them
+    clauses = list(assessable_clauses(std))
+    numbers = {c.number for c in clauses}
+    children: dict[str, list[str]] = {}
+    for c in clauses:
+        if c.parent in numbers:
+            children.setdefault(c.parent, []).append(c.number)
+    own: dict[str, tuple[str, list, list]] = {}
+    for c in clauses:
         found = [(t, checks[t]) for t in c.topics if t in checks]
-        if not found:
-            status, items = "na", []
-        else:
-            status = min((ch.status for _t, ch in found), key=lambda s: RANK[s])
-            items = found
-        counts[status] += 1
-        rows.append({"clause": c, "status": status, "checks": items, "depth": c.number.count(".")})
+        missing = [t for t in c.topics if t not in checks]
+        statuses = [ch.status for _t, ch in found] + [NOT_ASSESSED] * len(missing)
+        own[c.number] = (_weakest(statuses), found, missing)
+    status: dict[str, str] = {}
+    for c in reversed(clauses):  # sub-clauses come after their parent: walk backwards
+        kids = children.get(c.number)
+        status[c.number] = own[c.number][0] if not kids else _weakest([status[k] for k in kids])
+    rows, counts = [], {"ok": 0, "warn": 0, "fail": 0, NOT_ASSESSED: 0}
+    for c in clauses:
+        derived = c.number in children
+        if not derived:
+            counts[status[c.number]] += 1
+        _s, found, missing = own[c.number]
+        rows.append({"clause": c, "status": status[c.number], "checks": found, "derived": derived,
+                     "not_assessed_topics": missing, "depth": c.number.count(".")})
     assessed = counts["ok"] + counts["warn"] + counts["fail"]
+    total = assessed + counts[NOT_ASSESSED]
     score = round(100 * (counts["ok"] + 0.5 * counts["warn"]) / assessed) if assessed else 0
-    return {"std": std, "rows": rows, "counts": counts, "score": score, "assessed": assessed}
+    coverage = round(100 * assessed / total) if total else 0
+    return {"std": std, "rows": rows, "counts": counts, "score": score, "assessed": assessed, "total": total,
+            "coverage": coverage}
 
 
 def standards_for(system) -> list[str]:

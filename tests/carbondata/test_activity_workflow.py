@@ -138,7 +138,7 @@ def test_lock_refuses_unapproved_values(setup):
     services.activity_save(actor=clerk, source=src, year=2025, month=2, amount="1")
     with pytest.raises(ValidationError) as exc:
         services.period_lock(actor=reviewer, enterprise=e, year=2025, month=2)
-    assert msg(exc) == "1 value(s) of 2025-02 are not approved yet."
+    assert msg(exc) == "1 value of 2025-02 is not approved yet."
     assert not PeriodLock.objects.exists()
 
 

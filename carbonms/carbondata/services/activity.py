@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carbonms.accounting import units
 from carbonms.common import numbers
@@ -378,7 +379,8 @@ def period_lock(*, actor, enterprise: Enterprise, year: int, month: int, reason:
 
     open_ = current.exclude(status__in=(S.APPROVED, S.LOCKED)).count() + output.open_in_month(enterprise, year, month)
     if open_:
-        raise ValidationError(_("%(n)d value(s) of %(year)d-%(month)02d are not approved yet.")
+        raise ValidationError(ngettext("%(n)d value of %(year)d-%(month)02d is not approved yet.",
+                                       "%(n)d values of %(year)d-%(month)02d are not approved yet.", open_)
                               % {"n": open_, "year": year, "month": month})
     lock = PeriodLock(enterprise=enterprise, year=year, month=month, locked_by=actor, reason=reason)
     lock.full_clean()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -168,10 +168,10 @@ class ReviewView(ScopedPageView):
         try:
             if request.POST.get("action") == "return":
                 services.activity_return(actor=request.user, records=records, comment=request.POST.get("comment", ""))
-                messages.success(request, gettext("%(n)d value(s) returned.") % {"n": len(records)})
+                messages.success(request, ngettext("%(n)d value returned.", "%(n)d values returned.", len(records)) % {"n": len(records)})
             else:
                 services.activity_approve(actor=request.user, records=records, comment=request.POST.get("comment", ""))
-                messages.success(request, gettext("%(n)d value(s) approved.") % {"n": len(records)})
+                messages.success(request, ngettext("%(n)d value approved.", "%(n)d values approved.", len(records)) % {"n": len(records)})
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(reverse("carbondata:review"))

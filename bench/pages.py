@@ -190,6 +190,7 @@ def main() -> int:
         ("change log", "/changes/"),
         ("meter list", "/monitoring/"),
         ("meter list, page 20", "/monitoring/?page=20&sort=enterprise"),
+        ("completeness heat map (30 days)", f"/monitoring/completeness/?start={args.year}-12-01&end={args.year}-12-30"),
         ("conformity index (park)", f"/conformity/park-{park.pk}/"),
         ("conformity standard (park)", f"/conformity/park-{park.pk}/t-cses-2023/"),
         ("API calculation-results", "/api/v1/calculation-results/"),

@@ -55,9 +55,11 @@ def gateways_for(user):
     return Gateway.objects.restrict(user, "view").select_related("enterprise").annotate(n_meters=Count("meters"))
 
 
-def heatmap(user, start: dt.date, end: dt.date, enterprise=None) -> dict:
-    """Completeness of each visible meter on each day (meters × days), two queries."""
-    meters = list(meters_for(user, enterprise).order_by("enterprise__name", "code"))
+def heatmap(user, start: dt.date, end: dt.date, enterprise=None, meters=None) -> dict:
+    """Completeness of each visible meter (or of ``meters``, a page of them) on each day (meters × days),
+    two queries."""
+    if meters is None:
+        meters = list(meters_for(user, enterprise).order_by("enterprise__name", "code"))
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     cells = {(d.meter_id, d.day): d.completeness for d in MeterDay.objects.filter(
         meter__in=[m.pk for m in meters], day__gte=start, day__lte=end).only("meter_id", "day", "completeness")}

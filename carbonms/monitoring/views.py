@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from carbonms.common import tenancy
+from carbonms.common.pagination import paginate
 from carbonms.common.views import (
     Parent,
     ScopedDetailView,
@@ -124,8 +125,11 @@ class CompletenessView(ScopedPageView):
         start = _date(self.request.GET.get("start"), end - dt.timedelta(days=29))
         if (end - start).days > 92 or start > end:
             start = end - dt.timedelta(days=29)
-        hm = selectors.heatmap(self.request.user, start, end)
-        ctx.update(start=start, end=end, hm=hm, chart=charts.heatmap_chart(hm),
+        # A page of meters (at most 100 rows of the map), searched and sorted like the meter list.
+        listing = paginate(self.request, selectors.meters_for(self.request.user), sorts=selectors.METER_SORTS,
+                           default="enterprise", search=selectors.METER_SEARCH, keep=("start", "end"))
+        hm = selectors.heatmap(self.request.user, start, end, meters=listing.rows)
+        ctx.update(start=start, end=end, hm=hm, chart=charts.heatmap_chart(hm), listing=listing,
                    chart_height=max(240, 26 * len(hm["meters"]) + 120))
         return ctx
 

@@ -188,6 +188,7 @@ def main() -> int:
         ("drill-down, enterprise", f"/inventory/runs/{run.pk}/results/?enterprise={ent.pk}"),
         ("drill-down, whole run page 100", f"/inventory/runs/{run.pk}/results/?page=100"),
         ("change log", "/changes/"),
+        ("park source register", f"/data/parks/{park.pk}/sources/"),
         ("meter list", "/monitoring/"),
         ("meter list, page 20", "/monitoring/?page=20&sort=enterprise"),
         ("completeness heat map (30 days)", f"/monitoring/completeness/?start={args.year}-12-01&end={args.year}-12-30"),

@@ -33,12 +33,16 @@ def sources_for(user, enterprise=None, park=None):
     return qs
 
 
+SUMMARY_ENTERPRISES = 30
+
+
 def register_summary(user, park) -> dict:
     """Counts of sources by category and by enterprise (park view)."""
     qs = sources_for(user, park=park).filter(status=Source.Status.ACTIVE)
     return {
         "by_category": list(qs.values("category").annotate(n=Count("id")).order_by("-n")),
-        "by_enterprise": list(qs.values("enterprise_id", "enterprise__name").annotate(n=Count("id")).order_by("-n")),
+        # the enterprises with the most sources (a park of 1,000 enterprises does not list them all here)
+        "by_enterprise": list(qs.values("enterprise_id", "enterprise__name").annotate(n=Count("id")).order_by("-n")[:SUMMARY_ENTERPRISES]),
     }
 
 

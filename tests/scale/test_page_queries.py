@@ -36,6 +36,7 @@ def _urls(p) -> dict[str, str]:
         "drill-down, enterprise": f"/inventory/runs/{run}/results/?enterprise={ent}",
         "drill-down, sorted": f"/inventory/runs/{run}/results/?sort=-co2e",
         "change log": "/changes/",
+        "park source register": f"/data/parks/{park}/sources/",
         "meter list": "/monitoring/",
         "conformity index": f"/conformity/park-{park}/",
         "conformity standard": f"/conformity/park-{park}/t-cses-2023/",

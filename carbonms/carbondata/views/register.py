@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from carbonms.common import tenancy
+from carbonms.common.pagination import paginate
 from carbonms.common.views import ScopedPageView, ServiceFormView
 
 from .. import selectors, services
@@ -21,6 +22,9 @@ class RegisterView(EnterpriseMixin, TemplateView):
         ctx.update(enterprise=self.enterprise, sources=selectors.sources_for(self.request.user, enterprise=self.enterprise),
                    can_add=self.can("add"))
         return ctx
+
+
+PARK_SOURCE_SORTS = {"enterprise": ("enterprise_id", "code", "id"), "code": ("code", "id"), "category": ("category", "code", "id")}
 
 
 class ParkRegisterView(ScopedPageView):
@@ -41,7 +45,10 @@ class ParkRegisterView(ScopedPageView):
         labels = dict(Source._meta.get_field("category").choices)
         chart = {"tooltip": {"trigger": "item"}, "series": [{"type": "pie", "radius": ["45%", "72%"], "data": [
             {"name": str(labels.get(r["category"], r["category"])), "value": r["n"]} for r in summary["by_category"]]}]}
-        ctx.update(park=self.park, sources=qs.order_by("enterprise__name", "code")[:500], summary=summary, category=cat,
+        # A page of sources (searched and sorted in the database), not the first 500 of the park's tens of thousands.
+        listing = paginate(self.request, qs, sorts=PARK_SOURCE_SORTS, default="enterprise", keep=("category",),
+                           search=("code", "name", "material", "enterprise__name"))
+        ctx.update(park=self.park, sources=listing.rows, listing=listing, summary=summary, category=cat,
                    categories=Source._meta.get_field("category").choices, chart=chart, labels=labels)
         return ctx
 

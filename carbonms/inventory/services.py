@@ -86,6 +86,10 @@ def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_f
     return (cat, method, material, unit, gas, ncv, cc, gy if cat == "purchased_electricity" else year, uf)
 
 
+#: the columns of a core input row that belong to one value, not to its parameter set
+PER_VALUE_COLUMNS = ("entity", "period", "source", "amount")
+
+
 def _input_row(key: tuple, user_factors: dict) -> dict:
     cat, method, material, unit, gas, ncv, cc, year, uf = key
     row = {"entity": "1", "period": str(year), "source": material, "category": cat, "method": method,
@@ -118,8 +122,9 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
             k = keys[key] = len(keys)
             first_record.append((sources[sid], month))
         idx[i] = k
+    inputs = [_input_row(k, by_pk) for k in keys]
     try:
-        result = calculate([_input_row(k, by_pk) for k in keys], gwp_set=gwp_set)
+        result = calculate(inputs, gwp_set=gwp_set)
     except AccountingErrors as exc:
         _raise_accounting(exc, first_record)
     factors, per_unit = [], np.zeros((len(keys), 3))
@@ -132,7 +137,10 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
         uf = by_pk.get(set_keys[j][8])
         described = {**dict(rr.factor), **uf.describe()} if uf is not None else dict(rr.factor)
         factors.append({**described, "gwp": rr.gwp, "per_unit": {"co2e_t": co2e, "mass_t": mass, "energy_tce": rr.energy_tce,
-                                                                        "unit": rr.activity.get("unit")}})
+                                                                        "unit": rr.activity.get("unit")},
+                        # the core's input row of this parameter set, less the per-value columns: the re-performance
+                        # file (carbonms.inventory.reperform) writes it once per value with the value's amount
+                        "input": {k: v for k, v in inputs[j].items() if k not in PER_VALUE_COLUMNS}})
         cat_of.append(rr.category)
         gas_of.append(rr.gas)
         method_of.append(rr.method)

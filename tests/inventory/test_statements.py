@@ -178,3 +178,55 @@ def test_verification_by_the_appointed_verifier_only(data):
                                      misstatements="")
     assert st.status == "verified" and st.verified_by == verifier and st.verification_report
     assert statements.official_statement(park=w.park_a, year=2025, enterprise=w.e1.enterprise) == st
+
+
+def test_management_review_reads_statements_and_never_compares_an_incomplete_run(data):
+    """The bug of issue 10: a 2026-style partial run showed "−99.4 % on the year before" in the review record."""
+    from carbonms.audits.inputs import SCHEMA_VERSION, assemble_inputs, schema_version
+    from carbonms.audits.selectors import input_rows
+    from carbonms.management.system import System
+
+    w = data
+    e2 = w.e2.enterprise
+    officer, reviewer = w.users["park_carbon_officer"], w.users["park_reviewer"]
+    st24 = statements.statement_create(actor=officer, run=make_run(w, e2, year=2024))
+    statements.statement_approve(actor=reviewer, statement=st24)
+    ActivityRecord.objects.filter(enterprise=e2, year=2025, month__gt=1).delete()  # one month of 2025 only
+    partial = {"expected": 12, "held": 1, "fraction": 1 / 12, "missing": [], "complete": False}
+    run25 = make_run(w, e2, year=2025, coverage=partial)
+    assert run25.totals["gross"] < 0.1 * st24.totals["gross"]  # the partial total that made "−91.7 %"
+    system = System(w.park_a, e2)
+
+    inputs = assemble_inputs(system)  # the run alone is not a statement: not in the review
+    perf = inputs["performance"]
+    assert inputs["_schema"] == SCHEMA_VERSION == schema_version(inputs)
+    assert [i["year"] for i in perf["_statements"]] == [2024]
+    assert "statement" in perf["basis"].lower()
+    assert all("on the year before" not in line for line in perf["items"])
+
+    st25 = statements.statement_create(actor=officer, run=run25, justification="Plant stopped in February")
+    statements.statement_approve(actor=reviewer, statement=st25)
+    perf = assemble_inputs(system)["performance"]
+    line25 = next(line for line in perf["items"] if line.startswith("2025"))
+    assert "incomplete" in line25 and "not compared" in line25 and "on the year before" not in line25
+    assert "change_pct" not in perf["_statements"][1]
+
+    # an old review (no schema version, performance from runs) still renders
+    old = {"performance": {"available": True, "items": ["2025: 11444.0 tCO2e, 10.0 tce (-99.4% on the year before)"]}}
+    assert schema_version(old) == 1
+    assert input_rows(old["performance"])[1][1].startswith("2025")
+
+
+def test_year_on_year_between_complete_statements(data):
+    from carbonms.audits.inputs import assemble_inputs
+    from carbonms.management.system import System
+
+    w = data
+    e2 = w.e2.enterprise
+    officer, reviewer = w.users["park_carbon_officer"], w.users["park_reviewer"]
+    for year in (2024, 2025):
+        st = statements.statement_create(actor=officer, run=make_run(w, e2, year=year))
+        statements.statement_approve(actor=reviewer, statement=st)
+    perf = assemble_inputs(System(w.park_a, e2))["performance"]
+    assert perf["_statements"][1]["change_pct"] == 0.0
+    assert "on the year before" in perf["items"][1]

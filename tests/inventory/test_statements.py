@@ -230,3 +230,50 @@ def test_year_on_year_between_complete_statements(data):
     perf = assemble_inputs(System(w.park_a, e2))["performance"]
     assert perf["_statements"][1]["change_pct"] == 0.0
     assert "on the year before" in perf["items"][1]
+
+
+def _cli(argv, capsys):
+    from carbonms.cli import main
+
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def reperformance_matches(st, tmp_path, capsys) -> dict:
+    """export-input → carbonms calc → the statement's totals, to the last digit (the issue's acceptance check)."""
+    import json
+
+    credit = st.enterprise.credit_code
+    path = tmp_path / f"{credit}-{st.year}.csv"
+    code, _out, err = _cli(["inventory", "export-input", "--enterprise", credit, "--year", str(st.year), "-o", str(path)], capsys)
+    assert code == 0, err
+    code, out, err = _cli(["calc", str(path), "--gwp", st.gwp_set, "--format", "json"], capsys)
+    assert code == 0, err
+    calc = json.loads(out)["totals"]
+    code, out, err = _cli(["inventory", "show", "--enterprise", credit, "--year", str(st.year), "--format", "json"], capsys)
+    assert code == 0, err
+    shown = json.loads(out)
+    keys = ("direct", "indirect_energy", "indirect_energy_market", "other_indirect", "removals", "gross", "net",
+            "by_category", "by_gas", "energy_tce")
+    assert shown["totals"] == {k: calc[k] for k in keys}
+    return shown
+
+
+def test_show_and_reperformance_file(data, tmp_path, capsys):
+    w = data
+    e1 = w.e1.enterprise
+    code, _out, err = _cli(["inventory", "show", "--enterprise", e1.credit_code, "--year", "2025"], capsys)
+    assert code == 1 and "no management statement in force" in err
+    code, _out, err = _cli(["inventory", "show", "--park", "no such park", "--year", "2025"], capsys)
+    assert code == 2 and "no park named" in err
+    st = statements.statement_create(actor=w.users["park_carbon_officer"], run=make_run(w, e1))
+    statements.statement_approve(actor=w.users["reviewer"], statement=st)
+    shown = reperformance_matches(st, tmp_path, capsys)
+    assert (shown["status"], shown["basis"], shown["coverage"], shown["gwp_set"]) == ("approved", "management", 1.0, "SAR")
+    text = (tmp_path / f"{e1.credit_code}-2025.csv").read_text(encoding="utf-8")
+    header = text.splitlines()[0].split(",")
+    assert header[:8] == ["entity", "period", "source", "category", "method", "material", "amount", "unit"]
+    assert "factor_version" in header and len(text.splitlines()) == 25  # one row per source and month
+    code, out, _err = _cli(["inventory", "show", "--enterprise", e1.credit_code, "--year", "2025"], capsys)
+    assert code == 0 and "status: approved" in out and "coverage: 1.0000" in out

@@ -49,7 +49,11 @@ STATEMENT = Workflow(InventoryStatement, [
 def _approve(actor, obj, data):
     from . import statements
 
-    return statements.statement_approve(actor=actor, statement=obj, exceptions=data.get("exceptions") or [])
+    exceptions = data.get("exceptions") if hasattr(data, "get") else None
+    if not isinstance(exceptions, list):  # a page: one field "exception_<enterprise id>" holding the reason
+        exceptions = [{"enterprise": k.split("_", 1)[1], "reason": v} for k, v in data.items()
+                      if k.startswith("exception_") and k.split("_", 1)[1].isdigit() and str(v).strip()]
+    return statements.statement_approve(actor=actor, statement=obj, exceptions=exceptions)
 
 
 @STATEMENT.runs("verify")

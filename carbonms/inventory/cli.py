@@ -73,7 +73,7 @@ def statement_data(st) -> dict:
     })
 
 
-def _table(d: dict) -> str:
+def _table(d: dict, intensity_rows: list) -> str:
     lines = [f"{d['entity']} · {d['year']} · statement #{d['statement']} (run #{d['run']})",
              f"status: {d['status']}    basis: {d['basis']}    GWP: {d['gwp_set']}",
              "coverage: " + ("unknown" if d["coverage"] is None else f"{d['coverage']:.4f}")
@@ -87,8 +87,8 @@ def _table(d: dict) -> str:
         lines.append(f"  {code:30} {v:>20,.6f} tCO2e")
     for gas, v in (t.get("by_gas") or {}).items():
         lines.append(f"  {gas:30} {v:>20,.6f} t")
-    for key, v in (d.get("intensities") or {}).items():
-        lines.append(f"  intensity {key:20} {v}")
+    for label, v, unit in intensity_rows:
+        lines.append(f"  intensity {label}: {v} {unit}")
     return "\n".join(lines) + "\n"
 
 
@@ -110,7 +110,7 @@ def run(args) -> int:
         return 1
     if args.inventory_command == "show":
         d = statement_data(st)
-        sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else _table(d))
+        sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else _table(d, st.intensity_rows))
         return 0
     from carbonms.accounting.io import write_text
 

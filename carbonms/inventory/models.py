@@ -248,3 +248,22 @@ class InventoryStatement(ScopedModel):
     @property
     def complete(self) -> bool:
         return bool((self.coverage or {}).get("complete"))
+
+    @property
+    def intensity_rows(self) -> list[tuple[str, str, str]]:
+        """(indicator, value to 4 significant digits, unit) of each intensity stored on the statement."""
+        from decimal import Decimal
+
+        def fmt(v) -> str:
+            return f"{Decimal(str(v)):.4g}"
+
+        labels = {"per_value_added": _("per 10⁴ yuan of value added"), "per_output_value": _("per 10⁴ yuan of output value"),
+                  "per_gdp": _("per 10⁴ yuan of GDP"), "carbon_per_energy": _("carbon per unit of energy")}
+        out = []
+        for p in (self.intensities or {}).get("per_product") or []:
+            out.append((f"{p.get('name') or p.get('code')}", fmt(p["value"]), p["unit"]))
+        for key, label in labels.items():
+            item = (self.intensities or {}).get(key)
+            if item:
+                out.append((str(label), fmt(item["value"]), item["unit"]))
+        return out

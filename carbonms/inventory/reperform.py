@@ -56,8 +56,10 @@ def input_rows(run: CalculationRun) -> list[dict]:
           .values_list("source__code", "month", "amount", "factor_index"))
     for code, month, amount, k in qs.iterator(chunk_size=5000):
         f = factors[k]
-        row = {"entity": credit, "period": f"{run.year}-{month:02d}", "source": code, "amount": _amount(amount),
-               **f["input"], "factor_version": f.get("version_id") or ""}
+        row = {"entity": credit, "period": f"{run.year}-{month:02d}", "source": code, **f["input"],
+               "amount": _amount(amount), "factor_version": f.get("version_id") or ""}
+        if "market_amount" in row:  # stored per unit of activity (the covered share): the value's covered amount
+            row["market_amount"] = float(row["market_amount"]) * float(amount)
         rows.append(row)
     return rows
 

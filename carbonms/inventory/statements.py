@@ -105,7 +105,20 @@ def _intensities(statement) -> tuple[dict, dict]:
     except ImportError:
         return {}, {}
     den = denominators(park=statement.park, enterprise=statement.enterprise, year=statement.year)
-    return statement_intensities(statement.totals, den), den
+    return _jsonable(statement_intensities(statement.totals, den)), _jsonable(den)
+
+
+def _jsonable(x):
+    """Decimals as exact strings (JSON has no decimal type)."""
+    from decimal import Decimal
+
+    if isinstance(x, Decimal):
+        return str(x)
+    if isinstance(x, dict):
+        return {k: _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_jsonable(v) for v in x]
+    return x
 
 
 def _freeze(statement, run: CalculationRun) -> None:

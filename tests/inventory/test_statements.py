@@ -277,3 +277,35 @@ def test_show_and_reperformance_file(data, tmp_path, capsys):
     assert "factor_version" in header and len(text.splitlines()) == 25  # one row per source and month
     code, out, _err = _cli(["inventory", "show", "--enterprise", e1.credit_code, "--year", "2025"], capsys)
     assert code == 0 and "status: approved" in out and "coverage: 1.0000" in out
+
+
+def test_statement_stores_intensities_and_the_park_aggregates_sums(data):
+    """Intensities on the statement from the output and economic records; the park's is Σ emissions / Σ denominator."""
+    from carbonms.carbondata.models import EconomicRecord, Product, ProductionRecord
+
+    w = data
+    officer, reviewer = w.users["park_carbon_officer"], w.users["park_reviewer"]
+    e1, e2 = w.e1.enterprise, w.e2.enterprise
+    for ent, qty, va in ((e1, Decimal("1000"), Decimal("500.00")), (e2, Decimal("3000"), Decimal("1500.00"))):
+        p = Product.objects.create(enterprise=ent, code="STEEL", name="粗钢", unit="t")
+        for m in range(1, 13):
+            ProductionRecord.objects.create(enterprise=ent, product=p, year=2025, month=m, quantity=qty, unit="t",
+                                            status="approved", entered_by=officer)
+        EconomicRecord.objects.create(park=w.park_a, enterprise=ent, year=2025, value_added_10k_yuan=va, price_basis="current",
+                                      status="approved", entered_by=officer)
+    sts = {}
+    for ent in (e1, e2):
+        sts[ent.pk] = statements.statement_create(actor=officer, run=make_run(w, ent))
+        statements.statement_approve(actor=reviewer, statement=sts[ent.pk])
+    st1 = sts[e1.pk]
+    va = st1.intensities["per_value_added"]
+    assert Decimal(va["value"]) == pytest.approx(Decimal(str(st1.totals["gross"])) / Decimal("500"))
+    assert st1.intensities["per_product"][0]["unit"] == "tCO2e/t"
+    assert st1.intensities["carbon_per_energy"]["unit"] == "tCO2/tce"
+    assert any("value added" in label for label, _v, _u in st1.intensity_rows)
+    park_run = run_calculation(actor=officer, park=w.park_a, year=2025)
+    park_run.coverage = COMPLETE
+    park_run.save()
+    pst = statements.statement_create(actor=officer, run=park_run)
+    expected = Decimal(str(park_run.totals["gross"])) / Decimal("2000")  # Σ emissions / Σ value added
+    assert Decimal(pst.intensities["per_value_added"]["value"]) == pytest.approx(expected)

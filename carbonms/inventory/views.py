@@ -77,9 +77,12 @@ class _InventoryPage(ScopedPageView):
         ctx = super().get_context_data(**kwargs)
         user, year = self.request.user, year_param(self.request)
         run = selectors.latest_run(user, self.park, year, self.enterprise)
+        from .statements import official_statement
+
         can_run = tenancy.can(user, "data", "change", park_id=self.park.pk,
                               enterprise_id=self.enterprise.pk if self.enterprise else None)
         ctx.update(park=self.park, enterprise=self.enterprise, year=year, run=run,
+                   statement=official_statement(park=self.park, year=year, enterprise=self.enterprise),
                    runs=selectors.runs_for(user, self.park, self.enterprise, year)[:10], can_run=can_run,
                    form=kwargs.get("form") or (RunForm(user=user, park=self.park) if can_run else None))
         if run:
@@ -134,6 +137,8 @@ class RunView(ObjectMixin, ScopedPageView):
         ent_names = shown_names(user, run)
         ctx.update(run=run, charts=charts(run, selectors.chart_enterprises(user, run)), earlier=earlier[:20],
                    missing_rows=missing_rows(run, ent_names), boundary_rows=boundary_rows(run, ent_names),
+                   statements=run.statements.restrict(user).order_by("-created_at"),
+                   can_state=tenancy.can(user, "data", "change", park_id=run.park_id, enterprise_id=run.enterprise_id),
                    categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
                    enterprises=page.object_list, enterprise_page=page, page_filters={})
         return ctx

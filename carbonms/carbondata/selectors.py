@@ -4,7 +4,11 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from carbonms.accounting import units
 
 from .models import ActivityRecord, DataImport, LabAnalysis, MeasuringInstrument, MonitoringPlan, Source
 
@@ -60,16 +64,28 @@ def imports_for(user, enterprise):
 
 
 def weighted_lab_values(source_ids, year: int) -> dict[tuple[int, int], dict[str, Decimal]]:
-    """Consumption-weighted monthly averages of lab values: (source id, month) -> {parameter: value}.
+    """Consumption-weighted monthly averages of lab values: (source id, month) -> {column: value}.
 
     Σ(value × amount represented) / Σ(amount represented), per source, month and parameter
-    (T/CIECCPA 061 §8.2.5; the monthly average weighted by consumption).
+    (T/CIECCPA 061 §8.2.5; the monthly average weighted by consumption). Each value is first converted
+    by the units module into the unit the accounting core takes for the source's activity
+    (``carbonms.accounting.units.lab_value``): the keys are the core's columns (``ncv`` in GJ/t or
+    GJ/10^4Nm3, ``carbon_content`` in tC/GJ, ``carbon_per_unit`` for a carbon content reported per unit
+    of fuel, ``carbon_fraction``, ``oxidation_rate``, ``purity``). A stored value whose unit cannot
+    describe the activity (entered before the check existed) raises ``ValidationError`` naming it.
     """
     sums: dict[tuple[int, int, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for sid, month, param, value, weight in LabAnalysis.objects.filter(source_id__in=source_ids, year=year).values_list(
-            "source_id", "month", "parameter", "value", "weight"):
-        acc = sums[(sid, month, param)]
-        acc[0] += value * weight
+    rows = LabAnalysis.objects.filter(source_id__in=source_ids, year=year).values_list(
+        "source_id", "month", "parameter", "value", "weight", "unit", "source__activity_unit", "source__code")
+    for sid, month, param, value, weight, unit, activity_unit, code in rows:
+        try:
+            column, converted = units.lab_value(param, float(value), unit, activity_unit)
+        except units.UnitProblem:
+            raise ValidationError(_("Lab value of %(code)s %(year)d-%(month)02d: the unit “%(unit)s” cannot describe the "
+                                    "activity, measured in %(activity)s (field unit).")
+                                  % {"code": code, "year": year, "month": month, "unit": unit, "activity": activity_unit})
+        acc = sums[(sid, month, column)]
+        acc[0] += Decimal(repr(converted)) * weight
         acc[1] += weight
     out: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
     for (sid, month, param), (vw, w) in sums.items():

@@ -46,7 +46,8 @@ HELP_LINES = [
 ]
 
 
-def _header(ws, columns) -> None:
+def header_row(ws, columns) -> None:
+    """Row 1 of a data sheet: the Chinese headers, white on green, with the column widths; frozen."""
     fill = PatternFill("solid", fgColor="0E7C66")
     for col, (_key, header, width) in enumerate(columns, start=1):
         c = ws.cell(row=1, column=col, value=header)
@@ -58,7 +59,7 @@ def _header(ws, columns) -> None:
 def build_sheets(wb, enterprise, year: int) -> None:
     """Add the two sheets to the generated workbook, pre-filled with the products, months and current values."""
     ws = wb.create_sheet(PRODUCTION_SHEET)
-    _header(ws, PRODUCTION_COLUMNS)
+    header_row(ws, PRODUCTION_COLUMNS)
     products = list(Product.objects.filter(enterprise=enterprise, active=True).order_by("code"))
     current = {(r.product_id, r.month): r for r in ProductionRecord.objects.filter(enterprise=enterprise, year=year, is_current=True)}
     row = 2
@@ -79,7 +80,7 @@ def build_sheets(wb, enterprise, year: int) -> None:
         dv.add(f"{col}2:{col}{last}")
 
     ws = wb.create_sheet(ECONOMIC_SHEET)
-    _header(ws, ECONOMIC_COLUMNS)
+    header_row(ws, ECONOMIC_COLUMNS)
     rec = EconomicRecord.objects.filter(enterprise=enterprise, year=year, is_current=True).first()
     if rec is not None:
         values = [rec.output_value_10k_yuan, rec.value_added_10k_yuan, PRICE_BASIS_SHOWN.get(rec.price_basis, ""),

@@ -11,8 +11,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carbonms.common.spreadsheet import safe_row, safe_text
@@ -54,12 +53,7 @@ def build(enterprise, year: int) -> bytes:
     help_ws.column_dimensions["A"].width = 110
 
     ws = wb.create_sheet(DATA_SHEET)
-    fill = PatternFill("solid", fgColor="0E7C66")
-    for col, (_key, header, width) in enumerate(COLUMNS, start=1):
-        c = ws.cell(row=1, column=col, value=header)
-        c.font, c.fill, c.alignment = Font(bold=True, color="FFFFFF"), fill, Alignment(horizontal="center")
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
+    output_workbook.header_row(ws, COLUMNS)
     sources = list(Source.objects.filter(enterprise=enterprise, status=Source.Status.ACTIVE).order_by("code"))
     existing = {(r.source_id, r.month): r for r in ActivityRecord.objects.filter(enterprise=enterprise, year=year, is_current=True)}
     row = 2

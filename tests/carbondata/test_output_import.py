@@ -2,14 +2,12 @@
 bad rows refused with sheet, row, column and reason, and nothing written when any row is wrong."""
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import load_workbook
 
-from carbonms.carbondata import importer, workbook
+from carbonms.carbondata import importer
 from carbonms.carbondata.models import (
     ActivityRecord,
     DataImport,
@@ -21,6 +19,7 @@ from carbonms.carbondata.output_workbook import ECONOMIC_SHEET, PRODUCTION_SHEET
 
 from .factories import SourceFactory
 from .output_helpers import S, product, production
+from .test_workbook_import import _book, _bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +31,6 @@ def ent(world):
     product(e, "P1", "t")
     product(e, "M1", "台", name="电机")
     return e
-
-
-def _book(ent, year=2025):
-    return load_workbook(io.BytesIO(workbook.build(ent, year)))
-
-
-def _bytes(wb) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _row(ws, code, month):

@@ -35,7 +35,7 @@ from carbonms.accounting.prepare import balance_errors
 from carbonms.carbondata.models import ActivityRecord, PeriodLock, Source
 from carbonms.carbondata.selectors import weighted_lab_values
 from carbonms.carbondata.services.common import record_event
-from carbonms.carbondata.services.factors import factor_for, latest_factors
+from carbonms.carbondata.services.factors import enterprise_sectors, factor_for, latest_factors
 from carbonms.common.tenancy import require
 from carbonms.organizations.models import Enterprise
 
@@ -138,6 +138,14 @@ def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_f
             tuple(sorted(extra.items())))
 
 
+def _set_input(row: dict) -> dict:
+    """An input row less what belongs to one value (amount, period; entity and source unless a mass balance groups
+    its flows by them)."""
+    keep_group = row.get("method") == "mass_balance"
+    return {k: v for k, v in row.items()
+            if k not in ("amount", "period") and (keep_group or k not in ("entity", "source"))}
+
+
 def _input_row(key: tuple, user_factors: dict) -> dict:
     """The core's input row of a parameter set, for a unit amount (``amount`` 1 in ``unit``)."""
     cat, method, material, unit, gas, ncv, cc, year, uf, extra = key
@@ -178,19 +186,21 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
     latest = latest_factors(park_id) if park_id is not None else {}
     by_pk = {f.pk: f for f in latest.values()}
     src_factor = {sid: factor_for(latest, s[1], s[9]) for sid, s in sources.items() if s[9]}
+    sector_of = enterprise_sectors({s[1] for s in sources.values()})  # defaults follow the industry
     keys: dict[tuple, int] = {}
     first_record: list[tuple] = []
     idx = np.empty(len(records), dtype=np.int64)
     for i, (_pk, _v, sid, month, _amount) in enumerate(records):
-        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy, src_factor.get(sid))
+        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy, src_factor.get(sid)) + (sector_of[sources[sid][1]],)
         k = keys.get(key)
         if k is None:
             k = keys[key] = len(keys)
             first_record.append((sources[sid], month))
         idx[i] = k
+    inputs = [grid_row({**_input_row(k[:-1], by_pk), "sector": k[-1]}, policy) for k in keys]
     try:
         # unit amounts: the mass balance is checked below on the aggregated flows
-        result = calculate([grid_row(_input_row(k, by_pk), policy) for k in keys], gwp_set=gwp_set, check_balance=False)
+        result = calculate(inputs, gwp_set=gwp_set, check_balance=False)
     except AccountingErrors as exc:
         _raise_accounting(exc, first_record)
     factors, per_unit = [], np.zeros((len(keys), 3))
@@ -206,7 +216,10 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
         uf = by_pk.get(set_keys[j][8])
         described = {**dict(rr.factor), **uf.describe()} if uf is not None else dict(rr.factor)
         factors.append({**described, "gwp": rr.gwp, "per_unit": {"co2e_t": co2e, "mass_t": mass, "energy_tce": rr.energy_tce,
-                                                                        "unit": rr.activity.get("unit")}})
+                                                                        "unit": rr.activity.get("unit")},
+                        # the core's input row of this parameter set for a unit amount: the re-performance file
+                        # (carbonms.inventory.reperform) writes it once per value, with the value's amount
+                        "input": _set_input(inputs[j])})
         cat_of.append(rr.category)
         gas_of.append(rr.gas)
         method_of.append(rr.method)

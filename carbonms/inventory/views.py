@@ -19,7 +19,7 @@ from carbonms.carbondata.views.base import ENTERPRISE, PARK, ObjectMixin, year_p
 from carbonms.common import files, params, tenancy
 from carbonms.common.spreadsheet import safe_row
 from carbonms.common.views import ScopedPageView, apply_validation_error
-from carbonms.organizations.models import Enterprise
+from carbonms.organizations.models import Enterprise, FactorSet, GridScope, GridYearRule
 
 from . import selectors, services
 from .diff import run_diff
@@ -51,10 +51,16 @@ def charts(run: CalculationRun, ent_names: dict) -> dict:
 MISSING_SHOWN = 50
 
 
-def missing_rows(run: CalculationRun, ent_names: dict) -> list[tuple]:
-    """The first missing values of a run's coverage as (enterprise name, source code, month)."""
-    return [(ent_names.get(m["enterprise"], m["enterprise"]), m["code"], m["month"])
-            for m in (run.coverage or {}).get("missing", [])[:MISSING_SHOWN]]
+def coverage_context(run: CalculationRun, ent_names: dict) -> dict:
+    """The first missing values of a run's coverage as (enterprise name, source code, month), and the
+    policy's choices in words."""
+    pol = run.policy or {}
+    scopes = {**dict(GridScope.choices), "ets": FactorSet.ETS.label}
+    return {"missing_rows": [(ent_names.get(m["enterprise"], m["enterprise"]), m["code"], m["month"])
+                             for m in (run.coverage or {}).get("missing", [])[:MISSING_SHOWN]],
+            "policy_labels": {"grid_scope": scopes.get(pol.get("grid_scope"), pol.get("grid_scope")),
+                              "grid_year_rule": dict(GridYearRule.choices).get(pol.get("grid_year_rule"), pol.get("grid_year_rule")),
+                              "factor_set": dict(FactorSet.choices).get(pol.get("factor_set"), pol.get("factor_set"))}}
 
 
 class _InventoryPage(ScopedPageView):
@@ -72,7 +78,7 @@ class _InventoryPage(ScopedPageView):
                    runs=selectors.runs_for(user, self.park, self.enterprise, year)[:10], can_run=can_run,
                    form=kwargs.get("form") or (RunForm(user=user, park=self.park) if can_run else None))
         if run:
-            ctx.update(charts=charts(run, ent_names), missing_rows=missing_rows(run, ent_names), categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
+            ctx.update(charts=charts(run, ent_names), **coverage_context(run, ent_names), categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
                        enterprises=[(int(k), ent_names.get(int(k), k), v, run.totals.get("energy_tce_by_enterprise", {}).get(k, 0))
                                     for k, v in run.totals.get("by_enterprise", {}).items()])
         return ctx
@@ -118,7 +124,7 @@ class RunView(ObjectMixin, ScopedPageView):
         run, user = self.object, self.request.user
         ent_names = dict(Enterprise.objects.restrict(user).filter(park=run.park_id).values_list("pk", "name"))
         earlier = CalculationRun.objects.restrict(user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year).exclude(pk=run.pk)
-        ctx.update(run=run, charts=charts(run, ent_names), earlier=earlier[:20], missing_rows=missing_rows(run, ent_names),
+        ctx.update(run=run, charts=charts(run, ent_names), earlier=earlier[:20], **coverage_context(run, ent_names),
                    boundary_rows=boundary_rows(run, ent_names),
                    categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
                    enterprises=sorted([(int(k), ent_names.get(int(k), k), v, run.totals.get("energy_tce_by_enterprise", {}).get(k, 0))

@@ -28,12 +28,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from carbonms.accounting import AccountingErrors, calculate
+from carbonms.accounting import AccountingErrors, calculate, units
 from carbonms.accounting.engine import shared_defaults
+from carbonms.accounting.factors import DEFAULT_FUEL_SET
+from carbonms.accounting.prepare import balance_errors
 from carbonms.carbondata.models import ActivityRecord, PeriodLock, Source
 from carbonms.carbondata.selectors import weighted_lab_values
 from carbonms.carbondata.services.common import record_event
-from carbonms.carbondata.services.factors import factor_for, latest_factors
+from carbonms.carbondata.services.factors import enterprise_sectors, factor_for, latest_factors
 from carbonms.common.tenancy import require
 from carbonms.organizations.models import Enterprise
 
@@ -44,7 +46,10 @@ from .totals import summarise_arrays
 S = ActivityRecord.Status
 _REC_FIELDS = ("pk", "version", "source_id", "month", "amount")
 _SRC_FIELDS = ("pk", "enterprise_id", "code", "category", "method", "material", "gases", "activity_unit", "supplier_id",
-               "factor_key")
+               "factor_key",
+               # the method parameters (index 10…, read by _parameter_set)
+               "direction", "balance_group", "carbon_fraction", "purity", "calcination_fraction", "steam_enthalpy",
+               "market_share", "market_ef")
 
 
 def _fetch(qs, fields) -> list[tuple]:
@@ -78,19 +83,64 @@ def grid_year(year: int) -> int:
     return year
 
 
+#: the core's ``source`` of the mass-balance flows of an enterprise that name no group (balanced together)
+ENTERPRISE_BALANCE = "物料平衡"
+
+
+def _default_ncv(material: str, base: str, user_factor) -> float | None:
+    """The NCV (GJ per ``base``) a month without a lab NCV uses: the user factor's, else the library's."""
+    if user_factor is not None and user_factor.ncv and user_factor.ncv_unit:
+        return user_factor.ncv * units.conversion_factor(user_factor.ncv_unit, f"GJ/{base}")
+    fuel = shared_defaults()[0].find_fuel(material, DEFAULT_FUEL_SET)
+    if fuel is None or fuel.ncv is None:
+        return None
+    return fuel.ncv * units.conversion_factor(fuel.ncv_unit, f"GJ/{base}")
+
+
 def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_factor) -> tuple:
-    _pk, _ent, _code, cat, method, material, gases, unit, _sup, _key = src
+    """The parameters a value of ``src`` is computed with: the source's method parameters, its user factor,
+    and the month's consumption-weighted lab values (already in the core's units, see weighted_lab_values).
+    The last element holds the extra input columns of the core, as sorted (column, value) pairs."""
+    _pk, ent, code, cat, method, material, gases, unit, _sup, _key = src[:10]
+    direction, group, cfrac, purity, calc, enthalpy, share, market_ef = src[10:18]
     gas = gases.split(",")[0].strip() if gases else "CO2"
+    lab = {k: float(v) for k, v in (measured or {}).items()}
+    extra: dict = {}
     ncv = cc = None
-    if measured and method == "fuel_combustion":
-        ncv = float(measured["ncv"]) if "ncv" in measured else None
-        cc = float(measured["carbon_content"]) if "carbon_content" in measured else None
+    if method == "fuel_combustion":
+        base = units.activity_base(unit)
+        ncv = lab.get("ncv")
+        if ncv is not None:
+            extra["ncv_unit"] = f"GJ/{base}"
+        cc = lab.get("carbon_content")
+        if cc is None and "carbon_per_unit" in lab:  # a mass fraction: to tC/GJ with the NCV of the same month
+            heat = ncv if ncv is not None else _default_ncv(material, base, user_factor)
+            if heat is None:
+                raise ValidationError(_("%(code)s: a carbon content per unit of fuel needs an NCV (lab or factor).")
+                                      % {"code": code})
+            cc = units.carbon_per_gj(lab["carbon_per_unit"], heat)
+        if "oxidation_rate" in lab:
+            extra["oxidation_rate"] = lab["oxidation_rate"]
+    elif method == "mass_balance":
+        fraction = lab.get("carbon_fraction", float(cfrac) if cfrac is not None else None)
+        extra.update(direction=direction, carbon_fraction=fraction, entity=str(ent), source=group or ENTERPRISE_BALANCE)
+    elif cat == "purchased_electricity" and share is not None:
+        # market-based: the share covered by contracts, as ``market_amount`` of this unit row (per unit of
+        # activity: a row for an amount A carries market_amount = share × A)
+        extra.update(market_amount=float(share), market_ef=float(market_ef or 0))
+    elif method == "emission_factor":
+        for name, value in (("purity", lab.get("purity", purity)), ("calcination_fraction", calc),
+                            ("steam_enthalpy", enthalpy)):
+            if value is not None:
+                extra[name] = float(value)
     uf = user_factor.pk if user_factor is not None else None
-    return (cat, method, material, unit, gas, ncv, cc, gy if cat == "purchased_electricity" else year, uf)
+    return (cat, method, material, unit, gas, ncv, cc, gy if cat == "purchased_electricity" else year, uf,
+            tuple(sorted(extra.items())))
 
 
 def _input_row(key: tuple, user_factors: dict) -> dict:
-    cat, method, material, unit, gas, ncv, cc, year, uf = key
+    """The core's input row of a parameter set, for a unit amount (``amount`` 1 in ``unit``)."""
+    cat, method, material, unit, gas, ncv, cc, year, uf, extra = key
     row = {"entity": "1", "period": str(year), "source": material, "category": cat, "method": method,
            "material": material, "amount": 1.0, "unit": unit, "year": year}
     if gas and gas != "CO2":
@@ -98,10 +148,27 @@ def _input_row(key: tuple, user_factors: dict) -> dict:
     if uf is not None:  # a user factor supplies the parameters; measured lab values still take precedence
         row.update({k: v for k, v in user_factors[uf].row_parameters().items() if v not in (None, "")})
     if ncv is not None:
-        row["ncv"], row["ncv_unit"] = ncv, ("GJ/10^4Nm3" if unit in ("10^4Nm3", "万Nm3") else "GJ/t")
+        row["ncv"] = ncv
     if cc is not None:
         row["carbon_content"] = cc
+    row.update(extra)  # ncv_unit, oxidation_rate, direction, carbon_fraction, purity, … (entity/source of a balance)
     return row
+
+
+def _balance_check(records: list[tuple], sources: dict[int, tuple], co2e: np.ndarray) -> None:
+    """Each mass balance (the flows of one enterprise and group over the year) must not be negative: the
+    core's rule (T/CIECCPA 061 formula (1)), checked on the aggregated flows, not on the unit parameter sets."""
+    sums: dict[tuple, list] = {}
+    for i, (_pk, _v, sid, _month, _amount) in enumerate(records):
+        src = sources[sid]
+        if src[4] == "mass_balance":
+            entry = sums.setdefault((src[1], src[11]), [0.0, set()])
+            entry[0] += float(co2e[i])
+            entry[1].add(src[2])
+    errors = balance_errors({k: (", ".join(sorted(codes)), total, None) for k, (total, codes) in sums.items()})
+    if errors:
+        lang = "en" if (get_language() or "zh").startswith("en") else "zh"
+        raise ValidationError([e.reason(lang) + f" ({e.field})" for e in errors])
 
 
 def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dict, gwp_set: str, is_park: bool,
@@ -111,27 +178,33 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
     latest = latest_factors(park_id) if park_id is not None else {}
     by_pk = {f.pk: f for f in latest.values()}
     src_factor = {sid: factor_for(latest, s[1], s[9]) for sid, s in sources.items() if s[9]}
+    sector_of = enterprise_sectors({s[1] for s in sources.values()})  # defaults follow the industry
     keys: dict[tuple, int] = {}
     first_record: list[tuple] = []
     idx = np.empty(len(records), dtype=np.int64)
     for i, (_pk, _v, sid, month, _amount) in enumerate(records):
-        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy, src_factor.get(sid))
+        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy, src_factor.get(sid)) + (sector_of[sources[sid][1]],)
         k = keys.get(key)
         if k is None:
             k = keys[key] = len(keys)
             first_record.append((sources[sid], month))
         idx[i] = k
     try:
-        result = calculate([grid_row(_input_row(k, by_pk), policy) for k in keys], gwp_set=gwp_set)
+        # unit amounts: the mass balance is checked below on the aggregated flows
+        result = calculate([grid_row({**_input_row(k[:-1], by_pk), "sector": k[-1]}, policy) for k in keys], gwp_set=gwp_set,
+                           check_balance=False)
     except AccountingErrors as exc:
         _raise_accounting(exc, first_record)
     factors, per_unit = [], np.zeros((len(keys), 3))
+    per_unit_market = np.full(len(keys), np.nan)  # market-based tCO2e of imported energy (NaN: not imported energy)
     cat_of, gas_of, method_of, material_of = [], [], [], []
     set_keys = list(keys)
     for j, rr in enumerate(result.rows):
         co2e = abs(rr.co2e_t) if rr.category == "removal" else rr.co2e_t
         mass = next(iter(rr.by_gas.values()), 0.0)
         per_unit[j] = (co2e, mass, rr.energy_tce)
+        if rr.market_co2e_t is not None:
+            per_unit_market[j] = rr.market_co2e_t
         uf = by_pk.get(set_keys[j][8])
         described = {**dict(rr.factor), **uf.describe()} if uf is not None else dict(rr.factor)
         factors.append({**described, "gwp": rr.gwp, "per_unit": {"co2e_t": co2e, "mass_t": mass, "energy_tce": rr.energy_tce,
@@ -142,12 +215,17 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
         material_of.append(rr.material)
     amounts = np.fromiter((float(r[4]) for r in records), dtype=float, count=len(records))
     values = amounts[:, None] * per_unit[idx]
+    _balance_check(records, sources, values[:, 0])
     src_ids = np.fromiter((r[2] for r in records), dtype=np.int64, count=len(records))
     supplier = {sid: s[8] is not None for sid, s in sources.items()}
     counted = np.ones(len(records), dtype=bool) if not is_park else ~np.fromiter(
         (supplier[s] for s in src_ids), dtype=bool, count=len(records))
+    market = None
+    if result.totals["indirect_energy_market"] is not None:  # some electricity is covered by contracts
+        m = amounts * per_unit_market[idx]
+        market = float(np.sum(m[counted & ~np.isnan(m)]))
     return {"idx": idx, "values": values, "counted": counted, "factors": factors, "categories": cat_of, "gases": gas_of,
-            "methods": method_of, "materials": material_of}
+            "methods": method_of, "materials": material_of, "indirect_energy_market": market}
 
 
 def _raise_accounting(exc: AccountingErrors, first_record: list[tuple]) -> None:
@@ -296,6 +374,7 @@ def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str | N
     ent_ids = np.fromiter((sources[r[2]][1] for r in records), dtype=np.int64, count=len(records))
     months = np.fromiter((r[3] for r in records), dtype=np.int64, count=len(records))
     totals = summarise_arrays(c["idx"], c["values"], c["counted"], ent_ids, months, c["categories"], c["gases"])
+    totals["indirect_energy_market"] = c["indirect_energy_market"]  # None: location-based only
     t2 = time.perf_counter()
     run = CalculationRun(park=park, enterprise=enterprise, year=year, gwp_set=gwp_set, fuel_set=policy["fuel_set"], run_by=actor,
                          reason=reason.strip(), n_records=len(records), n_results=len(records), locked_period=locked,

@@ -148,10 +148,12 @@ def run_scope(park, year: int, *, enterprise=None, basis: str = "management", bo
     ent_rows = list(ents.values_list("pk", "entered_on", "exited_on", "carbon_market_covered"))
     ids = [e[0] for e in ent_rows]
     sites: dict[int, tuple[int, set[int]]] = {}
+    since: dict[int, str] = {}
     valid = Q(effective_to__isnull=True) | Q(effective_to__gte=boundary_date)
-    for bid, eid, site in (Boundary.objects.filter(park=park, enterprise_id__in=ids, kind=Boundary.Kind.ACCOUNTING,
-                                                   effective_from__lte=boundary_date).filter(valid)
-                           .values_list("pk", "enterprise_id", "sites")):
+    for bid, eid, site, start in (Boundary.objects.filter(park=park, enterprise_id__in=ids, kind=Boundary.Kind.ACCOUNTING,
+                                                          effective_from__lte=boundary_date).filter(valid)
+                                  .values_list("pk", "enterprise_id", "sites", "effective_from")):
+        since.setdefault(bid, start.isoformat())
         b = sites.setdefault(eid, (bid, set()))
         if site is not None and b[0] == bid:
             b[1].add(site)
@@ -180,7 +182,8 @@ def run_scope(park, year: int, *, enterprise=None, basis: str = "management", bo
         elif not b[1]:
             note.append("boundary_lists_no_sites")
         months[eid] = ms
-        info[str(eid)] = {"boundary": b[0] if b else None, "months": ms, "notes": note,
+        info[str(eid)] = {"boundary": b[0] if b else None, "boundary_from": since.get(b[0]) if b else None,
+                          "months": ms, "notes": note,
                           "expected_from": "monitoring_plan" if eid in plans else "register",
                           "excluded_sources": [], "n_excluded": 0, "unplaced_sources": 0}
     keep: set[int] = set()

@@ -23,7 +23,7 @@ from carbonms.organizations.models import Enterprise, FactorSet, GridScope, Grid
 
 from . import selectors, services
 from .diff import run_diff
-from .factor_card import factor_card
+from .factor_card import factor_card, status_label
 from .forms import RunForm
 from .models import CalculationRun, RunResult
 
@@ -61,7 +61,8 @@ def coverage_context(run: CalculationRun, ent_names: dict) -> dict:
                              for m in (run.coverage or {}).get("missing", [])[:MISSING_SHOWN]],
             "policy_labels": {"grid_scope": scopes.get(pol.get("grid_scope"), pol.get("grid_scope")),
                               "grid_year_rule": dict(GridYearRule.choices).get(pol.get("grid_year_rule"), pol.get("grid_year_rule")),
-                              "factor_set": dict(FactorSet.choices).get(pol.get("factor_set"), pol.get("factor_set"))}}
+                              "factor_set": dict(FactorSet.choices).get(pol.get("factor_set"), pol.get("factor_set")),
+                              "grid_status": status_label((pol.get("grid_factor") or {}).get("status"), False)[0]}}
 
 
 class _InventoryPage(ScopedPageView):
@@ -143,7 +144,8 @@ def boundary_rows(run: CalculationRun, ent_names: dict) -> list[dict]:
              "not_ets_covered": _("not covered by the carbon market: left out of an ETS-basis run")}
     rows = []
     for eid, b in list((run.boundaries or {}).get("enterprises", {}).items())[:BOUNDARY_SHOWN]:
-        rows.append({"name": ent_names.get(int(eid), eid), "boundary": b.get("boundary"), "months": b.get("months", []),
+        rows.append({"name": ent_names.get(int(eid), eid), "boundary": b.get("boundary"),
+                     "boundary_from": b.get("boundary_from"), "months": b.get("months", []),
                      "notes": [notes.get(n, n) for n in b.get("notes", [])], "n_excluded": b.get("n_excluded", 0),
                      "excluded": b.get("excluded_sources", []), "unplaced": b.get("unplaced_sources", 0),
                      "expected_from": b.get("expected_from")})

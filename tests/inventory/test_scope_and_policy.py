@@ -146,6 +146,7 @@ def test_past_year_with_todays_boundary(world, two_sites):
     assert then.boundaries["enterprises"][str(e1.pk)]["boundary"] == world.e1.boundary.pk and then.n_records == 2
     assert now.boundaries["enterprises"][str(e1.pk)]["boundary"] == new.pk and now.n_records == 3
     assert now.boundaries["boundary_date"] == "2026-01-02"
+    assert now.boundaries["enterprises"][str(e1.pk)]["boundary_from"] == "2026-01-01"
     assert now.totals["gross"] > then.totals["gross"]
     with pytest.raises(ValidationError) as exc:
         run_calculation(actor=officer, park=world.park_a, year=2025, enterprise=e1, boundary_date=dt.date(2999, 1, 1))

@@ -320,3 +320,12 @@ def test_run_form_shows_field_errors_and_stores_nothing(world, client):
                              "boundary_date": "2025-06-30"})
     run = CalculationRun.objects.get()
     assert resp.status_code == 302 and run.policy["grid_region"] == "华东" and run.boundaries["boundary_date"] == "2025-06-30"
+
+
+def test_enterprise_page_shows_its_time_in_the_park(world, client):
+    e1 = world.e1.enterprise
+    e1.entered_on, e1.exited_on = dt.date(2025, 4, 15), dt.date(2025, 9, 1)
+    e1.save()
+    client.force_login(world.users["enterprise_admin"])
+    page = client.get(e1.get_absolute_url()).content.decode()
+    assert 'data-testid="membership">2025-04-15 – 2025-09-01<' in page

@@ -329,3 +329,15 @@ def test_enterprise_page_shows_its_time_in_the_park(world, client):
     client.force_login(world.users["enterprise_admin"])
     page = client.get(e1.get_absolute_url()).content.decode()
     assert 'data-testid="membership">2025-04-15 – 2025-09-01<' in page
+
+
+def test_missing_list_is_capped_but_counted_and_the_statement_message_counts_all(world):
+    from carbonms.inventory import statements
+
+    for i in range(20):
+        _year(SourceFactory(enterprise=world.e1.enterprise, code=f"S{i:02d}"), months=[1])
+    officer = world.users["park_carbon_officer"]
+    run = run_calculation(actor=officer, park=world.park_a, year=2025, enterprise=world.e1.enterprise)
+    assert (run.coverage["n_missing"], len(run.coverage["missing"])) == (220, 200)
+    with pytest.raises(ValidationError, match="220 source-months missing"):
+        statements.statement_create(actor=officer, run=run)

@@ -149,7 +149,7 @@ def _check_run(run: CalculationRun, basis: str, justification: str) -> None:
         if cov:
             msg = _("Run #%(run)d is incomplete (coverage %(pct)s %%, %(n)d source-months missing): a statement from it "
                     "needs a recorded justification.") % {"run": run.pk, "pct": round(100 * float(cov.get("fraction") or 0), 1),
-                                                          "n": len(cov.get("missing") or [])}
+                                                          "n": cov.get("n_missing", len(cov.get("missing") or []))}
         else:
             msg = _("Run #%(run)d does not record its coverage: a statement from it needs a recorded justification.") % {"run": run.pk}
         raise ValidationError({"justification": msg})

@@ -67,6 +67,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "找不到适用的排放因子：{detail}",
         "en": "no applicable emission factor: {detail}",
     },
+    "recovery_not_allowed": {
+        "zh": "行业核算指南“{guideline}”不允许扣减CO2回收利用量（仅化工、石油化工、石油天然气生产指南允许）",
+        "en": "the sector guideline '{guideline}' does not deduct CO2 recovered (only the chemical, petrochemical and "
+              "oil and gas guidelines do)",
+    },
     "bad_direction": {
         "zh": "“{value}”不是 input/输入 或 output/输出",
         "en": "'{value}' is not input or output",

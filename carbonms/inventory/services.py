@@ -28,6 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import AccountingErrors, calculate, units
+from carbonms.accounting.categories import recovery_guideline
 from carbonms.accounting.engine import shared_defaults
 from carbonms.accounting.factors import DEFAULT_FUEL_SET
 from carbonms.accounting.gwp import GWP_SETS
@@ -48,7 +49,7 @@ _SRC_FIELDS = ("pk", "enterprise_id", "code", "category", "method", "material", 
                "factor_key",
                # the method parameters (index 10…, read by _parameter_set)
                "direction", "balance_group", "carbon_fraction", "purity", "calcination_fraction", "steam_enthalpy",
-               "market_share", "market_ef")
+               "market_share", "market_ef", "enterprise__industry_code")
 
 
 def _fetch(qs, fields) -> list[tuple]:
@@ -98,12 +99,16 @@ def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_f
     and the month's consumption-weighted lab values (already in the core's units, see weighted_lab_values).
     The last element holds the extra input columns of the core, as sorted (column, value) pairs."""
     _pk, ent, code, cat, method, material, gases, unit, _sup, _key = src[:10]
-    direction, group, cfrac, purity, calc, enthalpy, share, market_ef = src[10:18]
+    direction, group, cfrac, purity, calc, enthalpy, share, market_ef, industry = src[10:19]
     gas = gases.split(",")[0].strip() if gases else "CO2"
     lab = {k: float(v) for k, v in (measured or {}).items()}
     extra: dict = {}
     ncv = cc = None
-    if method == "fuel_combustion":
+    if cat == "co2_recovered":  # deducted only under a sector guideline that allows it (the core refuses otherwise)
+        extra["guideline"] = recovery_guideline(industry)
+        if purity is not None:
+            extra["purity"] = float(purity)
+    elif method == "fuel_combustion":
         base = units.activity_base(unit)
         ncv = lab.get("ncv")
         if ncv is not None:

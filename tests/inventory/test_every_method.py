@@ -156,6 +156,15 @@ def test_every_method_gives_the_result_of_the_core(every_method, tmp_path):
     for name, values in by_source.items():
         assert sorted(stored[name]) == pytest.approx(sorted(values), rel=1e-12), name
 
+    # the run page shows the market-based figure beside the location-based one
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(world.users["park_carbon_officer"])
+    page = client.get(reverse("inventory:run", args=[run.pk])).content.decode()
+    assert "能源间接排放（基于市场）" in page
+
     # the same rows through the command line (`carbonms calc` on a CSV): the same totals
     path = tmp_path / "every_method.csv"
     columns = sorted({k for r in rows for k in r})

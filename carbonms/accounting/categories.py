@@ -58,25 +58,17 @@ _CATEGORY_LOOKUP.update(
     }
 )
 
-#: Sector guidelines that deduct CO2 recovered for use or storage from the enterprise's emissions: the NDRC
-#: guidelines for chemical production (中国化工生产企业), petrochemicals (中国石油化工企业) and oil and gas
-#: production (中国石油和天然气生产企业) write E = E_燃烧 + E_过程 − R_CO2回收 + … (recalled; the guideline
-#: texts were not re-read here). Others (power, steel, cement, glass, aluminium, other industry) do not:
-#: a recovery row is refused for them.
+#: Sector guidelines that deduct CO2 recovered for use or storage from the enterprise's emissions (keys: the
+#: sector codes of data/sectors.csv): the NDRC guideline for chemical production writes
+#: E = E_燃烧 + E_过程 − R_CO2回收 + … (recalled; the guideline text was not re-read here). The petrochemical
+#: and oil-and-gas production guidelines deduct it too, but those sectors are not in data/sectors.csv yet.
+#: The other sectors (power, steel, cement, glass, aluminium, other industry) do not: a recovery row is refused.
 RECOVERY_GUIDELINES: dict[str, str] = {
     "chemical": "中国化工生产企业温室气体排放核算方法与报告指南(试行)",
-    "petrochemical": "中国石油化工企业温室气体排放核算方法与报告指南(试行)",
-    "oil_gas": "中国石油和天然气生产企业温室气体排放核算方法与报告指南(试行)",
 }
-#: GB/T 4754-2017 divisions -> the sector guideline (only those that deduct recovered CO2 are listed)
-_GUIDELINE_OF_DIVISION = {"07": "oil_gas", "25": "petrochemical", "26": "chemical"}
 #: CO2 at standard conditions (0 °C, 101.325 kPa): 1.977 kg/Nm3, i.e. 19.77 t per 10^4 Nm3
 CO2_T_PER_WAN_NM3 = 19.77
 
-
-def recovery_guideline(industry_code: str | None) -> str:
-    """The sector guideline (a key of RECOVERY_GUIDELINES) of a GB/T 4754 industry, or "" if it deducts nothing."""
-    return _GUIDELINE_OF_DIVISION.get(str(industry_code or "")[:2], "")
 
 #: group -> category indexes, for the totals
 GROUP_OF_INDEX: tuple[str, ...] = tuple(c.group for c in CATEGORIES)

@@ -59,6 +59,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "“{method}”只核算 CO2，不能用于气体“{gas}”（请给出该气体的排放因子 ef）",
         "en": "'{method}' computes CO2 only, not '{gas}' (give an ef for that gas)",
     },
+    "unknown_sector": {
+        "zh": "无法识别的行业缺省值集“{value}”（可选：{known}）",
+        "en": "unknown sector default set '{value}' (one of: {known})",
+    },
     "unknown_material": {
         "zh": "因子库（{factor_set}）中没有物料“{value}”",
         "en": "unknown material '{value}' in the factor library ({factor_set})",
@@ -68,9 +72,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "no applicable emission factor: {detail}",
     },
     "recovery_not_allowed": {
-        "zh": "行业核算指南“{guideline}”不允许扣减CO2回收利用量（仅化工、石油化工、石油天然气生产指南允许）",
-        "en": "the sector guideline '{guideline}' does not deduct CO2 recovered (only the chemical, petrochemical and "
-              "oil and gas guidelines do)",
+        "zh": "行业“{guideline}”的核算指南不扣减CO2回收利用量（化工指南允许扣减）",
+        "en": "the guideline of the sector '{guideline}' does not deduct CO2 recovered (the chemical guideline does)",
     },
     "bad_direction": {
         "zh": "“{value}”不是 input/输入 或 output/输出",

@@ -97,3 +97,6 @@ def weighted_lab_values(source_ids, year: int) -> dict[tuple[int, int], dict[str
 def status_counts(user, enterprise, year: int) -> dict:
     qs = ActivityRecord.objects.restrict(user, "view").filter(enterprise=enterprise, year=year, is_current=True)
     return qs.aggregate(**{s: Count("id", filter=Q(status=s)) for s in S.values})
+
+
+from .output_selectors import denominators  # noqa: E402,F401  (issue 10: the read statements use)

@@ -247,6 +247,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-refused-uploads": {"task": "carbonms.carbondata.purge_refused_uploads", "schedule": 24 * 3600},
     # Rollups of the dirty meter-days (also queued after each ingestion batch; docs/monitoring.md).
     "monitoring-rollups": {"task": "carbonms.monitoring.refresh_rollups", "schedule": 60},
+    "archive-readings": {"task": "carbonms.monitoring.archive_readings", "schedule": 24 * 3600},
 }
 CARBONMS_REMINDER_EMAIL = env_bool("CARBONMS_REMINDER_EMAIL", False)
 
@@ -254,6 +255,12 @@ CARBONMS_REMINDER_EMAIL = env_bool("CARBONMS_REMINDER_EMAIL", False)
 # When the rollups of the meter-days an HTTP request touched are recomputed: "background" (a Celery task
 # after commit; without a broker a thread of the web process), "sync" (inside the request) or "off"
 # (only the beat schedule, a worker or `refresh_rollups`).
+# Readings older than this many months leave the live table for compressed archive files (carbonms.monitoring.archive;
+# `carbonms manage archive_readings`, Celery beat daily). Never below 60: the five-year retention of ledgers.
+READING_RETENTION_MONTHS = env_int("READING_RETENTION_MONTHS", 72)
+if READING_RETENTION_MONTHS < 60:
+    raise ImproperlyConfigured("READING_RETENTION_MONTHS must be at least 60 (the five-year retention of ledgers).")
+READING_ARCHIVE_DIR = Path(env_str("READING_ARCHIVE_DIR") or VAR_DIR / "archive")
 MONITORING = {"ROLLUP": env_str("MONITORING_ROLLUP") or "background"}
 if MONITORING["ROLLUP"] not in ("background", "sync", "off"):
     raise ImproperlyConfigured("MONITORING_ROLLUP must be background, sync or off.")

@@ -18,6 +18,7 @@ compared with the old one by :func:`carbonms.inventory.diff.run_diff`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import numpy as np
@@ -28,19 +29,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import AccountingErrors, calculate, units
-from carbonms.accounting.categories import recovery_guideline
 from carbonms.accounting.engine import shared_defaults
 from carbonms.accounting.factors import DEFAULT_FUEL_SET
-from carbonms.accounting.gwp import GWP_SETS
 from carbonms.accounting.prepare import balance_errors
 from carbonms.carbondata.models import ActivityRecord, PeriodLock, Source
 from carbonms.carbondata.selectors import weighted_lab_values
 from carbonms.carbondata.services.common import record_event
-from carbonms.carbondata.services.factors import factor_for, latest_factors
+from carbonms.carbondata.services.factors import enterprise_sectors, factor_for, latest_factors
 from carbonms.common.tenancy import require
 from carbonms.organizations.models import Enterprise
 
 from .models import CalculationRun, RunResult
+from .scope import RunScope, coverage, default_boundary_date, grid_row, resolve_policy, run_scope
 from .totals import summarise_arrays
 
 S = ActivityRecord.Status
@@ -49,7 +49,7 @@ _SRC_FIELDS = ("pk", "enterprise_id", "code", "category", "method", "material", 
                "factor_key",
                # the method parameters (index 10…, read by _parameter_set)
                "direction", "balance_group", "carbon_fraction", "purity", "calcination_fraction", "steam_enthalpy",
-               "market_share", "market_ef", "enterprise__industry_code")
+               "market_share", "market_ef")
 
 
 def _fetch(qs, fields) -> list[tuple]:
@@ -60,14 +60,17 @@ def _fetch(qs, fields) -> list[tuple]:
         return cur.fetchall()
 
 
-def load(park, year: int, enterprise=None) -> tuple[list[tuple], dict[int, tuple]]:
-    """(activity rows, sources by id): the values a run computes."""
+def load(park, year: int, enterprise=None, scope: RunScope | None = None) -> tuple[list[tuple], dict[int, tuple]]:
+    """(activity rows, sources by id): the values a run computes (with ``scope``: only the sources in the
+    boundary, in the months the enterprise was in the park)."""
     recs = ActivityRecord.objects.filter(enterprise__park=park, year=year, is_current=True, status__in=(S.APPROVED, S.LOCKED))
     srcs = Source.objects.filter(enterprise__park=park)
     if enterprise is not None:
         recs, srcs = recs.filter(enterprise=enterprise), srcs.filter(enterprise=enterprise)
     records = _fetch(recs.order_by("source_id", "month"), _REC_FIELDS)
     sources = {r[0]: r for r in _fetch(srcs, _SRC_FIELDS)}
+    if scope is not None:
+        records = scope.keep(records, sources)
     return records, sources
 
 
@@ -99,13 +102,12 @@ def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_f
     and the month's consumption-weighted lab values (already in the core's units, see weighted_lab_values).
     The last element holds the extra input columns of the core, as sorted (column, value) pairs."""
     _pk, ent, code, cat, method, material, gases, unit, _sup, _key = src[:10]
-    direction, group, cfrac, purity, calc, enthalpy, share, market_ef, industry = src[10:19]
+    direction, group, cfrac, purity, calc, enthalpy, share, market_ef = src[10:18]
     gas = gases.split(",")[0].strip() if gases else "CO2"
     lab = {k: float(v) for k, v in (measured or {}).items()}
     extra: dict = {}
     ncv = cc = None
-    if cat == "co2_recovered":  # deducted only under a sector guideline that allows it (the core refuses otherwise)
-        extra["guideline"] = recovery_guideline(industry)
+    if cat == "co2_recovered":  # deducted only under the row's sector guideline that allows it (the core refuses otherwise)
         if purity is not None:
             extra["purity"] = float(purity)
     elif method == "fuel_combustion":
@@ -173,17 +175,18 @@ def _balance_check(records: list[tuple], sources: dict[int, tuple], co2e: np.nda
 
 
 def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dict, gwp_set: str, is_park: bool,
-            park_id: int | None = None):
-    """Per-value arrays and the run's factor entries (see the module docstring)."""
-    gy = grid_year(year)
+            park_id: int | None = None, policy: dict | None = None):
+    """Per-value arrays and the run's factor entries (see the module docstring); ``policy`` chooses the grid."""
+    gy = policy["grid_year"] if policy else grid_year(year)
     latest = latest_factors(park_id) if park_id is not None else {}
     by_pk = {f.pk: f for f in latest.values()}
     src_factor = {sid: factor_for(latest, s[1], s[9]) for sid, s in sources.items() if s[9]}
+    sector_of = enterprise_sectors({s[1] for s in sources.values()})  # defaults follow the industry
     keys: dict[tuple, int] = {}
     first_record: list[tuple] = []
     idx = np.empty(len(records), dtype=np.int64)
     for i, (_pk, _v, sid, month, _amount) in enumerate(records):
-        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy, src_factor.get(sid))
+        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy, src_factor.get(sid)) + (sector_of[sources[sid][1]],)
         k = keys.get(key)
         if k is None:
             k = keys[key] = len(keys)
@@ -191,7 +194,8 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
         idx[i] = k
     try:
         # unit amounts: the mass balance is checked below on the aggregated flows
-        result = calculate([_input_row(k, by_pk) for k in keys], gwp_set=gwp_set, check_balance=False)
+        result = calculate([grid_row({**_input_row(k[:-1], by_pk), "sector": k[-1]}, policy) for k in keys], gwp_set=gwp_set,
+                           check_balance=False)
     except AccountingErrors as exc:
         _raise_accounting(exc, first_record)
     factors, per_unit = [], np.zeros((len(keys), 3))
@@ -239,7 +243,7 @@ def _raise_accounting(exc: AccountingErrors, first_record: list[tuple]) -> None:
     raise ValidationError(msgs)
 
 
-def store(run, park, year: int, enterprise, records, sources, c) -> None:
+def store(run, park, year: int, enterprise, records, sources, c, months: dict[int, list[int]] | None = None) -> None:
     """Write one result per value in a single ``INSERT … SELECT`` over the activity table.
 
     The run's parameter sets (with the core's result per unit of activity) go into a temporary
@@ -247,7 +251,8 @@ def store(run, park, year: int, enterprise, records, sources, c) -> None:
     the database multiplies each amount by its set's per-unit result, in double precision as NumPy
     did for the totals. The written rows are then checked against the loaded ones (count and sum),
     so a value approved while the run was computing cannot make the stored results disagree with
-    the totals: the run is refused and nothing is kept.
+    the totals: the run is refused and nothing is kept. ``months`` (enterprise id → months of membership)
+    limits the values written to the months each enterprise counts.
     """
     per_source: dict[int, int] = {}
     per_month: dict[tuple[int, int], int] = {}
@@ -268,14 +273,20 @@ def store(run, park, year: int, enterprise, records, sources, c) -> None:
         cur.execute("DROP TABLE IF EXISTS tmp_run_sets")
         cur.execute("DROP TABLE IF EXISTS tmp_run_sources")
         cur.execute("DROP TABLE IF EXISTS tmp_run_months")
+        cur.execute("DROP TABLE IF EXISTS tmp_run_members")
         cur.execute(f"CREATE TEMP TABLE tmp_run_sets (k integer primary key, category varchar(24), method varchar(20), "
                     f"material varchar(80), gas varchar(12), co2e {dbl}, mass {dbl}, tce {dbl}, fvid varchar(160), gwp {dbl})")
         cur.execute("CREATE TEMP TABLE tmp_run_sources (source_id bigint primary key, k integer, counted boolean)")
         cur.execute("CREATE TEMP TABLE tmp_run_months (source_id bigint, month integer, k integer, primary key (source_id, month))")
+        cur.execute("CREATE TEMP TABLE tmp_run_members (enterprise_id bigint, month integer, primary key (enterprise_id, month))")
         cur.executemany("INSERT INTO tmp_run_sets VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", sets)
         _bulk(cur, pg, "tmp_run_sources", [(sid, k, counted[sid]) for sid, k in per_source.items()])
         if per_month:
             _bulk(cur, pg, "tmp_run_months", [(sid, m, k) for (sid, m), k in per_month.items()])
+        members = [(e, m) for e, ms in months.items() for m in ms] if months is not None else []
+        if members:
+            _bulk(cur, pg, "tmp_run_members", members)
+        member_join = "JOIN tmp_run_members mm ON mm.enterprise_id = a.enterprise_id AND mm.month = a.month" if months is not None else ""
         if pg:
             cur.execute("ANALYZE tmp_run_sources")
         where = "a.enterprise_id = %s" if enterprise is not None else "e.park_id = %s"
@@ -292,12 +303,13 @@ def store(run, park, year: int, enterprise, records, sources, c) -> None:
             JOIN tmp_run_sources s ON s.source_id = a.source_id
             LEFT JOIN tmp_run_months m ON m.source_id = a.source_id AND m.month = a.month
             JOIN tmp_run_sets st ON st.k = COALESCE(m.k, s.k)
+            {member_join}
             WHERE {where} AND a.year = %s AND a.is_current AND a.status IN (%s, %s)
         """, [now, now, run.pk, enterprise.pk if enterprise is not None else park.pk, year, S.APPROVED, S.LOCKED])
         written = cur.rowcount
         cur.execute(f"SELECT SUM(co2e_t) FROM {rr} WHERE run_id = %s", [run.pk])
         total = cur.fetchone()[0] or 0.0
-        for t in ("tmp_run_sets", "tmp_run_sources", "tmp_run_months"):
+        for t in ("tmp_run_sets", "tmp_run_sources", "tmp_run_months", "tmp_run_members"):
             cur.execute(f"DROP TABLE {t}")
     expected = float(c["values"][:, 0].sum())
     if written != len(records) or abs(total - expected) > 1e-6 * max(1.0, abs(expected)):
@@ -322,39 +334,61 @@ def period_locked(park, year: int, enterprise=None) -> bool:
 
 
 @transaction.atomic
-def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str = "SAR", reason: str = "") -> CalculationRun:
-    """Compute the enterprise (or, without one, the park) for ``year`` and store the run."""
+def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str | None = None, reason: str = "",
+                    basis: str = CalculationRun.Basis.MANAGEMENT, grid_scope: str | None = None,
+                    grid_year_rule: str | None = None, grid_year: int | None = None, factor_set: str | None = None,
+                    boundary_date: dt.date | None = None) -> CalculationRun:
+    """Compute the enterprise (or, without one, the park) for ``year`` and store the run.
+
+    The factor policy (GWP set, grid factor scope and year rule, factor set) defaults to the park's; the
+    accounting boundary is the version in force on ``boundary_date`` (default: the end of the year, or
+    today for the current year), so a past year can be recomputed with today's boundary. An ETS-basis
+    run counts only the enterprises covered by the national carbon market, with the ETS factor set.
+    """
     require(actor, "data", "change", park_id=park.pk, enterprise_id=enterprise.pk if enterprise else None)
     if enterprise is not None and enterprise.park_id != park.pk:
         raise ValidationError({"enterprise": _("The enterprise is not in this park.")})
-    if gwp_set not in GWP_SETS:
-        raise ValidationError({"gwp_set": _("Unknown GWP set “%(gwp)s”.") % {"gwp": gwp_set}})
+    if basis not in CalculationRun.Basis.values:
+        raise ValidationError({"basis": _("Unknown basis “%(value)s”.") % {"value": basis}})
+    policy = resolve_policy(park, year, basis=basis, gwp_set=gwp_set, grid_scope=grid_scope, grid_year_rule=grid_year_rule,
+                            grid_year=grid_year, factor_set=factor_set)
+    gwp_set = policy["gwp_set"]
+    if boundary_date is None:
+        boundary_date = default_boundary_date(year)
+    elif boundary_date > timezone.localdate():
+        raise ValidationError({"boundary_date": _("The boundary date cannot be in the future.")})
+    if basis == CalculationRun.Basis.ETS and enterprise is not None and not enterprise.carbon_market_covered:
+        raise ValidationError({"basis": _("%(name)s is not covered by the national carbon market: it has no ETS report.")
+                               % {"name": enterprise.name}})
     locked = period_locked(park, year, enterprise)
     if locked and not reason.strip() and CalculationRun.objects.filter(park=park, enterprise=enterprise, year=year).exists():
         raise ValidationError({"reason": _("The period is locked and already computed: a recalculation needs a reason.")})
     t0 = time.perf_counter()
-    records, sources = load(park, year, enterprise)
+    scope = run_scope(park, year, enterprise=enterprise, basis=basis, boundary_date=boundary_date)
+    if enterprise is not None and not scope.months.get(enterprise.pk):
+        raise ValidationError({"enterprise": _("%(name)s was not in the park in %(year)d.") % {"name": enterprise.name, "year": year}})
+    records, sources = load(park, year, enterprise, scope)
     if not records:
         raise ValidationError(_("There is no approved activity data for %(year)d.") % {"year": year})
     lab = weighted_lab_values(list(sources), year)
     t1 = time.perf_counter()
     is_park = enterprise is None
-    c = compute(records, sources, year, lab, gwp_set, is_park, park.pk)
+    c = compute(records, sources, year, lab, gwp_set, is_park, park.pk, policy)
     ent_ids = np.fromiter((sources[r[2]][1] for r in records), dtype=np.int64, count=len(records))
     months = np.fromiter((r[3] for r in records), dtype=np.int64, count=len(records))
     totals = summarise_arrays(c["idx"], c["values"], c["counted"], ent_ids, months, c["categories"], c["gases"])
     totals["indirect_energy_market"] = c["indirect_energy_market"]  # None: location-based only
     t2 = time.perf_counter()
-    run = CalculationRun(park=park, enterprise=enterprise, year=year, gwp_set=gwp_set, fuel_set=DEFAULT_FUEL_SET, run_by=actor,
+    run = CalculationRun(park=park, enterprise=enterprise, year=year, gwp_set=gwp_set, fuel_set=policy["fuel_set"], run_by=actor,
                          reason=reason.strip(), n_records=len(records), n_results=len(records), locked_period=locked,
-                         totals=totals, factors=c["factors"])
+                         totals=totals, factors=c["factors"], basis=basis, policy=policy,
+                         coverage=coverage(scope, records, sources), boundaries=scope.boundaries)
     run.save()
-    store(run, park, year, enterprise, records, sources, c)
+    store(run, park, year, enterprise, records, sources, c, scope.months)
     t3 = time.perf_counter()
     run.timings = {"load": round(t1 - t0, 3), "compute": round(t2 - t1, 3), "store": round(t3 - t2, 3)}
     run.save(update_fields=["timings"])
     record_event(actor=actor, park=park, enterprise=enterprise, kind="calculation_run", run=run.pk, year=year,
-                 gwp_set=gwp_set, results=len(records), gross=totals["gross"])
+                 gwp_set=gwp_set, results=len(records), gross=totals["gross"], basis=basis,
+                 coverage=run.coverage["fraction"])
     return run
-
-

@@ -367,3 +367,28 @@ class RejectedMessage(models.Model):
 
     def scope_ids(self) -> tuple[int | None, int | None]:
         return self.gateway.park_id, self.gateway.enterprise_id
+
+
+class ReadingArchive(models.Model):
+    """A month of the reading stream moved out of the live table into a compressed file
+    (:mod:`carbonms.monitoring.archive`). Platform-level housekeeping across parks: no tenant reads it;
+    the daily rollups of the month stay in the database."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    rows = models.BigIntegerField(_("readings"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.BigIntegerField(_("size (bytes)"))
+    file = models.CharField(_("archive file"), max_length=500)
+    restored_at = models.DateTimeField(_("restored at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["year", "month"]
+        verbose_name = _("reading archive")
+        verbose_name_plural = _("reading archives")
+        constraints = [models.UniqueConstraint(fields=["year", "month"], name="unique_reading_archive_month")]
+
+    def __str__(self):
+        return f"{self.year:04d}-{self.month:02d} ({self.rows})"

@@ -13,3 +13,11 @@ def refresh_rollups() -> int:
 
     with change_source("job", "refresh_rollups"):
         return refresh_dirty()
+
+
+@shared_task(name="carbonms.monitoring.archive_readings", ignore_result=True)
+def archive_readings() -> list[dict]:
+    from .archive import archive_due
+
+    with change_source("job", "archive_readings"):
+        return archive_due()

@@ -206,21 +206,23 @@ def test_consumption_weighted_monthly_parameters(row):
 
 
 def test_co2_recovered_is_deducted_only_under_a_guideline_that_allows_it():
-    """R_CO2回收 of the chemical, petrochemical and oil-and-gas guidelines: deducted from the direct emissions;
-    refused (row and field named) for another sector."""
+    """R_CO2回收 of the chemical guideline: deducted from the direct emissions; refused (row and field named) for
+    another sector."""
     from carbonms.accounting import AccountingErrors, calculate
 
     base = {"entity": "A", "period": "2024", "source": "s", "method": "measurement", "material": "CO2", "unit": "t"}
     res = calculate([{**base, "category": "process", "amount": 100},
-                     {**base, "category": "co2_recovered", "amount": 30, "guideline": "chemical"},
+                     {**base, "category": "co2_recovered", "amount": 30, "sector": "chemical"},
                      {**base, "category": "CO2回收利用", "amount": 1, "unit": "10^4Nm3", "purity": 0.99,
-                      "guideline": "petrochemical"}])
+                      "sector": "化工"}])
     assert [r.co2e_t for r in res.rows] == pytest.approx([100, -30, -1 * 0.99 * 19.77])
     assert res.totals["direct"] == pytest.approx(100 - 30 - 19.5723)
     with pytest.raises(AccountingErrors) as exc:
-        calculate([{**base, "category": "co2_recovered", "amount": 30, "guideline": "cement"}])
+        calculate([{**base, "category": "co2_recovered", "amount": 30, "sector": "cement"}])
     err = exc.value.errors[0]
-    assert (err.row, err.field, err.code) == (1, "guideline", "recovery_not_allowed")
+    assert (err.row, err.field, err.code) == (1, "sector", "recovery_not_allowed")
+    with pytest.raises(AccountingErrors):  # no sector given: the general defaults, which deduct nothing
+        calculate([{**base, "category": "co2_recovered", "amount": 30}])
 
 
 def test_balance_check_can_be_left_to_the_caller():

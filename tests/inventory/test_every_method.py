@@ -120,7 +120,7 @@ def _rows(s) -> list[dict]:
         row(s["heat"], m)
         row(s["steam"], m, steam_enthalpy=2780)
         row(s["sink"], m, ef=6.0, ef_unit="tCO2/ha")
-        row(s["ccus"], m, guideline="chemical")
+        row(s["ccus"], m)
     return rows
 
 
@@ -213,8 +213,8 @@ def test_mass_balance_source_needs_its_parameters(world):
     with pytest.raises(ValidationError) as exc:
         _source(clerk, ent, "CCUS", category="co2_recovered", method="measurement", material="回收CO2")
     assert exc.value.message_dict["category"] == [
-        "The sector guideline of this enterprise's industry (3011) does not deduct CO2 recovered: only the chemical, "
-        "petrochemical and oil and gas guidelines do."]
+        "The sector guideline of this enterprise's industry (3011) does not deduct CO2 recovered: the chemical guideline "
+        "does."]
     with pytest.raises(ValidationError) as exc:
         _source(clerk, world.e1.enterprise, "FC-X", direction="input", purity="0.95")
     assert exc.value.message_dict["direction"] == ["Used by the mass-balance method only."]

@@ -212,7 +212,8 @@ class LabAnalysis(ScopedModel):
 
 class Evidence(ScopedModel):
     """A file kept as evidence (invoice, ledger page, lab report, meter export, uploaded workbook),
-    attached to an activity value, a lab analysis or an import, with its SHA-256 and uploader."""
+    attached to an activity value, a lab analysis, an import, a production or an economic record, with
+    its SHA-256 and uploader."""
 
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice")
@@ -226,6 +227,10 @@ class Evidence(ScopedModel):
     activity = models.ForeignKey(ActivityRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("activity data"))
     lab_analysis = models.ForeignKey(LabAnalysis, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("lab analysis"))
     data_import = models.ForeignKey(DataImport, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("import"))
+    production = models.ForeignKey("carbondata.ProductionRecord", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="evidence", verbose_name=_("production record"))
+    economic = models.ForeignKey("carbondata.EconomicRecord", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="evidence", verbose_name=_("economic record"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)

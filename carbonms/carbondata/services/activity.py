@@ -18,14 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import units
-from carbonms.changelog import tracking
 from carbonms.common import numbers
 from carbonms.organizations.models import Enterprise
 
 from ..models import ActivityRecord, PeriodLock, Source
 from ..workflows import ACTIVITY
 from . import quality
-from .common import record_event, require_for
+from .common import bulk_write, record_event, require_for
 
 S = ActivityRecord.Status
 STOCK_FIELDS = ("opening_stock", "purchased", "closing_stock", "transferred_out")
@@ -227,15 +226,7 @@ def activity_save_many(*, actor, enterprise: Enterprise, year: int, rows: list[d
             errors[i] = exc
     if errors:
         return [], errors
-    new = [r for r in records if r.pk is None]
-    changed = [r for r in records if r.pk is not None]
-    ActivityRecord.objects.bulk_create(new, batch_size=1000)
-    now = timezone.now()
-    for r in changed:
-        r.updated_at = now
-    ActivityRecord.objects.bulk_update(changed, _SAVED_FIELDS, batch_size=500)
-    tracking.record_bulk(new, created=True)
-    tracking.record_bulk(changed, created=False)
+    bulk_write(ActivityRecord, records, _SAVED_FIELDS)
     return records, {}
 
 
@@ -342,7 +333,9 @@ def period_lock(*, actor, enterprise: Enterprise, year: int, month: int, reason:
     if is_locked(enterprise.pk, year, month):
         raise ValidationError(_("%(year)d-%(month)02d is already locked.") % {"year": year, "month": month})
     current = ActivityRecord.objects.filter(enterprise=enterprise, year=year, month=month, is_current=True)
-    open_ = current.exclude(status__in=(S.APPROVED, S.LOCKED)).count()
+    from . import output  # production closes with its month (issue 10)
+
+    open_ = current.exclude(status__in=(S.APPROVED, S.LOCKED)).count() + output.open_in_month(enterprise, year, month)
     if open_:
         raise ValidationError(_("%(n)d value(s) of %(year)d-%(month)02d are not approved yet.")
                               % {"n": open_, "year": year, "month": month})
@@ -352,5 +345,6 @@ def period_lock(*, actor, enterprise: Enterprise, year: int, month: int, reason:
     for r in current.filter(status=S.APPROVED):
         r.status = S.LOCKED
         r.save()
+    output.lock_month(enterprise, year, month)
     record_event(actor=actor, enterprise=enterprise, kind="period_locked", year=year, month=month)
     return lock

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('carbondata', '0005_calibrations_and_plan_items_protected'),
+        ('carbondata', '0006_output_and_economic_records'),
     ]
 
     operations = [

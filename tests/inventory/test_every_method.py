@@ -99,7 +99,9 @@ def _rows(s) -> list[dict]:
     def row(src, month, **extra):
         amount = float(src.activity.get(month=month, is_current=True).amount)
         rows.append({"entity": "E1", "period": str(YEAR), "source": src.code, "category": src.category, "method": src.method,
-                     "material": src.material, "amount": amount, "unit": src.activity_unit, **extra})
+                     "material": src.material, "amount": amount, "unit": src.activity_unit,
+                     "sector": "chemical",  # the enterprise's industry (2614) selects the chemical guideline's defaults
+                     **extra})
 
     row(s["coal"], 1, ncv=21.7, ncv_unit="GJ/t", carbon_content=0.55 / 21.7, oxidation_rate=0.98)
     row(s["coal"], 2)

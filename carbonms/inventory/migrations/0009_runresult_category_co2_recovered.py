@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0007_run_basis_policy_coverage_and_boundaries'),
+        ('inventory', '0008_inventory_statements'),
     ]
 
     operations = [

@@ -107,7 +107,10 @@ def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_f
     lab = {k: float(v) for k, v in (measured or {}).items()}
     extra: dict = {}
     ncv = cc = None
-    if method == "fuel_combustion":
+    if cat == "co2_recovered":  # deducted only under the row's sector guideline that allows it (the core refuses otherwise)
+        if purity is not None:
+            extra["purity"] = float(purity)
+    elif method == "fuel_combustion":
         base = units.activity_base(unit)
         ncv = lab.get("ncv")
         if ncv is not None:

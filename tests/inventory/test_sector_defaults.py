@@ -35,6 +35,8 @@ def test_each_enterprise_computes_with_its_sectors_defaults(world):
     assert (entry["sector"], entry["default_set"], entry["factor_set"]) == ("cement", "cement", "CN-cement-2013")
     assert entry["status"] == "unverified" and entry["verified"] is False and entry["source"]
     assert run.factors[res[dolomite_other.pk].factor_index]["sector"] == "other"
+    # the run says how much of its total rests on unverified defaults (every value here does)
+    assert run.totals["unverified_default_co2e"] == pytest.approx(sum(r.co2e_t for r in res.values()))
     # the same figure as carbonms calc with the sector (the re-performance file carries the sector column)
     calc = calculate([{"entity": "E", "period": "2025", "source": "CLK", "category": "process",
                        "method": "emission_factor", "material": "熟料", "amount": 1000, "unit": "t",

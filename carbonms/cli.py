@@ -134,9 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
         add_calc_parser = None
     if add_calc_parser is not None:
         add_calc_parser(sub)
+    from carbonms.assets.cli import add_assets_parser
     from carbonms.planning.cli import add_planning_parser
 
     add_planning_parser(sub)
+    add_assets_parser(sub)
     return parser
 
 

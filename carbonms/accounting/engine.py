@@ -171,10 +171,14 @@ def calculate(
     fuel_set: str = DEFAULT_FUEL_SET,
     gwp_table: GwpTable | None = None,
     pins: Mapping[str, int] | None = None,
+    check_balance: bool = True,
     sector: str | None = None,
 ) -> InventoryResult:
     """Compute an inventory from input rows (dicts with the columns of ``docs/calc-input.md``).
 
+    ``check_balance=False`` skips the per-source mass-balance check, for a caller that computes one
+    unit amount per parameter set and checks the balance on its aggregated flows
+    (:func:`~carbonms.accounting.prepare.balance_errors`).
     ``sector`` chooses a sector default set (``data/sectors.csv``) for rows without a ``sector`` column.
 
     Raises :class:`~carbonms.accounting.messages.AccountingErrors` listing every bad row.
@@ -183,7 +187,7 @@ def calculate(
     library = library or default_lib
     gwp_table = gwp_table or default_gwp
     inputs = [dict(r) for r in rows]
-    options = Options(gwp_set=gwp_set, fuel_set=fuel_set, pins=dict(pins or {}), sector=sector)
+    options = Options(gwp_set=gwp_set, fuel_set=fuel_set, pins=dict(pins or {}), check_balance=check_balance, sector=sector)
     records = prepare_rows(inputs, library, gwp_table, options)
     b = batch_engine.records_to_batch(records, gwp_table, gwp_set)
     res = batch_engine.compute(b)

@@ -101,6 +101,10 @@ class Options:
     gwp_set: str = "AR5"
     fuel_set: str = DEFAULT_FUEL_SET
     pins: Mapping[str, int] = field(default_factory=dict)  # factor key -> version to reuse
+    #: check each entity+period+source's mass balance on the rows given. A caller that computes a unit
+    #: amount per parameter set (the platform's runs) turns it off and checks the aggregated flows with
+    #: :func:`balance_errors` instead.
+    check_balance: bool = True
     sector: str | None = None  # sector default set (code of data/sectors.csv); a row's ``sector`` column wins
 
 
@@ -577,18 +581,24 @@ class Preparer:
                 rec.tce_coef = 0.0
 
 
-def check_mass_balance(records: Iterable[Record]) -> list[AccountingError]:
-    """A source's mass balance must not be negative (more carbon out than in is an input error)."""
-    sums: dict[tuple[str, str, str], list[Any]] = {}
-    for rec in records:
-        if rec.method == MASS_BALANCE:
-            entry = sums.setdefault((rec.entity, rec.period, rec.source), [0.0, rec.row])
-            entry[0] += rec.sign * rec.amount * rec.cfrac * CO2_PER_C
+def balance_errors(sums: Mapping[Any, tuple[str, float, int | None]]) -> list[AccountingError]:
+    """Errors for the balances that are negative: ``sums`` maps any key to (source name, tCO2, first row)."""
     return [
-        AccountingError("mass_balance_negative", row=row, field="direction", source=key[2], value=f"{total:.6g}")
-        for key, (total, row) in sums.items()
+        AccountingError("mass_balance_negative", row=row, field="direction", source=name, value=f"{total:.6g}")
+        for name, total, row in sums.values()
         if total < -1e-9
     ]
+
+
+def check_mass_balance(records: Iterable[Record]) -> list[AccountingError]:
+    """A source's mass balance must not be negative (more carbon out than in is an input error)."""
+    sums: dict[tuple[str, str, str], tuple[str, float, int | None]] = {}
+    for rec in records:
+        if rec.method == MASS_BALANCE:
+            key = (rec.entity, rec.period, rec.source)
+            _name, total, row = sums.get(key, (rec.source, 0.0, rec.row))
+            sums[key] = (rec.source, total + rec.sign * rec.amount * rec.cfrac * CO2_PER_C, row)
+    return balance_errors(sums)
 
 
 def prepare_rows(
@@ -604,7 +614,8 @@ def prepare_rows(
             records.append(preparer.prepare(raw, i))
         except AccountingError as err:
             errors.append(err)
-    errors.extend(check_mass_balance(records))
+    if options.check_balance:
+        errors.extend(check_mass_balance(records))
     if any(rec.has_market for rec in records):
         for rec in records:
             if rec.category == CATEGORY_INDEX["purchased_electricity"] and math.isnan(rec.residual_ef):

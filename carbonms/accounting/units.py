@@ -169,3 +169,71 @@ def steam_to_gj(tonnes_steam: float, enthalpy_kj_per_kg: float) -> float:
 def energy_to_tce(value: float, unit: str) -> float:
     """Energy in tonnes of standard coal equivalent (calorific equivalence of GB/T 2589-2020)."""
     return value * conversion_factor(unit, "tce")
+
+
+# -- lab values ------------------------------------------------------------------------------------
+#: The units a lab may report each parameter in. ``tC``/``kgC`` are masses of carbon; ``%`` a fraction
+#: by mass (carbon) or a plain fraction (purity, oxidation rate).
+LAB_UNITS: dict[str, tuple[str, ...]] = {
+    "ncv": ("GJ/t", "MJ/kg", "kJ/kg", "GJ/10^4Nm3", "MJ/Nm3"),
+    # per unit heat (the guidelines' 单位热值含碳量), or per unit of fuel (a mass fraction: converted with the NCV)
+    "carbon_content": ("tC/GJ", "kgC/GJ", "%", "tC/t", "tC/10^4Nm3"),
+    "carbon_fraction": ("tC/t", "%", "tC/10^4Nm3"),  # mass balance: carbon per unit of the material
+    "oxidation_rate": ("%",),
+    "purity": ("%",),
+}
+
+
+def activity_base(activity_unit: str) -> str | None:
+    """The unit a per-amount parameter of this activity is expressed in: t (mass) or 10^4Nm3 (gas)."""
+    if not is_known(activity_unit):
+        return None
+    if is_dimension(activity_unit, "t"):
+        return "t"
+    if is_dimension(activity_unit, "Nm3"):
+        return "10^4Nm3"
+    return None
+
+
+def lab_value(parameter: str, value: float, unit: str, activity_unit: str) -> tuple[str, float]:
+    """A lab value in the form the accounting core takes: (column, value).
+
+    * ``ncv`` -> ("ncv", GJ per t or per 10^4Nm3, as the activity is measured);
+    * ``carbon_content`` per heat -> ("carbon_content", tC/GJ); per unit of fuel -> ("carbon_per_unit",
+      tC per t or per 10^4Nm3), turned into tC/GJ with the NCV used for the same month
+      (:func:`carbon_per_gj`);
+    * ``carbon_fraction`` -> ("carbon_fraction", tC per t or per 10^4Nm3);
+    * ``oxidation_rate``, ``purity`` in % -> a fraction.
+
+    Raises :class:`UnitProblem` ``lab_unit`` (not a unit of this parameter) or ``lab_unit_activity``
+    (the unit cannot describe the activity: a volume-based NCV for a fuel measured in tonnes).
+    """
+    text = str(unit or "").strip()
+    if text not in LAB_UNITS.get(parameter, ()):
+        raise UnitProblem("lab_unit", unit=text, expected=", ".join(LAB_UNITS.get(parameter, ())))
+    if parameter in ("oxidation_rate", "purity"):
+        return parameter, _exact(value / 100.0)
+    if parameter == "carbon_content" and text in ("tC/GJ", "kgC/GJ"):
+        return "carbon_content", _exact(value * conversion_factor(text.replace("C/", "/"), "t/GJ"))
+    base = activity_base(activity_unit)
+    if text == "%":  # a mass fraction: t of carbon per t of fuel or material
+        num, per, scale = "t", "t", 0.01
+    else:
+        num, _, per = text.partition("/")
+        num, scale = (num, 1.0) if parameter == "ncv" else (num[:-1], 1.0)  # tC -> t of carbon
+    if base is None or not is_dimension(per, base):
+        raise UnitProblem("lab_unit_activity", unit=text, expected=str(activity_unit))
+    if parameter == "ncv":
+        return "ncv", _exact(value * conversion_factor(text, f"GJ/{base}"))
+    column = "carbon_per_unit" if parameter == "carbon_content" else "carbon_fraction"
+    return column, _exact(value * scale * conversion_factor(f"{num}/{per}", f"t/{base}"))
+
+
+def _exact(x: float) -> float:
+    """A decimal lab value times an exact decimal ratio, without binary noise (38.931 MJ/Nm3 -> 389.31 GJ/10^4Nm3)."""
+    return float(f"{x:.15g}")
+
+
+def carbon_per_gj(carbon_per_unit: float, ncv_gj_per_unit: float) -> float:
+    """Carbon content per unit heat (tC/GJ) from carbon per unit of fuel and the NCV of the same unit."""
+    return carbon_per_unit / ncv_gj_per_unit

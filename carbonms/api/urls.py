@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from carbonms.carbondata import api_output
 from carbonms.carbondata.api import (
     ActivityViewSet,
     DataImportViewSet,
@@ -51,6 +52,7 @@ router.register("user-factors", UserFactorViewSet, basename="user-factor")
 router.register("calculation-runs", CalculationRunViewSet, basename="calculation-run")
 router.register("calculation-results", RunResultViewSet, basename="calculation-result")
 register_management_routes(router)
+api_output.register(router)
 monitoring_api.register(router)
 
 

@@ -50,9 +50,11 @@ class SourceSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["id", "enterprise", "code", "name", "unit", "equipment", "category", "gases", "method", "material",
-                  "factor_key", "activity_unit", "data_source", "data_owner_name", "supplier", "plausible_min",
-                  "plausible_max", "effective_from", "effective_to", "status", "retire_reason"]
+        fields = ["id", "enterprise", "code", "name", "unit", "equipment", "category", "gases", "method", "method_reason",
+                  "material", "factor_key", "activity_unit", "direction", "balance_group", "carbon_fraction", "purity",
+                  "calcination_fraction", "steam_enthalpy", "market_share", "market_ef", "data_source", "data_owner_name",
+                  "supplier", "plausible_min", "plausible_max", "change_threshold", "effective_from", "effective_to", "status",
+                  "retire_reason"]
         read_only_fields = ["status", "retire_reason"]
         validators = []
 
@@ -273,9 +275,14 @@ class InstrumentSerializer(ScopedModelSerializer):
 
 
 class LabSerializer(ScopedModelSerializer):
+    source = ScopedRelatedField(queryset=Source.objects.all())
+    value = DecimalSerializerField(max_digits=16, decimal_places=6)
+    weight = DecimalSerializerField(max_digits=20, decimal_places=6)
+
     class Meta:
         model = LabAnalysis
         fields = ["id", "source", "year", "month", "batch", "parameter", "value", "unit", "weight", "laboratory"]
+        validators = []
 
 
 class EvidenceSerializer(ScopedModelSerializer):
@@ -315,9 +322,15 @@ class InstrumentViewSet(ScopedModelViewSet):
 
 
 class LabAnalysisViewSet(ScopedModelViewSet):
+    """Lab results. POST adds one in the unit the lab reported (the same service as the page); a unit that
+    cannot describe the source's activity (a volume-based NCV for a fuel in tonnes) is refused on ``unit``."""
+
     queryset = LabAnalysis.objects.all()
     serializer_class = LabSerializer
-    http_method_names = READ_ONLY
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_record(self, data):
+        return services.lab_analysis_add(actor=self.request.user, source=data["source"], data=_without(data, "source"))
 
 
 class EvidenceViewSet(ScopedModelViewSet):

@@ -133,6 +133,8 @@ def seed_park(park: Park, *, year: int, seed: int = 2026) -> dict:
             if first_invoice_target is None and s.data_source == "invoice":
                 first_invoice_target = (ent, s)
     ActivityRecord.objects.bulk_create(records, batch_size=2000)
+    showcase = _method_showcase(enterprises, year=year, seed=seed, clerk=clerk, reviewer=reviewer, now=now)
+    n_sources += showcase["sources"]
     if first_invoice_target is not None:  # an invoice to drill down to
         ent, s = first_invoice_target
         rec = ActivityRecord.objects.get(source=s, year=year, month=1, is_current=True)
@@ -144,8 +146,87 @@ def seed_park(park: Park, *, year: int, seed: int = 2026) -> dict:
         ev.sha256 = hashlib.sha256(content).hexdigest()
         ev.file.save(ev.original_name, ContentFile(content), save=False)
         ev.save()
-    record_event(actor=None, park=park, kind="demo_data_seeded", year=year, records=len(records), sources=n_sources)
-    return {"sources": n_sources, "records": len(records)}
+    n_records = len(records) + showcase["records"]
+    record_event(actor=None, park=park, kind="demo_data_seeded", year=year, records=n_records, sources=n_sources)
+    return {"sources": n_sources, "records": n_records}
+
+
+# -- every method of the accounting core, through the platform (issue 11) ------------------------------
+#: steel (GB/T 4754 3120): the carbon balance of ironmaking and steelmaking, T/CIECCPA 061 formula (1).
+#: (code, name, material, direction, unit, default carbon fraction in tC per unit, typical monthly amount)
+STEEL_BALANCE = [
+    ("MB-COKE", "高炉焦炭", "焦炭", "input", "t", "0.86", 26000),
+    ("MB-PCI", "高炉喷吹煤", "喷吹煤", "input", "t", "0.75", 11000),
+    ("MB-FLUX", "熔剂（石灰石、白云石）", "石灰石", "input", "t", "0.12", 9000),
+    ("MB-STEEL", "粗钢（含碳产品）", "粗钢", "output", "t", "0.004", 95000),
+    # ~42 % CO + CO2 by volume: 0.42 × 10^7 L / 22.4 L/mol × 12 g/mol ≈ 2.25 tC per 10^4 Nm3
+    ("MB-BFG", "外供高炉煤气（输出）", "高炉煤气", "output", "10^4Nm3", "2.25", 3000),
+]
+METHOD_REASONS = {
+    "mass_balance": "钢铁生产过程碳输入输出可计量，采用碳质量平衡法（《中国钢铁生产企业温室气体排放核算方法与报告指南》）",
+    "measurement": "3#机组已安装经验收的CO2 CEMS，采用实测法",
+    "fuel_combustion": "入厂煤逐批化验低位发热量与元素碳含量，采用燃料燃烧计算法",
+}
+
+
+def _method_showcase(enterprises, *, year: int, seed: int, clerk, reviewer, now) -> dict:
+    """A source of every method in the demo, through the platform: the steel plant's carbon balance (mass
+    balance, with a monthly lab carbon fraction of the coke), a CEMS-measured unit at the power plant
+    (measurement) and the power plant's coal with monthly lab NCV (MJ/kg) and carbon content (mass %)
+    (fuel combustion with lab values); the emission-factor sources are the ordinary register's.
+    Its own random numbers, so the rest of the demo does not change."""
+    from .models import LabAnalysis
+
+    rng = random.Random(seed + 11)
+    by_industry = {e.industry_code: e for e in enterprises}
+    steel, chp = by_industry.get("3120"), by_industry.get("4412")
+    new_sources: list[tuple[Source, float]] = []
+    if steel is not None:
+        for code, name, material, direction, unit, cf, base in STEEL_BALANCE:
+            s = Source(enterprise=steel, code=code, name=name, category="process", method="mass_balance", material=material,
+                       activity_unit=unit, data_source="ledger", data_owner_name="炼铁厂", effective_from=dt.date(2020, 1, 1),
+                       method_reason=METHOD_REASONS["mass_balance"], direction=direction, balance_group="高炉-转炉",
+                       carbon_fraction=Decimal(cf))
+            s.save()
+            new_sources.append((s, base))
+    if chp is not None:
+        s = Source(enterprise=chp, code="CEMS-03", name="3#燃煤机组烟气CO2（CEMS）", category="stationary_combustion",
+                   method="measurement", material="烟气CO2", activity_unit="t", data_source="meter",
+                   data_owner_name="环保部", effective_from=dt.date(2020, 1, 1), method_reason=METHOD_REASONS["measurement"])
+        s.save()
+        new_sources.append((s, 52000))
+    records, labs = [], []
+    for s, base in new_sources:
+        for month in range(1, 13):
+            records.append(ActivityRecord(
+                source=s, enterprise=s.enterprise, year=year, month=month, amount=Decimal(str(round(base * rng.uniform(0.92, 1.08), 3))),
+                unit=s.activity_unit, status=ActivityRecord.Status.APPROVED, entered_by=clerk, submitted_by=clerk, submitted_at=now,
+                reviewed_by=reviewer, reviewed_at=now))
+        plan = MonitoringPlan.objects.filter(enterprise=s.enterprise).first()
+        if plan is not None:
+            PlanItem(plan=plan, source=s, data_source=s.data_source, min_frequency="continuous" if s.data_source == "meter" else "monthly",
+                     requirements="碳含量按批次化验，按消耗量加权月平均" if s.method == "mass_balance" else "CEMS小时数据按月汇总",
+                     evidence_kept="化验报告、生产台账" if s.method == "mass_balance" else "CEMS数据导出、比对监测报告").save()
+        if s.code == "MB-COKE":
+            labs += [LabAnalysis(source=s, year=year, month=m, batch=f"JT{year}{m:02d}", parameter="carbon_fraction",
+                                 value=Decimal(str(round(rng.uniform(84.5, 86.8), 2))), unit="%", weight=Decimal("1"),
+                                 laboratory="江海特钢检化验中心", entered_by=clerk) for m in range(1, 13)]
+    ActivityRecord.objects.bulk_create(records, batch_size=2000)
+    if chp is not None:  # the power plant's coal: two lab batches a month, NCV in MJ/kg, carbon as a mass fraction
+        for coal in Source.objects.filter(enterprise=chp, method="fuel_combustion", material="烟煤"):
+            coal.method_reason = METHOD_REASONS["fuel_combustion"]
+            coal.save(update_fields=["method_reason"])
+            for month in range(1, 13):
+                for batch, weight in (("A", "6000"), ("B", "3500")):
+                    ncv = round(rng.uniform(20.8, 23.4), 3)
+                    labs.append(LabAnalysis(source=coal, year=year, month=month, batch=f"{batch}{month:02d}", parameter="ncv",
+                                            value=Decimal(str(ncv)), unit="MJ/kg", weight=Decimal(weight),
+                                            laboratory="江海热电燃料化验室", entered_by=clerk))
+                    labs.append(LabAnalysis(source=coal, year=year, month=month, batch=f"{batch}{month:02d}",
+                                            parameter="carbon_content", value=Decimal(str(round(ncv * 2.62, 2))), unit="%",
+                                            weight=Decimal(weight), laboratory="江海热电燃料化验室", entered_by=clerk))
+    LabAnalysis.objects.bulk_create(labs)
+    return {"sources": len(new_sources), "records": len(records), "labs": len(labs)}
 
 
 def compute(park: Park, *, year: int):

@@ -11,10 +11,10 @@ same plant, from the rated capacity of the main equipment, so that the shares ar
   IEA / WBCSD-CSI *Technology Roadmap: Low-Carbon Transition in the Cement Industry* (2018) puts process
   emissions at about two thirds of direct CO2 of cement making (0.52 tCO2/t clinker against roughly
   0.3 tCO2/t clinker from kiln fuel), and indirect electricity adds a few per cent;
-* **iron and steel** (120 t converter): LF electrodes; fluxes and the carbon of the iron-bearing inputs
-  less the carbon kept in crude steel come from the plant's carbon balance (mass balance, added by
-  ``carbondata.demo`` when the platform's sources have flow directions); without it, fluxes (limestone,
-  dolomite) and purchased pig iron by their factors (the steel guideline's 溶剂 and 外购含碳原料 terms);
+* **iron and steel** (120 t converter, BOF shop buying hot metal): fluxes (limestone, dolomite), LF
+  electrodes, and the carbon of purchased pig iron less the carbon kept in crude steel (a mass balance
+  when the platform's sources have flow directions; otherwise purchased pig iron with its factor, the
+  steel guideline's 外购含碳原料 term, and no deduction);
 * **flat glass** (600 t/d float furnace): soda ash, dolomite and limestone of the batch, natural gas at
   6.3 GJ/t glass;
 * **power** (CFB boiler with wet limestone desulphurisation): limestone at 3.2 % of the coal burnt
@@ -76,13 +76,12 @@ def plan(ent: Enterprise) -> SectorPlan | None:
         steel = bof[0] * 30 * DAYS * 0.8  # 30 heats a day, 80 % utilisation
         process = [("ELD", "LF精炼炉电极消耗", "emission_factor", "电极", "t", steel * 0.0003, "")]
         if not _has_flow_direction():
-            # without flow directions on the platform's sources the carbon balance of the plant (fluxes,
-            # carbon-bearing inputs, carbon kept in crude steel; carbondata/demo.py, when sources have
-            # directions) cannot run: fluxes and purchased pig iron by their factors instead, the steel
-            # guideline's 溶剂 and 外购含碳原料 terms, without the deduction of the carbon kept in steel
-            process += [("FLX", "转炉溶剂（石灰石）", "emission_factor", "石灰石", "t", steel * 0.010, ""),
-                        ("FLX", "转炉溶剂（白云石）", "emission_factor", "白云石", "t", steel * 0.012, ""),
-                        ("PIG", "外购生铁（含碳原料）", "emission_factor", "生铁", "t", steel * 0.90, "")]
+            process = [("FLX", "转炉溶剂（石灰石）", "emission_factor", "石灰石", "t", steel * 0.010, ""),
+                       ("FLX", "转炉溶剂（白云石）", "emission_factor", "白云石", "t", steel * 0.012, ""),
+                       *process, ("PIG", "外购生铁（含碳原料）", "emission_factor", "生铁", "t", steel * 0.90, "")]
+        # With flow directions the plant's carbon balance (demo._method_showcase: coke, injected coal, fluxes in;
+        # crude steel and exported blast-furnace gas out) carries fluxes and the carbon of products: only the
+        # electrodes are added here, so nothing is counted twice.
         return SectorPlan(sector, steel, bof[1], process=process,
                           rescale={"COG": steel * 1.1 / 173.54, "ELEC": steel * 0.100})
     if sector == "flat_glass" and (furnace := _main(ent, "熔窑"))[0]:
@@ -117,7 +116,8 @@ def apply(ent: Enterprise, out: list[tuple[Source, float]], sector_plan: SectorP
         counters[code] = counters.get(code, 0) + 1
         s = Source(enterprise=ent, code=f"{code}-{counters[code]:02d}", name=name, unit=unit, category="process",
                    method=method, material=material, activity_unit=unit_name, data_source="ledger",
-                   data_owner_name="生产部", effective_from=dt.date(2020, 1, 1))
+                   data_owner_name="生产部", effective_from=dt.date(2020, 1, 1),
+                   method_reason="按所属行业核算指南的过程排放源与缺省参数计算")
         if direction:
             s.direction = direction
         s.save()

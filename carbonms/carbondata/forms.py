@@ -32,10 +32,14 @@ class SourceForm(_ServiceValidated):
 
     class Meta:
         model = Source
-        fields = ["code", "name", "unit", "equipment", "category", "gases", "method", "material", "factor_key",
-                  "activity_unit", "data_source", "data_owner_name", "supplier", "plausible_min", "plausible_max",
-                  "effective_from", "effective_to"]
+        fields = ["code", "name", "unit", "equipment", "category", "gases", "method", "method_reason", "material",
+                  "factor_key", "activity_unit", "direction", "balance_group", "carbon_fraction", "purity",
+                  "calcination_fraction", "steam_enthalpy", "market_share", "market_ef", "data_source", "data_owner_name",
+                  "supplier", "plausible_min", "plausible_max", "change_threshold", "effective_from", "effective_to"]
         widgets = {"effective_from": DateInput(), "effective_to": DateInput()}
+        field_classes = {"carbon_fraction": DecimalFormField, "purity": DecimalFormField,
+                         "calcination_fraction": DecimalFormField, "steam_enthalpy": DecimalFormField,
+                         "market_share": DecimalFormField, "market_ef": DecimalFormField}
 
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)

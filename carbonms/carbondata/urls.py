@@ -3,7 +3,7 @@ from django.urls import path
 from carbonms.common.files import ScopedFileDownloadView
 
 from .models import Calibration, DataImport
-from .views import activity, factors, imports, monitoring, register
+from .views import activity, factors, imports, monitoring, output, register
 
 app_name = "carbondata"
 urlpatterns = [
@@ -38,6 +38,22 @@ urlpatterns = [
     path("enterprises/<int:enterprise_pk>/import/", imports.UploadView.as_view(), name="import_upload"),
     path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/progress/", imports.ImportProgressView.as_view(), name="import_progress"),
+    # output and economic data (issue 10)
+    path("enterprises/<int:enterprise_pk>/output/", output.OutputView.as_view(), name="output"),
+    path("enterprises/<int:enterprise_pk>/products/new/", output.ProductCreateView.as_view(), name="product_create"),
+    path("products/<int:pk>/edit/", output.ProductEditView.as_view(), name="product_edit"),
+    path("production/<int:pk>/", output.ProductionDetailView.as_view(), name="production"),
+    path("production/<int:pk>/step/<slug:step>/", output.ProductionActionView.as_view(), name="production_action"),
+    path("production/<int:pk>/correct/", output.ProductionCorrectView.as_view(), name="production_correct"),
+    path("production/<int:pk>/evidence/new/", output.ProductionEvidenceView.as_view(), name="production_evidence"),
+    path("enterprises/<int:enterprise_pk>/economic/new/", output.EconomicCreateView.as_view(), name="economic_create"),
+    path("parks/<int:park_pk>/economic/new/", output.ParkEconomicCreateView.as_view(), name="park_economic_create"),
+    path("parks/<int:park_pk>/output/", output.ParkOutputView.as_view(), name="park_output"),
+    path("economic/<int:pk>/", output.EconomicDetailView.as_view(), name="economic"),
+    path("economic/<int:pk>/step/<slug:step>/", output.EconomicActionView.as_view(), name="economic_action"),
+    path("economic/<int:pk>/correct/", output.EconomicCorrectView.as_view(), name="economic_correct"),
+    path("economic/<int:pk>/evidence/new/", output.EconomicEvidenceView.as_view(), name="economic_evidence"),
+    path("review/output/", output.OutputReviewView.as_view(), name="output_review"),
     path("imports/<int:pk>/file/", ScopedFileDownloadView.as_view(model=DataImport, filename_attr="original_name"),
          name="import_file"),
 ]

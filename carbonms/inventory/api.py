@@ -15,7 +15,7 @@ from carbonms.common.api import (
     ScopedSerializer,
 )
 from carbonms.common.query import IdFilter
-from carbonms.organizations.models import Enterprise, Park
+from carbonms.organizations.models import GWP_CHOICES, Enterprise, FactorSet, GridScope, GridYearRule, Park
 
 from . import services
 from .diff import run_diff
@@ -23,14 +23,26 @@ from .models import CalculationRun, RunResult
 
 
 class RunSerializer(ScopedModelSerializer):
+    """A run. On POST, ``gwp_set``, ``grid_scope``, ``grid_year_rule``, ``grid_year`` and ``factor_set`` default to
+    the park's factor policy and ``boundary_date`` to the end of the year (today for the current year); the run
+    records what it applied in ``policy``, ``boundaries`` and what it holds in ``coverage``."""
+
     park = ScopedRelatedField(queryset=Park.objects.all())
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
+    gwp_set = serializers.ChoiceField(choices=GWP_CHOICES, required=False)
+    grid_scope = serializers.ChoiceField(choices=GridScope.choices, required=False, write_only=True)
+    grid_year_rule = serializers.ChoiceField(choices=GridYearRule.choices, required=False, write_only=True)
+    grid_year = serializers.IntegerField(required=False, allow_null=True, min_value=2000, max_value=2100, write_only=True)
+    factor_set = serializers.ChoiceField(choices=FactorSet.choices, required=False, write_only=True)
+    boundary_date = serializers.DateField(required=False, allow_null=True, write_only=True)
 
     class Meta:
         model = CalculationRun
-        fields = ["id", "park", "enterprise", "year", "gwp_set", "fuel_set", "run_by", "reason", "totals", "n_results",
-                  "n_records", "timings", "locked_period", "created_at"]
-        read_only_fields = ["fuel_set", "run_by", "totals", "n_results", "n_records", "timings", "locked_period", "created_at"]
+        fields = ["id", "park", "enterprise", "year", "basis", "gwp_set", "fuel_set", "run_by", "reason", "totals", "n_results",
+                  "n_records", "timings", "locked_period", "created_at", "policy", "coverage", "boundaries",
+                  "grid_scope", "grid_year_rule", "grid_year", "factor_set", "boundary_date"]
+        read_only_fields = ["fuel_set", "run_by", "totals", "n_results", "n_records", "timings", "locked_period", "created_at",
+                            "policy", "coverage", "boundaries"]
 
 
 class ResultSerializer(ScopedModelSerializer):
@@ -74,8 +86,10 @@ class CalculationRunViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def create_record(self, data):
-        return services.run_calculation(actor=self.request.user, park=data["park"], enterprise=data.get("enterprise"),
-                                        year=data["year"], gwp_set=data.get("gwp_set", "SAR"), reason=data.get("reason", ""))
+        return services.run_calculation(
+            actor=self.request.user, park=data["park"], enterprise=data.get("enterprise"), year=data["year"],
+            reason=data.get("reason", ""), basis=data.get("basis", CalculationRun.Basis.MANAGEMENT),
+            **{k: data.get(k) for k in ("gwp_set", "grid_scope", "grid_year_rule", "grid_year", "factor_set", "boundary_date")})
 
     @extend_schema(
         parameters=[OpenApiParameter("against", OpenApiTypes.INT,

@@ -18,11 +18,13 @@ from carbonms.carbondata.models.register import Category
 from carbonms.carbondata.views.base import ENTERPRISE, PARK, ObjectMixin, year_param
 from carbonms.common import files, params, tenancy
 from carbonms.common.spreadsheet import safe_row
-from carbonms.common.views import ScopedPageView
+from carbonms.common.views import ScopedPageView, apply_validation_error
 from carbonms.organizations.models import Enterprise
 
 from . import selectors, services
 from .diff import run_diff
+from .factor_card import factor_card
+from .forms import RunForm
 from .models import CalculationRun, RunResult
 
 CAT_LABELS = dict(Category.choices)
@@ -47,6 +49,15 @@ def charts(run: CalculationRun, ent_names: dict) -> dict:
     }
 
 
+MISSING_SHOWN = 50
+
+
+def missing_rows(run: CalculationRun, ent_names: dict) -> list[tuple]:
+    """The first missing values of a run's coverage as (enterprise name, source code, month)."""
+    return [(ent_names.get(m["enterprise"], m["enterprise"]), m["code"], m["month"])
+            for m in (run.coverage or {}).get("missing", [])[:MISSING_SHOWN]]
+
+
 class _InventoryPage(ScopedPageView):
     template_name = "inventory/inventory.html"
     enterprise = None
@@ -56,26 +67,31 @@ class _InventoryPage(ScopedPageView):
         user, year = self.request.user, year_param(self.request)
         run = selectors.latest_run(user, self.park, year, self.enterprise)
         ent_names = dict(Enterprise.objects.restrict(user).filter(park=self.park).values_list("pk", "name"))
+        can_run = tenancy.can(user, "data", "change", park_id=self.park.pk,
+                              enterprise_id=self.enterprise.pk if self.enterprise else None)
         ctx.update(park=self.park, enterprise=self.enterprise, year=year, run=run,
-                   runs=selectors.runs_for(user, self.park, self.enterprise, year)[:10],
-                   can_run=tenancy.can(user, "data", "change", park_id=self.park.pk,
-                                       enterprise_id=self.enterprise.pk if self.enterprise else None))
+                   runs=selectors.runs_for(user, self.park, self.enterprise, year)[:10], can_run=can_run,
+                   form=kwargs.get("form") or (RunForm(user=user, park=self.park) if can_run else None))
         if run:
-            ctx.update(charts=charts(run, ent_names), categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
+            ctx.update(charts=charts(run, ent_names), missing_rows=missing_rows(run, ent_names), categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
                        enterprises=[(int(k), ent_names.get(int(k), k), v, run.totals.get("energy_tce_by_enterprise", {}).get(k, 0))
                                     for k, v in run.totals.get("by_enterprise", {}).items()])
         return ctx
 
     def post(self, request, *args, **kwargs):
+        """Run with the form's basis, factor policy and boundary date; field errors come back on the page."""
         year = year_param(request)
-        try:
-            run = services.run_calculation(actor=request.user, park=self.park, enterprise=self.enterprise, year=year,
-                                           gwp_set=request.POST.get("gwp_set", "SAR"), reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(f"{request.path}?year={year}")
-        messages.success(request, gettext("Calculation run #%(n)d stored.") % {"n": run.pk})
-        return redirect(run.get_absolute_url())
+        form = RunForm(request.POST, user=request.user, park=self.park)
+        if form.is_valid():
+            try:
+                run = services.run_calculation(actor=request.user, park=self.park, enterprise=self.enterprise, year=year,
+                                               **form.service_kwargs())
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, gettext("Calculation run #%(n)d stored.") % {"n": run.pk})
+                return redirect(run.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class ParkInventoryView(_InventoryPage):
@@ -103,11 +119,29 @@ class RunView(ObjectMixin, ScopedPageView):
         run, user = self.object, self.request.user
         ent_names = dict(Enterprise.objects.restrict(user).filter(park=run.park_id).values_list("pk", "name"))
         earlier = CalculationRun.objects.restrict(user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year).exclude(pk=run.pk)
-        ctx.update(run=run, charts=charts(run, ent_names), earlier=earlier[:20],
+        ctx.update(run=run, charts=charts(run, ent_names), earlier=earlier[:20], missing_rows=missing_rows(run, ent_names),
+                   boundary_rows=boundary_rows(run, ent_names),
                    categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
                    enterprises=sorted([(int(k), ent_names.get(int(k), k), v, run.totals.get("energy_tce_by_enterprise", {}).get(k, 0))
                                        for k, v in run.totals.get("by_enterprise", {}).items()], key=lambda x: -x[2]))
         return ctx
+
+
+BOUNDARY_SHOWN = 100
+
+
+def boundary_rows(run: CalculationRun, ent_names: dict) -> list[dict]:
+    """Per enterprise (the first ones): the boundary version applied, the months counted and the notes."""
+    notes = {"no_boundary": _("no accounting boundary defined: all sites counted"),
+             "boundary_lists_no_sites": _("the boundary lists no sites: all sites counted"),
+             "not_ets_covered": _("not covered by the carbon market: left out of an ETS-basis run")}
+    rows = []
+    for eid, b in list((run.boundaries or {}).get("enterprises", {}).items())[:BOUNDARY_SHOWN]:
+        rows.append({"name": ent_names.get(int(eid), eid), "boundary": b.get("boundary"), "months": b.get("months", []),
+                     "notes": [notes.get(n, n) for n in b.get("notes", [])], "n_excluded": b.get("n_excluded", 0),
+                     "excluded": b.get("excluded_sources", []), "unplaced": b.get("unplaced_sources", 0),
+                     "expected_from": b.get("expected_from")})
+    return rows
 
 
 def _filters(request) -> dict:
@@ -153,7 +187,7 @@ class ResultView(ObjectMixin, ScopedPageView):
         r = self.object
         ctx.update(result=r, run=r.run, activity=r.activity,
                    evidence=Evidence.objects.restrict(self.request.user).filter(activity_id=r.activity_id),
-                   factor_items=sorted(r.factor.items()))
+                   factor_card=factor_card(r.factor, r.gas, r.gwp))
         return ctx
 
 

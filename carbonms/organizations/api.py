@@ -12,7 +12,7 @@ class ParkSerializer(ScopedModelSerializer):
     class Meta:
         model = Park
         fields = ["id", "name", "name_en", "province", "city", "zone_type", "area_km2", "established_year", "grid_region",
-                  "administrator"]
+                  "administrator", "grid_scope", "grid_year_rule", "gwp_set", "factor_set"]
 
 
 class EnterpriseSerializer(ScopedModelSerializer):
@@ -22,7 +22,7 @@ class EnterpriseSerializer(ScopedModelSerializer):
         model = Enterprise
         fields = ["id", "park", "kind", "name", "short_name", "credit_code", "industry_code", "industry_name", "address",
                   "legal_representative", "contact_name", "contact_phone", "contact_email", "carbon_market_covered",
-                  "key_energy_consumer", "employees", "status"]
+                  "key_energy_consumer", "employees", "status", "entered_on", "exited_on"]
         extra_kwargs = {"industry_name": {"required": False}}
         validators = []  # uniqueness and format are checked by the service, once, in the user's language
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from carbonms.common.forms import ScopedForm, ScopedModelForm
 
 from .models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
+from .validators import membership_errors
 
 
 class DateInput(forms.DateInput):
@@ -25,15 +26,22 @@ class EnterpriseForm(ScopedModelForm):
         fields = [
             "name", "short_name", "credit_code", "industry_code", "industry_name", "address", "legal_representative",
             "contact_name", "contact_phone", "contact_email", "carbon_market_covered", "key_energy_consumer",
-            "employees", "status",
+            "employees", "status", "entered_on", "exited_on",
         ]
-        widgets = {"credit_code": forms.TextInput(attrs={"style": "text-transform:uppercase", "maxlength": 18})}
+        widgets = {"credit_code": forms.TextInput(attrs={"style": "text-transform:uppercase", "maxlength": 18}),
+                   "entered_on": DateInput(), "exited_on": DateInput()}
 
     def __init__(self, *args, park=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["industry_name"].required = False
         if park is not None:
             self.instance.park = park
+
+    def clean(self):
+        data = super().clean()
+        for name, message in membership_errors(data.get("entered_on"), data.get("exited_on")).items():
+            self.add_error(name, message)
+        return data
 
 
 class SiteForm(ScopedModelForm):
@@ -96,4 +104,4 @@ class ParkForm(ScopedModelForm):
     class Meta:
         model = Park
         fields = ["name", "name_en", "province", "city", "zone_type", "area_km2", "established_year", "grid_region",
-                  "administrator"]
+                  "administrator", "grid_scope", "grid_year_rule", "gwp_set", "factor_set"]

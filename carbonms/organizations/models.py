@@ -6,6 +6,7 @@ baseline recalculation later (T/CIECCPA 061 §8.2.1; T/CSES §4.3, T/CPQS §5.3)
 """
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from carbonms.common.models import ScopedModel
 
 from . import reference
-from .validators import validate_credit_code, validate_industry_code
+from .validators import membership_errors, validate_credit_code, validate_industry_code
 
 
 class ZoneType(models.TextChoices):
@@ -26,8 +27,34 @@ class ZoneType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class GridScope(models.TextChoices):
+    """Which grid electricity factor a calculation run uses (docs/inventory.md, "Factor policy")."""
+
+    NATIONAL = "national", _("National average")
+    REGIONAL = "regional", _("Regional grid (the park's)")
+    PROVINCIAL = "provincial", _("Provincial (the park's province)")
+
+
+class GridYearRule(models.TextChoices):
+    LATEST_PUBLISHED = "latest_published", _("Latest published year up to the run's year")
+    SAME_YEAR = "same_year", _("The run's year only")
+    FIXED = "fixed", _("A fixed year (given with the run)")
+
+
+class FactorSet(models.TextChoices):
+    DEFAULT = "default", _("Default (accounting guidelines)")
+    ETS = "ets", _("National carbon market (ETS)")
+
+
+GWP_CHOICES = [("SAR", "SAR"), ("AR4", "AR4"), ("AR5", "AR5"), ("AR6", "AR6")]
+
+
 class Park(ScopedModel):
-    """An industrial park: the top of the tenancy tree. Its province selects default grid factors."""
+    """An industrial park: the top of the tenancy tree. Its province selects default grid factors.
+
+    ``grid_scope``, ``grid_year_rule``, ``gwp_set`` and ``factor_set`` are the park's default factor
+    policy: a calculation run takes them unless it is given others, and records what it applied.
+    """
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -38,9 +65,16 @@ class Park(ScopedModel):
     established_year = models.PositiveSmallIntegerField(_("established"), null=True, blank=True)
     grid_region = models.CharField(
         _("regional grid"), max_length=8, blank=True,
-        help_text=_("Defaults from the province; selects the regional electricity factor."),
+        help_text=_("Defaults from the province; the grid of runs whose grid factor scope is regional."),
     )
     administrator = models.CharField(_("management committee"), max_length=120, blank=True)
+    grid_scope = models.CharField(_("grid factor scope (default for runs)"), max_length=12, choices=GridScope.choices,
+                                  default=GridScope.NATIONAL)
+    grid_year_rule = models.CharField(_("grid factor year rule (default for runs)"), max_length=20,
+                                      choices=GridYearRule.choices, default=GridYearRule.LATEST_PUBLISHED)
+    gwp_set = models.CharField(_("GWP set (default for runs)"), max_length=8, choices=GWP_CHOICES, default="SAR")
+    factor_set = models.CharField(_("factor set (default for runs)"), max_length=10, choices=FactorSet.choices,
+                                  default=FactorSet.DEFAULT)
 
     scope_park = "pk"
     scope_enterprise = None
@@ -97,6 +131,9 @@ class Enterprise(ScopedModel):
     key_energy_consumer = models.BooleanField(_("key energy-consuming unit"), default=False, help_text=_("重点用能单位"))
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    entered_on = models.DateField(_("entered the park on"), null=True, blank=True,
+                                  help_text=_("Empty: a member since before any year computed."))
+    exited_on = models.DateField(_("left the park on"), null=True, blank=True, help_text=_("Empty: still in the park."))
 
     scope_park = "park_id"
     scope_enterprise = "pk"
@@ -112,6 +149,11 @@ class Enterprise(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("organizations:enterprise", args=[self.pk])
+
+    def clean(self):
+        errors = membership_errors(self.entered_on, self.exited_on)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def division(self):

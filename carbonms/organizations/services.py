@@ -24,7 +24,8 @@ def _apply(instance, data: dict[str, Any], fields: tuple[str, ...]):
     return instance
 
 
-PARK_FIELDS = ("name", "name_en", "province", "city", "zone_type", "area_km2", "established_year", "grid_region", "administrator")
+PARK_FIELDS = ("name", "name_en", "province", "city", "zone_type", "area_km2", "established_year", "grid_region", "administrator",
+               "grid_scope", "grid_year_rule", "gwp_set", "factor_set")
 
 
 @transaction.atomic
@@ -48,6 +49,7 @@ def park_save(*, actor, data: dict[str, Any], park: Park | None = None) -> Park:
 ENTERPRISE_FIELDS = (
     "kind", "name", "short_name", "credit_code", "industry_code", "industry_name", "address", "legal_representative",
     "contact_name", "contact_phone", "contact_email", "carbon_market_covered", "key_energy_consumer", "employees", "status",
+    "entered_on", "exited_on",
 )
 
 

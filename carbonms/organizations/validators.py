@@ -24,3 +24,11 @@ def validate_industry_code(value: str) -> None:
         raise ValidationError(
             _("%(code)s is not in a division of GB/T 4754-2017."), params={"code": value[:2]}, code="industry_division"
         )
+
+
+def membership_errors(entered_on, exited_on) -> dict:
+    """Field errors of an enterprise's membership dates: it cannot leave the park before it entered."""
+    if entered_on and exited_on and exited_on < entered_on:
+        return {"exited_on": _("The exit date (%(exit)s) is before the entry date (%(entry)s).")
+                % {"exit": exited_on.isoformat(), "entry": entered_on.isoformat()}}
+    return {}

@@ -63,9 +63,10 @@ class PlanningError:
     code: str
     where: str = ""  # e.g. "targets[2].base_year"
     params: dict = field(default_factory=dict)
+    catalogue: dict = field(default_factory=lambda: MESSAGES, repr=False, compare=False)
 
     def text(self, lang: str = DEFAULT_LANG) -> str:
-        zh, en = MESSAGES[self.code]
+        zh, en = self.catalogue[self.code]
         msg = (en if lang == "en" else zh).format(**self.params)
         return f"{self.where}: {msg}" if self.where else msg
 
@@ -87,11 +88,12 @@ def rule_text(code: str, lang: str = DEFAULT_LANG, **params) -> str:
 class Collector:
     """Gathers errors while a whole input is checked; ``raise_if_any`` at the end."""
 
-    def __init__(self):
+    def __init__(self, catalogue: dict | None = None):
         self.errors: list[PlanningError] = []
+        self.catalogue = {**MESSAGES, **(catalogue or {})}
 
     def add(self, code: str, where: str = "", **params) -> None:
-        self.errors.append(PlanningError(code, where, params))
+        self.errors.append(PlanningError(code, where, params, self.catalogue))
 
     def number(self, value, where: str, *, positive: bool = False, non_negative: bool = False, required: bool = True):
         if value is None or value == "":

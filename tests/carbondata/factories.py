@@ -28,6 +28,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     method = "fuel_combustion"
     material = "烟煤"
     activity_unit = "t"
+    method_reason = "台账计量，无连续监测"
     data_source = "ledger"
     effective_from = dt.date(2020, 1, 1)
 

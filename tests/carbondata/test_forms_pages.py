@@ -23,7 +23,7 @@ def test_source_pages_create_edit_retire_and_lab(world):
     url = reverse("carbondata:source_create", args=[e1.pk])
     data = {"code": "NG-01", "name": "锅炉天然气", "unit": world.e1.unit.pk, "category": "stationary_combustion",
             "gases": "CO2", "method": "fuel_combustion", "material": "天然气", "activity_unit": "10^4Nm3",
-            "data_source": "meter", "effective_from": "2024-01-01"}
+            "data_source": "meter", "effective_from": "2024-01-01", "method_reason": "计量表连续计量"}
     bad = clerk.post(url, {**data, "category": "purchased_electricity"})
     assert bad.status_code == 200 and "该核算方法不适用于类别“外购电力”。" in bad.content.decode()
     resp = clerk.post(url, data)

@@ -11,7 +11,8 @@ from carbonms.carbondata.models import Source
 from tests.carbondata.factories import ActivityRecordFactory, InstrumentFactory, SourceFactory
 
 BASE = {"code": "NG-01", "name": "锅炉天然气", "category": "stationary_combustion", "method": "fuel_combustion",
-        "material": "天然气", "activity_unit": "10^4Nm3", "data_source": "meter", "effective_from": dt.date(2024, 1, 1)}
+        "material": "天然气", "activity_unit": "10^4Nm3", "data_source": "meter", "effective_from": dt.date(2024, 1, 1),
+        "method_reason": "计量表连续计量，无CEMS"}
 
 
 def test_source_save_validates_the_entry(world):

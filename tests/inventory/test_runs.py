@@ -92,8 +92,8 @@ def test_lab_values_are_consumption_weighted(park):
                                                                 "value": "24", "unit": "GJ/t", "weight": "10"})
     with pytest.raises(ValidationError) as exc:
         services.lab_analysis_add(actor=clerk, source=coal1, data={"year": 2025, "month": 1, "parameter": "ncv",
-                                                                    "value": "24", "unit": "MJ/kg", "weight": "10"})
-    assert exc.value.message_dict["unit"] == ["Wrong unit “MJ/kg”: use GJ/t, GJ/10^4Nm3."]
+                                                                    "value": "24", "unit": "GJ/kg", "weight": "10"})
+    assert exc.value.message_dict["unit"] == ["Wrong unit “GJ/kg”: use GJ/t, MJ/kg, kJ/kg, GJ/10^4Nm3, MJ/Nm3."]
     assert LabAnalysis.objects.count() == 2
     run = run_calculation(actor=world.users["park_carbon_officer"], park=world.park_a, year=2025, enterprise=world.e1.enterprise)
     r = RunResult.objects.get(run=run, source=coal1, month=1)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from carbonms.accounting.units import LAB_UNITS
 from carbonms.common.models import ScopedModel
 from carbonms.organizations.models import Enterprise, Park
 
@@ -168,14 +169,19 @@ class ActivityRecord(ScopedModel):
 
 
 class LabAnalysis(ScopedModel):
-    """A lab result (NCV or carbon content) for one batch or month of a fuel, with the amount it
-    represents, so the calculation uses consumption-weighted averages (T/CIECCPA 061 §8.2.5)."""
+    """A lab result for one batch or month of a fuel or material, in the unit the lab reported it, with
+    the amount it represents, so the calculation uses consumption-weighted averages (T/CIECCPA 061
+    §8.2.5). The value is converted by the one units module (``carbonms.accounting.units.lab_value``)
+    into the unit of the source's activity; a unit that cannot describe that activity is refused."""
 
     class Parameter(models.TextChoices):
         NCV = "ncv", _("Net calorific value")
-        CARBON_CONTENT = "carbon_content", _("Carbon content per unit heat")
+        CARBON_CONTENT = "carbon_content", _("Carbon content (per unit heat, or per unit of fuel)")
+        CARBON_FRACTION = "carbon_fraction", _("Carbon fraction of a material (mass balance)")
+        OXIDATION_RATE = "oxidation_rate", _("Oxidation rate")
+        PURITY = "purity", _("Purity (carbonates)")
 
-    PARAMETER_UNITS = {"ncv": ("GJ/t", "GJ/10^4Nm3"), "carbon_content": ("tC/GJ",)}
+    PARAMETER_UNITS = LAB_UNITS
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="lab_analyses", verbose_name=_("source"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -206,7 +212,8 @@ class LabAnalysis(ScopedModel):
 
 class Evidence(ScopedModel):
     """A file kept as evidence (invoice, ledger page, lab report, meter export, uploaded workbook),
-    attached to an activity value, a lab analysis or an import, with its SHA-256 and uploader."""
+    attached to an activity value, a lab analysis, an import, a production or an economic record, with
+    its SHA-256 and uploader."""
 
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice")
@@ -220,6 +227,10 @@ class Evidence(ScopedModel):
     activity = models.ForeignKey(ActivityRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("activity data"))
     lab_analysis = models.ForeignKey(LabAnalysis, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("lab analysis"))
     data_import = models.ForeignKey(DataImport, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("import"))
+    production = models.ForeignKey("carbondata.ProductionRecord", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="evidence", verbose_name=_("production record"))
+    economic = models.ForeignKey("carbondata.EconomicRecord", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="evidence", verbose_name=_("economic record"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)

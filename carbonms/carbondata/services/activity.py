@@ -16,16 +16,16 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carbonms.accounting import units
-from carbonms.changelog import tracking
 from carbonms.common import numbers
 from carbonms.organizations.models import Enterprise
 
 from ..models import ActivityRecord, PeriodLock, Source
 from ..workflows import ACTIVITY
 from . import quality
-from .common import record_event, require_for
+from .common import bulk_write, record_event, require_for
 
 S = ActivityRecord.Status
 STOCK_FIELDS = ("opening_stock", "purchased", "closing_stock", "transferred_out")
@@ -151,6 +151,42 @@ def activity_save(*, actor, source: Source, year: int, month: int, amount: Any, 
     return rec
 
 
+def unchanged(current: ActivityRecord, posted: Any) -> bool:
+    """True when ``posted`` (the text of a grid cell) is the current amount: compared as numbers at the
+    field's precision, so "330.500000", "330.5" and "3.305e2" are the same value. Text that is no
+    number is a change (and :func:`activity_save` reports it)."""
+    try:
+        return to_decimal(posted, "amount") == current.amount
+    except ValidationError:
+        return False
+
+
+@transaction.atomic
+def activity_save_grid(*, actor, enterprise: Enterprise, year: int, cells: dict[tuple[Source, int], str]) -> list[str]:
+    """Save the cells of the entry grid that the user changed; returns the errors (nothing saved then).
+
+    The grid posts every cell it shows back. A cell whose number equals the current value is not a change:
+    its record keeps its origin (import, meter), its file and its detail (issue 11). A changed value
+    becomes a manual entry and keeps the stock figures it had (the grid does not show them).
+    """
+    require_for(actor, enterprise, "add")
+    current = current_versions(enterprise, year)
+    errors: list[str] = []
+    for (source, month), posted in sorted(cells.items(), key=lambda kv: (kv[0][0].code, kv[0][1])):
+        rec = current.get((source.pk, month))
+        if rec is not None and (rec.status not in (S.DRAFT, S.REJECTED) or unchanged(rec, posted)):
+            continue
+        stock = {f: getattr(rec, f) for f in STOCK_FIELDS} if rec is not None else None
+        try:
+            activity_save(actor=actor, source=source, year=year, month=month, amount=posted, stock=stock,
+                          enterprise=enterprise)
+        except ValidationError as exc:
+            errors += [f"{source.code} {month:02d}: {m}" for m in exc.messages]
+    if errors:
+        transaction.set_rollback(True)
+    return errors
+
+
 #: the foreign keys of a record built by :func:`import_prepare`: all known to exist, so not checked by a query each
 _KNOWN_RELATIONS = ("source", "enterprise", "previous", "data_import", "entered_by", "submitted_by", "reviewed_by")
 
@@ -227,15 +263,7 @@ def activity_save_many(*, actor, enterprise: Enterprise, year: int, rows: list[d
             errors[i] = exc
     if errors:
         return [], errors
-    new = [r for r in records if r.pk is None]
-    changed = [r for r in records if r.pk is not None]
-    ActivityRecord.objects.bulk_create(new, batch_size=1000)
-    now = timezone.now()
-    for r in changed:
-        r.updated_at = now
-    ActivityRecord.objects.bulk_update(changed, _SAVED_FIELDS, batch_size=500)
-    tracking.record_bulk(new, created=True)
-    tracking.record_bulk(changed, created=False)
+    bulk_write(ActivityRecord, records, _SAVED_FIELDS)
     return records, {}
 
 
@@ -309,6 +337,11 @@ def activity_submit(*, actor, records: Iterable[ActivityRecord]) -> list[dict]:
 def activity_approve(*, actor, records: Iterable[ActivityRecord], comment: str = "") -> list[ActivityRecord]:
     records = list(records)
     ACTIVITY.check_all(actor, records, "approve")
+    flagged = [r for r in records if quality.needs_reason(r)]
+    if flagged and not (comment or "").strip():
+        raise ValidationError({"comment": _("%(records)s: the meter data of the month is incomplete; say why the value "
+                                            "is approved.") % {"records": ", ".join(str(r) for r in flagged)}})
+    comment = (comment or "").strip()
     now = timezone.now()
     for r in records:
         if r.previous_id:
@@ -342,9 +375,12 @@ def period_lock(*, actor, enterprise: Enterprise, year: int, month: int, reason:
     if is_locked(enterprise.pk, year, month):
         raise ValidationError(_("%(year)d-%(month)02d is already locked.") % {"year": year, "month": month})
     current = ActivityRecord.objects.filter(enterprise=enterprise, year=year, month=month, is_current=True)
-    open_ = current.exclude(status__in=(S.APPROVED, S.LOCKED)).count()
+    from . import output  # production closes with its month (issue 10)
+
+    open_ = current.exclude(status__in=(S.APPROVED, S.LOCKED)).count() + output.open_in_month(enterprise, year, month)
     if open_:
-        raise ValidationError(_("%(n)d value(s) of %(year)d-%(month)02d are not approved yet.")
+        raise ValidationError(ngettext("%(n)d value of %(year)d-%(month)02d is not approved yet.",
+                                       "%(n)d values of %(year)d-%(month)02d are not approved yet.", open_)
                               % {"n": open_, "year": year, "month": month})
     lock = PeriodLock(enterprise=enterprise, year=year, month=month, locked_by=actor, reason=reason)
     lock.full_clean()
@@ -352,5 +388,6 @@ def period_lock(*, actor, enterprise: Enterprise, year: int, month: int, reason:
     for r in current.filter(status=S.APPROVED):
         r.status = S.LOCKED
         r.save()
+    output.lock_month(enterprise, year, month)
     record_event(actor=actor, enterprise=enterprise, kind="period_locked", year=year, month=month)
     return lock

@@ -15,6 +15,23 @@ def apply(instance, data: dict[str, Any], fields: tuple[str, ...]):
     return instance
 
 
+def bulk_write(model, records: list, fields: tuple[str, ...]) -> None:
+    """Insert the new records and update the changed ones in bulk, with their change records (a batch's save)."""
+    from django.utils import timezone
+
+    from carbonms.changelog import tracking
+
+    new = [r for r in records if r.pk is None]
+    changed = [r for r in records if r.pk is not None]
+    model.objects.bulk_create(new, batch_size=1000)
+    now = timezone.now()
+    for r in changed:
+        r.updated_at = now
+    model.objects.bulk_update(changed, fields, batch_size=500)
+    tracking.record_bulk(new, created=True)
+    tracking.record_bulk(changed, created=False)
+
+
 def require_for(actor, enterprise, action: str) -> None:
     require(actor, DOMAIN, action, park_id=enterprise.park_id, enterprise_id=enterprise.pk)
 

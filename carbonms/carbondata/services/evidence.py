@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from carbonms.accounting import units
+
 from ..models import ActivityRecord, Evidence, LabAnalysis, Source
 from .activity import is_locked, to_decimal
 from .common import require_for
@@ -55,10 +57,42 @@ def lab_analysis_add(*, actor, source: Source, data: dict[str, Any]) -> LabAnaly
     if is_locked(source.enterprise_id, lab.year, lab.month):
         raise ValidationError({"month": _("%(year)d-%(month)02d is locked.") % {"year": lab.year, "month": lab.month}})
     lab.full_clean()
-    allowed = LabAnalysis.PARAMETER_UNITS.get(lab.parameter, ())
-    if lab.unit not in allowed:
-        raise ValidationError({"unit": _("Wrong unit “%(unit)s”: use %(allowed)s.") % {"unit": lab.unit, "allowed": ", ".join(allowed)}})
     if lab.value <= 0 or lab.weight <= 0:
         raise ValidationError({"value": _("Lab values and the amount represented must be positive.")})
+    check_lab_unit(source, lab.parameter, lab.value, lab.unit)
     lab.save()
     return lab
+
+
+def check_lab_unit(source: Source, parameter: str, value, unit: str) -> float:
+    """The lab value in the unit the accounting core takes for this source, or a ValidationError on ``unit``
+    (or ``parameter``/``value``) saying why: a unit of another parameter, a unit that cannot describe the
+    source's activity (a volume-based NCV for a fuel measured in tonnes), a parameter the method does not use."""
+    uses = LAB_PARAMETERS_OF.get(source.method, ())
+    if source.category in ("purchased_electricity", "purchased_heat", "fugitive", "removal"):
+        uses = ()
+    if parameter not in uses:
+        raise ValidationError({"parameter": _("The method of this source does not use this lab parameter (it uses: %(uses)s).")
+                               % {"uses": ", ".join(uses) or "—"}})
+    try:
+        _column, converted = units.lab_value(parameter, float(value), unit, source.activity_unit)
+    except units.UnitProblem as problem:
+        allowed = ", ".join(units.LAB_UNITS.get(parameter, ()))
+        if problem.code == "lab_unit":
+            raise ValidationError({"unit": _("Wrong unit “%(unit)s”: use %(allowed)s.") % {"unit": unit, "allowed": allowed}})
+        raise ValidationError({"unit": _("The unit “%(unit)s” cannot describe this source's activity, measured in "
+                                         "%(activity)s.") % {"unit": unit, "activity": source.activity_unit}})
+    if parameter in ("oxidation_rate", "purity") and not 0 < converted <= 1:
+        raise ValidationError({"value": _("Give a percentage above 0 and at most 100.")})
+    if (parameter in ("carbon_fraction", "carbon_content") and unit in ("%", "tC/t") and converted > 1):
+        raise ValidationError({"value": _("A mass fraction of carbon cannot exceed 100 %.")})
+    return converted
+
+
+#: the lab parameters each method takes (fuel combustion: NCV, carbon content, oxidation; mass balance: the
+#: carbon fraction of the flow; emission factor: the purity of a carbonate)
+LAB_PARAMETERS_OF = {
+    "fuel_combustion": ("ncv", "carbon_content", "oxidation_rate"),
+    "mass_balance": ("carbon_fraction",),
+    "emission_factor": ("purity",),
+}

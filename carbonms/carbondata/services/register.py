@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,13 +16,14 @@ from carbonms.common import tenancy
 from carbonms.organizations.models import Enterprise
 
 from ..models import Source
-from ..models.register import Category
+from ..models.register import Category, Method
 from .common import apply, require_for
 
 SOURCE_FIELDS = (
     "code", "name", "unit", "equipment", "category", "gases", "method", "material", "factor_key", "activity_unit",
-    "data_source", "data_owner", "data_owner_name", "supplier", "plausible_min", "plausible_max", "effective_from",
-    "effective_to",
+    "data_source", "data_owner", "data_owner_name", "supplier", "plausible_min", "plausible_max", "change_threshold",
+    "effective_from", "effective_to", "method_reason", "direction", "balance_group", "carbon_fraction", "purity",
+    "calcination_fraction", "steam_enthalpy", "market_share", "market_ef",
 )
 ENERGY_PURCHASE = {Category.PURCHASED_ELECTRICITY, Category.PURCHASED_HEAT}
 
@@ -39,6 +41,7 @@ def check_source(source: Source) -> None:
                 "category": source.get_category_display()}
     if source.activity_unit and not units.is_known(source.activity_unit):
         errors["activity_unit"] = _("Unknown unit “%(unit)s”.") % {"unit": source.activity_unit}
+    errors.update(_method_parameter_errors(source))
     if source.supplier_id:
         if source.category not in ENERGY_PURCHASE:
             errors["supplier"] = _("Only purchased electricity or heat has a supplier inside the park.")
@@ -58,6 +61,56 @@ def check_source(source: Source) -> None:
         errors["plausible_max"] = _("The plausible maximum is below the minimum.")
     if errors:
         raise ValidationError(errors)
+
+
+def _method_parameter_errors(source: Source) -> dict[str, str]:
+    """The parameters each method needs (T/CIECCPA 061 §8.2.5), and none it does not use."""
+    errors: dict[str, str] = {}
+    if source.pk is None and not (source.method_reason or "").strip():
+        errors["method_reason"] = _("Give the reason for choosing this method (T/CIECCPA 061 §8.2.5).")
+    mass_balance = source.method == Method.MASS_BALANCE
+    if mass_balance:
+        if not source.direction:
+            errors["direction"] = _("A mass-balance flow needs its direction (input or output).")
+        base = units.activity_base(source.activity_unit) if source.activity_unit else None
+        if base is None and source.activity_unit and units.is_known(source.activity_unit):
+            errors["activity_unit"] = _("A mass-balance flow is measured in a mass (t) or a gas volume (10^4Nm3).")
+        if source.carbon_fraction is None:
+            errors["carbon_fraction"] = _("A mass-balance flow needs its default carbon fraction.")
+        elif source.carbon_fraction <= 0 or (base == "t" and source.carbon_fraction > 1):
+            errors["carbon_fraction"] = _("The carbon fraction must be above 0 and, per tonne, at most 1.")
+    else:
+        for name in ("direction", "balance_group", "carbon_fraction"):
+            if getattr(source, name) not in (None, ""):
+                errors[name] = _("Used by the mass-balance method only.")
+    for name in ("purity", "calcination_fraction"):
+        value = getattr(source, name)
+        if value is None:
+            continue
+        if source.method != Method.EMISSION_FACTOR or source.category in ENERGY_PURCHASE:
+            errors[name] = _("Used by the emission-factor method (carbonates) only.")
+        elif not 0 < value <= 1:
+            errors[name] = _("Give a fraction above 0 and at most 1 (e.g. 0.95, not 95).")
+    if source.category == Category.PURCHASED_ELECTRICITY:
+        if source.market_share is not None and not 0 <= source.market_share <= 1:
+            errors["market_share"] = _("Give a fraction from 0 to 1 (e.g. 0.3, not 30).")
+        if source.market_ef is not None and source.market_share is None:
+            errors["market_share"] = _("Give the share the contracts cover.")
+        if source.market_ef is not None and source.market_ef < 0:
+            errors["market_ef"] = _("The factor cannot be negative.")
+    else:
+        for name in ("market_share", "market_ef"):
+            if getattr(source, name) is not None:
+                errors[name] = _("Used for purchased electricity only.")
+    steam = source.activity_unit and units.is_known(source.activity_unit) and units.is_dimension(source.activity_unit, "tsteam")
+    if steam and source.category == Category.PURCHASED_HEAT:
+        if source.steam_enthalpy is None:
+            errors["steam_enthalpy"] = _("Steam measured in tonnes needs its enthalpy (kJ/kg).")
+        elif source.steam_enthalpy <= Decimal(str(units.CONDENSATE_ENTHALPY_KJ_PER_KG)):
+            errors["steam_enthalpy"] = _("The steam enthalpy must be above that of the condensate (83.74 kJ/kg).")
+    elif source.steam_enthalpy is not None:
+        errors["steam_enthalpy"] = _("Used for purchased steam measured in tonnes only.")
+    return errors
 
 
 @transaction.atomic

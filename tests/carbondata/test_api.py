@@ -79,3 +79,18 @@ def test_submit_returns_findings_as_codes_with_a_message_in_the_users_language(w
     outsider = UserFactory(username="clerk_b")
     RoleAssignmentFactory(user=outsider, role="data_clerk", park=world.park_b, enterprise=world.e3.enterprise)
     assert _api(outsider).post(f"/api/v1/activity/{pk}/submit/").status_code == 404
+
+
+def test_api_approve_of_an_incomplete_meter_month_needs_a_comment(world):
+    from carbonms.carbondata import services
+    from tests.carbondata.factories import ElectricitySourceFactory
+
+    src = ElectricitySourceFactory(enterprise=world.e1.enterprise)
+    rec = services.activity_from_meter(actor=world.users["data_clerk"], source=src, year=2025, month=5, amount="100",
+                                       unit="MWh", detail={"meters": [{"meter": "EM-01"}], "completeness": 0.7})
+    services.activity_submit(actor=world.users["data_clerk"], records=[rec])
+    reviewer = _api(world.users["reviewer"])
+    r = reviewer.post(f"/api/v1/activity/{rec.pk}/approve/", {}, format="json")
+    assert r.status_code == 400 and "comment" in r.json()
+    r = reviewer.post(f"/api/v1/activity/{rec.pk}/approve/", {"comment": "meter outage, invoice agrees"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "approved"

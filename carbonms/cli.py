@@ -5,6 +5,7 @@
     carbonms calc INPUT [...]          (the accounting core; see docs/accounting.md)
     carbonms manage <django command>   (any manage.py command)
     carbonms ingest-mqtt [...]         (the MQTT consumer of meter readings; see docs/monitoring.md)
+    carbonms inventory show|export-input [...]  (official inventory statements; see docs/inventory.md)
 """
 from __future__ import annotations
 
@@ -103,6 +104,13 @@ def cmd_ingest_mqtt(args) -> int:
     return run_consumer(args)
 
 
+def cmd_inventory(args) -> int:
+    _django()
+    from carbonms.inventory.cli import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carbonms", description="CarbonMS: carbon emission management for industrial parks")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     from carbonms.monitoring.cli import add_ingest_parser
 
     add_ingest_parser(sub, cmd_ingest_mqtt)
+
+    from carbonms.inventory.cli import add_inventory_parser
+
+    add_inventory_parser(sub, cmd_inventory)
 
     try:
         from carbonms.accounting.cli import add_calc_parser

@@ -29,7 +29,8 @@ class Role(models.TextChoices):
 # Which scope each role may be granted in.
 PARK_ONLY = {Role.PARK_ADMIN, Role.PARK_CARBON_OFFICER}
 ENTERPRISE_ONLY = {Role.ENTERPRISE_ADMIN, Role.DATA_CLERK, Role.EXTERNAL_VERIFIER}
-# External verifiers are read-only, limited to one enterprise and to a period (valid_until required).
+# External verifiers read, limited to one enterprise and to a period (valid_until required); the one thing they
+# write is the verification of that enterprise's inventory statement (``data.verify``, issue 10).
 TIME_LIMITED = {Role.EXTERNAL_VERIFIER}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -44,7 +45,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DATA_CLERK: frozenset({"*.view", "data.view", "data.add", "data.change"}),
     Role.REVIEWER: frozenset({"*.view", "data.approve", "management.approve"}),
     Role.INTERNAL_AUDITOR: frozenset({"*.view", "audit.*"}),
-    Role.EXTERNAL_VERIFIER: frozenset({"*.view"}),
+    Role.EXTERNAL_VERIFIER: frozenset({"*.view", "data.verify"}),
     Role.VIEWER: frozenset({"*.view"}),
 }
 

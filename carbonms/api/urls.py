@@ -18,7 +18,7 @@ from carbonms.carbondata.api import (
     UserFactorViewSet,
 )
 from carbonms.changelog.api import ChangeRecordViewSet
-from carbonms.inventory.api import CalculationRunViewSet, RunResultViewSet
+from carbonms.inventory.api import CalculationRunViewSet, InventoryStatementViewSet, RunResultViewSet
 from carbonms.management.api import register_routes as register_management_routes
 from carbonms.monitoring import api as monitoring_api
 from carbonms.monitoring.endpoint import ingest_view
@@ -50,6 +50,7 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("imports", DataImportViewSet, basename="data-import")
 router.register("user-factors", UserFactorViewSet, basename="user-factor")
 router.register("calculation-runs", CalculationRunViewSet, basename="calculation-run")
+router.register("inventory-statements", InventoryStatementViewSet, basename="inventory-statement")
 router.register("calculation-results", RunResultViewSet, basename="calculation-result")
 register_management_routes(router)
 api_output.register(router)

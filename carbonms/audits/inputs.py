@@ -1,5 +1,6 @@
 """The inputs of a management review, assembled from live data (T/CSES 9.5.1; T/CPQS 10.3.1;
-T/CIECCPA 061 9.3.2). The result is plain JSON, frozen on the review once it is held."""
+T/CIECCPA 061 9.3.2). The result is plain JSON with a schema version (``_schema``), frozen on the review once
+it is held."""
 from __future__ import annotations
 
 import datetime as dt
@@ -37,11 +38,22 @@ def _d(x) -> str | None:
     return x.isoformat() if x else None
 
 
+#: the version of the review input JSON (B11). 1: before issue 10 (performance from the latest runs, no version key);
+#: 2: performance from the inventory statements. Reviews frozen under any version still render (sections are plain
+#: label/text data, and keys starting with "_" are not shown).
+SCHEMA_VERSION = 2
+
+
+def schema_version(inputs: dict) -> int:
+    """The schema version of a review's frozen inputs (1 when it predates versioning)."""
+    return int((inputs or {}).get("_schema") or 1)
+
+
 def assemble_inputs(system, since: dt.date | None = None) -> dict:
     today = timezone.localdate()
     since = since or today - dt.timedelta(days=365)
     f = system.filter
-    out: dict[str, dict] = {}
+    out: dict = {"_schema": SCHEMA_VERSION}
 
     outputs = f(ReviewOutput.objects.select_related("review", "owner"))
     out["previous_actions"] = {
@@ -94,22 +106,46 @@ def assemble_inputs(system, since: dt.date | None = None) -> dict:
 
 
 def _performance(system) -> dict:
-    """Emission and energy totals per year from the latest calculation run of each year (inventory);
-    targets are not compared yet (the planning module does not exist)."""
-    from carbonms.inventory.models import CalculationRun
+    """Emission and energy per year from the inventory statements in force (the figure of record, issue 10), never
+    from "the latest run". A year is compared with the year before only when both have a statement in force and
+    both are complete; otherwise the line says why it is not compared. Targets are not compared yet (the planning
+    module does not exist)."""
+    from carbonms.inventory.statements import official_statements
 
-    latest: dict[int, CalculationRun] = {}
-    for run in system.filter(CalculationRun.objects.order_by("year", "created_at", "id")):
-        latest[run.year] = run
-    items = [{"year": y, "gross_tco2e": round(r.totals.get("gross", 0.0), 1), "energy_tce": round(r.totals.get("energy_tce", 0.0), 1)}
-             for y, r in sorted(latest.items())]
-    for prev, cur in zip(items, items[1:], strict=False):
-        if prev["gross_tco2e"]:
-            cur["change_pct"] = round(100 * (cur["gross_tco2e"] - prev["gross_tco2e"]) / prev["gross_tco2e"], 1)
-    lines = []
+    sts = list(official_statements(system.filter(_statement_model().objects.all())).order_by("year"))
+    items, lines = [], []
+    for st in sts:
+        cov = st.coverage_fraction
+        items.append({"year": st.year, "statement": st.pk, "status": st.status, "gross_tco2e": round(st.totals.get("gross") or 0.0, 1),
+                      "energy_tce": round(st.totals.get("energy_tce") or 0.0, 1), "complete": st.complete,
+                      "coverage": None if cov is None else round(cov, 4)})
+    by_year = {i["year"]: i for i in items}
     for i in items:
-        line = gettext("%(year)s: %(gross)s tCO2e, %(tce)s tce") % {"year": i["year"], "gross": i["gross_tco2e"], "tce": i["energy_tce"]}
-        if "change_pct" in i:
+        line = gettext("%(year)s: %(gross)s tCO2e, %(tce)s tce (statement #%(n)s, %(status)s)") % {
+            "year": i["year"], "gross": i["gross_tco2e"], "tce": i["energy_tce"], "n": i["statement"],
+            "status": _STATUS_LABELS().get(i["status"], i["status"])}
+        prev = by_year.get(i["year"] - 1)
+        if not i["complete"]:
+            pct = "?" if i["coverage"] is None else f"{100 * i['coverage']:.1f}"
+            line += gettext(" — incomplete (coverage %(pct)s %%): not compared") % {"pct": pct}
+        elif prev is None:
+            line += gettext(" — no statement for the year before: not compared")
+        elif not prev["complete"]:
+            line += gettext(" — the year before is incomplete: not compared")
+        elif prev["gross_tco2e"]:
+            i["change_pct"] = round(100 * (i["gross_tco2e"] - prev["gross_tco2e"]) / prev["gross_tco2e"], 1)
             line += gettext(" (%(pct)+.1f%% on the year before)") % {"pct": i["change_pct"]}
         lines.append(line)
-    return {"available": bool(items), "items": lines}
+    return {"basis": gettext("Inventory statements in force (approved or verified); comparisons between complete statements "
+                             "only."),
+            "available": bool(items), "items": lines, "_statements": items}
+
+
+def _statement_model():
+    from carbonms.inventory.models import InventoryStatement
+
+    return InventoryStatement
+
+
+def _STATUS_LABELS() -> dict:
+    return {k: str(v) for k, v in _statement_model().Status.choices}

@@ -31,7 +31,7 @@ INPUT_LABELS = {
     "total": _("total"), "actions_open": _("actions open"), "actions_overdue": _("actions overdue"),
     "inadequate": _("inadequate resources"), "by_direction": _("by direction"), "external": _("external communications"),
     "compliant": _("compliant"), "partly": _("partly compliant"), "non_compliant": _("not compliant"),
-    "internal": _("internal"), "inbound": _("received"), "outbound": _("sent"),
+    "internal": _("internal"), "inbound": _("received"), "outbound": _("sent"), "basis": _("basis of the figures"),
 }
 
 

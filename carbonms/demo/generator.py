@@ -168,7 +168,15 @@ def build(*, enterprises: int = 30, seed: int = 2026, park_name: str | None = No
         carbon_data.seed_and_compute(park, year=timezone.localdate().year - 1, seed=seed)
         management_demo.populate(park, made, with_users=with_users)
         monitoring_demo.build(enterprises=made, seed=seed)
+        _close_demo_years(park)
     return DemoResult(park, len(made) + 1, counts["sites"], counts["units"], counts["equipment"], users)
+
+
+def _close_demo_years(park: Park) -> None:
+    """Issue 10: the year before the demo year gets data; both years get approved inventory statements."""
+    from carbonms.inventory import demo as inventory_demo
+
+    inventory_demo.build(park, year=timezone.localdate().year - 1)
 
 
 def _make_users(park: Park, enterprises: list[Enterprise]) -> list[tuple[str, str, str]]:

@@ -13,13 +13,15 @@ from carbonms.common.api import (
     ScopedModelViewSet,
     ScopedRelatedField,
     ScopedSerializer,
+    WorkflowViewSetMixin,
 )
+from carbonms.common.files import ScopedFileField
 from carbonms.common.query import IdFilter
 from carbonms.organizations.models import GWP_CHOICES, Enterprise, FactorSet, GridScope, GridYearRule, Park
 
-from . import services
+from . import services, statements
 from .diff import run_diff
-from .models import CalculationRun, RunResult
+from .models import CalculationRun, InventoryStatement, RunResult
 
 
 class RunSerializer(ScopedModelSerializer):
@@ -127,3 +129,44 @@ class RunResultViewSet(ScopedModelViewSet):
                 "category": params.choice([v for v, _label in RunResult._meta.get_field("category").flatchoices]),
                 "month": params.MONTH}
         return qs.filter(**params.read(self.request.query_params, spec))
+
+
+class StatementSerializer(ScopedModelSerializer):
+    """An inventory statement; POST makes a draft from ``run`` (with ``restatement_reason`` when the year already has
+    a statement in force)."""
+
+    run = ScopedRelatedField(queryset=CalculationRun.objects.all())
+    verification_report = ScopedFileField("inventory:statement_report", "verification_report")
+    restatement_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    class Meta:
+        model = InventoryStatement
+        fields = ["id", "park", "enterprise", "year", "basis", "status", "run", "gwp_set", "totals", "coverage", "policy",
+                  "boundaries", "intensities", "denominators", "justification", "drafted_by", "approved_by", "approved_at",
+                  "close_exceptions", "verified_by", "verified_on", "opinion", "misstatements", "verification_report",
+                  "supersedes", "restatement_reason", "created_at"]
+        read_only_fields = ["park", "enterprise", "year", "status", "gwp_set", "totals", "coverage", "policy", "boundaries",
+                            "intensities", "denominators", "drafted_by", "approved_by", "approved_at", "close_exceptions",
+                            "verified_by", "verified_on", "opinion", "misstatements", "verification_report", "supersedes",
+                            "created_at"]
+
+
+class InventoryStatementViewSet(WorkflowViewSetMixin, ScopedModelViewSet):
+    """Inventory statements (the figure of record). POST makes a draft from a run; ``/{id}/transition/`` approves it
+    (``{"step": "approve", "exceptions": [{"enterprise": id, "reason": …}]}`` for a park closing with exceptions) or
+    records the verification (``verify``: multipart with ``opinion``, ``misstatements``, ``verified_on`` and the
+    ``verification_report`` file)."""
+
+    queryset = InventoryStatement.objects.all()
+    serializer_class = StatementSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_record(self, data):
+        run = data["run"]
+        in_force = statements.official_statement(park=run.park, year=run.year, enterprise=run.enterprise,
+                                                 basis=data.get("basis") or InventoryStatement.Basis.MANAGEMENT)
+        if in_force is not None and (data.get("restatement_reason") or "").strip():
+            return statements.statement_restate(actor=self.request.user, statement=in_force, run=run,
+                                                reason=data["restatement_reason"], justification=data.get("justification", ""))
+        return statements.statement_create(actor=self.request.user, run=run, basis=data.get("basis") or "management",
+                                           justification=data.get("justification", ""))

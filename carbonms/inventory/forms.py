@@ -1,4 +1,5 @@
-"""The form that starts a calculation run: its basis, factor policy and boundary date (defaults: the park's)."""
+"""Forms of the inventory: the form that starts a calculation run (its basis, factor policy and boundary date;
+defaults: the park's) and the forms of the inventory statements (the services validate; these carry the input)."""
 from __future__ import annotations
 
 from django import forms
@@ -8,7 +9,7 @@ from carbonms.common.forms import ScopedForm
 from carbonms.organizations.forms import DateInput
 from carbonms.organizations.models import GWP_CHOICES, FactorSet, GridScope, GridYearRule
 
-from .models import CalculationRun
+from .models import CalculationRun, InventoryStatement
 
 
 class RunForm(ScopedForm):
@@ -40,3 +41,21 @@ class RunForm(ScopedForm):
         return {k: d.get(k) or None for k in ("gwp_set", "grid_scope", "grid_year_rule", "grid_year", "factor_set",
                                              "boundary_date")} | {
             "basis": d.get("basis") or CalculationRun.Basis.MANAGEMENT, "reason": d.get("reason", "")}
+
+
+class StatementCreateForm(ScopedForm):
+    basis = forms.ChoiceField(label=_("basis"), choices=InventoryStatement.Basis.choices,
+                              initial=InventoryStatement.Basis.MANAGEMENT)
+    justification = forms.CharField(label=_("justification of incompleteness"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}),
+                                    help_text=_("Required when the run's coverage is incomplete."))
+    restatement_reason = forms.CharField(label=_("reason for the restatement"), required=False, max_length=500,
+                                         help_text=_("Required when the year already has a statement in force."))
+
+
+class StatementVerifyForm(ScopedForm):
+    opinion = forms.ChoiceField(label=_("verification opinion"), choices=[("", "—"), *InventoryStatement.Opinion.choices])
+    misstatements = forms.CharField(label=_("material misstatements found"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    verified_on = forms.DateField(label=_("verification date"), widget=DateInput())
+    verification_report = forms.FileField(label=_("verification report"))

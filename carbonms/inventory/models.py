@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -135,3 +137,133 @@ class RunResult(ScopedModel):
     def factor(self) -> dict:
         factors = self.run.factors
         return factors[self.factor_index] if self.factor_index < len(factors) else {}
+
+
+class InventoryStatement(ScopedModel):
+    """The figure of record of an entity and year (issue 10; design problem B1).
+
+    One statement per entity (an enterprise, the park facilities — an ``Enterprise`` of kind
+    ``park_facilities`` — or the park, ``enterprise`` empty), year and basis. It is made from a
+    calculation run and freezes it: totals, coverage, factor policy, GWP set and boundaries are copied,
+    and the run is kept (PROTECT). Status: draft → approved (by somebody appointed to approve who
+    neither ran the run nor drafted the statement; approving closes the year: the twelve months are
+    locked) → verified (by the entity's appointed external verifier, within their appointment) →
+    superseded (a restatement is a new statement with a reason; the old one stays readable). Only one
+    statement per entity, year and basis is current — in force (approved or verified) — and at most one is a
+    draft: database constraints. A new draft replaces an earlier draft (which becomes superseded).
+    """
+
+    class Basis(models.TextChoices):
+        MANAGEMENT = "management", _("Management inventory")
+        ETS = "ets", _("ETS report")
+        VERIFIED = "verified", _("Verified figure")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        VERIFIED = "verified", _("Verified")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    class Opinion(models.TextChoices):
+        UNQUALIFIED = "unqualified", _("Unqualified (reasonable assurance)")
+        QUALIFIED = "qualified", _("Qualified")
+        ADVERSE = "adverse", _("Adverse")
+        DISCLAIMER = "disclaimer", _("Disclaimer of opinion")
+
+    #: the statuses of a statement in force (approved or verified): the figure of record
+    OFFICIAL = (Status.APPROVED, Status.VERIFIED)
+
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="statements", verbose_name=_("park"))
+    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="statements",
+                                   verbose_name=_("enterprise"), help_text=_("Empty: the whole park."))
+    year = models.PositiveSmallIntegerField(_("year"))
+    basis = models.CharField(_("basis"), max_length=12, choices=Basis.choices, default=Basis.MANAGEMENT)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    run = models.ForeignKey(CalculationRun, on_delete=models.PROTECT, related_name="statements", verbose_name=_("calculation run"))
+    gwp_set = models.CharField(_("GWP set"), max_length=8)
+    totals = models.JSONField(_("totals"), default=dict)
+    coverage = models.JSONField(_("coverage"), default=dict, blank=True)
+    policy = models.JSONField(_("factor policy"), default=dict, blank=True)
+    boundaries = models.JSONField(_("boundaries and membership applied"), default=dict, blank=True)
+    intensities = models.JSONField(_("intensities"), default=dict, blank=True)
+    denominators = models.JSONField(_("denominators"), default=dict, blank=True)
+    justification = models.TextField(
+        _("justification of incompleteness"), blank=True,
+        help_text=_("Required when the run's coverage is incomplete: why the statement is made all the same."))
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    close_exceptions = models.JSONField(
+        _("exceptions of the year close"), default=list, blank=True,
+        help_text=_("Park statements: the enterprises that had not closed their year when the park closed it, each with "
+                    "the reason given."))
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("verified by"))
+    verified_on = models.DateField(_("verification date"), null=True, blank=True)
+    opinion = models.CharField(_("verification opinion"), max_length=12, choices=Opinion.choices, blank=True)
+    misstatements = models.TextField(_("material misstatements found"), blank=True)
+    verification_report = models.FileField(_("verification report"), upload_to="inventory/verification/", blank=True)
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by",
+                                      verbose_name=_("restates"))
+    restatement_reason = models.CharField(_("reason for the restatement"), max_length=500, blank=True)
+
+    scope_park = "park_id"
+    scope_enterprise = "enterprise_id"
+    scope_domain = "data"
+
+    class Meta:
+        ordering = ["-year", "park", "enterprise", "basis", "-created_at"]
+        verbose_name = _("inventory statement")
+        verbose_name_plural = _("inventory statements")
+        constraints = [
+            # one statement in force (approved or verified) and at most one draft per entity, year and basis
+            models.UniqueConstraint(Coalesce("enterprise", Value(0)), "park", "year", "basis",
+                                    condition=Q(status__in=["approved", "verified"]), name="one_current_statement"),
+            models.UniqueConstraint(Coalesce("enterprise", Value(0)), "park", "year", "basis",
+                                    condition=Q(status="draft"), name="one_draft_statement"),
+        ]
+
+    def __str__(self):
+        who = self.enterprise or self.park
+        return f"{who} · {self.year} · {self.get_basis_display()} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("inventory:statement", args=[self.pk])
+
+    @property
+    def run_by_id(self):
+        """Who ran the run the statement is made from (may not approve it)."""
+        return self.run.run_by_id if self.run_id else None
+
+    @property
+    def is_official(self) -> bool:
+        return self.status in self.OFFICIAL
+
+    @property
+    def coverage_fraction(self) -> float | None:
+        f = (self.coverage or {}).get("fraction")
+        return float(f) if f is not None else None
+
+    @property
+    def complete(self) -> bool:
+        return bool((self.coverage or {}).get("complete"))
+
+    @property
+    def intensity_rows(self) -> list[tuple[str, str, str]]:
+        """(indicator, value to 4 significant digits, unit) of each intensity stored on the statement."""
+        from decimal import Decimal
+
+        def fmt(v) -> str:
+            return f"{Decimal(str(v)):.4g}"
+
+        labels = {"per_value_added": _("per 10⁴ yuan of value added"), "per_output_value": _("per 10⁴ yuan of output value"),
+                  "per_gdp": _("per 10⁴ yuan of GDP"), "carbon_per_energy": _("carbon per unit of energy")}
+        out = []
+        for p in (self.intensities or {}).get("per_product") or []:
+            out.append((f"{p.get('name') or p.get('code')}", fmt(p["value"]), p["unit"]))
+        for key, label in labels.items():
+            item = (self.intensities or {}).get(key)
+            if item:
+                out.append((str(label), fmt(item["value"]), item["unit"]))
+        return out

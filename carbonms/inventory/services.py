@@ -138,6 +138,14 @@ def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_f
             tuple(sorted(extra.items())))
 
 
+def _set_input(row: dict) -> dict:
+    """An input row less what belongs to one value (amount, period; entity and source unless a mass balance groups
+    its flows by them)."""
+    keep_group = row.get("method") == "mass_balance"
+    return {k: v for k, v in row.items()
+            if k not in ("amount", "period") and (keep_group or k not in ("entity", "source"))}
+
+
 def _input_row(key: tuple, user_factors: dict) -> dict:
     """The core's input row of a parameter set, for a unit amount (``amount`` 1 in ``unit``)."""
     cat, method, material, unit, gas, ncv, cc, year, uf, extra = key
@@ -189,10 +197,10 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
             k = keys[key] = len(keys)
             first_record.append((sources[sid], month))
         idx[i] = k
+    inputs = [grid_row({**_input_row(k[:-1], by_pk), "sector": k[-1]}, policy) for k in keys]
     try:
         # unit amounts: the mass balance is checked below on the aggregated flows
-        result = calculate([grid_row({**_input_row(k[:-1], by_pk), "sector": k[-1]}, policy) for k in keys], gwp_set=gwp_set,
-                           check_balance=False)
+        result = calculate(inputs, gwp_set=gwp_set, check_balance=False)
     except AccountingErrors as exc:
         _raise_accounting(exc, first_record)
     factors, per_unit = [], np.zeros((len(keys), 3))
@@ -208,7 +216,10 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
         uf = by_pk.get(set_keys[j][8])
         described = {**dict(rr.factor), **uf.describe()} if uf is not None else dict(rr.factor)
         factors.append({**described, "gwp": rr.gwp, "per_unit": {"co2e_t": co2e, "mass_t": mass, "energy_tce": rr.energy_tce,
-                                                                        "unit": rr.activity.get("unit")}})
+                                                                        "unit": rr.activity.get("unit")},
+                        # the core's input row of this parameter set for a unit amount: the re-performance file
+                        # (carbonms.inventory.reperform) writes it once per value, with the value's amount
+                        "input": _set_input(inputs[j])})
         cat_of.append(rr.category)
         gas_of.append(rr.gas)
         method_of.append(rr.method)

@@ -67,9 +67,12 @@ class _InventoryPage(ScopedPageView):
         user, year = self.request.user, year_param(self.request)
         run = selectors.latest_run(user, self.park, year, self.enterprise)
         ent_names = dict(Enterprise.objects.restrict(user).filter(park=self.park).values_list("pk", "name"))
+        from .statements import official_statement
+
         can_run = tenancy.can(user, "data", "change", park_id=self.park.pk,
                               enterprise_id=self.enterprise.pk if self.enterprise else None)
         ctx.update(park=self.park, enterprise=self.enterprise, year=year, run=run,
+                   statement=official_statement(park=self.park, year=year, enterprise=self.enterprise),
                    runs=selectors.runs_for(user, self.park, self.enterprise, year)[:10], can_run=can_run,
                    form=kwargs.get("form") or (RunForm(user=user, park=self.park) if can_run else None))
         if run:
@@ -121,6 +124,8 @@ class RunView(ObjectMixin, ScopedPageView):
         earlier = CalculationRun.objects.restrict(user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year).exclude(pk=run.pk)
         ctx.update(run=run, charts=charts(run, ent_names), earlier=earlier[:20], missing_rows=missing_rows(run, ent_names),
                    boundary_rows=boundary_rows(run, ent_names),
+                   statements=run.statements.restrict(user).order_by("-created_at"),
+                   can_state=tenancy.can(user, "data", "change", park_id=run.park_id, enterprise_id=run.enterprise_id),
                    categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
                    enterprises=sorted([(int(k), ent_names.get(int(k), k), v, run.totals.get("energy_tce_by_enterprise", {}).get(k, 0))
                                        for k, v in run.totals.get("by_enterprise", {}).items()], key=lambda x: -x[2]))

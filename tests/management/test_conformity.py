@@ -178,14 +178,20 @@ def test_monitoring_plan_equipment_calibrated(world):
 
 
 def test_review_inputs_show_emission_trends_from_the_inventory(world):
+    """The trend comes from the inventory statements in force (issue 10), never from the latest runs."""
     from carbonms.audits import services as a
-    from carbonms.inventory.models import CalculationRun
+    from carbonms.inventory.models import CalculationRun, InventoryStatement
 
     s = ent_system(world)
     admin = world.users["enterprise_admin"]
     for year, gross in ((2024, 1000.0), (2025, 900.0)):
-        CalculationRun.objects.create(park=s.park, enterprise=s.enterprise, year=year, fuel_set="x", run_by=admin,
-                                      totals={"gross": gross, "energy_tce": 400.0})
+        run = CalculationRun.objects.create(park=s.park, enterprise=s.enterprise, year=year, fuel_set="x", run_by=admin,
+                                            totals={"gross": gross, "energy_tce": 400.0})
+        InventoryStatement.objects.create(park=s.park, enterprise=s.enterprise, year=year, run=run, gwp_set="SAR",
+                                          status="approved", drafted_by=admin, totals=run.totals,
+                                          coverage={"fraction": 1.0, "complete": True})
+    CalculationRun.objects.create(park=s.park, enterprise=s.enterprise, year=2025, fuel_set="x", run_by=admin,
+                                  totals={"gross": 5.0, "energy_tce": 1.0})  # a later partial run: not the figure
     review = a.review_create(actor=admin, system=s, data={"title": "评审", "held_on": days(0)})
     perf = review.inputs["performance"]
     assert perf["available"] and "2025: 900.0 tCO2e" in perf["items"][1] and "-10.0%" in perf["items"][1]

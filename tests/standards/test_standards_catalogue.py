@@ -359,7 +359,7 @@ def test_map_lists_every_clause_with_status():
     rows = [line for line in text.splitlines() if line.startswith("| ") and any(s in line for s in statuses)
             and not line.startswith("| standard |")]
     assert len(rows) == 95 + 76 + 139
-    assert ("| &nbsp;&nbsp;8.4 | 碳中和判定 | Carbon neutrality determination | not yet (from its sub-clauses) | — | — |"
+    assert ("| &nbsp;&nbsp;8.4 | 碳中和判定 | Carbon neutrality determination | partial (from its sub-clauses) | — | — |"
             in text)
     assert "| 附录 B | 碳排放管理体系评审报告模板 |" in text
     assert (

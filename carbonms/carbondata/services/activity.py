@@ -71,6 +71,19 @@ class Periods:
                    for park_id, start, end in self._accounting())
 
 
+def _refuse_locked(enterprise_id: int, year: int, month: int):
+    """The refusal of a change to a locked month, naming the statement that closed the year when there is one."""
+    from carbonms.inventory.statements import year_closed
+
+    st = year_closed(enterprise_id, year)
+    if st is not None:
+        raise ValidationError({"month": _("%(year)d is closed by inventory statement #%(n)d: change a value of %(year)d-%(month)02d "
+                                          "with a correction with a reason, then restate the statement.")
+                               % {"year": year, "month": month, "n": st.pk}})
+    raise ValidationError({"month": _("%(year)d-%(month)02d is locked: changes need a correction with a reason.")
+                           % {"year": year, "month": month}})
+
+
 def locked_months(enterprise_id: int, year: int) -> set[int]:
     return set(PeriodLock.objects.filter(enterprise_id=enterprise_id, year=year).values_list("month", flat=True))
 
@@ -129,8 +142,7 @@ def activity_save(*, actor, source: Source, year: int, month: int, amount: Any, 
     enterprise = enterprise or source.enterprise
     require_for(actor, enterprise, "add")
     if is_locked(enterprise.pk, year, month):
-        raise ValidationError({"month": _("%(year)d-%(month)02d is locked: changes need a correction with a reason.")
-                               % {"year": year, "month": month}})
+        _refuse_locked(enterprise.pk, year, month)
     value = check_value(enterprise=enterprise, source=source, year=year, month=month, amount=amount, unit=unit)
     rec = _current(source, year, month)
     if rec is not None and rec.status == S.SUBMITTED:
@@ -284,7 +296,7 @@ def activity_from_meter(*, actor, source: Source, year: int, month: int, amount:
                              origin=ActivityRecord.Origin.METER, meter_detail={**detail, "amount": str(value)})
     require_for(actor, source.enterprise, "add")
     if is_locked(source.enterprise_id, year, month):
-        raise ValidationError({"month": _("%(year)d-%(month)02d is locked.") % {"year": year, "month": month}})
+        _refuse_locked(source.enterprise_id, year, month)
     value = check_value(enterprise=source.enterprise, source=source, year=year, month=month, amount=amount, unit=unit)
     current.meter_detail = {**detail, "amount": str(value), "difference": str(current.amount - value)}
     current.save()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from carbonms.accounting import units
 
 from ..models import ActivityRecord, Evidence, LabAnalysis, Source
-from .activity import is_locked, to_decimal
+from .activity import _refuse_locked, is_locked, to_decimal
 from .common import require_for
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -55,7 +55,7 @@ def lab_analysis_add(*, actor, source: Source, data: dict[str, Any]) -> LabAnaly
     lab.value = to_decimal(data.get("value"), "value", LabAnalysis)
     lab.weight = to_decimal(data.get("weight"), "weight", LabAnalysis)
     if is_locked(source.enterprise_id, lab.year, lab.month):
-        raise ValidationError({"month": _("%(year)d-%(month)02d is locked.") % {"year": lab.year, "month": lab.month}})
+        _refuse_locked(source.enterprise_id, lab.year, lab.month)
     lab.full_clean()
     if lab.value <= 0 or lab.weight <= 0:
         raise ValidationError({"value": _("Lab values and the amount represented must be positive.")})

@@ -36,6 +36,7 @@ from .models import (
     Source,
     UserFactor,
 )
+from .services import quality
 from .workflows import ACTIVITY
 
 READ_ONLY = ["get", "head", "options"]
@@ -86,9 +87,11 @@ class ActivitySerializer(ScopedModelSerializer):
 
 class QualityFindingSerializer(ScopedSerializer):
     """One finding of the data-quality checks run at submission (``record``, ``source``, ``period`` when it
-    concerns one value or one source-month)."""
+    concerns one value or one source-month): its code and parameters as stored, and ``message`` in the
+    language of the request (docs/inventory.md, data-quality checks)."""
 
     code = serializers.CharField()
+    params = serializers.DictField(required=False)
     message = serializers.CharField()
     record = serializers.IntegerField(required=False)
     source = serializers.CharField(required=False)
@@ -215,6 +218,7 @@ class ActivityViewSet(ScopedModelViewSet):
         except DjangoValidationError as exc:
             raise as_api_error(exc)
         rec.refresh_from_db()
+        findings = [{**f, "message": quality.describe(f)} for f in findings]  # in the request's language
         return Response({"record": ActivitySerializer(rec).data, "findings": findings})
 
     @extend_schema(request=ActivityApproveSerializer, responses=ActivitySerializer)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .engine import calculate
-from .factors import DEFAULT_FUEL_SET, default_library
+from .factors import DEFAULT_FUEL_SET, default_library, find_sector, sector_for_industry, sectors
 from .gwp import DEFAULT_GWP_SET, GWP_SETS, load_gwp
 from .indicators import intensity
 from .io import atomic_write, read_rows, to_csv, to_json, to_table, write_text, write_xlsx
@@ -40,6 +40,11 @@ def add_calc_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--factors", metavar="EXTRA.csv", action="append", default=[],
                    help="add user factors from a CSV (repeatable); same keys become new versions")
     p.add_argument("--fuel-set", default=DEFAULT_FUEL_SET, help=f"default fuel factor set ({DEFAULT_FUEL_SET})")
+    p.add_argument("--sector", metavar="SECTOR", choices=list(sectors()),
+                   help="sector default set of the national sector guideline: " + ", ".join(sectors())
+                   + " (a 'sector' column of a row wins; default: general defaults)")
+    p.add_argument("--industry", metavar="GB/T4754",
+                   help="choose the sector default set from a GB/T 4754-2017 industry code (e.g. 3011 -> cement)")
     p.add_argument("--lang", choices=("zh", "en"), default=DEFAULT_LANG, help="language of messages (default zh)")
     p.add_argument("--value-added", metavar="10K_YUAN", help="value added in 10^4 yuan, for the intensity")
     p.add_argument("--production", metavar="QTY", help="production output, for the intensity per unit of output")
@@ -68,7 +73,13 @@ def run_calc(args: argparse.Namespace) -> int:
                 library.add_csv(path)
             except OSError as exc:
                 raise AccountingErrors([AccountingError("file_unreadable", path=path, detail=str(exc))])
-        result = calculate(rows, library=library, gwp_set=args.gwp, fuel_set=args.fuel_set, gwp_table=load_gwp())
+        sector = getattr(args, "sector", None)
+        if sector is None and getattr(args, "industry", None):
+            sector = sector_for_industry(args.industry).code
+        if sector is not None and find_sector(sector) is None:
+            raise AccountingErrors([AccountingError("bad_option", option="--sector", value=sector)])
+        result = calculate(rows, library=library, gwp_set=args.gwp, fuel_set=args.fuel_set, gwp_table=load_gwp(),
+                           sector=sector)
         extra: dict[str, Any] = {}
         if args.value_added or args.production:
             try:

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import batch as batch_engine
 from .categories import CATEGORIES, METHODS
-from .factors import DEFAULT_FUEL_SET, FactorLibrary, default_library
+from .factors import DEFAULT_FUEL_SET, OTHER_SECTOR, FactorLibrary, default_library, sectors
 from .gwp import DEFAULT_GWP_SET, GwpTable, load_gwp
 from .messages import AccountingError, AccountingErrors
 from .prepare import Options, Record, prepare_rows
@@ -86,11 +86,13 @@ class InventoryResult:
     gwp_set: str
     fuel_set: str
     inputs: list[dict[str, Any]] = field(default_factory=list)
+    sector: str | None = None  # the sector default set chosen for the calculation (rows may name their own)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "gwp_set": self.gwp_set,
             "fuel_set": self.fuel_set,
+            "sector": self.sector,
             "rows": [r.as_dict() for r in self.rows],
             "totals": self.totals,
         }
@@ -105,8 +107,24 @@ class InventoryResult:
         return out
 
 
+def _default_set(rec: Record) -> str:
+    """The sector whose own table supplied the row's factor, or "other" when it fell back to the general one."""
+    sec = sectors().get(rec.sector)
+    if sec is None or rec.factor is None or sec.code == OTHER_SECTOR:
+        return OTHER_SECTOR
+    general = sectors()[OTHER_SECTOR]
+    own = {sec.factor_set} | ({sec.fuel_set} if sec.fuel_set != general.fuel_set else set())
+    return sec.code if rec.factor.factor_set in own else OTHER_SECTOR
+
+
 def _factor_info(rec: Record) -> dict[str, Any]:
     info: dict[str, Any] = rec.factor.describe() if rec.factor is not None else {"id": None, "version": None}
+    if rec.sector:
+        info["sector"] = rec.sector  # the set chosen for the row (by the enterprise's industry or the input)
+        if rec.factor is not None:
+            info["default_set"] = _default_set(rec)  # the set that supplied this factor (sector or fallback)
+    if rec.factor is not None:
+        info["verified"] = rec.factor.status in ("verified", "user")
     if rec.supplied:
         info["supplied"] = dict(rec.supplied)
     if rec.factor is None and not rec.supplied.get("measured"):
@@ -154,12 +172,14 @@ def calculate(
     gwp_table: GwpTable | None = None,
     pins: Mapping[str, int] | None = None,
     check_balance: bool = True,
+    sector: str | None = None,
 ) -> InventoryResult:
     """Compute an inventory from input rows (dicts with the columns of ``docs/calc-input.md``).
 
     ``check_balance=False`` skips the per-source mass-balance check, for a caller that computes one
     unit amount per parameter set and checks the balance on its aggregated flows
     (:func:`~carbonms.accounting.prepare.balance_errors`).
+    ``sector`` chooses a sector default set (``data/sectors.csv``) for rows without a ``sector`` column.
 
     Raises :class:`~carbonms.accounting.messages.AccountingErrors` listing every bad row.
     """
@@ -167,7 +187,7 @@ def calculate(
     library = library or default_lib
     gwp_table = gwp_table or default_gwp
     inputs = [dict(r) for r in rows]
-    options = Options(gwp_set=gwp_set, fuel_set=fuel_set, pins=dict(pins or {}), check_balance=check_balance)
+    options = Options(gwp_set=gwp_set, fuel_set=fuel_set, pins=dict(pins or {}), check_balance=check_balance, sector=sector)
     records = prepare_rows(inputs, library, gwp_table, options)
     b = batch_engine.records_to_batch(records, gwp_table, gwp_set)
     res = batch_engine.compute(b)
@@ -189,8 +209,13 @@ def calculate(
             market_co2e_t=market, uncertainty_pct=float(res.row_uncertainty_pct[i]) or None,
             flags=tuple(rec.flags),
         ))
-    return InventoryResult(rows=row_results, totals=_totals(res, b), gwp_set=gwp_set, fuel_set=fuel_set,
-                           inputs=inputs)
+    totals = _totals(res, b)
+    # what rests on defaults not verified against their publication (marked on each row's factor too)
+    totals["unverified_default_co2e"] = float(sum(
+        r.co2e_t for r in row_results if r.factor.get("id") and not r.factor.get("verified", True)
+        and r.category != "removal"))
+    return InventoryResult(rows=row_results, totals=totals, gwp_set=gwp_set, fuel_set=fuel_set,
+                           inputs=inputs, sector=sector)
 
 
 @dataclass
@@ -220,7 +245,7 @@ def recalculate(previous: InventoryResult, library: FactorLibrary, *, gwp_set: s
                 gwp_table: GwpTable | None = None) -> Recalculation:
     """Explicitly recompute ``previous`` with the latest factors of ``library`` and diff the two."""
     new = calculate(previous.inputs, library=library, gwp_set=gwp_set or previous.gwp_set,
-                    fuel_set=previous.fuel_set, gwp_table=gwp_table)
+                    fuel_set=previous.fuel_set, gwp_table=gwp_table, sector=previous.sector)
     return diff_results(previous, new)
 
 
@@ -232,7 +257,7 @@ def reproduce(previous: InventoryResult, library: FactorLibrary, *, gwp_table: G
     error instead of silently using it.
     """
     new = calculate(previous.inputs, library=library, gwp_set=previous.gwp_set, fuel_set=previous.fuel_set,
-                    gwp_table=gwp_table, pins=previous.factor_versions())
+                    gwp_table=gwp_table, pins=previous.factor_versions(), sector=previous.sector)
     changed = [
         AccountingError("reproduce_changed", row=a.row, field="material", old=a.factor.get("version_id"),
                         new=b.factor.get("version_id"))

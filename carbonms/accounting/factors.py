@@ -10,6 +10,14 @@ The library is plain Python built from rows (dicts), so a Django app can store t
 database and rebuild the library with :meth:`FactorLibrary.from_rows`. :func:`default_library` loads
 the shipped tables in ``carbonms/accounting/data`` (copied from the project's reference factors with
 their ``source`` and ``status`` columns). The default fuel set is ``CN-industry-other-2015``.
+
+Sector default sets (issue 11): the national sector guidelines (NDRC 2013–2015) publish their own
+defaults. ``data/sectors.csv`` lists the sectors with their guideline and factor sets,
+``data/industry_sectors.csv`` maps GB/T 4754-2017 industry codes to them and
+``data/sector_factors.csv`` holds each sector's process defaults with source and status.
+:func:`sector_for_industry` picks the sector of an industry code (falling back to "other industry");
+:meth:`FactorLibrary.find_ef` and :meth:`FactorLibrary.find_fuel` prefer the chosen sector's set and
+fall back to the general defaults.
 """
 
 from __future__ import annotations
@@ -19,12 +27,14 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
 from .messages import AccountingError, AccountingErrors
 
 DEFAULT_FUEL_SET = "CN-industry-other-2015"
+OTHER_SECTOR = "other"  # the "other industry" guideline: the fallback of every sector
 KINDS = ("fuel", "ef", "grid", "heat", "tce")
 GRID_SCOPES = ("national", "regional", "provincial", "residual_mix", "national_fossil", "ets", "cdm_om", "cdm_bm")
 REGIONAL_GRIDS = ("华北", "东北", "华东", "华中", "西北", "南方", "西南")
@@ -207,6 +217,8 @@ class FactorLibrary:
         self._versions: dict[str, list[Factor]] = {}
         self._names: dict[tuple[str, str], list[str]] = {}
         self._alias_names: dict[tuple[str, str], list[str]] = {}
+        self._sector_names: dict[tuple[str, str], list[str]] = {}  # (sector set, name or alias) -> keys
+        self._seq: dict[str, int] = {}  # key -> order in which it was first added
         for factor in factors:
             self._insert(factor)
 
@@ -218,6 +230,12 @@ class FactorLibrary:
             factor = dataclasses.replace(factor, version=expected)
         versions.append(factor)
         if expected == 1:
+            self._seq[factor.key] = len(self._seq)
+        if expected == 1 and factor.kind == "ef" and factor.factor_set in sector_sets():
+            # a sector default is found only for that sector (never instead of a general default)
+            for label in dict.fromkeys((factor.name, *factor.aliases)):
+                self._sector_names.setdefault((factor.factor_set, _norm(label)), []).append(factor.key)
+        elif expected == 1:
             self._names.setdefault((factor.kind, _norm(factor.name)), []).append(factor.key)
             for alias in factor.aliases:  # an alias belongs to the first factor that claims it
                 self._alias_names.setdefault((factor.kind, _norm(alias)), [factor.key])
@@ -272,21 +290,44 @@ class FactorLibrary:
         keys = self._names.get((kind, _norm(name))) or self._alias_names.get((kind, _norm(name))) or []
         return [self.get(k) for k in keys]
 
-    def find_fuel(self, name: str, factor_set: str = DEFAULT_FUEL_SET) -> Factor | None:
-        """The fuel ``name`` (zh or en name or alias) in ``factor_set``; user fuels of set ``user`` too."""
+    def find_fuel(self, name: str, factor_set: str = DEFAULT_FUEL_SET, *, sector: str | None = None) -> Factor | None:
+        """The fuel ``name`` (zh or en name or alias) in ``factor_set``; user fuels of set ``user`` too.
+
+        With a ``sector``, that sector's own fuel table is tried first (e.g. the steel guideline's
+        coke oven gas); a fuel it does not list comes from ``factor_set``.
+        """
         candidates = self._lookup("fuel", name)
-        for wanted in (factor_set, "user"):
+        wanted_sets = [factor_set, "user"]
+        sec = sectors().get(sector or "")
+        if sec is not None and sec.fuel_set != factor_set:
+            wanted_sets.insert(0, sec.fuel_set)
+        for wanted in wanted_sets:
             for factor in reversed(candidates):
                 if factor.factor_set == wanted:
                     return factor
         return None
 
-    def find_ef(self, name: str, gas: str | None = None) -> Factor | None:
-        """An emission factor for material ``name`` (the latest registered one wins)."""
+    def find_ef(self, name: str, gas: str | None = None, *, sector: str | None = None) -> Factor | None:
+        """An emission factor for material ``name`` (the latest registered one wins).
+
+        With a ``sector``, the sector guideline's own default for ``name`` wins over the general
+        default, unless a factor for ``name`` was added to the library after it (a user's factor).
+        """
+        general = None
         for factor in reversed(self._lookup("ef", name)):
             if gas is None or factor.gas.upper() == gas.upper():
-                return factor
-        return None
+                general = factor
+                break
+        sec = sectors().get(sector or "")
+        if sec is None or sec.code == OTHER_SECTOR:
+            return general
+        for key in reversed(self._sector_names.get((sec.factor_set, _norm(name)), [])):
+            factor = self.get(key)
+            if gas is None or factor.gas.upper() == gas.upper():
+                if general is None or self._seq[general.key] < self._seq[factor.key]:
+                    return factor
+                return general
+        return general
 
     def find_tce(self, name: str) -> Factor | None:
         found = self._lookup("tce", name)
@@ -414,6 +455,73 @@ def _grid_scope(region: str) -> tuple[str, str]:
     return "provincial", first
 
 
+@dataclass(frozen=True)
+class Sector:
+    """A sector whose national accounting guideline publishes its own defaults (``data/sectors.csv``)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    guideline: str
+    factor_set: str
+    guideline_year: int
+    fuel_set: str
+    successor: str
+    status: str
+    source: str
+
+    def describe(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name_zh, "name_en": self.name_en, "guideline": self.guideline,
+                "year": self.guideline_year, "factor_set": self.factor_set, "fuel_set": self.fuel_set,
+                "status": self.status, "source": self.source}
+
+
+@cache
+def sectors() -> dict[str, Sector]:
+    """Sector code -> :class:`Sector` (``other`` is the "other industry" fallback)."""
+    out = {}
+    for r in _read_data("sectors.csv"):
+        out[r["sector"]] = Sector(
+            code=r["sector"], name_zh=r["name_zh"], name_en=r["name_en"], guideline=r["guideline"],
+            factor_set=r["factor_set"], guideline_year=int(r["guideline_year"]), fuel_set=r["fuel_set"],
+            successor=r["successor"], status=r["status"], source=r["source"],
+        )
+    return out
+
+
+@cache
+def sector_sets() -> frozenset[str]:
+    """The factor sets of the sector guidelines (other than the general "other industry" set)."""
+    return frozenset(s.factor_set for s in sectors().values() if s.code != OTHER_SECTOR)
+
+
+@cache
+def industry_sectors() -> tuple[tuple[str, str, str], ...]:
+    """(GB/T 4754 code prefix, sector code, basis), longest prefixes first (``data/industry_sectors.csv``)."""
+    rows = [(r["gbt4754"].strip(), r["sector"].strip(), r["basis"]) for r in _read_data("industry_sectors.csv")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def sector_for_industry(industry_code: str | None) -> Sector:
+    """The sector of a GB/T 4754-2017 industry code (longest matching prefix); "other" when none matches."""
+    code = (industry_code or "").strip()
+    for prefix, sector, _basis in industry_sectors():
+        if code.startswith(prefix):
+            return sectors()[sector]
+    return sectors()[OTHER_SECTOR]
+
+
+def find_sector(text: str | None) -> Sector | None:
+    """A sector by its code, Chinese or English name or factor set (None when unknown)."""
+    wanted = _norm(text or "")
+    if not wanted:
+        return None
+    for sec in sectors().values():
+        if wanted in (_norm(sec.code), _norm(sec.name_zh), _norm(sec.name_en), _norm(sec.factor_set)):
+            return sec
+    return None
+
+
 def shipped_factors() -> list[Factor]:
     """The default factors shipped in ``carbonms/accounting/data`` (all version 1)."""
     out: list[Factor] = []
@@ -453,6 +561,15 @@ def shipped_factors() -> list[Factor]:
             key=f"ef/{category}/{r['item_zh']}", kind="ef", name=r["item_zh"], name_en=r["item_en"],
             factor_set=category, value=value, unit=unit, source=r["source"], status=r["status"],
             note=r["unit"], aliases=_aliases(r["item_zh"], r["item_en"]),
+        ))
+    for r in _read_data("sector_factors.csv"):  # after the general ones (a sector default is more specific)
+        sec = sectors()[r["sector"]]
+        aliases = tuple(a for a in r["aliases"].split("|") if a)
+        out.append(Factor(
+            key=f"ef/{sec.factor_set}/{r['material_zh']}/{r['gas']}", kind="ef", name=r["material_zh"],
+            name_en=r["material_en"], factor_set=sec.factor_set, gas=r["gas"], value=float(r["value"]), unit=r["unit"],
+            source=f"{sec.guideline}: {r['source']}", status=r["status"], note=sec.code,
+            aliases=tuple(dict.fromkeys((*_aliases(r["material_zh"]), r["material_en"], *aliases))),
         ))
     for r in _read_data("tce_coefficients.csv"):
         num, _, den = r["unit"].partition("/")

@@ -111,7 +111,7 @@ def to_json(result: InventoryResult, extra: dict[str, Any] | None = None) -> str
 
 CSV_COLUMNS = (
     "kind", "name", "row", "entity", "period", "source", "category", "method", "material", "gas",
-    "gas_t", "co2e_t", "market_co2e_t", "energy_tce", "factor_version", "factor_status",
+    "gas_t", "co2e_t", "market_co2e_t", "energy_tce", "factor_version", "factor_status", "sector", "default_set",
 )
 
 
@@ -123,7 +123,8 @@ def _csv_records(result: InventoryResult) -> list[dict[str, Any]]:
             "category": r.category, "method": r.method, "material": r.material, "gas": r.gas,
             "gas_t": r.by_gas[r.gas], "co2e_t": r.co2e_t, "market_co2e_t": r.market_co2e_t,
             "energy_tce": r.energy_tce, "factor_version": r.factor.get("version_id") or "",
-            "factor_status": r.factor.get("status") or "",
+            "factor_status": r.factor.get("status") or "", "sector": r.factor.get("sector") or "",
+            "default_set": r.factor.get("default_set") or "",
         })
     t = result.totals
     for key in ("direct", "indirect_energy", "indirect_energy_market", "other_indirect", "removals", "gross", "net"):
@@ -158,13 +159,20 @@ def to_table(result: InventoryResult, lang: str = "zh") -> str:
     lines = [head]
     for r in result.rows:
         cat = f"{r.category}/{CATEGORY_ZH[r.category]}" if lang == "zh" else r.category
+        factor = r.factor.get("version_id") or "(row values)"
+        if r.factor.get("version_id") and not r.factor.get("verified", True):
+            factor += " *"  # a default not verified against its publication
         lines.append((str(r.row), r.entity, r.source, cat, r.method, r.material, r.gas, _fmt(r.co2e_t),
-                      _fmt(r.energy_tce), r.factor.get("version_id") or "(row values)"))
+                      _fmt(r.energy_tce), factor))
     widths = [max(_width(line[i]) for line in lines) for i in range(len(head))]
     text = ["  ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines]
     t = result.totals
     text.append("")
-    text.append(f"GWP: {result.gwp_set}    fuel set: {result.fuel_set}")
+    text.append(f"GWP: {result.gwp_set}    fuel set: {result.fuel_set}"
+                + (f"    sector: {result.sector}" if result.sector else ""))
+    if t.get("unverified_default_co2e"):
+        note = "* 未经核实的缺省值" if lang == "zh" else "* unverified default"
+        text.append(f"{note}: {_fmt(t['unverified_default_co2e'])} tCO2e")
     for key in ("direct", "indirect_energy", "indirect_energy_market", "other_indirect", "gross", "removals", "net"):
         if t[key] is not None:
             text.append(f"{key:24} {_fmt(t[key]):>16} tCO2e")

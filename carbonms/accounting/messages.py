@@ -59,6 +59,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "“{method}”只核算 CO2，不能用于气体“{gas}”（请给出该气体的排放因子 ef）",
         "en": "'{method}' computes CO2 only, not '{gas}' (give an ef for that gas)",
     },
+    "unknown_sector": {
+        "zh": "无法识别的行业缺省值集“{value}”（可选：{known}）",
+        "en": "unknown sector default set '{value}' (one of: {known})",
+    },
     "unknown_material": {
         "zh": "因子库（{factor_set}）中没有物料“{value}”",
         "en": "unknown material '{value}' in the factor library ({factor_set})",

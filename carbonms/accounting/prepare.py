@@ -31,7 +31,7 @@ from .categories import (
     find_method,
 )
 from .cems import read_cems_csv
-from .factors import DEFAULT_FUEL_SET, Factor, FactorLibrary
+from .factors import DEFAULT_FUEL_SET, Factor, FactorLibrary, find_sector, sectors
 from .gwp import CO2E, GWP_SETS, GwpTable
 from .messages import AccountingError, AccountingErrors
 
@@ -44,7 +44,7 @@ OPTIONAL_COLUMNS = (
 EXTRA_COLUMNS = (
     "density", "steam_enthalpy", "recovered", "leakage_rate", "market_amount", "market_ef",
     "ef_uncertainty_pct", "opening_stock", "purchased", "closing_stock", "transferred_out", "factor_set",
-    "cems_file",
+    "cems_file", "sector", "cao_fraction", "mgo_fraction",
 )
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXTRA_COLUMNS
 
@@ -88,6 +88,7 @@ class Record:
     market_ef: float = 0.0  # tCO2/MWh of those instruments
     residual_ef: float = math.nan  # tCO2/MWh residual mix
     has_market: bool = False
+    sector: str = ""  # the sector whose default set the row used ("" = general defaults, no sector chosen)
     factor: Factor | None = None
     residual_factor: Factor | None = None
     supplied: dict[str, Any] = field(default_factory=dict)
@@ -104,6 +105,7 @@ class Options:
     #: amount per parameter set (the platform's runs) turns it off and checks the aggregated flows with
     #: :func:`balance_errors` instead.
     check_balance: bool = True
+    sector: str | None = None  # sector default set (code of data/sectors.csv); a row's ``sector`` column wins
 
 
 class _Row:
@@ -199,7 +201,9 @@ class Preparer:
         self.gwp = gwp
         self.options = options
         self._grid_cache: dict[tuple[Any, ...], Factor | None] = {}
-        self._fuel_cache: dict[tuple[str, str], Factor | None] = {}
+        self._fuel_cache: dict[tuple[str, str, str], Factor | None] = {}
+        if options.sector and find_sector(options.sector) is None:
+            raise AccountingErrors([AccountingError("bad_option", option="sector", value=options.sector)])
 
     # -- factor lookups honour pinned versions (reproducing an old inventory exactly) -------------
     def _pin(self, factor: Factor | None) -> Factor | None:
@@ -245,6 +249,7 @@ class Preparer:
             activity={"amount": amount, "unit": unit},
         )
         rec.unc_ad = r.number("uncertainty_pct", default=0.0) or 0.0
+        rec.sector = self._sector(r)
         year = rec.year = self._year(r)
         if method == FUEL_COMBUSTION:
             self._fuel(r, rec, amount, unit)
@@ -273,7 +278,19 @@ class Preparer:
         if ef_unc is None and rec.factor is not None and rec.factor.uncertainty_pct is not None:
             ef_unc = rec.factor.uncertainty_pct
         rec.unc_ef = ef_unc or 0.0
+        if rec.factor is not None and rec.factor.status not in ("verified", "user"):
+            rec.flags.append(f"unverified_default={rec.factor.status}")  # shown on every result that uses it
         return rec
+
+    def _sector(self, r: _Row) -> str:
+        """The sector default set of the row: its ``sector`` column, else the option ("" when neither)."""
+        text = r.text("sector") or self.options.sector or ""
+        if not text:
+            return ""
+        sector = find_sector(text)
+        if sector is None:
+            raise r.error("unknown_sector", "sector", value=text, known=", ".join(sectors()))
+        return sector.code
 
     def _amount(self, r: _Row) -> float:
         stock = ("opening_stock", "purchased", "closing_stock", "transferred_out")
@@ -315,10 +332,20 @@ class Preparer:
         return int(m.group(1)) if m else None
 
     def _fuel_factor(self, r: _Row) -> Factor | None:
-        key = (r.text("material"), r.text("factor_set") or self.options.fuel_set)
+        """The row's fuel: its ``factor_set`` if given, else its sector's fuel table, then the default set."""
+        sector = "" if r.has("factor_set") else self._sector(r)
+        key = (r.text("material"), r.text("factor_set") or self.options.fuel_set, sector)
         if key not in self._fuel_cache:
-            self._fuel_cache[key] = self._pin(self.library.find_fuel(*key))
+            self._fuel_cache[key] = self._pin(self.library.find_fuel(key[0], key[1], sector=sector or None))
         return self._fuel_cache[key]
+
+    def _sector_ef(self, r: _Row, rec: Record, gas: str | None) -> Factor | None:
+        """The default factor of the row's material: its sector's own default first, then the general one."""
+        find = self.library.find_ef
+        factor = find(r.text("material"), gas, sector=rec.sector or None)
+        if factor is None and gas is not None:
+            factor = find(r.text("material"), None, sector=rec.sector or None)
+        return self._pin(factor)
 
     def _fuel(self, r: _Row, rec: Record, amount: float, unit: str) -> None:
         """E = FC × NCV × CC × OF × 44/12 (NDRC guidelines; T/CIECCPA 061 formula (2) with EF = NCV·CC·OF·44/12)."""
@@ -383,12 +410,21 @@ class Preparer:
             cfrac = r.number("carbon_fraction", required=True, detail="carbon_fraction tC/10^4Nm3")
         else:
             per = "t"
-            cfrac = r.number("carbon_fraction", required=True, detail="carbon_fraction tC/t")
+            cfrac = r.number("carbon_fraction")
+            if cfrac is None:
+                # a default carbon content (the sector guideline's tCO2/t of the material × 12/44),
+                # e.g. the steel guideline's pig iron 0.172 and crude steel 0.0154 tCO2/t
+                factor = self._sector_ef(r, rec, "CO2")
+                if factor is None or factor.per_unit != "t" or not factor.unit.lower().startswith("tco2/"):
+                    raise r.error("missing_parameter", "carbon_fraction", detail="carbon_fraction tC/t")
+                rec.factor = factor
+                cfrac = factor.value / CO2_PER_C
             if cfrac > 1:
-                raise r.error("bad_fraction", "carbon_fraction", value=r.text("carbon_fraction"))
+                raise r.error("bad_fraction", "carbon_fraction", value=r.text("carbon_fraction") or cfrac)
         rec.amount, rec.amount_unit = r.convert(amount, unit, per), per
         rec.cfrac = cfrac
-        rec.supplied["carbon_fraction"] = cfrac
+        if rec.factor is None:
+            rec.supplied["carbon_fraction"] = cfrac
         rec.supplied["direction"] = "input" if rec.sign > 0 else "output"
 
     def _user_ef(self, r: _Row, rec: Record, default_unit: str) -> tuple[float, str] | None:
@@ -503,12 +539,18 @@ class Preparer:
         """T/CIECCPA 061 formula (2): E = AD × EF (× purity × calcination fraction for carbonates)."""
         user = self._user_ef(r, rec, "tCO2/t")
         fuel = None
+        if user is None and (r.has("cao_fraction") or r.has("mgo_fraction")):
+            # cement guideline: EF of clinker (and kiln dust) from the CaO and MgO that came from
+            # carbonates, EF = CaO × 44/56 + MgO × 44/40 (tCO2/t)
+            cao, mgo = r.fraction("cao_fraction", default=0.0), r.fraction("mgo_fraction", default=0.0)
+            rec.supplied.update(cao_fraction=cao, mgo_fraction=mgo)
+            user = (cao * 44.0 / 56.0 + mgo * 44.0 / 40.0, "t")
         if user is not None:
             ef, per = user
         elif removal:
             raise r.error("missing_parameter", "ef", detail="ef + ef_unit, e.g. tCO2/ha")
         else:
-            factor = self._pin(self.library.find_ef(r.text("material"), None))
+            factor = self._sector_ef(r, rec, rec.gas if r.has("gas") else None)
             if factor is not None:
                 if factor.gas.upper() not in (rec.gas.upper(), CO2E.upper()) and r.has("gas"):
                     raise r.error("unknown_factor", "gas", detail=f"{r.text('material')} {rec.gas}")

@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonms.management.base import SystemRecord
 
@@ -180,7 +181,7 @@ class Nonconformity(SystemRecord):
 
     number = models.CharField(_("number"), max_length=20)
     title = models.CharField(_("nonconformity"), max_length=200)
-    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    source = models.CharField(pgettext_lazy("nonconformity", "source"), max_length=16, choices=Source.choices)
     finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="nonconformities",
                                 verbose_name=_("audit finding"))
     description = models.TextField(_("description"))
@@ -224,7 +225,7 @@ class CorrectiveAction(SystemRecord):
     nonconformity = models.ForeignKey(Nonconformity, on_delete=models.PROTECT, related_name="actions",
                                       verbose_name=_("nonconformity"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CORRECTIVE)
-    description = models.TextField(_("action"))
+    description = models.TextField(pgettext_lazy("corrective action", "action"))
     owner = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
     due_on = models.DateField(_("due"))
     done_on = models.DateField(_("done on"), null=True, blank=True)

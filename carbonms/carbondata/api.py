@@ -52,8 +52,9 @@ class SourceSerializer(ScopedModelSerializer):
         model = Source
         fields = ["id", "enterprise", "code", "name", "unit", "equipment", "category", "gases", "method", "method_reason",
                   "material", "factor_key", "activity_unit", "direction", "balance_group", "carbon_fraction", "purity",
-                  "calcination_fraction", "steam_enthalpy", "market_share", "market_ef", "data_source", "data_owner_name", "supplier", "plausible_min",
-                  "plausible_max", "effective_from", "effective_to", "status", "retire_reason"]
+                  "calcination_fraction", "steam_enthalpy", "market_share", "market_ef", "data_source", "data_owner_name",
+                  "supplier", "plausible_min", "plausible_max", "change_threshold", "effective_from", "effective_to", "status",
+                  "retire_reason"]
         read_only_fields = ["status", "retire_reason"]
         validators = []
 

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from carbonms.accounts.models import User
 from carbonms.organizations.models import Enterprise, Equipment, Park
 
+from . import demo_sectors
 from .models import (
     ActivityRecord,
     Calibration,
@@ -53,11 +54,14 @@ def _sources(ent: Enterprise, heat_supplier: Enterprise | None, rng: random.Rand
     out = []
     seen = set()
     size = rng.uniform(0.3, 1.6) * (3 if ent.carbon_market_covered else 1)
+    sector_plan = demo_sectors.plan(ent)  # the sector guideline's process sources, sized by capacity
     equipment = list(Equipment.objects.filter(enterprise=ent).select_related("unit").order_by("unit__code", "code"))
     for eq in equipment:
         for keyword, spec in FUELS:
             if keyword in eq.energy_types and (spec[0], eq.unit_id) not in seen:
                 if spec[2] == "purchased_heat" and ent.kind == Enterprise.Kind.PARK_FACILITIES:
+                    continue
+                if sector_plan is not None and spec[0] in sector_plan.skip:
                     continue
                 seen.add((spec[0], eq.unit_id))
                 n = len([k for k in seen if k[0] == spec[0]])
@@ -83,7 +87,7 @@ def _sources(ent: Enterprise, heat_supplier: Enterprise | None, rng: random.Rand
                    effective_from=dt.date(2020, 1, 1))
         s.save()
         out.append((s, spec[7] * size))
-    return out
+    return demo_sectors.apply(ent, out, sector_plan) if sector_plan is not None else out
 
 
 def seed_park(park: Park, *, year: int, seed: int = 2026) -> dict:

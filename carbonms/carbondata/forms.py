@@ -34,8 +34,8 @@ class SourceForm(_ServiceValidated):
         model = Source
         fields = ["code", "name", "unit", "equipment", "category", "gases", "method", "method_reason", "material",
                   "factor_key", "activity_unit", "direction", "balance_group", "carbon_fraction", "purity",
-                  "calcination_fraction", "steam_enthalpy", "market_share", "market_ef", "data_source", "data_owner_name", "supplier", "plausible_min",
-                  "plausible_max", "effective_from", "effective_to"]
+                  "calcination_fraction", "steam_enthalpy", "market_share", "market_ef", "data_source", "data_owner_name",
+                  "supplier", "plausible_min", "plausible_max", "change_threshold", "effective_from", "effective_to"]
         widgets = {"effective_from": DateInput(), "effective_to": DateInput()}
         field_classes = {"carbon_fraction": DecimalFormField, "purity": DecimalFormField,
                          "calcination_fraction": DecimalFormField, "steam_enthalpy": DecimalFormField,

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from carbonms.common import numbers
@@ -523,7 +524,7 @@ def _commit_claimed(actor, data_import: DataImport) -> int:
         imp.status, imp.errors = DataImport.Status.REFUSED, report.errors
         imp.save(update_fields=["status", "errors", "updated_at"])
     data_import.status, data_import.errors = imp.status, imp.errors
-    raise ValidationError(_("The workbook no longer validates: %(n)d error(s).") % {"n": len(report.errors)})
+    raise ValidationError(ngettext("The workbook no longer validates: %(n)d error.", "The workbook no longer validates: %(n)d errors.", len(report.errors)) % {"n": len(report.errors)})
 
 
 def commit(*, actor, data_import: DataImport) -> int:
@@ -584,10 +585,7 @@ def _notify(actor, imp: DataImport) -> None:
     from carbonms.conformity.notifications import notify
 
     S = DataImport.Status
-    args = {"name": imp.original_name, "n": imp.n_rows, "errors": len(imp.errors)}
-    title = {
-        S.VALIDATED: _("Import %(name)s checked: %(n)d value(s) ready to import.") % args,
-        S.COMMITTED: _("Import %(name)s done: %(n)d value(s) imported as drafts.") % args,
-    }.get(imp.status, _("Import %(name)s refused: %(errors)d error(s).") % args)
-    notify(actor, ref=f"import:{imp.pk}:{imp.status}", title=title, url=imp.get_absolute_url(),
+    params = {"name": imp.original_name, "n": imp.n_rows, "errors": len(imp.errors)}
+    code = {S.VALIDATED: "import_validated", S.COMMITTED: "import_committed"}.get(imp.status, "import_refused")
+    notify(actor, ref=f"import:{imp.pk}:{imp.status}", code=code, params=params, url=imp.get_absolute_url(),
            park_id=imp.enterprise.park_id, enterprise_id=imp.enterprise_id)

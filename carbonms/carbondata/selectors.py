@@ -5,12 +5,21 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import units
 
-from .models import ActivityRecord, DataImport, LabAnalysis, MeasuringInstrument, MonitoringPlan, Source
+from .models import (
+    ActivityRecord,
+    DataImport,
+    Evidence,
+    LabAnalysis,
+    MeasuringInstrument,
+    MonitoringPlan,
+    Source,
+)
 
 S = ActivityRecord.Status
 
@@ -48,6 +57,19 @@ def grid(user, enterprise, year: int) -> list[dict]:
 def review_queue(user):
     return (ActivityRecord.objects.restrict(user, "approve").filter(status=S.SUBMITTED)
             .select_related("source", "enterprise", "entered_by", "previous").order_by("enterprise__name", "year", "month", "source__code"))
+
+
+def review_rows(user):
+    """The review queue with what the reviewer compares each value with, in one query: the current value of
+    the same source and month a year earlier (``last_year_amount``), the import file (``data_import``), the
+    number of evidence files (``n_evidence``); the findings and meter completeness are on the record."""
+    same_month_last_year = ActivityRecord.objects.filter(
+        source_id=OuterRef("source_id"), month=OuterRef("month"), year=OuterRef("year") - 1, is_current=True)
+    n_evidence = (Evidence.objects.filter(activity_id=OuterRef("pk")).order_by().values("activity_id")
+                  .annotate(n=Count("id")).values("n"))
+    return (review_queue(user).select_related("data_import")
+            .annotate(last_year_amount=Subquery(same_month_last_year.values("amount")[:1]),
+                      n_evidence=Coalesce(Subquery(n_evidence), 0)))
 
 
 def plans_for(user, enterprise):

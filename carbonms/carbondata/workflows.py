@@ -19,7 +19,7 @@ ACTIVITY = Workflow(ActivityRecord, [
     Transition("submit", source=(S.DRAFT, S.REJECTED), target=S.SUBMITTED, action="change", label=_("Submit for review"),
                status_error=_("%(record)s is not a draft."), done=_("Submitted for review.")),
     Transition("approve", source=(S.SUBMITTED,), target=S.APPROVED, action="approve", label=_("Approve"),
-               four_eyes=("entered_by", "submitted_by"),
+               inputs=("comment",), four_eyes=("entered_by", "submitted_by"),
                status_error=_("%(record)s is not waiting for review."),
                four_eyes_error=_("You cannot approve data you entered or submitted yourself (%(record)s)."),
                done=_("Approved.")),

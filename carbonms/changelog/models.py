@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonms.common.tenancy import restrict
 
@@ -44,13 +45,13 @@ class ChangeRecord(models.Model):
         verbose_name=_("user"),
     )
     user_name = models.CharField(_("user name"), max_length=150, blank=True)
-    source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices)
+    source_kind = models.CharField(pgettext_lazy("change log", "source"), max_length=16, choices=SourceKind.choices)
     source_id = models.CharField(_("source id"), max_length=200, blank=True)
     remote_addr = models.CharField(max_length=64, blank=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64, db_index=True)
     object_repr = models.CharField(_("record"), max_length=300)
-    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    action = models.CharField(pgettext_lazy("change log", "action"), max_length=8, choices=Action.choices)
     changes = models.JSONField(_("changes"), default=dict)
     # Scope columns, copied at write time, so that the log is filtered by the same tenancy rule as the records.
     park_id = models.BigIntegerField(null=True, blank=True, db_index=True)

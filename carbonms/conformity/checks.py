@@ -2,8 +2,16 @@
 management system; a clause's status is the worst of its topics' checks.
 
 Status: ``ok`` (evidence in order), ``warn`` (evidence present but something is due or missing),
-``fail`` (no evidence, or something overdue), ``na`` (the topic is not a management-system topic:
-accounting, carbon assets… are assessed by their own modules).
+``fail`` (no evidence, or something overdue), ``not_assessed`` (no check covers the clause here: it is
+neither counted as conforming nor left out silently; the score says how many clauses were assessed).
+
+Rules that keep the score from flattering (T/CSES 9.1, design problem B10):
+
+* a clause is assessed only by the checks of its topics; a topic without a check leaves that part of the
+  clause unassessed, and a clause with an unassessed part is at best ``warn`` ("partly"), never ``ok``;
+* a clause with sub-clauses takes the weakest status of its sub-clauses (and of its own checks); it is
+  shown but not counted, so a chapter is never scored twice;
+* the result carries the score over the assessed clauses *and* the share of clauses assessed.
 """
 from __future__ import annotations
 
@@ -13,7 +21,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext as _n
 
 from carbonms.audits.models import Audit, CorrectiveAction, ManagementReview, Nonconformity, ReviewOutput
 from carbonms.management import models as m
@@ -48,18 +58,18 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     overdue = n.filter(next_review_on__lt=today).count()
     link = [_reg(system, "context", _("Context issues"))]
     out["context"] = (Check("fail", _("No context issue recorded."), link) if not n.exists()
-                      else Check("warn", _("%(n)d context issues overdue for review.") % {"n": overdue}, link) if overdue
-                      else Check("ok", _("%(n)d context issues, reviews up to date.") % {"n": n.count()}, link))
+                      else Check("warn", _n("%(n)d context issue overdue for review.", "%(n)d context issues overdue for review.", overdue) % {"n": overdue}, link) if overdue
+                      else Check("ok", _n("%(n)d context issue, review up to date.", "%(n)d context issues, reviews up to date.", n.count()) % {"n": n.count()}, link))
 
     parties = f(m.InterestedParty.objects.all())
     link = [_reg(system, "parties", _("Interested parties"))]
-    out["interested_parties"] = (Check("ok", _("%(n)d interested parties with their needs; %(a)d adopted as obligations.")
+    out["interested_parties"] = (Check("ok", _n("%(n)d interested party with its needs; %(a)d adopted as obligations.", "%(n)d interested parties with their needs; %(a)d adopted as obligations.", parties.count())
                                        % {"n": parties.count(), "a": parties.filter(adopted=True).count()}, link)
                                  if parties.exists() else Check("fail", _("No interested party recorded."), link))
 
     obligations = f(m.ComplianceObligation.objects.filter(applicable=True)).exclude(status="closed")
     link = [_reg(system, "obligations", _("Compliance obligations"))]
-    out["compliance_obligations"] = (Check("ok", _("%(n)d applicable obligations.") % {"n": obligations.count()}, link)
+    out["compliance_obligations"] = (Check("ok", _n("%(n)d applicable obligation.", "%(n)d applicable obligations.", obligations.count()) % {"n": obligations.count()}, link)
                                      if obligations.exists() else Check("fail", _("No compliance obligation recorded."), link))
     due = [o for o in obligations if not o.last_reviewed_on
            or o.last_reviewed_on < today - dt.timedelta(days=round(o.evaluation_months * 30.44))]
@@ -69,7 +79,7 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     elif len(due) == obligations.count():
         out["compliance_evaluation"] = Check("fail", _("No obligation evaluated on schedule."), link)
     elif due:
-        out["compliance_evaluation"] = Check("warn", _("%(n)d obligations overdue for evaluation: %(list)s.")
+        out["compliance_evaluation"] = Check("warn", _n("%(n)d obligation overdue for evaluation: %(list)s.", "%(n)d obligations overdue for evaluation: %(list)s.", len(due))
                                              % {"n": len(due), "list": "、".join(o.title for o in due[:3])}, link)
     else:
         out["compliance_evaluation"] = Check("ok", _("Every obligation evaluated on schedule."), link)
@@ -78,8 +88,8 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     link = [_reg(system, "risks", _("Risks and opportunities"))]
     unevaluated = risks.filter(significance="high", effectiveness="").count()
     out["risks"] = (Check("fail", _("No risk or opportunity recorded."), link) if not risks.exists()
-                    else Check("warn", _("%(n)d high risks without an evaluation of effectiveness.") % {"n": unevaluated}, link)
-                    if unevaluated else Check("ok", _("%(n)d risks and opportunities graded with responses.") % {"n": risks.count()}, link))
+                    else Check("warn", _n("%(n)d high risk without an evaluation of effectiveness.", "%(n)d high risks without an evaluation of effectiveness.", unevaluated) % {"n": unevaluated}, link)
+                    if unevaluated else Check("ok", _n("%(n)d risk or opportunity graded with a response.", "%(n)d risks and opportunities graded with responses.", risks.count()) % {"n": risks.count()}, link))
 
     policy = f(m.Policy.objects.filter(status=m.Policy.Status.APPROVED)).first()
     link = [(_("Policy"), _url("management:policy_list", system))]
@@ -109,22 +119,22 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     link = [_reg(system, "resources", _("Resources"))]
     inadequate = res.filter(adequate=False).count()
     out["resources"] = (Check("fail", _("No resource recorded."), link) if not res.exists()
-                        else Check("warn", _("%(n)d resources marked inadequate.") % {"n": inadequate}, link) if inadequate
-                        else Check("ok", _("%(n)d resources, all adequate.") % {"n": res.count()}, link))
+                        else Check("warn", _n("%(n)d resource marked inadequate.", "%(n)d resources marked inadequate.", inadequate) % {"n": inadequate}, link) if inadequate
+                        else Check("ok", _n("%(n)d resource, adequate.", "%(n)d resources, all adequate.", res.count()) % {"n": res.count()}, link))
 
     comp = f(m.CompetenceRequirement.objects.exclude(status="closed"))
     late_training = f(m.Training.objects.filter(held_on__isnull=True, planned_on__lt=today)).count()
     link = [_reg(system, "competence", _("Competence requirements")), _reg(system, "training", _("Training and awareness"))]
     out["competence"] = (Check("fail", _("No competence requirement recorded."), link) if not comp.exists()
-                         else Check("warn", _("%(n)d planned trainings overdue.") % {"n": late_training}, link) if late_training
-                         else Check("ok", _("Competence defined for %(n)d roles; training on schedule.") % {"n": comp.count()}, link))
+                         else Check("warn", _n("%(n)d planned training overdue.", "%(n)d planned trainings overdue.", late_training) % {"n": late_training}, link) if late_training
+                         else Check("ok", _n("Competence defined for %(n)d role; training on schedule.", "Competence defined for %(n)d roles; training on schedule.", comp.count()) % {"n": comp.count()}, link))
     aware = f(m.Training.objects.filter(kind="awareness", held_on__gte=year_ago)).count()
-    out["awareness"] = (Check("ok", _("%(n)d awareness activities in the last 12 months.") % {"n": aware}, link) if aware
+    out["awareness"] = (Check("ok", _n("%(n)d awareness activity in the last 12 months.", "%(n)d awareness activities in the last 12 months.", aware) % {"n": aware}, link) if aware
                         else Check("fail", _("No awareness activity held in the last 12 months."), link))
 
     comms = f(m.Communication.objects.filter(occurred_on__gte=year_ago)).count()
     link = [_reg(system, "communications", _("Communications log"))]
-    out["communication"] = (Check("ok", _("%(n)d communications logged in the last 12 months.") % {"n": comms}, link) if comms
+    out["communication"] = (Check("ok", _n("%(n)d communication logged in the last 12 months.", "%(n)d communications logged in the last 12 months.", comms) % {"n": comms}, link) if comms
                             else Check("fail", _("No communication logged in the last 12 months."), link))
 
     docs = f(Document.objects.all())
@@ -132,14 +142,14 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     late_docs = docs.filter(next_review_on__lt=today).count()
     link = [(_("Documents and records"), _url("management:document_list", system))]
     out["documents"] = (Check("fail", _("No controlled document in force."), link) if not in_force
-                        else Check("warn", _("%(n)d documents overdue for review.") % {"n": late_docs}, link) if late_docs
-                        else Check("ok", _("%(n)d documents in force, all approved.") % {"n": in_force}, link))
+                        else Check("warn", _n("%(n)d document overdue for review.", "%(n)d documents overdue for review.", late_docs) % {"n": late_docs}, link) if late_docs
+                        else Check("ok", _n("%(n)d document in force, approved.", "%(n)d documents in force, all approved.", in_force) % {"n": in_force}, link))
 
     changes = f(m.PlannedChange.objects.exclude(status="closed"))
     unverified = changes.filter(planned_on__lt=today, verified_on__isnull=True).count()
     link = [_reg(system, "changes", _("Planned changes"))]
     out["changes"] = (Check("warn", _("No planned change recorded."), link) if not changes.exists()
-                      else Check("warn", _("%(n)d past changes without a verification of the result.") % {"n": unverified}, link)
+                      else Check("warn", _n("%(n)d past change without a verification of the result.", "%(n)d past changes without a verification of the result.", unverified) % {"n": unverified}, link)
                       if unverified else Check("ok", _("Planned changes verified."), link))
 
     audits = f(Audit.objects.filter(kind="internal", planned_start__year=today.year))
@@ -153,23 +163,18 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     ncs = f(Nonconformity.objects.all())
     unreviewed = ncs.filter(status="closed", reviewed_on__isnull=True).count()
     link = [(_("Nonconformities"), _url("audits:nc_list", system))]
-    out["nonconformity"] = (Check("fail", _("%(n)d corrective actions overdue.") % {"n": overdue_ca}, link) if overdue_ca
+    out["nonconformity"] = (Check("fail", _n("%(n)d corrective action overdue.", "%(n)d corrective actions overdue.", overdue_ca) % {"n": overdue_ca}, link) if overdue_ca
                             else Check("fail", _("Closed nonconformities without an effectiveness review."), link) if unreviewed
                             else Check("ok", _("No overdue corrective action; %(o)d open, %(c)d closed.")
                                        % {"o": ncs.exclude(status="closed").count(), "c": ncs.filter(status="closed").count()}, link))
 
-    reviews = f(ManagementReview.objects.all())
-    held = reviews.filter(status__in=["held", "closed"], held_on__gte=year_ago).first()
+    out["management_review"] = _review_check(system, year_ago)
     link = [(_("Management reviews"), _url("audits:review_list", system))]
-    out["management_review"] = (Check("ok", _("Management review held on %(d)s.") % {"d": held.held_on}, [(str(held), held.get_absolute_url())])
-                                if held else Check("warn", _("A management review is planned but not held."), link)
-                                if reviews.filter(status="planned").exists()
-                                else Check("fail", _("No management review in the last 12 months."), link))
 
     outputs = f(ReviewOutput.objects.all())
     late = outputs.filter(done_on__isnull=True, due_on__lt=today).count()
-    out["improvement"] = (Check("warn", _("%(n)d review decisions overdue.") % {"n": late}, link) if late
-                          else Check("ok", _("%(n)d improvement decisions tracked, none overdue.") % {"n": outputs.count()}, link)
+    out["improvement"] = (Check("warn", _n("%(n)d review decision overdue.", "%(n)d review decisions overdue.", late) % {"n": late}, link) if late
+                          else Check("ok", _n("%(n)d improvement decision tracked, not overdue.", "%(n)d improvement decisions tracked, none overdue.", outputs.count()) % {"n": outputs.count()}, link)
                           if outputs.exists() or ncs.exists() else Check("fail", _("No improvement action recorded."), link))
 
     ms = [out["policy"], out["documents"], out["internal_audit"], out["management_review"]]
@@ -178,6 +183,31 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     out["scope"] = _scope_check(system, today)
     out["monitoring_plan"] = _calibration_check(system, today)
     return out
+
+
+def _review_check(system, year_ago) -> Check:
+    """A management review conforms only with its evidence: held in the last 12 months, inputs assembled
+    (T/CSES 9.5.1), decisions recorded (9.5.2) and the record kept. A review marked held without them is
+    "partly": marking a review held must not by itself make the review clauses conform."""
+    reviews = system.filter(ManagementReview.objects.all())
+    link = [(_("Management reviews"), _url("audits:review_list", system))]
+    held = reviews.filter(status__in=["held", "closed"], held_on__gte=year_ago).order_by("-held_on").first()
+    if held is None:
+        if reviews.filter(status="planned").exists():
+            return Check("warn", _("A management review is planned but not held."), link)
+        return Check("fail", _("No management review in the last 12 months."), link)
+    links = [(str(held), held.get_absolute_url())]
+    missing = []
+    if not held.inputs:
+        missing.append(_("inputs"))
+    if not held.outputs.exists():
+        missing.append(_("decisions"))
+    if not held.record_file:
+        missing.append(_("record"))
+    if missing:
+        return Check("warn", _("Management review held on %(d)s without its %(missing)s.")
+                     % {"d": held.held_on, "missing": get_text_list([str(m) for m in missing], _("and"))}, links)
+    return Check("ok", _("Management review held on %(d)s with its inputs, decisions and record.") % {"d": held.held_on}, links)
 
 
 def measured_enterprise_id(system):
@@ -199,10 +229,10 @@ def _calibration_check(system, today) -> Check:
     soon = [i for i in instruments if i not in lapsed and not i.valid_on(today + dt.timedelta(days=30))]
     links += [(str(i), i.get_absolute_url()) for i in (lapsed or soon)[:3]]
     if lapsed:
-        return Check("fail", _("%(n)d of %(t)d measuring instruments not calibrated.") % {"n": len(lapsed), "t": len(instruments)}, links)
+        return Check("fail", _n("%(n)d of %(t)d measuring instrument not calibrated.", "%(n)d of %(t)d measuring instruments not calibrated.", len(instruments)) % {"n": len(lapsed), "t": len(instruments)}, links)
     if soon:
-        return Check("warn", _("%(n)d measuring instruments due for calibration within 30 days.") % {"n": len(soon)}, links)
-    return Check("ok", _("Monitoring plan v%(v)s approved; all %(t)d measuring instruments calibrated.")
+        return Check("warn", _n("%(n)d measuring instrument due for calibration within 30 days.", "%(n)d measuring instruments due for calibration within 30 days.", len(soon)) % {"n": len(soon)}, links)
+    return Check("ok", _n("Monitoring plan v%(v)s approved; the %(t)d measuring instrument calibrated.", "Monitoring plan v%(v)s approved; all %(t)d measuring instruments calibrated.", len(instruments))
                  % {"v": plan.version, "t": len(instruments)}, links)
 
 
@@ -224,22 +254,59 @@ def assessable_clauses(std):
             yield c
 
 
+NOT_ASSESSED = "not_assessed"
+
+
+def _weakest(statuses) -> str:
+    """The weakest of some statuses; ``not_assessed`` only when nothing was assessed."""
+    assessed = [s for s in statuses if s != NOT_ASSESSED]
+    if not assessed:
+        return NOT_ASSESSED
+    worst = min(assessed, key=lambda s: RANK[s])
+    if len(assessed) < len(statuses) and worst == "ok":
+        return "warn"  # a part that is not assessed keeps the whole from conforming
+    return worst
+
+
 def standard_conformity(system, std_id: str, today: dt.date | None = None) -> dict:
+    """Each assessable clause of a standard with its status and evidence, and the score.
+
+    ``score``: share of the assessed clauses that conform (a partly conforming one counts half);
+    ``coverage``: share of the clauses that were assessed at all. Only clauses without sub-clauses are
+    counted; a clause with sub-clauses shows the weakest status of its sub-clauses.
+    """
     std = catalogue.get_standard(std_id)
     checks = topic_checks(system, today)
-    rows, counts = [], {"ok": 0, "warn": 0, "fail": 0, "na": 0}
-    for c in assessable_clauses(std):
+    clauses = list(assessable_clauses(std))
+    numbers = {c.number for c in clauses}
+    children: dict[str, list[str]] = {}
+    for c in clauses:
+        if c.parent in numbers:
+            children.setdefault(c.parent, []).append(c.number)
+    own: dict[str, tuple[str, list, list]] = {}
+    for c in clauses:
         found = [(t, checks[t]) for t in c.topics if t in checks]
-        if not found:
-            status, items = "na", []
-        else:
-            status = min((ch.status for _t, ch in found), key=lambda s: RANK[s])
-            items = found
-        counts[status] += 1
-        rows.append({"clause": c, "status": status, "checks": items, "depth": c.number.count(".")})
+        missing = [t for t in c.topics if t not in checks]
+        statuses = [ch.status for _t, ch in found] + [NOT_ASSESSED] * len(missing)
+        own[c.number] = (_weakest(statuses), found, missing)
+    status: dict[str, str] = {}
+    for c in reversed(clauses):  # sub-clauses come after their parent: walk backwards
+        kids = children.get(c.number)
+        status[c.number] = own[c.number][0] if not kids else _weakest([status[k] for k in kids])
+    rows, counts = [], {"ok": 0, "warn": 0, "fail": 0, NOT_ASSESSED: 0}
+    for c in clauses:
+        derived = c.number in children
+        if not derived:
+            counts[status[c.number]] += 1
+        _s, found, missing = own[c.number]
+        rows.append({"clause": c, "status": status[c.number], "checks": found, "derived": derived,
+                     "not_assessed_topics": missing, "depth": c.number.count(".")})
     assessed = counts["ok"] + counts["warn"] + counts["fail"]
+    total = assessed + counts[NOT_ASSESSED]
     score = round(100 * (counts["ok"] + 0.5 * counts["warn"]) / assessed) if assessed else 0
-    return {"std": std, "rows": rows, "counts": counts, "score": score, "assessed": assessed}
+    coverage = round(100 * assessed / total) if total else 0
+    return {"std": std, "rows": rows, "counts": counts, "score": score, "assessed": assessed, "total": total,
+            "coverage": coverage}
 
 
 def standards_for(system) -> list[str]:

@@ -24,7 +24,10 @@ class Task(SystemRecord):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("user"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     ref = models.CharField(_("about"), max_length=80)
-    title = models.CharField(_("task"), max_length=250)
+    title = models.CharField(_("task"), max_length=250, help_text=_("As first written (default language)."))
+    title_code = models.CharField(_("title code"), max_length=40, blank=True,
+                                  help_text=_("System-generated titles: shown in the reader's language from the code."))
+    title_params = models.JSONField(_("title parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300)
     due_on = models.DateField(_("due"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
@@ -37,7 +40,14 @@ class Task(SystemRecord):
         constraints = [models.UniqueConstraint(fields=["user", "ref"], name="unique_task_per_user_and_record")]
 
     def __str__(self):
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (from ``title_code`` and ``title_params`` when it has a code)."""
+        from .titles import render
+
+        return render(self.title_code, self.title_params, self.title) if self.title_code else self.title
 
     def get_absolute_url(self):
         return self.url

@@ -21,7 +21,7 @@ from carbonms.management.models import Policy
 
 from .checks import standard_conformity
 
-STATUS_ZH = {"ok": "符合", "warn": "部分符合", "fail": "不符合", "na": "不适用（其他模块评价）"}
+STATUS_ZH = {"ok": "符合", "warn": "部分符合", "fail": "不符合", "not_assessed": "未评价"}
 
 
 def build_pack(system, std_id: str) -> bytes:
@@ -29,7 +29,9 @@ def build_pack(system, std_id: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "条款符合性"
-    ws.append(safe_row([system.name, result["std"].code, f"自评得分 {result['score']}", timezone.localdate().isoformat()]))
+    ws.append(safe_row([system.name, result["std"].designation("zh"),
+                      f"自评得分 {result['score']}%（已评价条款），已评价条款占 {result['coverage']}%",
+                      timezone.localdate().isoformat()]))
     ws.append(["条款", "标题", "状态", "依据", "证据链接"])
     for r in result["rows"]:
         c = r["clause"]

@@ -16,12 +16,14 @@ from carbonms.management import models as m
 from carbonms.management.documents import Document
 
 from .models import ReminderSubscription, Task
+from .titles import render
 
 HORIZON = dt.timedelta(days=7)
 
 
 def _items(today: dt.date):
-    """(user, kind, ref, title, url, due, park_id, enterprise_id) of everything due by today + 7 days."""
+    """(user, kind, ref, title, url, due, park_id, enterprise_id) of everything due by today + 7 days. ``title``
+    is a record's own name, or a (code, params) pair of carbonms.conformity.titles put into words when shown."""
     limit = today + HORIZON
     for model in (m.ContextIssue, m.InterestedParty, m.ComplianceObligation, m.Risk, m.OrgUnit, m.Appointment, m.Resource,
                   m.CompetenceRequirement, m.PlannedChange):
@@ -32,16 +34,16 @@ def _items(today: dt.date):
     for p in m.Policy.objects.filter(status="approved", next_review_on__lte=limit):
         user = p.approved_by or p.author
         if user:
-            yield (user, Task.Kind.REVIEW, f"policy:{p.pk}:{p.next_review_on}", _("Review the policy: %(p)s") % {"p": p},
+            yield (user, Task.Kind.REVIEW, f"policy:{p.pk}:{p.next_review_on}", ("review_policy", {"p": str(p)}),
                    p.get_absolute_url(), p.next_review_on, p.park_id, p.enterprise_id)
     for d in Document.objects.filter(next_review_on__lte=limit, owner__isnull=False):
-        yield (d.owner, Task.Kind.REVIEW, f"document:{d.pk}:{d.next_review_on}", _("Review the document: %(d)s") % {"d": d},
+        yield (d.owner, Task.Kind.REVIEW, f"document:{d.pk}:{d.next_review_on}", ("review_document", {"d": str(d)}),
                d.get_absolute_url(), d.next_review_on, d.park_id, d.enterprise_id)
     for t in m.Training.objects.filter(held_on__isnull=True, planned_on__lte=limit, owner__isnull=False):
-        yield (t.owner, Task.Kind.TRAINING, f"training:{t.pk}", _("Hold the training: %(t)s") % {"t": t}, t.get_absolute_url(),
+        yield (t.owner, Task.Kind.TRAINING, f"training:{t.pk}", ("hold_training", {"t": str(t)}), t.get_absolute_url(),
                t.planned_on, t.park_id, t.enterprise_id)
     for a in CorrectiveAction.objects.filter(done_on__isnull=True, due_on__lte=limit).select_related("nonconformity"):
-        yield (a.owner, Task.Kind.ACTION, f"action:{a.pk}", _("%(nc)s: %(a)s") % {"nc": a.nonconformity.number, "a": a},
+        yield (a.owner, Task.Kind.ACTION, f"action:{a.pk}", ("corrective_action", {"nc": a.nonconformity.number, "a": str(a)}),
                a.get_absolute_url(), a.due_on, a.park_id, a.enterprise_id)
     yield from _calibrations(limit)
     for o in ReviewOutput.objects.filter(done_on__isnull=True, due_on__lte=limit, owner__isnull=False):
@@ -64,7 +66,7 @@ def _calibrations(limit: dt.date):
             due = due or limit
             ent = inst.enterprise
             yield (preparers[ent.pk], Task.Kind.CALIBRATION, f"calibration:{inst.pk}:{due}",
-                   _("Calibrate %(i)s") % {"i": inst}, inst.get_absolute_url(), due, ent.park_id,
+                   ("calibrate", {"i": str(inst)}), inst.get_absolute_url(), due, ent.park_id,
                    None if ent.kind == "park_facilities" else ent.pk)
 
 
@@ -93,8 +95,11 @@ def _run(today: dt.date | None = None, *, email: bool | None = None) -> dict:
         if user.pk not in in_scope[(park_id, ent_id)] and not user.is_superuser:
             continue
         seen.add((user.pk, ref))
+        code, params = title if isinstance(title, tuple) else ("", {})
+        words = render(code, params, code) if code else str(title)
         task, new = Task.objects.get_or_create(user=user, ref=ref, defaults={
-            "kind": kind, "title": str(title)[:250], "url": url, "due_on": due, "park_id": park_id, "enterprise_id": ent_id,
+            "kind": kind, "title": words[:250], "title_code": code, "title_params": params, "url": url, "due_on": due,
+            "park_id": park_id, "enterprise_id": ent_id,
         })
         if new:
             created.append(task)
@@ -111,8 +116,8 @@ def _run(today: dt.date | None = None, *, email: bool | None = None) -> dict:
     subscribed = set(ReminderSubscription.objects.filter(email=True).values_list("user_id", flat=True))
     for task in created:
         if (email or task.user_id in subscribed) and task.user.email:
-            send_mail(_("CarbonMS reminder: %(t)s") % {"t": task.title},
-                      _("Due %(d)s: %(t)s\n%(u)s") % {"d": task.due_on, "t": task.title, "u": task.url},
+            send_mail(_("CarbonMS reminder: %(t)s") % {"t": task.display_title},
+                      _("Due %(d)s: %(t)s\n%(u)s") % {"d": task.due_on, "t": task.display_title, "u": task.url},
                       None, [task.user.email])
             task.emailed_at = timezone.now()
             task.save()

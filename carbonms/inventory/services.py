@@ -35,7 +35,7 @@ from carbonms.accounting.prepare import balance_errors
 from carbonms.carbondata.models import ActivityRecord, PeriodLock, Source
 from carbonms.carbondata.selectors import weighted_lab_values
 from carbonms.carbondata.services.common import record_event
-from carbonms.carbondata.services.factors import factor_for, latest_factors
+from carbonms.carbondata.services.factors import enterprise_sectors, factor_for, latest_factors
 from carbonms.common.tenancy import require
 from carbonms.organizations.models import Enterprise
 
@@ -186,17 +186,18 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
     latest = latest_factors(park_id) if park_id is not None else {}
     by_pk = {f.pk: f for f in latest.values()}
     src_factor = {sid: factor_for(latest, s[1], s[9]) for sid, s in sources.items() if s[9]}
+    sector_of = enterprise_sectors({s[1] for s in sources.values()})  # defaults follow the industry
     keys: dict[tuple, int] = {}
     first_record: list[tuple] = []
     idx = np.empty(len(records), dtype=np.int64)
     for i, (_pk, _v, sid, month, _amount) in enumerate(records):
-        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy, src_factor.get(sid))
+        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy, src_factor.get(sid)) + (sector_of[sources[sid][1]],)
         k = keys.get(key)
         if k is None:
             k = keys[key] = len(keys)
             first_record.append((sources[sid], month))
         idx[i] = k
-    inputs = [grid_row(_input_row(k, by_pk), policy) for k in keys]
+    inputs = [grid_row({**_input_row(k[:-1], by_pk), "sector": k[-1]}, policy) for k in keys]
     try:
         # unit amounts: the mass balance is checked below on the aggregated flows
         result = calculate(inputs, gwp_set=gwp_set, check_balance=False)

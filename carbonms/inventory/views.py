@@ -23,6 +23,7 @@ from carbonms.organizations.models import Enterprise
 
 from . import selectors, services
 from .diff import run_diff
+from .factor_card import factor_card
 from .forms import RunForm
 from .models import CalculationRun, RunResult
 
@@ -191,7 +192,7 @@ class ResultView(ObjectMixin, ScopedPageView):
         r = self.object
         ctx.update(result=r, run=r.run, activity=r.activity,
                    evidence=Evidence.objects.restrict(self.request.user).filter(activity_id=r.activity_id),
-                   factor_items=sorted(r.factor.items()))
+                   factor_card=factor_card(r.factor, r.gas, r.gwp))
         return ctx
 
 

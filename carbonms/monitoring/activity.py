@@ -51,22 +51,48 @@ def meter_values(enterprise, year: int, month: int) -> dict[int, dict]:
             if v is not None:
                 out[sid] = v
             continue
-        amount, detail, completeness = Decimal(0), [], 1.0
-        for f in fs:
-            if f.meter.reading_kind == Meter.ReadingKind.INSTANT:
-                continue
-            t = rollups.month_total(f.meter, year, month)
-            value = t["total"] * float(f.share)
-            if f.meter.unit != source.activity_unit:
-                value = units.convert(value, f.meter.unit, source.activity_unit)
-            amount += Decimal(repr(value))
-            completeness = min(completeness, t["completeness"])
-            detail.append({"meter": f.meter.code, "unit": f.meter.unit, "measured": t["measured"],
-                           "substituted": t["substituted"], "share": str(f.share), "completeness": round(t["completeness"], 4),
-                           "days": t["days"]})
-        if detail:
-            out[sid] = {"source": source, "amount": amount.quantize(Q6), "meters": detail, "completeness": completeness,
-                        "substituted": any(d["substituted"] for d in detail)}
+        v = _fed_total(source, fs, year, month)
+        if v is not None:
+            out[sid] = v
+    return out
+
+
+def _fed_total(source, feeds: list[MeterFeed], year: int, month: int) -> dict | None:
+    """Σ(meter month total × share) of the consumption meters feeding ``source``, in its activity unit."""
+    amount, detail, completeness = Decimal(0), [], 1.0
+    for f in feeds:
+        if f.meter.reading_kind == Meter.ReadingKind.INSTANT:
+            continue
+        t = rollups.month_total(f.meter, year, month)
+        value = t["total"] * float(f.share)
+        if f.meter.unit != source.activity_unit:
+            value = units.convert(value, f.meter.unit, source.activity_unit)
+        amount += Decimal(repr(value))
+        completeness = min(completeness, t["completeness"])
+        detail.append({"meter": f.meter.code, "unit": f.meter.unit, "measured": t["measured"],
+                       "substituted": t["substituted"], "share": str(f.share), "completeness": round(t["completeness"], 4),
+                       "days": t["days"]})
+    if not detail:
+        return None
+    return {"source": source, "amount": amount.quantize(Q6), "meters": detail, "completeness": completeness,
+            "substituted": any(d["substituted"] for d in detail)}
+
+
+def meter_totals_for(records: list[ActivityRecord]) -> dict[int, dict]:
+    """The data-quality reconciliation's meter totals (carbondata.services.quality.METER_TOTALS): for each
+    record whose source consumption meters feed and that have rollups in its month, the meters' total in
+    the source's unit, their codes and the lowest completeness. One query for the feeds, then one per meter
+    and month (the month totals)."""
+    by_source: dict[int, list[MeterFeed]] = defaultdict(list)
+    for f in MeterFeed.objects.filter(source_id__in={r.source_id for r in records}).exclude(
+            source__method=Method.MEASUREMENT).select_related("meter", "source"):
+        by_source[f.source_id].append(f)
+    out = {}
+    for r in records:
+        feeds = by_source.get(r.source_id)
+        v = _fed_total(feeds[0].source, feeds, r.year, r.month) if feeds else None
+        if v is not None and any(m["days"] for m in v["meters"]):
+            out[r.pk] = {"amount": v["amount"], "completeness": v["completeness"], "meters": [m["meter"] for m in v["meters"]]}
     return out
 
 

@@ -11,3 +11,8 @@ class MonitoringConfig(AppConfig):
         from . import navigation
 
         navigation.register_items()
+        from carbonms.carbondata.services import quality
+
+        from .activity import meter_totals_for
+
+        quality.register_meter_totals(meter_totals_for)  # reconciliation of meter totals with the ledgers

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from . import storage
 from .models import DirtyDay, Gateway, IngestBatch, Meter, ReadingConflict, RejectedMessage
@@ -64,7 +65,7 @@ class IngestResult:
     def as_dict(self) -> dict:
         return {"batch": self.batch_id, "received": self.received, "accepted": self.accepted,
                 "duplicates": self.duplicates, "conflicts": self.conflicts, "rejected": self.rejected,
-                "errors": self.errors}
+                "errors": [{k: v for k, v in e.items() if k not in ("msgid", "params")} for e in self.errors]}
 
 
 # --- Parsing ----------------------------------------------------------------------------------
@@ -238,10 +239,13 @@ def parse_ts(value: Any) -> float:
     return ts
 
 
-def _error(i: int, item: Any, code: str, field: str | None, message: str) -> dict:
+def _error(i: int, item: Any, code: str, field: str | None, msgid: str, params: dict | None = None) -> dict:
+    """A refused reading: ``message`` in the language of the request (the gateway's answer); ``msgid`` and
+    ``params`` let the rejected-message pages put it into the reader's language (monitoring.reasons)."""
     meter = item.get("meter") if isinstance(item, dict) else None
+    params = {k: str(v) if not isinstance(v, (int, float)) else v for k, v in (params or {}).items()}
     return {"index": i, "meter": meter[:60] if isinstance(meter, str) else None, "field": field, "code": code,
-            "message": message}
+            "message": _(msgid) % params if params else _(msgid), "msgid": msgid, "params": params}
 
 
 def validate(items: list, meters: dict[str, _MeterInfo], now: float):
@@ -274,23 +278,23 @@ def validate(items: list, meters: dict[str, _MeterInfo], now: float):
 def _check_one(i: int, item: Any, meters: dict[str, _MeterInfo], max_future: float, earliest: float):
     """One reading: ((meter id, ts, value), None) or (None, error)."""
     if not isinstance(item, dict):
-        return None, _error(i, item, "malformed", None, _("A reading must be an object with meter, ts and value."))
+        return None, _error(i, item, "malformed", None, N_("A reading must be an object with meter, ts and value."))
     code = item.get("meter")
     if not isinstance(code, str) or not code.strip():
-        return None, _error(i, item, "bad_meter", "meter", _("The meter must be given by its code (a text)."))
+        return None, _error(i, item, "bad_meter", "meter", N_("The meter must be given by its code (a text)."))
     info = meters.get(code)
     if info is None:
         return None, _error(i, item, "unknown_meter", "meter",
-                            _("Unknown meter “%(meter)s” for this gateway.") % {"meter": _text(code, 60)})
+                            N_("Unknown meter “%(meter)s” for this gateway."), {"meter": _text(code, 60)})
     unit = item.get("unit")
     if unit not in (None, "") and unit != info.unit:
-        return None, _error(i, item, "wrong_unit", "unit", _("Wrong unit “%(unit)s”: meter %(meter)s reads in %(expected)s.")
-                            % {"unit": _text(unit, 20), "meter": code, "expected": info.unit})
+        return None, _error(i, item, "wrong_unit", "unit", N_("Wrong unit “%(unit)s”: meter %(meter)s reads in %(expected)s."),
+                            {"unit": _text(unit, 20), "meter": code, "expected": info.unit})
     raw = item.get("value")
     if (isinstance(raw, LongNumber) or (isinstance(raw, str) and len(raw.strip()) > MAX_NUMBER_CHARS)
             or (isinstance(raw, int) and raw.bit_length() > MAX_INT_BITS)):
         return None, _error(i, item, "too_many_digits", "value",
-                            _("The value has more than %(max)d characters.") % {"max": MAX_NUMBER_CHARS})
+                            N_("The value has more than %(max)d characters."), {"max": MAX_NUMBER_CHARS})
     try:
         if isinstance(raw, bool) or raw is None:
             raise ValueError
@@ -298,24 +302,24 @@ def _check_one(i: int, item: Any, meters: dict[str, _MeterInfo], max_future: flo
         if not math.isfinite(value):
             raise ValueError
     except (TypeError, ValueError, OverflowError):
-        return None, _error(i, item, "not_a_number", "value", _("The value “%(value)s” is not a number.") % {"value": _text(raw)})
+        return None, _error(i, item, "not_a_number", "value", N_("The value “%(value)s” is not a number."), {"value": _text(raw)})
     if value < 0 and info.kind != Meter.ReadingKind.INSTANT:
-        return None, _error(i, item, "negative", "value", _("A consumption or register value cannot be negative."))
+        return None, _error(i, item, "negative", "value", N_("A consumption or register value cannot be negative."))
     if abs(value) > info.max_value:
-        return None, _error(i, item, "out_of_range", "value", _("The value %(value)s is beyond the meter's range (at most %(max)s).")
-                            % {"value": _text(raw), "max": f"{info.max_value:g}"})
+        return None, _error(i, item, "out_of_range", "value", N_("The value %(value)s is beyond the meter's range (at most %(max)s)."),
+                            {"value": _text(raw), "max": f"{info.max_value:g}"})
     try:
         ts = parse_ts(item.get("ts"))
     except ValueError as exc:
-        return None, _error(i, item, "bad_timestamp", "ts", _("Bad timestamp: %(error)s.") % {"error": exc})
+        return None, _error(i, item, "bad_timestamp", "ts", N_("Bad timestamp: %(error)s."), {"error": exc})
     if ts > max_future:
-        return None, _error(i, item, "future", "ts", _("The timestamp %(ts)s is in the future.") % {"ts": _fmt_ts(ts)})
+        return None, _error(i, item, "future", "ts", N_("The timestamp %(ts)s is in the future."), {"ts": _fmt_ts(ts)})
     if ts < earliest or ts < info.installed:
         return None, _error(i, item, "before_installation", "ts",
-                            _("The timestamp %(ts)s is before the meter was installed.") % {"ts": _fmt_ts(ts)})
+                            N_("The timestamp %(ts)s is before the meter was installed."), {"ts": _fmt_ts(ts)})
     if ts > info.removed:
         return None, _error(i, item, "after_removal", "ts",
-                            _("The timestamp %(ts)s is after the meter was removed.") % {"ts": _fmt_ts(ts)})
+                            N_("The timestamp %(ts)s is after the meter was removed."), {"ts": _fmt_ts(ts)})
     return (info.id, ts, value), None
 
 

@@ -2,6 +2,7 @@
 the user's language on the rejected-message pages; the stored message gives the detail."""
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 REASON_LABELS = {
@@ -24,6 +25,19 @@ REASON_LABELS = {
 }
 
 
+def message(reason: dict) -> str:
+    """The detail of a stored reason in the reader's language: from its ``msgid`` and ``params`` when the
+    ingestion service stored them, else the words stored (older rows, whole-message refusals)."""
+    msgid = reason.get("msgid")
+    if isinstance(msgid, str) and msgid:
+        params = reason.get("params") or {}
+        try:
+            return gettext(msgid) % params if params else gettext(msgid)
+        except (KeyError, TypeError, ValueError):
+            pass
+    return reason.get("message", "")
+
+
 def reason_rows(reasons: list, *, limit: int) -> list[dict]:
     """Stored reasons for display: the code's label in the viewer's language beside index, field and detail."""
     out = []
@@ -32,5 +46,5 @@ def reason_rows(reasons: list, *, limit: int) -> list[dict]:
             continue
         code = r.get("code")
         out.append({"label": REASON_LABELS.get(code, code), "index": r.get("index"), "field": r.get("field"),
-                    "meter": r.get("meter"), "message": r.get("message", "")})
+                    "meter": r.get("meter"), "message": message(r)})
     return out

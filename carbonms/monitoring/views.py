@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from carbonms.common import tenancy
 from carbonms.common.views import (
@@ -387,7 +388,8 @@ class RollupView(ScopedPageView):
         else:
             made = sum(1 for r in results if r["outcome"] in ("created", "updated"))
             same = sum(1 for r in results if r["outcome"] == "unchanged")
-            messages.success(request, _("%(n)d draft value(s) made from the meters; %(s)d already up to date; %(k)d kept as entered.")
+            messages.success(request, ngettext("%(n)d draft value made from the meters; %(s)d already up to date; %(k)d kept as entered.",
+                                      "%(n)d draft values made from the meters; %(s)d already up to date; %(k)d kept as entered.", made)
                              % {"n": made, "s": same, "k": len(results) - made - same})
         url = reverse("monitoring:rollup", args=[self.enterprise.pk]) + f"?year={year}&month={month}"
         return HttpResponseRedirect(url)

@@ -53,6 +53,8 @@ HEADER_FIELDS = (
     "ccs",
     "source_file",
     "source_notes",
+    "designation_zh",
+    "designation_en",
 )
 REQUIRED_HEADER_FIELDS = (
     "id",
@@ -137,6 +139,14 @@ class Standard:
     source_file: str
     source_notes: str | None
     clauses: tuple[Clause, ...]
+    designation_zh: str | None = None
+    designation_en: str | None = None
+
+    def designation(self, lang: str = "zh") -> str:
+        """How pages name the standard: its code, or for a draft whose number is not assigned yet
+        (``T/CSES XXXX—2023``) the honest wording of the header (``designation_zh``/``_en``)."""
+        own = self.designation_en if lang.startswith("en") else self.designation_zh
+        return own or self.code
 
     def clause(self, number: str) -> Clause:
         for c in self.clauses:
@@ -214,6 +224,8 @@ def _build_standard(raw: Mapping[str, Any]) -> Standard:
         source_file=raw["source_file"],
         source_notes=raw.get("source_notes"),
         clauses=clauses,
+        designation_zh=raw.get("designation_zh"),
+        designation_en=raw.get("designation_en"),
     )
 
 
@@ -268,30 +280,35 @@ def _implementation_files(data_dir: Path) -> list[Path]:
     return [f for f in files if f.exists()]
 
 
+RANK = {"not_yet": 0, "partial": 1, "implemented": 2}
+
+
 def load_implementation(data_dir: Path | str | None = None) -> dict[str, Implementation]:
     """Entries of implementation.yaml and implementation/*.yaml by clause key. Missing keys mean ``not_yet``.
 
-    A clause named in two files keeps the strongest status (implemented > partial > not_yet) and the
-    union of their modules and tests.
+    A clause named in several files keeps the *weakest* status (not_yet < partial < implemented): one
+    place that implements only part of it keeps the clause partial. Every note is kept, each prefixed
+    with the file it comes from, and the modules and tests are the union of all entries.
     """
-    rank = {"not_yet": 0, "partial": 1, "implemented": 2}
     out: dict[str, Implementation] = {}
     for path in _implementation_files(Path(data_dir or DATA_DIR)):
         raw = _read_yaml(path) or {}
+        place = path.stem if path.parent.name == "implementation" else ""
         for key, e in (raw.get("clauses") or {}).items():
             e = e or {}
+            note = e.get("note") or ""
             item = Implementation(
                 key=key,
                 status=e.get("status", "not_yet"),
                 modules=tuple(e.get("modules") or ()),
                 tests=tuple(e.get("tests") or ()),
-                note=e.get("note") or "",
+                note=f"[{place}] {note}" if note and place else note,
             )
             prev = out.get(key)
             if prev is not None:
                 item = Implementation(
                     key=key,
-                    status=max(prev.status, item.status, key=lambda s: rank.get(s, 0)),
+                    status=min(prev.status, item.status, key=lambda s: RANK.get(s, 0)),
                     modules=tuple(dict.fromkeys(prev.modules + item.modules)),
                     tests=tuple(dict.fromkeys(prev.tests + item.tests)),
                     note="; ".join(n for n in (prev.note, item.note) if n),
@@ -300,11 +317,56 @@ def load_implementation(data_dir: Path | str | None = None) -> dict[str, Impleme
     return out
 
 
+def _aggregate(statuses: list[str]) -> str:
+    if all(s == "implemented" for s in statuses):
+        return "implemented"
+    if all(s == "not_yet" for s in statuses):
+        return "not_yet"
+    return "partial"
+
+
+def effective_implementation(
+    std: Standard, implementation: Mapping[str, Implementation] | None = None
+) -> dict[str, Implementation]:
+    """Every clause of ``std`` by number, with the status a reader should see.
+
+    A clause without sub-clauses has its own entry (or ``not_yet``). A clause with sub-clauses (a
+    chapter, a section) derives its status from them and from its own entry if it has one: implemented
+    only when all of them are, not yet only when none is started, partial otherwise. Chapter statuses
+    are therefore never set by hand.
+    """
+    impl = load_implementation() if implementation is None else implementation
+    kids: dict[str, list[str]] = {}
+    for c in std.clauses:
+        if c.parent is not None:
+            kids.setdefault(c.parent, []).append(c.number)
+    out: dict[str, Implementation] = {}
+    for c in reversed(std.clauses):  # children come after their parent
+        own = impl.get(c.key)
+        if c.number not in kids:
+            out[c.number] = own or Implementation(key=c.key)
+            continue
+        statuses = [out[k].status for k in kids[c.number]] + ([own.status] if own else [])
+        base = own or Implementation(key=c.key)
+        out[c.number] = Implementation(key=c.key, status=_aggregate(statuses), modules=base.modules,
+                                       tests=base.tests, note=base.note)
+    return out
+
+
 def implementation_of(
     c: Clause, implementation: Mapping[str, Implementation] | None = None
 ) -> Implementation:
+    """The clause's own entry (not derived: see :func:`effective_implementation`)."""
     impl = load_implementation() if implementation is None else implementation
     return impl.get(c.key, Implementation(key=c.key))
+
+
+def status_counts(std: Standard, implementation: Mapping[str, Implementation] | None = None) -> dict[str, int]:
+    """How many clauses of ``std`` are implemented, partial and not yet (with derived chapter statuses)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for i in effective_implementation(std, implementation).values():
+        counts[i.status] += 1
+    return counts
 
 
 # --------------------------------------------------------------------------- validation
@@ -426,6 +488,30 @@ def _path_exists(repo_root: Path, ref: str) -> bool:
     return (repo_root / path).exists()
 
 
+def test_function_exists(repo_root: Path, ref: str) -> bool:
+    """Whether ``ref`` names a real pytest test: ``tests/…/test_x.py::test_name`` (optionally
+    ``::Class::test_name``, a ``[param]`` suffix is ignored) whose function is defined in that file."""
+    import ast
+
+    path, sep, rest = ref.partition("::")
+    if not sep or not path.startswith("tests/") or not _path_exists(repo_root, path) or not path.endswith(".py"):
+        return False
+    names = [n.split("[", 1)[0] for n in rest.split("::")]
+    if not names[-1].startswith("test"):
+        return False
+    try:
+        body = ast.parse((repo_root / path).read_text(encoding="utf-8")).body
+    except (OSError, SyntaxError):
+        return False
+    for name in names:
+        node = next((n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                     and n.name == name), None)
+        if node is None:
+            return False
+        body = getattr(node, "body", [])
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+
+
 def _validate_implementation(raw: Any, keys: set[str], repo_root: Path) -> list[str]:
     label = "implementation.yaml"
     if raw is None:
@@ -458,6 +544,11 @@ def _validate_implementation(raw: Any, keys: set[str], repo_root: Path) -> list[
                     errors.append(f"{where}: {f} path {ref!r} does not exist in the repository")
         if status == "implemented" and (not lists["modules"] or not lists["tests"]):
             errors.append(f"{where}: implemented needs at least one module and one test")
+        elif status == "implemented" and not any(test_function_exists(repo_root, t) for t in lists["tests"]):
+            errors.append(f"{where}: implemented needs a named test (tests/…/test_x.py::test_name) that exists")
+        for t in lists["tests"]:
+            if "::" in t and not test_function_exists(repo_root, t):
+                errors.append(f"{where}: test {t!r} is not a test function defined in that file")
         if status == "partial" and not lists["modules"]:
             errors.append(f"{where}: partial needs at least one module")
         note = e.get("note")
@@ -541,10 +632,7 @@ def _title_zh_cell(c: Clause) -> str:
 
 
 def _counts(std: Standard, impl: Mapping[str, Implementation]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
-    for c in std.clauses:
-        counts[implementation_of(c, impl).status] += 1
-    return counts
+    return status_counts(std, impl)
 
 
 def render_standards_map(
@@ -596,11 +684,14 @@ def render_standards_map(
             "| clause | title (zh) | title (en) | status | modules | tests |",
             "| --- | --- | --- | --- | --- | --- |",
         ]
+        effective = effective_implementation(s, impl)
         for c in s.clauses:
-            i = implementation_of(c, impl)
+            i = effective[c.number]
             label = c.number if c.kind != "annex" else f"附录 {c.number}"
             indent = "&nbsp;&nbsp;" * (c.level - 1) if c.kind not in ("annex", "introduction") else ""
             status_cell = _STATUS_LABELS[i.status]
+            if s.children(c.number):
+                status_cell += " (from its sub-clauses)"
             if i.note:
                 status_cell += f" — {_cell(i.note)}"
             out.append(

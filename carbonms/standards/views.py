@@ -9,10 +9,7 @@ from . import catalogue
 
 
 def _status_counts(std, impl) -> dict:
-    counts = {"implemented": 0, "partial": 0, "not_yet": 0}
-    for c in std.clauses:
-        counts[catalogue.implementation_of(c, impl).status] += 1
-    return counts
+    return catalogue.status_counts(std, impl)
 
 
 class StandardListView(ScopedPageView):
@@ -35,10 +32,10 @@ class StandardDetailView(ScopedPageView):
         except (KeyError, catalogue.CatalogueError):
             raise Http404
         impl = catalogue.load_implementation()
-        rows = []
-        for c in std.clauses:
-            entry = catalogue.implementation_of(c, impl)
-            rows.append({"clause": c, "status": entry.status, "modules": entry.modules, "tests": entry.tests,
-                         "note": entry.note, "depth": c.number.count(".")})
+        effective = catalogue.effective_implementation(std, impl)
+        # Users see the clause and its status; implementation notes, module and test paths are for
+        # developers and stay in docs/standards-map.md.
+        rows = [{"clause": c, "status": effective[c.number].status, "derived": bool(std.children(c.number)),
+                 "depth": c.number.count(".")} for c in std.clauses]
         ctx.update(std=std, rows=rows, counts=_status_counts(std, impl))
         return ctx

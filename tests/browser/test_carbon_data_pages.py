@@ -29,7 +29,7 @@ def test_register_monitoring_correction_and_diff(page, demo_park, login, shot):
     shot(page, "carbondata-plan-zh")
 
     # a correction of a locked value, approved by the reviewer, then a new park run and the diff
-    run1 = CalculationRun.objects.get(park=demo_park, enterprise=None)
+    run1 = CalculationRun.objects.filter(park=demo_park, enterprise=None).order_by("-year", "-created_at", "-id").first()
     rec = ActivityRecord.objects.filter(enterprise=ent, year=run1.year, month=1).order_by("source__code").first()
     reviewer = User.objects.get(username="reviewer")
     services.period_lock(actor=reviewer, enterprise=ent, year=run1.year, month=1)

@@ -169,7 +169,8 @@ def test_conformity_page_changes_when_evidence_appears(page, demo_park, login, s
     page.fill("#id_minutes", "园区碳排放管理体系运行基本有效。")
     page.click("[data-testid=hold-review]")
     page.goto(url)
-    assert page.locator("tr[data-clause='9.5']").get_attribute("data-status") == "ok"
+    # held with its inputs and record but no decision yet: partly, not conforming (issue 11: no flattering)
+    assert page.locator("tr[data-clause='9.5']").get_attribute("data-status") == "warn"
     assert int(page.locator("[data-testid=score]").inner_text().rstrip("%")) > score_before
     shot(page, "conformity-after-zh")
     page.click("[data-testid=lang-en]")

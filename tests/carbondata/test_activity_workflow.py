@@ -138,7 +138,7 @@ def test_lock_refuses_unapproved_values(setup):
     services.activity_save(actor=clerk, source=src, year=2025, month=2, amount="1")
     with pytest.raises(ValidationError) as exc:
         services.period_lock(actor=reviewer, enterprise=e, year=2025, month=2)
-    assert msg(exc) == "1 value(s) of 2025-02 are not approved yet."
+    assert msg(exc) == "1 value of 2025-02 is not approved yet."
     assert not PeriodLock.objects.exists()
 
 
@@ -157,9 +157,9 @@ def test_quality_checks_on_submission(setup):
                                  stock={"opening_stock": "50", "purchased": "800", "closing_stock": "40"})
     findings = services.activity_submit(actor=clerk, records=[feb])
     codes = {f["code"] for f in findings}
-    assert {"jump", "stock", "range", "missing"} <= codes
+    assert {"jump_month", "stock", "range", "missing"} <= codes
     feb.refresh_from_db()
-    assert {f["code"] for f in feb.quality_flags} == {"jump", "stock", "range"}
+    assert {f["code"] for f in feb.quality_flags} == {"jump_month", "stock", "range"}
     assert any(f.get("source") == "B02" for f in findings if f["code"] == "missing")
 
 

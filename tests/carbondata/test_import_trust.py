@@ -449,7 +449,7 @@ def test_a_refused_commit_keeps_its_status_and_writes_nothing(world, ent):
     services.period_lock(actor=reviewer, enterprise=ent, year=2025, month=1)  # the file no longer validates
     with pytest.raises(ValidationError) as exc:
         importer.commit(actor=clerk, data_import=imp)
-    assert exc.value.messages == ["The workbook no longer validates: 1 error(s)."]
+    assert exc.value.messages == ["The workbook no longer validates: 1 error."]
     imp.refresh_from_db()
     assert imp.status == DataImport.Status.REFUSED
     assert [(e["row"], e["column"][0]) for e in imp.errors] == [(2, "D")]

@@ -27,12 +27,12 @@ def test_conformity_changes_when_evidence_appears(world):
     s = ent_system(world)
     before = standard_conformity(s, "t-cieccpa-061-2023")
     assert _row(before, "5.2")["status"] == "fail"
-    assert _row(before, "8.2")["status"] == "na"  # accounting is assessed by its own module
+    assert _row(before, "8.2.5")["status"] == "not_assessed"  # no check here: not assessed, not "n/a"
     top = world.users["reviewer"]
     appoint_top(world, top)
     services.policy_approve(actor=top, policy=submitted_policy(world))
     after = standard_conformity(s, "t-cieccpa-061-2023")
-    assert _row(after, "5.2")["status"] == "ok"
+    assert _row(after, "5.2.1")["status"] == "ok"
     assert after["score"] > before["score"]
     assert "Policy v1 approved" in topic_checks(s)["policy"].text
 
@@ -209,3 +209,51 @@ def test_task_titles_are_stored_in_the_default_language(world):
     with translation.override("en"):
         run_reminders()
     assert Task.objects.get(kind="training").title == "实施培训：内审员复训"
+
+
+def test_a_clause_without_a_check_is_not_assessed_and_the_coverage_is_shown(world):
+    s = ent_system(world)
+    result = standard_conformity(s, "t-cieccpa-061-2023")
+    row = _row(result, "8.2.5.2")  # mass balance: assessed by no check of the management system
+    assert row["status"] == "not_assessed" and row["not_assessed_topics"] == ["accounting"]
+    counts = result["counts"]
+    assert "na" not in counts and counts["not_assessed"] > 0
+    assert result["total"] == sum(counts.values())
+    assert result["coverage"] == round(100 * result["assessed"] / result["total"]) < 100
+    # a clause with a checked and an unchecked topic is at best "partly"
+    assert all(r["status"] != "ok" for r in result["rows"] if r["not_assessed_topics"] and r["checks"])
+
+
+def test_a_chapter_status_derives_from_its_clauses(world):
+    s = ent_system(world)
+    appoint_top(world, world.users["reviewer"])
+    services.policy_approve(actor=world.users["reviewer"], policy=submitted_policy(world))
+    result = standard_conformity(s, "t-cieccpa-061-2023")
+    assert _row(result, "5.2.1")["status"] == "ok"
+    assert _row(result, "5.2.3")["status"] != "ok"  # the policy is not communicated yet
+    parent = _row(result, "5.2")
+    assert parent["derived"] and parent["status"] == _row(result, "5.2.3")["status"]
+    # chapters are shown but not counted: the counts cover the clauses without sub-clauses only
+    leaves = [r for r in result["rows"] if not r["derived"]]
+    assert sum(result["counts"].values()) == len(leaves) < len(result["rows"])
+
+
+def test_marking_one_review_held_does_not_flatter_the_park_score(world):
+    """The T/CSES case of issue 11: marking one management review held raised the park's score from
+    68 % to 87 %. A review marked held without its inputs, decisions and record is only "partly"; the
+    clauses it cannot evidence stay as they were, and the share of clauses assessed does not move."""
+    from carbonms.audits.models import ManagementReview
+
+    from .helpers import park_system
+
+    s = park_system(world)
+    before = standard_conformity(s, "t-cses-2023")
+    ManagementReview.objects.create(park=s.park, enterprise=None, title="管理评审", held_on=days(0), status="held")
+    after = standard_conformity(s, "t-cses-2023")
+    for number in ("9.5", "9.5.1", "9.5.2"):
+        assert _row(after, number)["status"] == "warn"
+    became_ok = [r["clause"].number for r, b in zip(after["rows"], before["rows"], strict=True) if r["status"] == "ok" != b["status"]]
+    assert became_ok == []
+    assert after["coverage"] == before["coverage"] and after["total"] == before["total"]
+    assert topic_checks(s)["management_review"].text.startswith("Management review held on") or "管理评审" in \
+        topic_checks(s)["management_review"].text

@@ -1,7 +1,10 @@
 """The source and sink register (碳排放源清单), T/CSES §6.3.1, T/CIECCPA 061 §8.2.2–8.2.3."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +131,12 @@ class Source(ScopedModel):
     )
     plausible_min = models.DecimalField(_("plausible monthly minimum"), max_digits=18, decimal_places=4, null=True, blank=True)
     plausible_max = models.DecimalField(_("plausible monthly maximum"), max_digits=18, decimal_places=4, null=True, blank=True)
+    change_threshold = models.DecimalField(
+        _("change threshold"), max_digits=5, decimal_places=3, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10"))],
+        help_text=_("Share of change against the previous month or the same month last year that the data-quality "
+                    "check reports, e.g. 0.5 for 50 %. Empty: the platform setting (50 %)."),
+    )
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True, help_text=_("Empty: in use."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)

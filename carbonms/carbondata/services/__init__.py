@@ -9,6 +9,7 @@ from .activity import (
     activity_from_meter,
     activity_return,
     activity_save,
+    activity_save_grid,
     activity_submit,
     period_lock,
 )
@@ -18,7 +19,7 @@ from .monitoring import calibration_add, instrument_save, plan_approve, plan_cre
 from .register import source_delete, source_retire, source_save
 
 __all__ = [
-    "activity_approve", "activity_correct", "activity_from_meter", "activity_return", "activity_save", "activity_submit",
+    "activity_approve", "activity_correct", "activity_from_meter", "activity_return", "activity_save", "activity_save_grid", "activity_submit",
     "calibration_add", "evidence_attach", "instrument_save", "lab_analysis_add", "period_lock", "plan_approve",
     "plan_create", "plan_item_save", "source_delete", "source_retire", "source_save", "user_factor_add",
 ]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carbonms.accounting import units
 from carbonms.common import numbers
@@ -160,6 +161,42 @@ def activity_save(*, actor, source: Source, year: int, month: int, amount: Any, 
     rec.full_clean(validate_constraints=False)
     rec.save()
     return rec
+
+
+def unchanged(current: ActivityRecord, posted: Any) -> bool:
+    """True when ``posted`` (the text of a grid cell) is the current amount: compared as numbers at the
+    field's precision, so "330.500000", "330.5" and "3.305e2" are the same value. Text that is no
+    number is a change (and :func:`activity_save` reports it)."""
+    try:
+        return to_decimal(posted, "amount") == current.amount
+    except ValidationError:
+        return False
+
+
+@transaction.atomic
+def activity_save_grid(*, actor, enterprise: Enterprise, year: int, cells: dict[tuple[Source, int], str]) -> list[str]:
+    """Save the cells of the entry grid that the user changed; returns the errors (nothing saved then).
+
+    The grid posts every cell it shows back. A cell whose number equals the current value is not a change:
+    its record keeps its origin (import, meter), its file and its detail (issue 11). A changed value
+    becomes a manual entry and keeps the stock figures it had (the grid does not show them).
+    """
+    require_for(actor, enterprise, "add")
+    current = current_versions(enterprise, year)
+    errors: list[str] = []
+    for (source, month), posted in sorted(cells.items(), key=lambda kv: (kv[0][0].code, kv[0][1])):
+        rec = current.get((source.pk, month))
+        if rec is not None and (rec.status not in (S.DRAFT, S.REJECTED) or unchanged(rec, posted)):
+            continue
+        stock = {f: getattr(rec, f) for f in STOCK_FIELDS} if rec is not None else None
+        try:
+            activity_save(actor=actor, source=source, year=year, month=month, amount=posted, stock=stock,
+                          enterprise=enterprise)
+        except ValidationError as exc:
+            errors += [f"{source.code} {month:02d}: {m}" for m in exc.messages]
+    if errors:
+        transaction.set_rollback(True)
+    return errors
 
 
 #: the foreign keys of a record built by :func:`import_prepare`: all known to exist, so not checked by a query each
@@ -312,6 +349,11 @@ def activity_submit(*, actor, records: Iterable[ActivityRecord]) -> list[dict]:
 def activity_approve(*, actor, records: Iterable[ActivityRecord], comment: str = "") -> list[ActivityRecord]:
     records = list(records)
     ACTIVITY.check_all(actor, records, "approve")
+    flagged = [r for r in records if quality.needs_reason(r)]
+    if flagged and not (comment or "").strip():
+        raise ValidationError({"comment": _("%(records)s: the meter data of the month is incomplete; say why the value "
+                                            "is approved.") % {"records": ", ".join(str(r) for r in flagged)}})
+    comment = (comment or "").strip()
     now = timezone.now()
     for r in records:
         if r.previous_id:
@@ -349,7 +391,8 @@ def period_lock(*, actor, enterprise: Enterprise, year: int, month: int, reason:
 
     open_ = current.exclude(status__in=(S.APPROVED, S.LOCKED)).count() + output.open_in_month(enterprise, year, month)
     if open_:
-        raise ValidationError(_("%(n)d value(s) of %(year)d-%(month)02d are not approved yet.")
+        raise ValidationError(ngettext("%(n)d value of %(year)d-%(month)02d is not approved yet.",
+                                       "%(n)d values of %(year)d-%(month)02d are not approved yet.", open_)
                               % {"n": open_, "year": year, "month": month})
     lock = PeriodLock(enterprise=enterprise, year=year, month=month, locked_by=actor, reason=reason)
     lock.full_clean()

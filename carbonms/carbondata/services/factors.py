@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import units
+from carbonms.accounting.factors import sector_for_industry
 from carbonms.accounting.prepare import parse_ef_unit
 from carbonms.common.tenancy import require
 
@@ -76,3 +77,12 @@ def factor_for(factors: dict, enterprise_id: int, key: str) -> UserFactor | None
     if not key:
         return None
     return factors.get((enterprise_id, key)) or factors.get((None, key))
+
+
+def enterprise_sectors(enterprise_ids) -> dict[int, str]:
+    """Enterprise id -> the sector default set of its industry (GB/T 4754 code; "other" when no sector
+    guideline publishes its own defaults), see ``carbonms/accounting/data/industry_sectors.csv``."""
+    from carbonms.organizations.models import Enterprise
+
+    rows = Enterprise.objects.filter(pk__in=list(enterprise_ids)).values_list("pk", "industry_code")
+    return {pk: sector_for_industry(code).code for pk, code in rows}

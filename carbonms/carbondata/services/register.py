@@ -21,9 +21,9 @@ from .common import apply, require_for
 
 SOURCE_FIELDS = (
     "code", "name", "unit", "equipment", "category", "gases", "method", "material", "factor_key", "activity_unit",
-    "data_source", "data_owner", "data_owner_name", "supplier", "plausible_min", "plausible_max", "effective_from",
-    "effective_to", "method_reason", "direction", "balance_group", "carbon_fraction", "purity", "calcination_fraction",
-    "steam_enthalpy", "market_share", "market_ef",
+    "data_source", "data_owner", "data_owner_name", "supplier", "plausible_min", "plausible_max", "change_threshold",
+    "effective_from", "effective_to", "method_reason", "direction", "balance_group", "carbon_fraction", "purity",
+    "calcination_fraction", "steam_enthalpy", "market_share", "market_ef",
 )
 ENERGY_PURCHASE = {Category.PURCHASED_ELECTRICITY, Category.PURCHASED_HEAT}
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -64,24 +64,18 @@ class GridView(EnterpriseMixin, TemplateView):
             return redirect(f"{request.path}?year={year}")
         tenancy.require(user, "data", "add", park_id=self.enterprise.park_id, enterprise_id=self.enterprise.pk)
         sources = {s.pk: s for s in Source.objects.restrict(user, "add").filter(enterprise=self.enterprise)}
+        cells = {}
+        for key, value in request.POST.items():
+            cell = CELL_NAME.fullmatch(key)
+            if cell is None or not value.strip():
+                continue  # not a grid cell (or a forged name): nothing to save
+            source, month = sources.get(int(cell.group(1))), int(cell.group(2))
+            if source is not None and 1 <= month <= 12:
+                cells[(source, month)] = value.strip()
         errors = []
         try:
             with transaction.atomic():
-                for key, value in request.POST.items():
-                    cell = CELL_NAME.fullmatch(key)
-                    if cell is None or not value.strip():
-                        continue  # not a grid cell (or a forged name): nothing to save
-                    sid, month = cell.groups()
-                    source = sources.get(int(sid))
-                    if source is None or not 1 <= int(month) <= 12:
-                        continue
-                    current = ActivityRecord.objects.restrict(user).filter(source=source, year=year, month=int(month), is_current=True).first()
-                    if current is not None and (current.status not in EDITABLE or str(current.amount.normalize()) == value.strip()):
-                        continue
-                    try:
-                        services.activity_save(actor=user, source=source, year=year, month=int(month), amount=value)
-                    except ValidationError as exc:
-                        errors += [f"{source.code} {int(month):02d}: {m}" for m in exc.messages]
+                errors = services.activity_save_grid(actor=user, enterprise=self.enterprise, year=year, cells=cells)
                 if errors:
                     raise ValidationError(errors)
                 findings = None
@@ -162,7 +156,7 @@ class ReviewView(ScopedPageView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["records"] = selectors.review_queue(self.request.user)[:500]
+        ctx["records"] = selectors.review_rows(self.request.user)[:500]
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -174,10 +168,10 @@ class ReviewView(ScopedPageView):
         try:
             if request.POST.get("action") == "return":
                 services.activity_return(actor=request.user, records=records, comment=request.POST.get("comment", ""))
-                messages.success(request, gettext("%(n)d value(s) returned.") % {"n": len(records)})
+                messages.success(request, ngettext("%(n)d value returned.", "%(n)d values returned.", len(records)) % {"n": len(records)})
             else:
                 services.activity_approve(actor=request.user, records=records, comment=request.POST.get("comment", ""))
-                messages.success(request, gettext("%(n)d value(s) approved.") % {"n": len(records)})
+                messages.success(request, ngettext("%(n)d value approved.", "%(n)d values approved.", len(records)) % {"n": len(records)})
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(reverse("carbondata:review"))

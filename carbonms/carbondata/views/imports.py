@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -68,10 +68,10 @@ class ImportDetailView(ObjectMixin, TemplateView):
             return redirect(imp.get_absolute_url())
         imp.refresh_from_db()
         if imp.status == DataImport.Status.COMMITTED:
-            messages.success(request, gettext("%(n)d value(s) imported as drafts.") % {"n": imp.n_rows})
+            messages.success(request, ngettext("%(n)d value imported as a draft.", "%(n)d values imported as drafts.", imp.n_rows) % {"n": imp.n_rows})
             return redirect(reverse("carbondata:grid", args=[imp.enterprise_id]) + f"?year={imp.year}")
         if imp.status == DataImport.Status.REFUSED:
-            messages.error(request, gettext("The workbook no longer validates: %(n)d error(s).") % {"n": len(imp.errors)})
+            messages.error(request, ngettext("The workbook no longer validates: %(n)d error.", "The workbook no longer validates: %(n)d errors.", len(imp.errors)) % {"n": len(imp.errors)})
         return redirect(imp.get_absolute_url())
 
 

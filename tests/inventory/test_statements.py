@@ -309,3 +309,32 @@ def test_statement_stores_intensities_and_the_park_aggregates_sums(data):
     pst = statements.statement_create(actor=officer, run=park_run)
     expected = Decimal(str(park_run.totals["gross"])) / Decimal("2000")  # Σ emissions / Σ value added
     assert Decimal(pst.intensities["per_value_added"]["value"]) == pytest.approx(expected)
+
+
+def test_api_makes_approves_and_verifies_a_statement(data):
+    from rest_framework.test import APIClient
+
+    w = data
+    run = make_run(w, w.e1.enterprise)
+
+    def client(role):
+        c = APIClient()
+        c.force_authenticate(w.users[role])
+        return c
+
+    r = client("park_carbon_officer").post("/api/v1/inventory-statements/", {"run": run.pk}, format="json")
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    r = client("park_carbon_officer").get(f"/api/v1/inventory-statements/{pk}/transition/")
+    assert r.json()["steps"] == []  # ran and drafted it: may not approve
+    r = client("reviewer").post(f"/api/v1/inventory-statements/{pk}/transition/", {"step": "approve"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "approved", r.content
+    report = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report", content_type="application/pdf")
+    r = client("external_verifier").post(f"/api/v1/inventory-statements/{pk}/transition/",
+                                         {"step": "verify", "opinion": "unqualified", "verified_on": timezone.localdate().isoformat(),
+                                          "verification_report": report}, format="multipart")
+    assert r.status_code == 200 and r.json()["status"] == "verified", r.content
+    assert r.json()["verification_report"]
+    # a run of another park's enterprise is not even offered
+    other = client("park_carbon_officer").post("/api/v1/inventory-statements/", {"run": 999999}, format="json")
+    assert other.status_code == 400

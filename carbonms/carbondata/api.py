@@ -326,15 +326,12 @@ class InstrumentViewSet(ScopedModelViewSet):
 
 
 class LabAnalysisViewSet(ScopedModelViewSet):
-    """Lab results. POST adds one in the unit the lab reported (the same service as the page); a unit that
-    cannot describe the source's activity (a volume-based NCV for a fuel in tonnes) is refused on ``unit``."""
+    """Lab results, read only here: they are added on the source page through the service, which keeps the unit
+    the lab reported and refuses a unit that cannot describe the source's activity."""
 
     queryset = LabAnalysis.objects.all()
     serializer_class = LabSerializer
-    http_method_names = ["get", "post", "head", "options"]
-
-    def create_record(self, data):
-        return services.lab_analysis_add(actor=self.request.user, source=data["source"], data=_without(data, "source"))
+    http_method_names = READ_ONLY
 
 
 class EvidenceViewSet(ScopedModelViewSet):

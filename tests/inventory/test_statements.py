@@ -137,7 +137,7 @@ def test_one_statement_in_force_and_restatement(data):
         InventoryStatement.objects.filter(pk=old.pk).update(status="approved")
 
 
-def test_park_closes_when_its_enterprises_have_or_with_exceptions(data):
+def test_park_closes_when_its_enterprises_have_or_with_exceptions(data, capsys):
     w = data
     officer, reviewer = w.users["park_carbon_officer"], w.users["park_reviewer"]
     st1 = statements.statement_create(actor=officer, run=make_run(w, w.e1.enterprise))
@@ -154,6 +154,12 @@ def test_park_closes_when_its_enterprises_have_or_with_exceptions(data):
     assert pst.status == "approved"
     assert pst.close_exceptions == [{"enterprise": e2.pk, "name": e2.name, "credit_code": e2.credit_code,
                                      "reason": "Data of December disputed"}]
+    import json
+
+    code, out, _err = _cli(["inventory", "show", "--park", w.park_a.name, "--year", "2025", "--format", "json"], capsys)
+    shown = json.loads(out)
+    assert code == 0 and (shown["status"], shown["coverage"], shown["statement"]) == ("approved", 1.0, pst.pk)
+    assert shown["totals"]["gross"] == pytest.approx(park_run.totals["gross"])
 
 
 def test_verification_by_the_appointed_verifier_only(data):

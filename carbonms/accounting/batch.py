@@ -141,7 +141,7 @@ def compute(batch: Batch) -> BatchResult:
             a * batch.ef * batch.purity * batch.calc,
             batch.sign * a * batch.cfrac * CO2_PER_C,
         ],
-        default=a,
+        default=batch.sign * a,  # measurement; CO2 recovered (sign −1) is deducted
     )
     co2e = mass * batch.gwp[batch.gas]
     removal = batch.category == REMOVAL_INDEX

@@ -39,6 +39,9 @@ CATEGORIES: tuple[Category, ...] = (
     Category("sold_products", "使用本组织产品", OTHER_INDIRECT, 5, "scope3", "T/CIECCPA 061 §8.2.2.5, formula (4)"),
     Category("other_indirect", "其他间接", OTHER_INDIRECT, 6, "scope3", "T/CIECCPA 061 §8.2.2.6, formula (4)"),
     Category("removal", "碳汇", REMOVAL, 1, "removals (reported separately)", "T/CSES §6.3.1 c) 5); ISO 14064-1 §5.2.4 removals"),
+    # CO2 recovered and used or stored, deducted from the direct emissions where the sector guideline says so
+    # (see RECOVERY_GUIDELINES); a measured quantity, counted negative
+    Category("co2_recovered", "CO2回收利用", DIRECT, 1, "scope1", "NDRC sector guidelines: R_CO2回收 (see RECOVERY_GUIDELINES)"),
 )
 CATEGORY_CODES: tuple[str, ...] = tuple(c.code for c in CATEGORIES)
 CATEGORY_INDEX: dict[str, int] = {c.code: i for i, c in enumerate(CATEGORIES)}
@@ -51,8 +54,21 @@ _CATEGORY_LOOKUP.update(
         "固定源燃烧": CATEGORIES[0], "移动源燃烧": CATEGORIES[1], "工业生产过程": CATEGORIES[2],
         "生产过程排放": CATEGORIES[2], "无组织排放": CATEGORIES[3], "外购热力/蒸汽": CATEGORIES[5],
         "外购蒸汽": CATEGORIES[5], "其他": CATEGORIES[9], "removals": CATEGORIES[10], "sink": CATEGORIES[10],
+        "CO2回收利用量": CATEGORIES[11], "二氧化碳回收利用": CATEGORIES[11],
     }
 )
+
+#: Sector guidelines that deduct CO2 recovered for use or storage from the enterprise's emissions (keys: the
+#: sector codes of data/sectors.csv): the NDRC guideline for chemical production writes
+#: E = E_燃烧 + E_过程 − R_CO2回收 + … (recalled; the guideline text was not re-read here). The petrochemical
+#: and oil-and-gas production guidelines deduct it too, but those sectors are not in data/sectors.csv yet.
+#: The other sectors (power, steel, cement, glass, aluminium, other industry) do not: a recovery row is refused.
+RECOVERY_GUIDELINES: dict[str, str] = {
+    "chemical": "中国化工生产企业温室气体排放核算方法与报告指南(试行)",
+}
+#: CO2 at standard conditions (0 °C, 101.325 kPa): 1.977 kg/Nm3, i.e. 19.77 t per 10^4 Nm3
+CO2_T_PER_WAN_NM3 = 19.77
+
 
 #: group -> category indexes, for the totals
 GROUP_OF_INDEX: tuple[str, ...] = tuple(c.group for c in CATEGORIES)
@@ -91,6 +107,7 @@ ALLOWED_METHODS: dict[str, frozenset[int]] = {
     "sold_products": frozenset({0, 1}),
     "other_indirect": frozenset({0, 1, 2, 3}),
     "removal": frozenset({1, 3}),
+    "co2_recovered": frozenset({3}),
 }
 
 

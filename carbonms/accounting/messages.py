@@ -71,6 +71,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "找不到适用的排放因子：{detail}",
         "en": "no applicable emission factor: {detail}",
     },
+    "recovery_not_allowed": {
+        "zh": "行业“{guideline}”的核算指南不扣减CO2回收利用量（化工指南允许扣减）",
+        "en": "the guideline of the sector '{guideline}' does not deduct CO2 recovered (the chemical guideline does)",
+    },
     "bad_direction": {
         "zh": "“{value}”不是 input/输入 或 output/输出",
         "en": "'{value}' is not input or output",

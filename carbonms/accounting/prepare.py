@@ -23,10 +23,12 @@ from .categories import (
     ALLOWED_METHODS,
     CATEGORY_INDEX,
     CO2_PER_C,
+    CO2_T_PER_WAN_NM3,
     FUEL_COMBUSTION,
     MASS_BALANCE,
     MEASUREMENT,
     METHODS,
+    RECOVERY_GUIDELINES,
     find_category,
     find_method,
 )
@@ -255,6 +257,8 @@ class Preparer:
             self._fuel(r, rec, amount, unit)
         elif method == MASS_BALANCE:
             self._mass_balance(r, rec, amount, unit)
+        elif category.code == "co2_recovered":
+            self._recovered(r, rec, amount, unit)
         elif method == MEASUREMENT:
             if not units.is_dimension(unit, "t"):
                 raise r.error("unit_mismatch", "unit", unit=unit, expected="t")
@@ -426,6 +430,26 @@ class Preparer:
         if rec.factor is None:
             rec.supplied["carbon_fraction"] = cfrac
         rec.supplied["direction"] = "input" if rec.sign > 0 else "output"
+
+    def _recovered(self, r: _Row, rec: Record, amount: float, unit: str) -> None:
+        """CO2 recovered and used or stored (R_CO2回收), deducted from the direct emissions only under a sector
+        guideline that allows it (the row's ``sector``, see RECOVERY_GUIDELINES): t of CO2, or a gas volume
+        × purity × 19.77 t/10^4Nm3."""
+        if rec.sector not in RECOVERY_GUIDELINES:
+            raise r.error("recovery_not_allowed", "sector", guideline=rec.sector or r.text("sector") or "—")
+        if rec.gas != "CO2":
+            raise r.error("gas_not_allowed", "gas", gas=rec.gas, method="co2_recovered")
+        if units.is_dimension(unit, "Nm3"):
+            purity = r.fraction("purity", default=1.0)
+            rec.amount = r.convert(amount, unit, "10^4Nm3") * purity * CO2_T_PER_WAN_NM3
+            rec.supplied["purity"] = purity
+        elif units.is_dimension(unit, "t"):
+            rec.amount = r.convert(amount, unit, "t")
+        else:
+            raise r.error("unit_mismatch", "unit", unit=unit, expected="t")
+        rec.amount_unit = "t"
+        rec.sign = -1.0
+        rec.supplied.update(measured=True, guideline=RECOVERY_GUIDELINES[rec.sector])
 
     def _user_ef(self, r: _Row, rec: Record, default_unit: str) -> tuple[float, str] | None:
         """The row's own ``ef`` in t gas per activity unit, and that unit (None if not given)."""

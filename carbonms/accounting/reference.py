@@ -25,7 +25,7 @@ def record_mass(rec: Record) -> float:
         return rec.amount * rec.ef * rec.purity * rec.calc
     if rec.method == MASS_BALANCE:
         return rec.sign * rec.amount * rec.cfrac * CO2_PER_C
-    return rec.amount
+    return rec.sign * rec.amount  # measurement; CO2 recovered (sign −1) is deducted
 
 
 def compute_reference(records: Sequence[Record], gwp_table: GwpTable, gwp_set: str) -> BatchResult:

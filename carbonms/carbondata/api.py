@@ -36,6 +36,7 @@ from .models import (
     Source,
     UserFactor,
 )
+from .services import quality
 from .workflows import ACTIVITY
 
 READ_ONLY = ["get", "head", "options"]
@@ -86,9 +87,11 @@ class ActivitySerializer(ScopedModelSerializer):
 
 class QualityFindingSerializer(ScopedSerializer):
     """One finding of the data-quality checks run at submission (``record``, ``source``, ``period`` when it
-    concerns one value or one source-month)."""
+    concerns one value or one source-month): its code and parameters as stored, and ``message`` in the
+    language of the request (docs/inventory.md, data-quality checks)."""
 
     code = serializers.CharField()
+    params = serializers.DictField(required=False)
     message = serializers.CharField()
     record = serializers.IntegerField(required=False)
     source = serializers.CharField(required=False)
@@ -215,6 +218,7 @@ class ActivityViewSet(ScopedModelViewSet):
         except DjangoValidationError as exc:
             raise as_api_error(exc)
         rec.refresh_from_db()
+        findings = [{**f, "message": quality.describe(f)} for f in findings]  # in the request's language
         return Response({"record": ActivitySerializer(rec).data, "findings": findings})
 
     @extend_schema(request=ActivityApproveSerializer, responses=ActivitySerializer)
@@ -322,15 +326,12 @@ class InstrumentViewSet(ScopedModelViewSet):
 
 
 class LabAnalysisViewSet(ScopedModelViewSet):
-    """Lab results. POST adds one in the unit the lab reported (the same service as the page); a unit that
-    cannot describe the source's activity (a volume-based NCV for a fuel in tonnes) is refused on ``unit``."""
+    """Lab results, read only here: they are added on the source page through the service, which keeps the unit
+    the lab reported and refuses a unit that cannot describe the source's activity."""
 
     queryset = LabAnalysis.objects.all()
     serializer_class = LabSerializer
-    http_method_names = ["get", "post", "head", "options"]
-
-    def create_record(self, data):
-        return services.lab_analysis_add(actor=self.request.user, source=data["source"], data=_without(data, "source"))
+    http_method_names = READ_ONLY
 
 
 class EvidenceViewSet(ScopedModelViewSet):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carbonms.accounting.units import LAB_UNITS
 from carbonms.common.forms import ScopedForm, ScopedModelForm
 from carbonms.common.numbers import DecimalFormField
 from carbonms.common.tenancy import PARK_REACH, Scope
@@ -91,6 +92,12 @@ class LabForm(_ServiceValidated):
         model = LabAnalysis
         fields = ["year", "month", "batch", "parameter", "value", "unit", "weight", "laboratory"]
         field_classes = {"value": DecimalFormField, "weight": DecimalFormField}  # the platform's number rule
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the units each parameter may be reported in (carbonms.accounting.units.LAB_UNITS), as the lab wrote them
+        self.fields["unit"].help_text = "; ".join(
+            f"{label}: {', '.join(LAB_UNITS[value])}" for value, label in LabAnalysis.Parameter.choices)
 
 
 class CorrectionForm(ScopedForm):

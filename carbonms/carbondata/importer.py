@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from carbonms.common import numbers
 from carbonms.common.spreadsheet import unescape_text
 
+from . import output_workbook
 from .models import ActivityRecord, DataImport, Source
 from .services import activity as activity_services
 from .services.common import record_event, require_for
@@ -56,6 +57,13 @@ class Report:
     errors: list[dict] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     template_version: str = ""
+    production: list = field(default_factory=list)  # rows of the "产量" sheet (output_workbook)
+    economic: list = field(default_factory=list)  # the row of the "经济数据" sheet
+
+    @property
+    def n_rows(self) -> int:
+        """Every value the import writes: activity, production and economic rows."""
+        return len(self.rows) + len(self.production) + len(self.economic)
 
     def error(self, message: str, *, sheet: str = "", row: int | None = None, column: str = "") -> None:
         self.errors.append({"sheet": sheet, "row": row, "column": column, "message": str(message)})
@@ -73,6 +81,7 @@ class _Sheets:
     max_row: int  # as the sheet declares it
     header: list
     rows: list[tuple[int, dict, set]]  # (row number, {key: value}, keys holding a formula)
+    output: dict = field(default_factory=dict)  # sheet -> (header, rows) of the output sheets present
 
 
 class _Unreadable(Exception):
@@ -181,7 +190,14 @@ def _read(wb) -> _Sheets | None:
             row = n
     except Exception as exc:
         raise _Unreadable(DATA_SHEET, row, exc) from exc
-    return _Sheets(meta=meta, max_row=max_row, header=header, rows=rows)
+    output = {}
+    for sheet, columns in output_workbook.SHEETS.items():
+        if sheet in wb.sheetnames:
+            try:
+                output[sheet] = output_workbook.read_rows(wb[sheet], columns, MAX_ROWS)
+            except Exception as exc:
+                raise _Unreadable(sheet, 0, exc) from exc
+    return _Sheets(meta=meta, max_row=max_row, header=header, rows=rows, output=output)
 
 
 def validate(data: bytes, enterprise, year: int, progress=None) -> Report:
@@ -308,6 +324,7 @@ def _validate_workbook(sheets: _Sheets, enterprise, year: int, report: Report, p
         if values.get("amount") in (None, "") and not any(values.get(k) not in (None, "") for k in KEYS[6:10]):
             continue  # an empty line of the template
         _validate_row(n, values, lookups, seen, enterprise, year, report)
+    output_workbook.validate(sheets.output, enterprise, year, report)
 
 
 def _number(key: str, value, n: int, report: Report):
@@ -425,7 +442,7 @@ def _dry_run(imp: DataImport) -> Report:
         data = f.read()
     report = validate(data, imp.enterprise, imp.year, progress=_progress(imp))
     imp.status = DataImport.Status.VALIDATED if report.ok else DataImport.Status.REFUSED
-    imp.template_version, imp.errors, imp.n_rows = report.template_version[:40], report.errors, len(report.rows)
+    imp.template_version, imp.errors, imp.n_rows = report.template_version[:40], report.errors, report.n_rows
     imp.save(update_fields=["status", "template_version", "errors", "n_rows", "updated_at"])
     return report
 
@@ -472,12 +489,14 @@ def _write(actor, data_import: DataImport, report: Report) -> None:
             origin=ActivityRecord.Origin.IMPORT, data_import=data_import)
         for i, exc in sorted(errors.items()):
             _row_errors(exc, report.rows[i].number, report)
+        if report.ok:
+            output_workbook.write(actor, data_import, report)
         if not report.ok:
             raise _Refused
-        data_import.status, data_import.n_rows = DataImport.Status.COMMITTED, len(report.rows)
+        data_import.status, data_import.n_rows = DataImport.Status.COMMITTED, report.n_rows
         data_import.save(update_fields=["status", "n_rows", "updated_at"])
         record_event(actor=actor, enterprise=data_import.enterprise, kind="import_committed", data_import=data_import.pk,
-                     sha256=data_import.sha256, rows=len(report.rows))
+                     sha256=data_import.sha256, rows=report.n_rows)
 
 
 def _claim(actor, data_import: DataImport) -> DataImport:
@@ -520,7 +539,7 @@ def _commit_claimed(actor, data_import: DataImport) -> int:
                 pass
             else:
                 data_import.status, data_import.n_rows = imp.status, imp.n_rows
-                return len(report.rows)
+                return report.n_rows
         imp.status, imp.errors = DataImport.Status.REFUSED, report.errors
         imp.save(update_fields=["status", "errors", "updated_at"])
     data_import.status, data_import.errors = imp.status, imp.errors

@@ -111,6 +111,30 @@ def denominators(*, park, enterprise=None, year: int) -> dict[str, Any]:
     }
 
 
+def denominators_by_enterprise(*, park, year: int) -> dict[int, dict[str, Any]]:
+    """:func:`denominators` of every enterprise of the park at once, by enterprise id, in two queries
+    (for closing a whole park year). An enterprise without approved figures is absent."""
+    rows_by: dict[int, list[dict]] = defaultdict(list)
+    for r in (ProductionRecord.objects.filter(enterprise__park=park, year=year, is_current=True, status__in=USABLE)
+              .values("enterprise_id", "product__code", "product__name", "product__unit", "product__kind")
+              .annotate(quantity=Sum("quantity")).order_by("enterprise_id", "product__code", "product__unit")):
+        rows_by[r.pop("enterprise_id")].append(r)
+    econ_by = {r.enterprise_id: _economic_row(r) for r in EconomicRecord.objects.filter(
+        park=park, enterprise__isnull=False, year=year, is_current=True, status__in=USABLE)}
+    out = {}
+    for ent_id in set(rows_by) | set(econ_by):
+        rows, econ = rows_by.get(ent_id, []), econ_by.get(ent_id, {})
+        out[ent_id] = {
+            "year": year, "products": _products(rows),
+            "electricity_exported_mwh": _energy(rows, Product.Kind.ELECTRICITY_EXPORTED),
+            "heat_exported_gj": _energy(rows, Product.Kind.HEAT_EXPORTED),
+            "value_added_10k_yuan": econ.get("value_added_10k_yuan"), "price_basis": econ.get("price_basis") or "",
+            "output_value_10k_yuan": econ.get("output_value_10k_yuan"), "revenue_10k_yuan": econ.get("revenue_10k_yuan"),
+            "employees": econ.get("employees"), "gdp_10k_yuan": None, "economic_source": "enterprise",
+        }
+    return out
+
+
 # -- pages -----------------------------------------------------------------------------------------
 
 def products_for(user, enterprise):

@@ -125,4 +125,4 @@ def status_counts(user, enterprise, year: int) -> dict:
     return qs.aggregate(**{s: Count("id", filter=Q(status=s)) for s in S.values})
 
 
-from .output_selectors import denominators  # noqa: E402,F401  (issue 10: the read statements use)
+from .output_selectors import denominators, denominators_by_enterprise  # noqa: E402,F401  (issue 10: reads statements use)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carbonms.common.spreadsheet import safe_row, safe_text
 
+from . import output_workbook
 from .models import ActivityRecord, Source
 
 TEMPLATE_VERSION = "CarbonMS-AD-1"
@@ -47,17 +47,13 @@ def build(enterprise, year: int) -> bytes:
         "6. 上传后系统先校验全部内容并列出每个错误（工作表、行、列、原因），全部正确后才一次性导入。",
         "7. 上传的文件、其 SHA-256 摘要和上传人作为证据保存。请勿修改隐藏的 _meta 工作表。",
     ]
+    lines += output_workbook.help_lines()
     for i, line in enumerate(lines, start=1):
         help_ws.cell(row=i, column=1, value=safe_text(line)).font = Font(bold=(i == 1))
     help_ws.column_dimensions["A"].width = 110
 
     ws = wb.create_sheet(DATA_SHEET)
-    fill = PatternFill("solid", fgColor="0E7C66")
-    for col, (_key, header, width) in enumerate(COLUMNS, start=1):
-        c = ws.cell(row=1, column=col, value=header)
-        c.font, c.fill, c.alignment = Font(bold=True, color="FFFFFF"), fill, Alignment(horizontal="center")
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
+    output_workbook.header_row(ws, COLUMNS)
     sources = list(Source.objects.filter(enterprise=enterprise, status=Source.Status.ACTIVE).order_by("code"))
     existing = {(r.source_id, r.month): r for r in ActivityRecord.objects.filter(enterprise=enterprise, year=year, is_current=True)}
     row = 2
@@ -93,6 +89,8 @@ def build(enterprise, year: int) -> bytes:
     for dv, col in ((dv_source, "A"), (dv_month, "D"), (dv_unit, "F"), (dv_amount, "E")):
         ws.add_data_validation(dv)
         dv.add(f"{col}2:{col}{last}")
+
+    output_workbook.build_sheets(wb, enterprise, year)  # "产量" and "经济数据" (issue 10)
 
     meta = wb.create_sheet(META_SHEET)
     for i, (k, v) in enumerate([("template_version", TEMPLATE_VERSION), ("enterprise", enterprise.credit_code),

@@ -231,6 +231,10 @@ SPECTACULAR_SETTINGS = {
         "ActiveRetiredStatusEnum": "carbonms.monitoring.models.Meter.Status",
         "ReadingConflictStatusEnum": "carbonms.monitoring.models.ReadingConflict.Status",
         "AnomalyStatusEnum": "carbonms.monitoring.models.Anomaly.Status",
+        # output and economic data (issue 10): entered or imported, never from a meter
+        "OutputOriginEnum": "carbonms.carbondata.models.output.ReviewedVersion.Origin",
+        # the review statuses of activity, production and economic data (the same vocabulary)
+        "DataReviewStatusEnum": "carbonms.carbondata.models.output.ReviewStatus",
     },
 }
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from carbonms.accounts.models import RoleAssignment, User
 from carbonms.accounts.roles import Role
 from carbonms.carbondata import demo as carbon_data
+from carbonms.carbondata import output_demo
 from carbonms.changelog.context import change_source
 from carbonms.management import demo as management_demo
 from carbonms.organizations.credit_code import check_character
@@ -166,6 +167,7 @@ def build(*, enterprises: int = 30, seed: int = 2026, park_name: str | None = No
         _build_hierarchy(facilities, pf_template, rng, counts)
         users = _make_users(park, made) if with_users else []
         carbon_data.seed_and_compute(park, year=timezone.localdate().year - 1, seed=seed)
+        output_demo.seed(park, seed=seed)  # output and economic data (issue 10)
         management_demo.populate(park, made, with_users=with_users)
         monitoring_demo.build(enterprises=made, seed=seed)
         _close_demo_years(park)

@@ -29,10 +29,11 @@ class RunForm(ScopedForm):
     reason = forms.CharField(label=_("reason"), required=False, max_length=300,
                              help_text=_("Needed to recompute a locked period."))
 
-    def __init__(self, *args, park, **kwargs):
+    def __init__(self, *args, park=None, **kwargs):
         super().__init__(*args, scope=park, **kwargs)
-        for name in ("gwp_set", "grid_scope", "grid_year_rule", "factor_set"):
-            self.fields[name].initial = getattr(park, name)
+        if park is not None:  # the fields start from the park's default policy
+            for name in ("gwp_set", "grid_scope", "grid_year_rule", "factor_set"):
+                self.fields[name].initial = getattr(park, name)
 
     def service_kwargs(self) -> dict:
         d = dict(self.cleaned_data)

@@ -55,6 +55,9 @@ def input_rows(run: CalculationRun) -> list[dict]:
     qs = (RunResult.objects.filter(run=run).order_by("source__code", "month", "activity_id")
           .values_list("source__code", "month", "amount", "factor_index"))
     for code, month, amount, k in qs.iterator(chunk_size=5000):
+        if k >= len(factors):  # a result without its factor entry: the run cannot be re-performed
+            raise ValidationError(_("Run #%(run)d was computed before runs kept their input rows; compute the year again "
+                                    "to make a re-performance file.") % {"run": run.pk})
         f = factors[k]
         row = {"entity": credit, "period": f"{run.year}-{month:02d}", "source": code, **f["input"],
                "amount": _amount(amount), "factor_version": f.get("version_id") or ""}

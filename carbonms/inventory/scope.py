@@ -41,26 +41,26 @@ EXCLUDED_CAP = 20
 
 
 # -- membership ---------------------------------------------------------------------------------
+def _month_bounds(year: int) -> list[tuple[dt.date, dt.date]]:
+    return [(dt.date(year, m, 1), dt.date(year, m, calendar.monthrange(year, m)[1])) for m in range(1, 13)]
+
+
 def member_months(year: int, entered_on: dt.date | None, exited_on: dt.date | None) -> list[int]:
     """The months of ``year`` in which the enterprise was in the park on at least one day."""
-    out = []
-    for m in range(1, 13):
-        first, last = dt.date(year, m, 1), dt.date(year, m, calendar.monthrange(year, m)[1])
-        if (entered_on is None or entered_on <= last) and (exited_on is None or exited_on >= first):
-            out.append(m)
-    return out
+    return [m for m, (first, last) in enumerate(_month_bounds(year), start=1)
+            if (entered_on is None or entered_on <= last) and (exited_on is None or exited_on >= first)]
 
 
-def in_force_months(year: int, months: list[int], effective_from, effective_to, retired: bool) -> list[int]:
+def in_force_months(year: int, months: list[int], effective_from, effective_to, retired: bool,
+                    bounds: list[tuple[dt.date, dt.date]] | None = None) -> list[int]:
     """Of ``months``, those in which a source was in force (a retired source without an end date: none)."""
     if retired and effective_to is None:
         return []
-    out = []
-    for m in months:
-        first, last = dt.date(year, m, 1), dt.date(year, m, calendar.monthrange(year, m)[1])
-        if (effective_from is None or effective_from <= last) and (effective_to is None or effective_to >= first):
-            out.append(m)
-    return out
+    bounds = bounds or _month_bounds(year)
+    if (effective_from is None or effective_from <= bounds[months[0] - 1][0]) and effective_to is None:
+        return months  # the common case: in force all along
+    return [m for m in months if (effective_from is None or effective_from <= bounds[m - 1][1])
+            and (effective_to is None or effective_to >= bounds[m - 1][0])]
 
 
 def default_boundary_date(year: int, today: dt.date | None = None) -> dt.date:
@@ -148,10 +148,12 @@ def run_scope(park, year: int, *, enterprise=None, basis: str = "management", bo
     ent_rows = list(ents.values_list("pk", "entered_on", "exited_on", "carbon_market_covered"))
     ids = [e[0] for e in ent_rows]
     sites: dict[int, tuple[int, set[int]]] = {}
+    since: dict[int, str] = {}
     valid = Q(effective_to__isnull=True) | Q(effective_to__gte=boundary_date)
-    for bid, eid, site in (Boundary.objects.filter(park=park, enterprise_id__in=ids, kind=Boundary.Kind.ACCOUNTING,
-                                                   effective_from__lte=boundary_date).filter(valid)
-                           .values_list("pk", "enterprise_id", "sites")):
+    for bid, eid, site, start in (Boundary.objects.filter(park=park, enterprise_id__in=ids, kind=Boundary.Kind.ACCOUNTING,
+                                                          effective_from__lte=boundary_date).filter(valid)
+                                  .values_list("pk", "enterprise_id", "sites", "effective_from")):
+        since.setdefault(bid, start.isoformat())
         b = sites.setdefault(eid, (bid, set()))
         if site is not None and b[0] == bid:
             b[1].add(site)
@@ -180,11 +182,13 @@ def run_scope(park, year: int, *, enterprise=None, basis: str = "management", bo
         elif not b[1]:
             note.append("boundary_lists_no_sites")
         months[eid] = ms
-        info[str(eid)] = {"boundary": b[0] if b else None, "months": ms, "notes": note,
+        info[str(eid)] = {"boundary": b[0] if b else None, "boundary_from": since.get(b[0]) if b else None,
+                          "months": ms, "notes": note,
                           "expected_from": "monitoring_plan" if eid in plans else "register",
                           "excluded_sources": [], "n_excluded": 0, "unplaced_sources": 0}
     keep: set[int] = set()
     expected: list[tuple[int, int, str, int]] = []
+    bounds = _month_bounds(year)
     for sid, eid, code, unit_site, eq_site, start, end, status in src_rows:
         ms = months.get(eid)
         if not ms:
@@ -203,7 +207,7 @@ def run_scope(park, year: int, *, enterprise=None, basis: str = "management", bo
         keep.add(sid)
         if eid in plans and sid not in planned.get(eid, ()):
             continue
-        for m in in_force_months(year, ms, start, end, status == Source.Status.RETIRED):
+        for m in in_force_months(year, ms, start, end, status == Source.Status.RETIRED, bounds):
             expected.append((eid, sid, code, m))
     return RunScope(months=months, sources=keep, expected=expected,
                     boundaries={"boundary_date": boundary_date.isoformat(), "enterprises": info})
@@ -212,21 +216,27 @@ def run_scope(park, year: int, *, enterprise=None, basis: str = "management", bo
 def coverage(scope: RunScope, records: list[tuple], sources: dict[int, tuple]) -> dict:
     """Expected, held, fraction, complete and the (capped) list of what is missing, with per-enterprise counts."""
     held_pairs = {(r[2], r[3]) for r in records}
-    missing, by_ent = [], {}
-    held = 0
+    missing: list[dict] = []
+    by_ent: dict[int, list[int]] = {}
+    held = n_missing = 0
     for eid, sid, code, month in scope.expected:
-        counts = by_ent.setdefault(str(eid), [0, 0])
+        counts = by_ent.get(eid)
+        if counts is None:
+            counts = by_ent[eid] = [0, 0]
         counts[0] += 1
         if (sid, month) in held_pairs:
-            held += 1
             counts[1] += 1
         else:
-            missing.append({"enterprise": eid, "source": sid, "code": code, "month": month})
+            n_missing += 1
+            if n_missing <= MISSING_CAP:
+                missing.append({"enterprise": eid, "source": sid, "code": code, "month": month})
+    held = len(scope.expected) - n_missing
     expected = len(scope.expected)
     counted = [e for e, ms in scope.months.items() if ms]
-    without = sorted(e for e in counted if by_ent.get(str(e), [0, 0])[1] == 0)
-    expected_pairs = {(sid, m) for _e, sid, _c, m in scope.expected}
+    without = sorted(e for e in counted if by_ent.get(e, [0, 0])[1] == 0)
     return {"expected": expected, "held": held, "fraction": round(held / expected, 6) if expected else 0.0,
-            "complete": expected > 0 and held == expected, "missing": missing[:MISSING_CAP], "n_missing": len(missing),
-            "by_enterprise": by_ent, "enterprises_counted": len(counted), "enterprises_without_data": without,
-            "unexpected_values": len(held_pairs - expected_pairs)}
+            "complete": expected > 0 and held == expected, "missing": missing, "n_missing": n_missing,
+            "by_enterprise": {str(e): c for e, c in by_ent.items()}, "enterprises_counted": len(counted),
+            "enterprises_without_data": without,
+            # expected (source, month) pairs are unique, so the held pairs beyond them were not expected
+            "unexpected_values": len(held_pairs) - held}

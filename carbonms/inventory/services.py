@@ -107,7 +107,10 @@ def _parameter_set(src: tuple, measured: dict | None, year: int, gy: int, user_f
     lab = {k: float(v) for k, v in (measured or {}).items()}
     extra: dict = {}
     ncv = cc = None
-    if method == "fuel_combustion":
+    if cat == "co2_recovered":  # deducted only under the row's sector guideline that allows it (the core refuses otherwise)
+        if purity is not None:
+            extra["purity"] = float(purity)
+    elif method == "fuel_combustion":
         base = units.activity_base(unit)
         ncv = lab.get("ncv")
         if ncv is not None:
@@ -237,6 +240,15 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
         market = float(np.sum(m[counted & ~np.isnan(m)]))
     return {"idx": idx, "values": values, "counted": counted, "factors": factors, "categories": cat_of, "gases": gas_of,
             "methods": method_of, "materials": material_of, "indirect_energy_market": market}
+
+
+def unverified_share(c) -> float:
+    """tCO2e of the counted emissions that rest on a default factor not verified against its publication."""
+    unverified = np.fromiter((f.get("id") is not None and f.get("verified") is False
+                              and c["categories"][k] != "removal" for k, f in enumerate(c["factors"])),
+                             dtype=bool, count=len(c["factors"]))
+    mask = unverified[c["idx"]] & c["counted"]
+    return float(c["values"][mask, 0].sum())
 
 
 def _raise_accounting(exc: AccountingErrors, first_record: list[tuple]) -> None:
@@ -386,6 +398,7 @@ def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str | N
     months = np.fromiter((r[3] for r in records), dtype=np.int64, count=len(records))
     totals = summarise_arrays(c["idx"], c["values"], c["counted"], ent_ids, months, c["categories"], c["gases"])
     totals["indirect_energy_market"] = c["indirect_energy_market"]  # None: location-based only
+    totals["unverified_default_co2e"] = unverified_share(c)
     t2 = time.perf_counter()
     run = CalculationRun(park=park, enterprise=enterprise, year=year, gwp_set=gwp_set, fuel_set=policy["fuel_set"], run_by=actor,
                          reason=reason.strip(), n_records=len(records), n_results=len(records), locked_period=locked,

@@ -3,6 +3,7 @@ coverage, intensities, factor policy, verification and restatement history, the 
 (approve and close the year, record the verification), the re-performance file and the verification report."""
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.carbondata.views.base import ENTERPRISE, PARK, ObjectMixin, year_param
@@ -15,16 +16,17 @@ from .models import CalculationRun, InventoryStatement
 from .views import CAT_LABELS
 
 
-def _history(st) -> list:
+def _history(user, st) -> list:
     """The statement, the statements it restates and the ones restating it (oldest first)."""
+    visible = InventoryStatement.objects.restrict(user)
     chain = [st]
     cur = st
     while cur.supersedes_id:
-        cur = cur.supersedes
+        cur = visible.get(pk=cur.supersedes_id)
         chain.insert(0, cur)
     cur = st
     while True:
-        nxt = InventoryStatement.objects.filter(supersedes=cur).first()
+        nxt = visible.filter(supersedes=cur).first()
         if nxt is None:
             break
         chain.append(nxt)
@@ -84,7 +86,7 @@ class StatementView(ObjectMixin, ScopedPageView):
             closed = set(statements.official_statements(park=st.park, basis=st.basis).filter(year=st.year, enterprise__isnull=False)
                          .values_list("enterprise_id", flat=True))
             missing_open = [e for e in statements.members(st.park, st.year) if e.pk not in closed]
-        ctx.update(st=st, history=_history(st), stale=statements.stale_corrections(st), missing_open=missing_open,
+        ctx.update(st=st, history=_history(user, st), stale=statements.stale_corrections(st), missing_open=missing_open,
                    categories=[(k, CAT_LABELS.get(k, k), v) for k, v in (st.totals.get("by_category") or {}).items()],
                    missing=(st.coverage or {}).get("missing", [])[:200],
                    exceptions=st.close_exceptions,
@@ -135,6 +137,11 @@ class StatementVerifyView(ObjectMixin, ServiceFormView):
     template_name = "inventory/statement_form.html"
     title = _("Record the verification")
     success_message = _("Verification recorded.")
+
+    def check_access(self, request, **kwargs) -> None:
+        super().check_access(request, **kwargs)
+        if statements.verifier_assignment(request.user, self.object) is None:
+            raise PermissionDenied  # only the appointed external verifier (the park administrator may not verify)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "st": self.object, "multipart": True}

@@ -149,7 +149,7 @@ def _check_run(run: CalculationRun, basis: str, justification: str) -> None:
         if cov:
             msg = _("Run #%(run)d is incomplete (coverage %(pct)s %%, %(n)d source-months missing): a statement from it "
                     "needs a recorded justification.") % {"run": run.pk, "pct": round(100 * float(cov.get("fraction") or 0), 1),
-                                                          "n": len(cov.get("missing") or [])}
+                                                          "n": cov.get("n_missing", len(cov.get("missing") or []))}
         else:
             msg = _("Run #%(run)d does not record its coverage: a statement from it needs a recorded justification.") % {"run": run.pk}
         raise ValidationError({"justification": msg})
@@ -164,7 +164,8 @@ def statement_create(*, actor, run: CalculationRun, basis: str = Basis.MANAGEMEN
         raise ValidationError({"basis": _("Unknown basis “%(b)s”.") % {"b": basis}})
     _check_run(run, basis, justification)
     key = dict(park_id=run.park_id, enterprise_id=run.enterprise_id, year=run.year, basis=basis)
-    in_force = InventoryStatement.objects.select_for_update().filter(status__in=InventoryStatement.OFFICIAL, **key).first()
+    locked = InventoryStatement.objects.order_by("pk").select_for_update()
+    in_force = locked.filter(status__in=InventoryStatement.OFFICIAL, **key).first()
     if in_force is not None and supersedes is None:
         raise ValidationError({"run": _("%(year)d already has a statement in force (#%(n)d): a new figure is a restatement "
                                         "with a reason.") % {"year": run.year, "n": in_force.pk}})
@@ -173,7 +174,7 @@ def statement_create(*, actor, run: CalculationRun, basis: str = Basis.MANAGEMEN
             raise ValidationError({"supersedes": _("Only the statement in force of the same entity, year and basis can be restated.")})
         if not (reason or "").strip():
             raise ValidationError({"restatement_reason": _("A restatement needs a reason.")})
-    for old in InventoryStatement.objects.select_for_update().filter(status=St.DRAFT, **key):
+    for old in locked.filter(status=St.DRAFT, **key):
         old.status = St.SUPERSEDED
         old.save()
     st = InventoryStatement(park_id=run.park_id, enterprise_id=run.enterprise_id, year=run.year, basis=basis, run=run,
@@ -255,14 +256,14 @@ def _park_exceptions(park, year: int, basis: str, exceptions) -> list[dict]:
 @transaction.atomic
 def statement_approve(*, actor, statement: InventoryStatement, exceptions=None) -> InventoryStatement:
     """Approve the draft (four-eyes) and close the entity's year; a restated statement becomes superseded."""
-    statement = InventoryStatement.objects.select_for_update().get(pk=statement.pk)
+    statement = InventoryStatement.objects.order_by("pk").select_for_update().get(pk=statement.pk)
     STATEMENT.check(actor, statement, "approve")
     locked = 0
     if statement.enterprise_id is not None:
         locked = _close_enterprise_year(actor, statement)
     else:
         statement.close_exceptions = _park_exceptions(statement.park, statement.year, statement.basis, exceptions)
-    in_force = InventoryStatement.objects.select_for_update().filter(
+    in_force = InventoryStatement.objects.order_by("pk").select_for_update().filter(
         park_id=statement.park_id, enterprise_id=statement.enterprise_id, year=statement.year, basis=statement.basis,
         status__in=InventoryStatement.OFFICIAL).exclude(pk=statement.pk).first()
     if in_force is not None:
@@ -283,7 +284,7 @@ def statement_approve(*, actor, statement: InventoryStatement, exceptions=None) 
 def statement_verify(*, actor, statement: InventoryStatement, opinion: str, misstatements: str = "",
                      verified_on: dt.date | None = None, report=None) -> InventoryStatement:
     """Record the external verification of an approved statement."""
-    statement = InventoryStatement.objects.select_for_update().get(pk=statement.pk)
+    statement = InventoryStatement.objects.order_by("pk").select_for_update().get(pk=statement.pk)
     STATEMENT.check(actor, statement, "verify")
     errors = {}
     if opinion not in InventoryStatement.Opinion.values:

@@ -20,11 +20,11 @@ from carbonms.common import files, params, tenancy
 from carbonms.common.pagination import paginate
 from carbonms.common.spreadsheet import safe_row
 from carbonms.common.views import ScopedPageView, apply_validation_error
-from carbonms.organizations.models import Enterprise
+from carbonms.organizations.models import Enterprise, FactorSet, GridScope, GridYearRule
 
 from . import selectors, services
 from .diff import run_diff
-from .factor_card import factor_card
+from .factor_card import factor_card, status_label
 from .forms import RunForm
 from .models import CalculationRun, RunResult
 
@@ -63,10 +63,17 @@ def shown_names(user, run: CalculationRun) -> dict:
     return dict(Enterprise.objects.restrict(user).filter(pk__in=ids).values_list("pk", "name")) if ids else {}
 
 
-def missing_rows(run: CalculationRun, ent_names: dict) -> list[tuple]:
-    """The first missing values of a run's coverage as (enterprise name, source code, month)."""
-    return [(ent_names.get(m["enterprise"], m["enterprise"]), m["code"], m["month"])
-            for m in (run.coverage or {}).get("missing", [])[:MISSING_SHOWN]]
+def coverage_context(run: CalculationRun, ent_names: dict) -> dict:
+    """The first missing values of a run's coverage as (enterprise name, source code, month), and the
+    policy's choices in words."""
+    pol = run.policy or {}
+    scopes = {**dict(GridScope.choices), "ets": FactorSet.ETS.label}
+    return {"missing_rows": [(ent_names.get(m["enterprise"], m["enterprise"]), m["code"], m["month"])
+                             for m in (run.coverage or {}).get("missing", [])[:MISSING_SHOWN]],
+            "policy_labels": {"grid_scope": scopes.get(pol.get("grid_scope"), pol.get("grid_scope")),
+                              "grid_year_rule": dict(GridYearRule.choices).get(pol.get("grid_year_rule"), pol.get("grid_year_rule")),
+                              "factor_set": dict(FactorSet.choices).get(pol.get("factor_set"), pol.get("factor_set")),
+                              "grid_status": status_label((pol.get("grid_factor") or {}).get("status"), False)[0]}}
 
 
 class _InventoryPage(ScopedPageView):
@@ -88,7 +95,7 @@ class _InventoryPage(ScopedPageView):
         if run:
             page = selectors.enterprise_totals(user, run, self.request)
             ent_names = shown_names(user, run)
-            ctx.update(charts=charts(run, selectors.chart_enterprises(user, run)), missing_rows=missing_rows(run, ent_names),
+            ctx.update(charts=charts(run, selectors.chart_enterprises(user, run)), **coverage_context(run, ent_names),
                        categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
                        enterprises=page.object_list, enterprise_page=page, page_filters={"year": year})
         return ctx
@@ -136,7 +143,7 @@ class RunView(ObjectMixin, ScopedPageView):
         page = selectors.enterprise_totals(user, run, self.request)
         ent_names = shown_names(user, run)
         ctx.update(run=run, charts=charts(run, selectors.chart_enterprises(user, run)), earlier=earlier[:20],
-                   missing_rows=missing_rows(run, ent_names), boundary_rows=boundary_rows(run, ent_names),
+                   **coverage_context(run, ent_names), boundary_rows=boundary_rows(run, ent_names),
                    statements=run.statements.restrict(user).order_by("-created_at"),
                    can_state=tenancy.can(user, "data", "change", park_id=run.park_id, enterprise_id=run.enterprise_id),
                    categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
@@ -154,7 +161,8 @@ def boundary_rows(run: CalculationRun, ent_names: dict) -> list[dict]:
              "not_ets_covered": _("not covered by the carbon market: left out of an ETS-basis run")}
     rows = []
     for eid, b in list((run.boundaries or {}).get("enterprises", {}).items())[:BOUNDARY_SHOWN]:
-        rows.append({"name": ent_names.get(int(eid), eid), "boundary": b.get("boundary"), "months": b.get("months", []),
+        rows.append({"name": ent_names.get(int(eid), eid), "boundary": b.get("boundary"),
+                     "boundary_from": b.get("boundary_from"), "months": b.get("months", []),
                      "notes": [notes.get(n, n) for n in b.get("notes", [])], "n_excluded": b.get("n_excluded", 0),
                      "excluded": b.get("excluded_sources", []), "unplaced": b.get("unplaced_sources", 0),
                      "expected_from": b.get("expected_from")})

@@ -203,3 +203,68 @@ def test_consumption_weighted_monthly_parameters(row):
         consumption_weighted([1.0], [0.0])
     r = calculate([row(**{**DIESEL, "material": "烟煤"}, amount=400, ncv=ncv)])
     assert r.rows[0].co2e_t == pytest.approx(400 * ncv * 0.0261 * 0.93 * 44 / 12)
+
+
+def test_co2_recovered_is_deducted_only_under_a_guideline_that_allows_it():
+    """R_CO2回收 of the chemical guideline: deducted from the direct emissions; refused (row and field named) for
+    another sector."""
+    from carbonms.accounting import AccountingErrors, calculate
+
+    base = {"entity": "A", "period": "2024", "source": "s", "method": "measurement", "material": "CO2", "unit": "t"}
+    res = calculate([{**base, "category": "process", "amount": 100},
+                     {**base, "category": "co2_recovered", "amount": 30, "sector": "chemical"},
+                     {**base, "category": "CO2回收利用", "amount": 1, "unit": "10^4Nm3", "purity": 0.99,
+                      "sector": "化工"}])
+    assert [r.co2e_t for r in res.rows] == pytest.approx([100, -30, -1 * 0.99 * 19.77])
+    assert res.totals["direct"] == pytest.approx(100 - 30 - 19.5723)
+    with pytest.raises(AccountingErrors) as exc:
+        calculate([{**base, "category": "co2_recovered", "amount": 30, "sector": "cement"}])
+    err = exc.value.errors[0]
+    assert (err.row, err.field, err.code) == (1, "sector", "recovery_not_allowed")
+    with pytest.raises(AccountingErrors):  # no sector given: the general defaults, which deduct nothing
+        calculate([{**base, "category": "co2_recovered", "amount": 30}])
+
+
+def test_balance_check_can_be_left_to_the_caller():
+    """A caller computing one unit amount per parameter set checks the balance on its aggregated flows."""
+    from carbonms.accounting import AccountingErrors, calculate
+    from carbonms.accounting.prepare import balance_errors
+
+    out = {"entity": "A", "period": "2024", "source": "s", "category": "process", "method": "mass_balance",
+           "material": "粗钢", "amount": 1, "unit": "t", "direction": "output", "carbon_fraction": 0.004}
+    with pytest.raises(AccountingErrors):
+        calculate([out])
+    assert calculate([out], check_balance=False).rows[0].co2e_t == pytest.approx(-0.004 * 44 / 12)
+    errors = balance_errors({"g": ("MB-STEEL", -1.0, None), "h": ("ok", 2.0, None)})
+    assert [e.code for e in errors] == ["mass_balance_negative"] and errors[0].params["source"] == "MB-STEEL"
+
+
+@pytest.mark.parametrize("parameter, value, unit, activity, expected", [
+    ("ncv", 21.5, "MJ/kg", "t", ("ncv", 21.5)),
+    ("ncv", 21500, "kJ/kg", "kg", ("ncv", 21.5)),
+    ("ncv", 38.931, "MJ/Nm3", "万Nm3", ("ncv", 389.31)),
+    ("carbon_content", 26.18, "kgC/GJ", "t", ("carbon_content", 0.02618)),
+    ("carbon_content", 55, "%", "t", ("carbon_per_unit", 0.55)),
+    ("carbon_fraction", 85.5, "%", "t", ("carbon_fraction", 0.855)),
+    ("carbon_fraction", 2.25, "tC/10^4Nm3", "10^4Nm3", ("carbon_fraction", 2.25)),
+    ("purity", 92, "%", "t", ("purity", 0.92)),
+])
+def test_lab_values_are_converted_to_the_unit_of_the_activity(parameter, value, unit, activity, expected):
+    from carbonms.accounting.units import lab_value
+
+    assert lab_value(parameter, value, unit, activity) == expected
+
+
+@pytest.mark.parametrize("parameter, unit, activity, code", [
+    ("ncv", "GJ/10^4Nm3", "t", "lab_unit_activity"),  # a volume-based NCV for a solid fuel in tonnes
+    ("ncv", "GJ/t", "10^4Nm3", "lab_unit_activity"),
+    ("carbon_fraction", "tC/t", "MWh", "lab_unit_activity"),
+    ("ncv", "GJ/kg", "t", "lab_unit"),
+    ("carbon_content", "GJ/t", "t", "lab_unit"),
+])
+def test_a_lab_unit_that_cannot_describe_the_activity_is_refused(parameter, unit, activity, code):
+    from carbonms.accounting.units import lab_value
+
+    with pytest.raises(UnitProblem) as exc:
+        lab_value(parameter, 1.0, unit, activity)
+    assert exc.value.code == code

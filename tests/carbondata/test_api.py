@@ -56,3 +56,41 @@ def test_calculation_run_and_diff_through_the_api(world):
     clerk = _api(world.users["data_clerk"])
     assert clerk.post("/api/v1/calculation-runs/", {"park": world.park_a.pk, "year": 2025}, format="json").status_code == 403
     assert clerk.get(f"/api/v1/calculation-runs/{second['id']}/").status_code == 404  # a park run is park staff's
+
+
+def test_submit_returns_findings_as_codes_with_a_message_in_the_users_language(world):
+    from decimal import Decimal
+
+    from tests.carbondata.factories import ActivityRecordFactory, ElectricitySourceFactory
+
+    src = ElectricitySourceFactory(enterprise=world.e1.enterprise)
+    ActivityRecordFactory(source=src, year=2025, month=3, amount=Decimal("1640"), entered_by=world.users["reviewer"])
+    clerk = _api(world.users["data_clerk"])
+    r = clerk.post("/api/v1/activity/", {"source": src.pk, "year": 2025, "month": 4, "amount": "5073"}, format="json")
+    pk = r.json()["id"]
+    r = clerk.post(f"/api/v1/activity/{pk}/submit/", HTTP_ACCEPT_LANGUAGE="en")
+    jump = next(f for f in r.json()["findings"] if f["code"] == "jump_month")
+    assert jump["params"]["reference_period"] == "2025-03" and jump["record"] == pk
+    assert jump["message"] == "+209 % against 2025-03 (1640); threshold 50 %."
+    assert r.json()["record"]["quality_flags"][0]["code"] == "jump_month"
+    # a foreign record id: the reviewer of the other park cannot submit or read it
+    from tests.factories import RoleAssignmentFactory, UserFactory
+
+    outsider = UserFactory(username="clerk_b")
+    RoleAssignmentFactory(user=outsider, role="data_clerk", park=world.park_b, enterprise=world.e3.enterprise)
+    assert _api(outsider).post(f"/api/v1/activity/{pk}/submit/").status_code == 404
+
+
+def test_api_approve_of_an_incomplete_meter_month_needs_a_comment(world):
+    from carbonms.carbondata import services
+    from tests.carbondata.factories import ElectricitySourceFactory
+
+    src = ElectricitySourceFactory(enterprise=world.e1.enterprise)
+    rec = services.activity_from_meter(actor=world.users["data_clerk"], source=src, year=2025, month=5, amount="100",
+                                       unit="MWh", detail={"meters": [{"meter": "EM-01"}], "completeness": 0.7})
+    services.activity_submit(actor=world.users["data_clerk"], records=[rec])
+    reviewer = _api(world.users["reviewer"])
+    r = reviewer.post(f"/api/v1/activity/{rec.pk}/approve/", {}, format="json")
+    assert r.status_code == 400 and "comment" in r.json()
+    r = reviewer.post(f"/api/v1/activity/{rec.pk}/approve/", {"comment": "meter outage, invoice agrees"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "approved"

@@ -72,3 +72,18 @@ def test_park_sum_of_different_price_bases_is_marked_mixed(world):
 def test_submitted_economic_record_is_not_counted(world):
     economic(world.park_a, world.e1.enterprise, user=world.users["data_clerk"], status=S.SUBMITTED)
     assert denominators(park=world.park_a, enterprise=world.e1.enterprise, year=2025)["value_added_10k_yuan"] is None
+
+
+def test_batch_read_equals_one_read_per_enterprise(world, django_assert_max_num_queries):
+    from carbonms.carbondata.selectors import denominators_by_enterprise
+
+    u = world.users["data_clerk"]
+    production(product(world.e1.enterprise, "P1", "t"), 1, 100, user=u)
+    production(product(world.e1.enterprise, "EL", "MWh", kind=Product.Kind.ELECTRICITY_EXPORTED), 1, 5, user=u)
+    economic(world.park_a, world.e2.enterprise, user=u, value_added_10k_yuan=Decimal("50"), employees=5)
+    economic(world.park_a, None, user=u, gdp_10k_yuan=Decimal("9"))
+    with django_assert_max_num_queries(2):
+        batch = denominators_by_enterprise(park=world.park_a, year=2025)
+    assert set(batch) == {world.e1.enterprise.pk, world.e2.enterprise.pk}
+    for e in (world.e1.enterprise, world.e2.enterprise):
+        assert batch[e.pk] == denominators(park=world.park_a, enterprise=e, year=2025)

@@ -96,3 +96,16 @@ def test_pages_review_post_with_foreign_or_own_ids_changes_nothing(world, who):
     c.post(reverse("carbondata:review"), {"record": [rec.pk], "action": "approve", "comment": "EM-01 outage; invoice 5,070 MWh"})
     rec.refresh_from_db()
     assert rec.status == S.APPROVED
+
+
+def test_pages_value_page_shows_meter_evidence_in_words_and_asks_a_reason(world):
+    (rec,) = _submitted_sources(world, 1)
+    manual = services.activity_save(actor=world.users["data_clerk"], source=rec.source, year=2025, month=12, amount="1500")
+    services.activity_from_meter(actor=world.users["data_clerk"], source=rec.source, year=2025, month=12, amount="1480",
+                                 unit="MWh", detail={"meters": [{"meter": "EM-01", "share": "0.5"}], "completeness": 0.95})
+    reviewer = _client(world.users["reviewer"])
+    html = reviewer.get(reverse("carbondata:activity", args=[rec.pk])).content.decode()
+    assert "计量完整率 65.0%" in html and "EM-01" in html and "{&#x27;meters&#x27;" not in html
+    assert 'required placeholder="批准理由' in html  # the approve form asks for the reason
+    html = reviewer.get(reverse("carbondata:activity", args=[manual.pk])).content.decode()
+    assert "计量值 1480 MWh（填报值减计量值：20）" in html and "× 0.5" in html

@@ -40,7 +40,7 @@ def _upload(world, ent, data, name="data.xlsx", year=2025):
 
 def test_workbook_has_chinese_headers_dropdowns_units_instructions_and_version(ent):
     wb = _book(ent)
-    assert wb.sheetnames == ["填写说明", "活动数据", "排放源清单", "_meta"]
+    assert wb.sheetnames == ["填写说明", "活动数据", "排放源清单", "产量", "经济数据", "_meta"]  # output sheets: issue 10
     ws = wb["活动数据"]
     assert [c.value for c in ws[1]] == workbook.HEADERS
     assert ws.max_row == 1 + 24

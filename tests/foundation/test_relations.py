@@ -74,7 +74,7 @@ def test_park_factor_form_does_not_prefill_from_an_enterprise_factor(world):
 def _source_payload(**extra):
     return {"code": "EL-1", "name": "外购电力", "category": "purchased_electricity", "gases": "CO2",
             "method": "emission_factor", "material": "电力", "activity_unit": "MWh", "data_source": "invoice",
-            "effective_from": "2025-01-01", **extra}
+            "effective_from": "2025-01-01", "method_reason": "电费发票计量", **extra}
 
 
 @pytest.mark.parametrize("role", [Role.ENTERPRISE_ADMIN, Role.DATA_CLERK])

@@ -216,7 +216,9 @@ def test_api_writes(world, basename):
                                                             name, tenancy.ENTERPRISE_REACH)):
                     continue  # e.g. E2's park is E1's park too: not foreign
                 value = [foreign.pk] if hasattr(outer, "child_relation") else foreign.pk
-                scope_field = name in ("park", "enterprise")
+                # a field that decides the record's scope: park/enterprise, or the parent the scope is read through
+                # (a lab analysis belongs to its source's enterprise): pointing it elsewhere moves the record there
+                scope_field = name in ("park", "enterprise") or (type(inside).scope_enterprise or "").split("__")[0] == name
                 if "patch" in methods:
                     status, resp, changed = _attempt(inside, _api, client, "patch",
                                                      reverse(f"api:{basename}-detail", args=[inside.pk]), {name: value})

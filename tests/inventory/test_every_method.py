@@ -47,6 +47,8 @@ def every_method(world):
     """E1 holds a source of every method; each has approved values for January and February."""
     clerk = world.users["data_clerk"]
     ent = world.e1.enterprise
+    ent.industry_code, ent.industry_name = "2614", "有机化学原料制造"  # a chemical plant: CO2 recovered is deducted
+    ent.save(update_fields=["industry_code", "industry_name"])
     removal_ef = services.user_factor_add(actor=clerk, park=world.park_a, enterprise=ent, data={
         "key": "厂区林地", "kind": "ef", "material": "林地", "ef": 6.0, "ef_unit": "tCO2/ha", "source_document": "林业碳汇测算报告"})
     s = {
@@ -67,10 +69,12 @@ def every_method(world):
                         activity_unit="GJ", data_source="meter"),
         "steam": _source(clerk, ent, "STEAM", category="purchased_heat", method="emission_factor", material="蒸汽",
                          activity_unit="t蒸汽", steam_enthalpy="2780", data_source="meter"),
+        "ccus": _source(clerk, ent, "CCUS", category="co2_recovered", method="measurement", material="回收CO2（食品级）",
+                        data_source="meter"),
         "sink": _source(clerk, ent, "SINK", category="removal", method="emission_factor", material="林地",
                         activity_unit="ha", factor_key=removal_ef.key),
     }
-    amounts = {"coke": 50, "steel": 400, "cems": 900, "sf6": 2, "power": 1500, "heat": 300, "steam": 120, "sink": 10}
+    amounts = {"ccus": 40, "coke": 50, "steel": 400, "cems": 900, "sf6": 2, "power": 1500, "heat": 300, "steam": 120, "sink": 10}
     for key, src in s.items():
         for m, a in AMOUNTS.items():
             amount = Decimal(amounts.get(key, 1)) * a / 100
@@ -95,7 +99,9 @@ def _rows(s) -> list[dict]:
     def row(src, month, **extra):
         amount = float(src.activity.get(month=month, is_current=True).amount)
         rows.append({"entity": "E1", "period": str(YEAR), "source": src.code, "category": src.category, "method": src.method,
-                     "material": src.material, "amount": amount, "unit": src.activity_unit, **extra})
+                     "material": src.material, "amount": amount, "unit": src.activity_unit,
+                     "sector": "chemical",  # the enterprise's industry (2614) selects the chemical guideline's defaults
+                     **extra})
 
     row(s["coal"], 1, ncv=21.7, ncv_unit="GJ/t", carbon_content=0.55 / 21.7, oxidation_rate=0.98)
     row(s["coal"], 2)
@@ -116,6 +122,7 @@ def _rows(s) -> list[dict]:
         row(s["heat"], m)
         row(s["steam"], m, steam_enthalpy=2780)
         row(s["sink"], m, ef=6.0, ef_unit="tCO2/ha")
+        row(s["ccus"], m)
     return rows
 
 
@@ -128,6 +135,9 @@ def test_every_method_gives_the_result_of_the_core(every_method, tmp_path):
     assert run.n_results == 2 * len(s)
     assert {r.method for r in RunResult.objects.filter(run=run)} == {
         "fuel_combustion", "emission_factor", "mass_balance", "measurement"}
+    recovered = RunResult.objects.get(run=run, source=s["ccus"], month=1)
+    assert recovered.co2e_t == pytest.approx(-40.0)  # deducted from the direct emissions
+    assert run.totals["by_category"]["co2_recovered"] == pytest.approx(-40 - 32)
     rows = _rows(s)
     expected = calculate(rows, gwp_set="SAR")
     for key in TOTALS:  # equal to the last digit shown (6 decimals) and to 12 significant digits
@@ -147,6 +157,15 @@ def test_every_method_gives_the_result_of_the_core(every_method, tmp_path):
         stored.setdefault(name, []).append(abs(r.co2e_t) if r.category == "removal" else r.co2e_t)
     for name, values in by_source.items():
         assert sorted(stored[name]) == pytest.approx(sorted(values), rel=1e-12), name
+
+    # the run page shows the market-based figure beside the location-based one
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(world.users["park_carbon_officer"])
+    page = client.get(reverse("inventory:run", args=[run.pk])).content.decode()
+    assert "能源间接排放（基于市场）" in page
 
     # the same rows through the command line (`carbonms calc` on a CSV): the same totals
     path = tmp_path / "every_method.csv"
@@ -189,6 +208,15 @@ def test_mass_balance_source_needs_its_parameters(world):
     assert errors["direction"] == ["A mass-balance flow needs its direction (input or output)."]
     assert errors["carbon_fraction"] == ["A mass-balance flow needs its default carbon fraction."]
     assert errors["method_reason"] == ["Give the reason for choosing this method (T/CIECCPA 061 §8.2.5)."]
+    # CO2 recovered is deducted only where the sector guideline allows it: not for this cement plant
+    ent = world.e1.enterprise
+    ent.industry_code = "3011"
+    ent.save(update_fields=["industry_code"])
+    with pytest.raises(ValidationError) as exc:
+        _source(clerk, ent, "CCUS", category="co2_recovered", method="measurement", material="回收CO2")
+    assert exc.value.message_dict["category"] == [
+        "The sector guideline of this enterprise's industry (3011) does not deduct CO2 recovered: the chemical guideline "
+        "does."]
     with pytest.raises(ValidationError) as exc:
         _source(clerk, world.e1.enterprise, "FC-X", direction="input", purity="0.95")
     assert exc.value.message_dict["direction"] == ["Used by the mass-balance method only."]
@@ -243,9 +271,9 @@ def test_lab_units_are_converted_not_ignored(world):
     assert co2[0] == pytest.approx(co2[1], rel=1e-4)  # 0.0255814 tC/GJ is 0.55/21.5 rounded
 
 
-def test_lab_unit_and_method_parameters_through_the_api(world):
-    """The API refuses what the service refuses, naming the field: a volume NCV for coal in tonnes; a
-    mass-balance source without its direction."""
+def test_method_parameters_through_the_api(world):
+    """The API refuses what the service refuses, naming the fields: a mass-balance source without its direction
+    and carbon fraction."""
     from rest_framework.test import APIClient
 
     api = APIClient()
@@ -258,14 +286,6 @@ def test_lab_unit_and_method_parameters_through_the_api(world):
     assert r.status_code == 400 and set(r.json()) == {"direction", "carbon_fraction"}
     r = api.post("/api/v1/sources/", {**base, "direction": "input", "carbon_fraction": "0.86"}, format="json")
     assert r.status_code == 201, r.json()
-    coal = _source(world.users["data_clerk"], ent, "FC-COAL")
-    lab = {"source": coal.pk, "year": YEAR, "month": 1, "parameter": "ncv", "value": "389.31", "unit": "GJ/10^4Nm3",
-           "weight": "1"}
-    r = api.post("/api/v1/lab-analyses/", lab, format="json")
-    assert r.status_code == 400 and list(r.json()) == ["unit"]
-    r = api.post("/api/v1/lab-analyses/", {**lab, "value": "21.5", "unit": "MJ/kg"}, format="json")
-    assert r.status_code == 201, r.json()
-    assert LabAnalysis.objects.get().unit == "MJ/kg"  # stored as the lab reported it
 
 
 def test_demo_computes_every_method_through_the_platform(db):

@@ -146,6 +146,7 @@ def test_past_year_with_todays_boundary(world, two_sites):
     assert then.boundaries["enterprises"][str(e1.pk)]["boundary"] == world.e1.boundary.pk and then.n_records == 2
     assert now.boundaries["enterprises"][str(e1.pk)]["boundary"] == new.pk and now.n_records == 3
     assert now.boundaries["boundary_date"] == "2026-01-02"
+    assert now.boundaries["enterprises"][str(e1.pk)]["boundary_from"] == "2026-01-01"
     assert now.totals["gross"] > then.totals["gross"]
     with pytest.raises(ValidationError) as exc:
         run_calculation(actor=officer, park=world.park_a, year=2025, enterprise=e1, boundary_date=dt.date(2999, 1, 1))
@@ -319,3 +320,24 @@ def test_run_form_shows_field_errors_and_stores_nothing(world, client):
                              "boundary_date": "2025-06-30"})
     run = CalculationRun.objects.get()
     assert resp.status_code == 302 and run.policy["grid_region"] == "华东" and run.boundaries["boundary_date"] == "2025-06-30"
+
+
+def test_enterprise_page_shows_its_time_in_the_park(world, client):
+    e1 = world.e1.enterprise
+    e1.entered_on, e1.exited_on = dt.date(2025, 4, 15), dt.date(2025, 9, 1)
+    e1.save()
+    client.force_login(world.users["enterprise_admin"])
+    page = client.get(e1.get_absolute_url()).content.decode()
+    assert 'data-testid="membership">2025-04-15 – 2025-09-01<' in page
+
+
+def test_missing_list_is_capped_but_counted_and_the_statement_message_counts_all(world):
+    from carbonms.inventory import statements
+
+    for i in range(20):
+        _year(SourceFactory(enterprise=world.e1.enterprise, code=f"S{i:02d}"), months=[1])
+    officer = world.users["park_carbon_officer"]
+    run = run_calculation(actor=officer, park=world.park_a, year=2025, enterprise=world.e1.enterprise)
+    assert (run.coverage["n_missing"], len(run.coverage["missing"])) == (220, 200)
+    with pytest.raises(ValidationError, match="220 source-months missing"):
+        statements.statement_create(actor=officer, run=run)

@@ -137,7 +137,7 @@ def test_one_statement_in_force_and_restatement(data):
         InventoryStatement.objects.filter(pk=old.pk).update(status="approved")
 
 
-def test_park_closes_when_its_enterprises_have_or_with_exceptions(data):
+def test_park_closes_when_its_enterprises_have_or_with_exceptions(data, capsys):
     w = data
     officer, reviewer = w.users["park_carbon_officer"], w.users["park_reviewer"]
     st1 = statements.statement_create(actor=officer, run=make_run(w, w.e1.enterprise))
@@ -154,6 +154,12 @@ def test_park_closes_when_its_enterprises_have_or_with_exceptions(data):
     assert pst.status == "approved"
     assert pst.close_exceptions == [{"enterprise": e2.pk, "name": e2.name, "credit_code": e2.credit_code,
                                      "reason": "Data of December disputed"}]
+    import json
+
+    code, out, _err = _cli(["inventory", "show", "--park", w.park_a.name, "--year", "2025", "--format", "json"], capsys)
+    shown = json.loads(out)
+    assert code == 0 and (shown["status"], shown["coverage"], shown["statement"]) == ("approved", 1.0, pst.pk)
+    assert shown["totals"]["gross"] == pytest.approx(park_run.totals["gross"])
 
 
 def test_verification_by_the_appointed_verifier_only(data):
@@ -309,3 +315,32 @@ def test_statement_stores_intensities_and_the_park_aggregates_sums(data):
     pst = statements.statement_create(actor=officer, run=park_run)
     expected = Decimal(str(park_run.totals["gross"])) / Decimal("2000")  # Σ emissions / Σ value added
     assert Decimal(pst.intensities["per_value_added"]["value"]) == pytest.approx(expected)
+
+
+def test_api_makes_approves_and_verifies_a_statement(data):
+    from rest_framework.test import APIClient
+
+    w = data
+    run = make_run(w, w.e1.enterprise)
+
+    def client(role):
+        c = APIClient()
+        c.force_authenticate(w.users[role])
+        return c
+
+    r = client("park_carbon_officer").post("/api/v1/inventory-statements/", {"run": run.pk}, format="json")
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    r = client("park_carbon_officer").get(f"/api/v1/inventory-statements/{pk}/transition/")
+    assert r.json()["steps"] == []  # ran and drafted it: may not approve
+    r = client("reviewer").post(f"/api/v1/inventory-statements/{pk}/transition/", {"step": "approve"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "approved", r.content
+    report = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report", content_type="application/pdf")
+    r = client("external_verifier").post(f"/api/v1/inventory-statements/{pk}/transition/",
+                                         {"step": "verify", "opinion": "unqualified", "verified_on": timezone.localdate().isoformat(),
+                                          "verification_report": report}, format="multipart")
+    assert r.status_code == 200 and r.json()["status"] == "verified", r.content
+    assert r.json()["verification_report"]
+    # a run of another park's enterprise is not even offered
+    other = client("park_carbon_officer").post("/api/v1/inventory-statements/", {"run": 999999}, format="json")
+    assert other.status_code == 400

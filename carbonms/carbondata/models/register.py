@@ -27,6 +27,7 @@ class Category(models.TextChoices):
     SOLD_PRODUCTS = "sold_products", _("Use of sold products")
     OTHER_INDIRECT = "other_indirect", _("Other indirect")
     REMOVAL = "removal", _("Removal (carbon sink)")
+    CO2_RECOVERED = "co2_recovered", _("CO2 recovered and used or stored")
 
 
 class Method(models.TextChoices):

@@ -310,6 +310,8 @@ def economic_prepare(*, actor, park, enterprise: Enterprise | None, year: Any, d
         year = int(year)
     except (TypeError, ValueError):
         raise ValidationError({"year": _("Enter the year.")}) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("The year %(year)s is outside 2000–2100.") % {"year": year}})
     if closed:
         raise ValidationError({"year": _("%(year)d is closed for this enterprise: changes need a correction with a reason.")
                                % {"year": year}})

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carbonms.accounting import units
-from carbonms.accounting.categories import ALLOWED_METHODS, METHODS
+from carbonms.accounting.categories import ALLOWED_METHODS, METHODS, RECOVERY_GUIDELINES
+from carbonms.accounting.factors import sector_for_industry
 from carbonms.common import services as common_services
 from carbonms.common import tenancy
 from carbonms.organizations.models import Enterprise
@@ -83,9 +84,17 @@ def _method_parameter_errors(source: Source) -> dict[str, str]:
         for name in ("direction", "balance_group", "carbon_fraction"):
             if getattr(source, name) not in (None, ""):
                 errors[name] = _("Used by the mass-balance method only.")
+    if (source.category == Category.CO2_RECOVERED
+            and sector_for_industry(source.enterprise.industry_code).code not in RECOVERY_GUIDELINES):
+        errors["category"] = _("The sector guideline of this enterprise's industry (%(code)s) does not deduct CO2 recovered: "
+                               "the chemical guideline does.") % {"code": source.enterprise.industry_code}
     for name in ("purity", "calcination_fraction"):
         value = getattr(source, name)
         if value is None:
+            continue
+        if name == "purity" and source.category == Category.CO2_RECOVERED:
+            if not 0 < value <= 1:
+                errors[name] = _("Give a fraction above 0 and at most 1 (e.g. 0.95, not 95).")
             continue
         if source.method != Method.EMISSION_FACTOR or source.category in ENERGY_PURCHASE:
             errors[name] = _("Used by the emission-factor method (carbonates) only.")

@@ -155,6 +155,8 @@ class StatementSerializer(ScopedModelSerializer):
     run = ScopedRelatedField(queryset=CalculationRun.objects.all())
     verification_report = ScopedFileField("inventory:statement_report", "verification_report")
     restatement_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    # empty until the verification is recorded: the schema must admit the blank value
+    opinion = serializers.ChoiceField(choices=InventoryStatement.Opinion.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = InventoryStatement

@@ -58,8 +58,8 @@ def test_clerk_imports_reviewer_approves_officer_drills_to_the_invoice(new_page,
     assert [c.value for c in ws[1]][:6] == ["排放源编码", "排放源名称", "类别", "月份", "活动数据", "单位"]
     # fill January of every source, with two mistakes
     rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=4).value == 1}
-    for i, s in enumerate(sources):
-        ws.cell(row=rows[s.code], column=5, value=100 + i)
+    for i, s in enumerate(sources):  # a carbon balance's outputs stay small, so that the balance is not negative
+        ws.cell(row=rows[s.code], column=5, value=1 if s.method == "mass_balance" and s.direction == "output" else 100 + i)
     first = rows[sources[0].code]
     ws.cell(row=first, column=5, value="一百")
     ws.cell(row=rows[sources[1].code], column=6, value="kWh" if sources[1].activity_unit == "t" else "kg")

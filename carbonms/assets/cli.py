@@ -9,11 +9,9 @@ read or is not JSON.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
-from carbonms.planning.errors import DEFAULT_LANG, PlanningErrors
+from carbonms.planning.cli import add_json_commands
 
 from .compliance import compliance
 from .neutrality import neutrality
@@ -25,38 +23,9 @@ COMMANDS = {
 
 
 def add_assets_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("assets", help="asset core: ETS compliance, neutrality / 碳资产计算",
-                              description="The carbon-asset core of CarbonMS (JSON in, JSON or a table out); see docs/assets.md.")
-    sub = p.add_subparsers(dest="assets_command", required=True)
-    for name, (help_text, _fn) in COMMANDS.items():
-        c = sub.add_parser(name, help=help_text)
-        c.add_argument("input", metavar="FILE.json")
-        c.add_argument("--format", choices=("json", "table"), default="json")
-        c.add_argument("--lang", choices=("zh", "en"), default=DEFAULT_LANG, help="language of messages (default zh)")
-        c.set_defaults(func=run_assets)
-    return p
-
-
-def run_assets(args: argparse.Namespace) -> int:
-    try:
-        with open(args.input, encoding="utf-8") as f:
-            data = json.load(f)
-    except OSError as exc:
-        print(f"carbonms assets: {args.input}: {exc.strerror}", file=sys.stderr)
-        return 2
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        print(f"carbonms assets: {args.input}: not JSON ({exc})", file=sys.stderr)
-        return 2
-    try:
-        result = COMMANDS[args.assets_command][1](data, args.lang)
-    except PlanningErrors as exc:
-        print(exc.report(args.lang), file=sys.stderr)
-        return 1
-    if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        print(table(args.assets_command, result))
-    return 0
+    return add_json_commands(subparsers, "assets", help_text="asset core: ETS compliance, neutrality / 碳资产计算",
+                             description="The carbon-asset core of CarbonMS (JSON in, JSON or a table out); see docs/assets.md.",
+                             commands=COMMANDS, render=table)
 
 
 def _f(x: Any) -> str:

@@ -57,6 +57,26 @@ def _parse_date(c: Collector, value, where: str) -> dt.date | None:
         return None
 
 
+def lots_of(c: Collector, data: dict[str, Any]):
+    """(index, where, id, lot, quantity) of each well-formed lot of ``data["lots"]``; problems go to ``c``
+    (not a list, not an object, an id given twice, a quantity that is not a number ≥ 0)."""
+    lots = data.get("lots", [])
+    if not isinstance(lots, list):
+        c.add("bad_list", "lots")
+        return
+    seen = set()
+    for i, lot in enumerate(lots):
+        where = f"lots[{i}]"
+        if not isinstance(lot, dict):
+            c.add("bad_object", where)
+            continue
+        lid = lot.get("id") or f"#{i + 1}"
+        if lid in seen:
+            c.add("duplicate_id", f"{where}.id", value=lid)
+        seen.add(lid)
+        yield i, where, lid, lot, c.number(lot.get("quantity_t"), f"{where}.quantity_t", non_negative=True)
+
+
 def compliance(data: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     """The ``carbonms assets compliance`` computation (input and output: docs/assets.md)."""
     c = Collector(MESSAGES)
@@ -69,21 +89,8 @@ def compliance(data: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     rule = rules.rule_for(year) if year is not None else None
     if year is not None and rule is None:
         c.add("unknown_year", "compliance_year", year=year)
-    lots = data.get("lots", [])
-    if not isinstance(lots, list):
-        c.add("bad_list", "lots")
-        lots = []
-    parsed, seen = [], set()
-    for i, lot in enumerate(lots):
-        where = f"lots[{i}]"
-        if not isinstance(lot, dict):
-            c.add("bad_object", where)
-            continue
-        lid = lot.get("id") or f"#{i + 1}"
-        if lid in seen:
-            c.add("duplicate_id", f"{where}.id", value=lid)
-        seen.add(lid)
-        q = c.number(lot.get("quantity_t"), f"{where}.quantity_t", non_negative=True)
+    parsed = []
+    for _i, where, lid, lot, q in lots_of(c, data):
         vintage = c.year(lot.get("vintage"), f"{where}.vintage", required=lot.get("instrument") in ALLOWANCES)
         registered = _parse_date(c, lot.get("registered_on"), f"{where}.registered_on")
         if not lot.get("instrument"):

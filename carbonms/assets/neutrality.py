@@ -21,7 +21,7 @@ from typing import Any
 
 from carbonms.planning.errors import Collector
 
-from .compliance import MESSAGES, _parse_date
+from .compliance import MESSAGES, _parse_date, lots_of
 from .quantities import dec, qty
 
 ALLOWANCES = ("CEA", "local_allowance")
@@ -71,21 +71,8 @@ def neutrality(data: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     year = c.year(data.get("year"), "year")
     emissions = c.number(data.get("emissions_t"), "emissions_t", non_negative=True)
     window = c.number(data.get("retirement_window_months", 12), "retirement_window_months", non_negative=True)
-    lots = data.get("lots", [])
-    if not isinstance(lots, list):
-        c.add("bad_list", "lots")
-        lots = []
-    parsed, seen = [], set()
-    for i, lot in enumerate(lots):
-        where = f"lots[{i}]"
-        if not isinstance(lot, dict):
-            c.add("bad_object", where)
-            continue
-        lid = lot.get("id") or f"#{i + 1}"
-        if lid in seen:
-            c.add("duplicate_id", f"{where}.id", value=lid)
-        seen.add(lid)
-        q = c.number(lot.get("quantity_t"), f"{where}.quantity_t", non_negative=True)
+    parsed = []
+    for i, where, lid, lot, q in lots_of(c, data):
         status = lot.get("status")
         if status not in ("cancelled", "held"):
             c.add("unknown_kind", f"{where}.status", value=status, choices="cancelled, held")

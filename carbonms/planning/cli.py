@@ -29,39 +29,47 @@ COMMANDS = {
 }
 
 
-def add_planning_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("planning", help="planning core: targets, baselines, rebasing, pathways / 策划计算",
-                              description="The planning core of CarbonMS (JSON in, JSON or a table out); see docs/planning.md.")
-    sub = p.add_subparsers(dest="planning_command", required=True)
-    for name, (help_text, _fn) in COMMANDS.items():
-        c = sub.add_parser(name, help=help_text)
+def add_json_commands(subparsers: Any, name: str, *, help_text: str, description: str, commands: dict, render) -> argparse.ArgumentParser:
+    """Register ``carbonms NAME CMD FILE.json [--format json|table] [--lang zh|en]`` for each of ``commands``
+    (name → (help, function(data, lang))); ``render(cmd, result)`` draws the table. Shared by the cores' CLIs."""
+    p = subparsers.add_parser(name, help=help_text, description=description)
+    sub = p.add_subparsers(dest=f"{name}_command", required=True)
+    for cmd, (cmd_help, fn) in commands.items():
+        c = sub.add_parser(cmd, help=cmd_help)
         c.add_argument("input", metavar="FILE.json")
         c.add_argument("--format", choices=("json", "table"), default="json")
         c.add_argument("--lang", choices=("zh", "en"), default=DEFAULT_LANG, help="language of messages (default zh)")
-        c.set_defaults(func=run_planning)
+        c.set_defaults(func=run_json_command, json_prog=f"carbonms {name}", json_cmd=cmd, json_fn=fn, json_render=render)
     return p
 
 
-def run_planning(args: argparse.Namespace) -> int:
+def run_json_command(args: argparse.Namespace) -> int:
+    """Read the JSON file, compute, print JSON or a table. 0 ok; 1 input errors (named, on stderr); 2 unreadable."""
     try:
         with open(args.input, encoding="utf-8") as f:
             data = json.load(f)
     except OSError as exc:
-        print(f"carbonms planning: {args.input}: {exc.strerror}", file=sys.stderr)
+        print(f"{args.json_prog}: {args.input}: {exc.strerror}", file=sys.stderr)
         return 2
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        print(f"carbonms planning: {args.input}: not JSON ({exc})", file=sys.stderr)
+        print(f"{args.json_prog}: {args.input}: not JSON ({exc})", file=sys.stderr)
         return 2
     try:
-        result = COMMANDS[args.planning_command][1](data, args.lang)
+        result = args.json_fn(data, args.lang)
     except PlanningErrors as exc:
         print(exc.report(args.lang), file=sys.stderr)
         return 1
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        print(table(args.planning_command, result))
+        print(args.json_render(args.json_cmd, result))
     return 0
+
+
+def add_planning_parser(subparsers: Any) -> argparse.ArgumentParser:
+    return add_json_commands(subparsers, "planning", help_text="planning core: targets, baselines, rebasing, pathways / 策划计算",
+                             description="The planning core of CarbonMS (JSON in, JSON or a table out); see docs/planning.md.",
+                             commands=COMMANDS, render=table)
 
 
 def _f(x: Any) -> str:

@@ -3,6 +3,8 @@ coverage, intensities, factor policy, verification and restatement history, the 
 (approve and close the year, record the verification), the re-performance file and the verification report."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +15,7 @@ from carbonms.common.views import ScopedPageView, ServiceFormView, WorkflowActio
 from . import reperform, statements
 from .forms import StatementCreateForm, StatementVerifyForm
 from .models import CalculationRun, InventoryStatement
-from .views import CAT_LABELS
+from .views import CAT_LABELS, coverage_context
 
 
 def _history(user, st) -> list:
@@ -89,11 +91,34 @@ class StatementView(ObjectMixin, ScopedPageView):
         ctx.update(st=st, history=_history(user, st), stale=statements.stale_corrections(st), missing_open=missing_open,
                    categories=[(k, CAT_LABELS.get(k, k), v) for k, v in (st.totals.get("by_category") or {}).items()],
                    missing=(st.coverage or {}).get("missing", [])[:200],
-                   exceptions=st.close_exceptions,
+                   exceptions=st.close_exceptions, policy_rows=_policy_rows(st),
+                   price_basis=_price_basis((st.denominators or {}).get("price_basis", "")),
                    coverage_pct=None if st.coverage_fraction is None else round(100 * st.coverage_fraction, 1),
                    can_restate=st.is_official and tenancy.can(user, "data", "change", park_id=st.park_id,
                                                                enterprise_id=st.enterprise_id))
         return ctx
+
+
+def _policy_rows(st: InventoryStatement) -> list[tuple[str, str]]:
+    """The factor policy frozen on the statement, in words (the run page's labels)."""
+    pol = st.policy or {}
+    if not pol:
+        return []
+    labels = coverage_context(SimpleNamespace(policy=pol, coverage={}), {})["policy_labels"]
+    grid = f"{labels['grid_scope']}{' ' + pol['grid_region'] if pol.get('grid_region') and pol['grid_region'] != 'ets' else ''}"
+    gf = pol.get("grid_factor") or {}
+    if gf:
+        grid += f" {pol.get('grid_year', '')}: {gf.get('name', '')} = {gf.get('value', '')} {gf.get('unit', '')} ({labels['grid_status']})"
+    return [(_("Basis"), st.get_basis_display()), (_("GWP set"), pol.get("gwp_set") or st.gwp_set),
+            (_("factor set"), labels["factor_set"] or ""), (_("fuel factor set"), pol.get("fuel_set") or ""),
+            (_("grid factor"), grid), (_("year rule"), labels["grid_year_rule"] or "")]
+
+
+def _price_basis(code: str) -> str:
+    """'current', 'constant:2020' or 'mixed' (the denominators selector's codes) in words."""
+    if code.startswith("constant:"):
+        return _("constant prices of %(year)s") % {"year": code.split(":", 1)[1]}
+    return {"current": _("current prices"), "mixed": _("mixed price bases")}.get(code, code)
 
 
 class StatementActionView(WorkflowActionView):

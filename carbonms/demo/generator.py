@@ -23,7 +23,7 @@ from carbonms.organizations.credit_code import check_character
 from carbonms.organizations.models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
 from ..monitoring import demo as monitoring_demo
-from . import catalog
+from . import catalog, extensions
 
 DEMO_PASSWORD = "CarbonMS-demo-2026"
 
@@ -171,6 +171,7 @@ def build(*, enterprises: int = 30, seed: int = 2026, park_name: str | None = No
         management_demo.populate(park, made, with_users=with_users)
         monitoring_demo.build(enterprises=made, seed=seed)
         _close_demo_years(park)
+        extensions.run_all(park, made)
     return DemoResult(park, len(made) + 1, counts["sites"], counts["units"], counts["equipment"], users)
 
 

@@ -1,5 +1,7 @@
 """API URLs. Authentication is DRF's (session or token); every view is exempt from the login
 redirect of the pages and answers 401/403 itself instead."""
+from importlib import import_module
+
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -55,6 +57,8 @@ router.register("calculation-results", RunResultViewSet, basename="calculation-r
 register_management_routes(router)
 api_output.register(router)
 monitoring_api.register(router)
+for _app in ("performance", "abatement", "carbonreview", "ledger", "compliance", "zerocarbon", "governance", "cockpit"):
+    import_module(f"carbonms.{_app}.api").register_routes(router)
 
 
 def _public(patterns):

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AbatementConfig(AppConfig):
+    name = "carbonms.abatement"
+    label = "abatement"
+    verbose_name = _("Action plans, opportunities and pathways")

@@ -1,0 +1,1 @@
+"""Models of the abatement app (to be built: see the package docstring)."""

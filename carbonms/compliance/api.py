@@ -1,0 +1,5 @@
+"""REST endpoints of the compliance app."""
+
+
+def register_routes(router) -> None:
+    """Register this app's viewsets on the API router (called from carbonms/api/urls.py)."""

@@ -1,0 +1,1 @@
+"""Models of the ledger app (to be built: see the package docstring)."""

@@ -1,0 +1,1 @@
+"""Models of the zerocarbon app (to be built: see the package docstring)."""

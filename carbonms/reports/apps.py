@@ -11,3 +11,7 @@ class ReportsConfig(AppConfig):
         from . import kinds
 
         kinds.register_all()
+        from carbonms.demo import extensions
+
+        # real PDF evidence for a sample of records (issue 15 item 4); before the apps that build on the core demo
+        extensions.register("evidence", "carbonms.reports.demo_evidence:build_demo", order=60)

@@ -130,3 +130,28 @@ def test_boundary_changes_are_explained_in_the_report(world, statement):
     chapter = report.sections[6]
     rows = [row for block in chapter.blocks if hasattr(block, "rows") for row in block.rows]
     assert any("东区厂区投产" in str(cell) for row in rows for cell in row)
+
+
+def test_evidence_pack_holds_the_statement_its_reperformance_file_and_its_evidence(world, statement):
+    from django.core.files.base import ContentFile
+    from openpyxl import load_workbook
+
+    from carbonms.carbondata.models import ActivityRecord, Evidence
+    from carbonms.conformity.pack import build_pack
+    from carbonms.management.system import System
+
+    st = approve(world, statement)
+    record = ActivityRecord.objects.filter(enterprise=st.enterprise, year=2025, month=3, is_current=True).first()
+    data = b"%PDF-1.4 invoice of March"
+    ev = Evidence(enterprise=st.enterprise, activity=record, kind="invoice", original_name="发票-2025-03.pdf",
+                  sha256=hashlib.sha256(data).hexdigest(), uploaded_by=world.users["data_clerk"])
+    ev.file.save("x.pdf", ContentFile(data), save=False)
+    ev.save()
+    z = zipfile.ZipFile(io.BytesIO(build_pack(System(st.park, st.enterprise), "t-cieccpa-061-2023")))
+    names = z.namelist()
+    assert "statement-2025/statement.json" in names and "statement-2025/accounting-report-2025.docx" in names
+    assert z.read("statement-2025/reperform-2025.csv") == accounting.reperformance_file(st)[1]
+    entry = next(n for n in names if n.startswith("statement-2025-evidence/"))
+    assert z.read(entry) == data
+    sheet = load_workbook(io.BytesIO(z.read("conformity.xlsx")))["证据文件"]
+    assert [entry, ev.sha256] in [[c.value for c in row] for row in sheet.iter_rows()]

@@ -171,6 +171,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------------------------
+FORMAT_MODULE_PATH = ["carbonms.config.formats"]  # zh_Hans: thousands grouping (see the module)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 USE_I18N = True

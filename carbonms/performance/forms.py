@@ -50,6 +50,8 @@ class BaselineForm(_Categories):
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["base_year"].required = False
+        self.fields["value"].required = False
+        self.fields["value"].help_text = _("Empty: taken from the statement of record over the categories covered.")
         if enterprise is None:
             del self.fields["unit"]
         inst = self.instance

@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonms.common.models import ScopedModel
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment, Park
@@ -83,6 +84,17 @@ class _Entity(ScopedModel):
             return Level.UNIT
         return Level.ENTERPRISE if self.enterprise_id else Level.PARK
 
+    @property
+    def category_names(self) -> str:
+        """The categories covered, in the reader's language."""
+        from django.utils.translation import get_language
+
+        from carbonms.accounting.categories import CATEGORIES
+
+        en = (get_language() or "").startswith("en")
+        names = {c.code: (c.code.replace("_", " ") if en else c.name_zh) for c in CATEGORIES}
+        return ", ".join(names.get(c, c) for c in self.categories)
+
     def get_level_display(self) -> str:
         return str(Level(self.level).label)
 
@@ -99,9 +111,9 @@ class Baseline(_Entity):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved (in force)")
-        SUPERSEDED = "superseded", _("Superseded")
+        DRAFT = "draft", pgettext_lazy("baseline", "Draft")
+        APPROVED = "approved", pgettext_lazy("baseline", "Approved (in force)")
+        SUPERSEDED = "superseded", pgettext_lazy("baseline", "Superseded")
 
     name = models.CharField(_("name"), max_length=200)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
@@ -223,8 +235,8 @@ class BaselineAdjustment(ScopedModel):
     """
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        APPROVED = "approved", _("Approved")
+        PROPOSED = "proposed", pgettext_lazy("decision", "Proposed")
+        APPROVED = "approved", pgettext_lazy("decision", "Approved")
 
     baseline = models.ForeignKey(Baseline, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("baseline"))
     after = models.ForeignKey(Baseline, null=True, blank=True, on_delete=models.PROTECT, related_name="adjusted_from",
@@ -269,15 +281,15 @@ class Target(_Entity):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        REVIEWED = "reviewed", _("Reviewed")
-        APPROVED = "approved", _("Approved")
-        PUBLISHED = "published", _("Published")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("target", "Draft")
+        REVIEWED = "reviewed", pgettext_lazy("target", "Reviewed")
+        APPROVED = "approved", pgettext_lazy("target", "Approved")
+        PUBLISHED = "published", pgettext_lazy("target", "Published")
+        WITHDRAWN = "withdrawn", pgettext_lazy("target", "Withdrawn")
 
     class Method(models.TextChoices):
         FIXED = "fixed_value", _("Fixed target value")
-        PCT = "reduction_pct", _("Reduction in % of the base value")
+        PCT = "reduction_pct", _("Reduction from the base value (%)")
         SBTI_15 = "sbti_aca_1.5", _("SBTi absolute contraction, 1.5 °C (4.2 %/yr)")
         SBTI_WB2C = "sbti_aca_wb2c", _("SBTi absolute contraction, well-below 2 °C (2.5 %/yr)")
 
@@ -350,12 +362,12 @@ class TargetAllocation(ScopedModel):
     """
 
     class Method(models.TextChoices):
-        UNIFORM = "uniform", _("Uniform rate: enterprise base × (1 − park rate)")
-        BENCHMARK = "benchmark", _("Sector benchmark (先进值/标杆值)")
+        UNIFORM = "uniform", _("Uniform rate")
+        BENCHMARK = "benchmark", _("Sector benchmark")
         NEGOTIATED = "negotiated", _("Negotiated")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("allocation", "Draft")
         ISSUED = "issued", _("Issued to the enterprise")
         ACCEPTED = "accepted", _("Accepted (目标责任书 signed)")
         RETURNED = "returned", _("Returned by the enterprise")

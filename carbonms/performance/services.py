@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 
 from carbonms.accounting.categories import CATEGORY_CODES
 from carbonms.common import tenancy
-from carbonms.planning.rebase import rebase as rebase_core
 from carbonms.planning import targets as target_core
 from carbonms.planning.errors import PlanningErrors
+from carbonms.planning.rebase import rebase as rebase_core
 
 from .models import (
     EMISSION_METRICS,
@@ -183,6 +183,10 @@ def baseline_save(*, actor, park, data: dict, enterprise=None, unit=None, baseli
         if st.gwp_set != baseline.gwp_set:
             raise ValidationError({"gwp_set": _("The statement was computed with %(s)s; the baseline must use the same GWP set.")
                                    % {"s": st.gwp_set}})
+    if baseline.value in (None, "") and st is not None:  # the figure of record, over the categories covered
+        value, _detail = statement_value(st, baseline.categories, metric=baseline.metric,
+                                         enterprise_id=baseline.enterprise_id, counting_basis=baseline.counting_basis)
+        baseline.value = None if value is None else _d(value)
     if baseline.value is None or Decimal(str(baseline.value)) <= 0:
         raise ValidationError({"value": _("The base value must be greater than zero.")})
     if baseline.regression_input:

@@ -47,8 +47,14 @@ class TargetListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         park_id, ent_id = _home(user)
-        ctx["rows"] = [(depth, t, tracking.latest(t)) for depth, t in selectors.tree(selectors.targets_for(user))]
-        ctx["allocations"] = selectors.allocations_for(user).exclude(status=TargetAllocation.Status.DRAFT)
+        park_staff = bool(park_id) and ent_id is None
+        ctx["show_all"] = not park_staff or self.request.GET.get("all") == "1"
+        qs = selectors.targets_for(user)
+        if not ctx["show_all"]:  # park staff: the park's own targets; the cascade is on each target's page
+            qs = qs.filter(enterprise__isnull=True)
+        ctx["park_staff"] = park_staff
+        ctx["rows"] = [(depth, t, tracking.latest(t)) for depth, t in selectors.tree(qs)]
+        ctx["allocations"] = [] if park_staff else selectors.allocations_for(user).exclude(status=TargetAllocation.Status.DRAFT)
         if park_id:
             ctx["home_park"] = Park.objects.restrict(user).filter(pk=park_id).first()
             ctx["can_add_park"] = park_id and ent_id is None and tenancy.can(user, "planning", "add", park_id=park_id)
@@ -89,13 +95,15 @@ class TargetDetailView(ScopedPageView):
 
 class _TargetCreate(ServiceFormView):
     requires = ("planning", "add")
+    counting_basis = "enterprise_inventory"
     form_class = TargetForm
     title = gettext_lazy("New target")
     success_message = gettext_lazy("Target saved as a draft.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "scope": self.scope, "enterprise": getattr(self, "enterprise", None),
-                "initial": {"gwp_set": self.park_obj.gwp_set, "categories": DEFAULT_CATEGORIES}}
+                "initial": {"gwp_set": self.park_obj.gwp_set, "categories": DEFAULT_CATEGORIES,
+                            "counting_basis": self.counting_basis}}
 
     def perform(self, form):
         data = dict(form.cleaned_data)
@@ -107,6 +115,7 @@ class _TargetCreate(ServiceFormView):
 class ParkTargetCreateView(_TargetCreate):
     parent = Parent("pk", Park, "park")
     park_staff_only = True
+    counting_basis = "park_total"
 
     def prepare(self):
         self.park_obj = self.scope = self.park
@@ -257,13 +266,15 @@ class BaselineListView(ScopedListView):
 
 class _BaselineCreate(ServiceFormView):
     requires = ("planning", "add")
+    counting_basis = "enterprise_inventory"
     form_class = BaselineForm
     title = gettext_lazy("New baseline")
     success_message = gettext_lazy("Baseline saved as a draft.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "scope": self.scope, "enterprise": getattr(self, "enterprise", None),
-                "initial": {"gwp_set": self.park_obj.gwp_set, "categories": DEFAULT_CATEGORIES}}
+                "initial": {"gwp_set": self.park_obj.gwp_set, "categories": DEFAULT_CATEGORIES,
+                            "counting_basis": self.counting_basis}}
 
     def perform(self, form):
         data = dict(form.cleaned_data)
@@ -276,6 +287,7 @@ class _BaselineCreate(ServiceFormView):
 class ParkBaselineCreateView(_BaselineCreate):
     parent = Parent("pk", Park, "park")
     park_staff_only = True
+    counting_basis = "park_total"
 
     def prepare(self):
         self.park_obj = self.scope = self.park

@@ -11,7 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from carbonms.conformity.models import Task
 from carbonms.conformity.reminders import run_reminders
 from carbonms.performance import services, tracking, triggers
-from carbonms.performance.models import Baseline, BaselineAdjustment, BaselineTrigger, Target, TargetAllocation
+from carbonms.performance.models import (
+    Baseline,
+    BaselineAdjustment,
+    BaselineTrigger,
+    Target,
+    TargetAllocation,
+)
 
 from .conftest import CATS, enterprise_baseline, park_baseline, published_park_target
 

@@ -41,6 +41,24 @@ class BaselineSerializer(ScopedModelSerializer):
         extra_kwargs = {"base_year": {"required": False}}
 
 
+class TriggerSerializer(ScopedModelSerializer):
+    """An adjustment trigger. POST records one (e.g. an error found); PATCH enters its signed base-year effect
+    (``dismiss``: no effect)."""
+
+    dismiss = serializers.BooleanField(required=False, write_only=True)
+    evidence_note = serializers.CharField(required=False, write_only=True, allow_blank=True, max_length=400)
+
+    class Meta:
+        model = BaselineTrigger
+        fields = ["id", "baseline", "kind", "change_kind", "description", "base_year_effect", "evidence", "status", "raised_by",
+                  "adjustment", "created_at", "dismiss", "evidence_note"]
+        read_only_fields = ["change_kind", "evidence", "status", "raised_by", "adjustment", "created_at"]
+
+    def record_scope(self, attrs):
+        b = attrs.get("baseline")
+        return tenancy.Scope.of(b) if self.instance is None and b is not None else super().record_scope(attrs)
+
+
 class BaselineViewSet(WorkflowViewSetMixin, ScopedModelViewSet):
     """Baselines (T/CSES 6.5). ``/{id}/transition/ {"step": "approve"}``; ``POST /{id}/detect/`` raises the
     platform's adjustment triggers."""
@@ -58,33 +76,20 @@ class BaselineViewSet(WorkflowViewSetMixin, ScopedModelViewSet):
         data = {k: v for k, v in data.items() if k not in ("park", "enterprise", "unit")}
         return services.baseline_save(actor=self.request.user, park=instance.park, baseline=instance, data=data)
 
-    @extend_schema(request=None, responses=lambda: TriggerSerializer(many=True))
-    @action(detail=True, methods=["post"])
+    @extend_schema(methods=["GET"], responses=TriggerSerializer(many=True))
+    @extend_schema(methods=["POST"], request=None, responses=TriggerSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
     def detect(self, request, pk=None):
+        """GET: the baseline's triggers; POST: check the static factors and raise the new triggers."""
+        if request.method == "GET":
+            b = tenancy.get_for_user(Baseline.objects.all(), request.user, pk, "view")
+            return Response(TriggerSerializer(b.triggers.all(), many=True, context=self.get_serializer_context()).data)
         b = tenancy.get_for_user(Baseline.objects.all(), request.user, pk, "change")
         try:
             raised = triggers.detect(b)
         except DjangoValidationError as exc:
             raise as_api_error(exc)
         return Response(TriggerSerializer(raised, many=True, context=self.get_serializer_context()).data)
-
-
-class TriggerSerializer(ScopedModelSerializer):
-    """An adjustment trigger. POST records one (e.g. an error found); PATCH enters its signed base-year effect
-    (``dismiss``: no effect)."""
-
-    dismiss = serializers.BooleanField(required=False, write_only=True)
-    evidence_note = serializers.CharField(required=False, write_only=True, allow_blank=True, max_length=400)
-
-    class Meta:
-        model = BaselineTrigger
-        fields = ["id", "baseline", "kind", "change_kind", "description", "base_year_effect", "evidence", "status", "raised_by",
-                  "adjustment", "created_at", "dismiss", "evidence_note"]
-        read_only_fields = ["change_kind", "evidence", "status", "raised_by", "adjustment", "created_at"]
-
-    def record_scope(self, attrs):
-        b = attrs.get("baseline")
-        return tenancy.Scope.of(b) if self.instance is None and b is not None else super().record_scope(attrs)
 
 
 class TriggerViewSet(ScopedModelViewSet):

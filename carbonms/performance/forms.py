@@ -121,7 +121,7 @@ class AllocationForm(ScopedModelForm):
 
     class Meta:
         model = TargetAllocation
-        fields = ["enterprise", "method", "baseline", "base_value", "allocated_value", "benchmark_value", "benchmark_output",
+        fields = ["park_target", "enterprise", "method", "baseline", "base_value", "allocated_value", "benchmark_value", "benchmark_output",
                   "benchmark_source", "from_reserve", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
@@ -132,5 +132,8 @@ class AllocationForm(ScopedModelForm):
         self.fields["baseline"].queryset = self.fields["baseline"].queryset.filter(
             enterprise__isnull=False, unit__isnull=True, status=Baseline.Status.APPROVED)
         self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.filter(status="active")
+        self.fields["park_target"].queryset = self.fields["park_target"].queryset.filter(
+            enterprise__isnull=True, status__in=(Target.Status.APPROVED, Target.Status.PUBLISHED))
         if revise:
             del self.fields["enterprise"]
+            del self.fields["park_target"]

@@ -384,7 +384,8 @@ TARGET_FIELDS = ("code", "title", "objective", "metric", "product", "unit_label"
 def _may_edit_assigned(actor, target: Target) -> None:
     """B8: a target the park assigned is written by the park only; the enterprise accepts it."""
     if target.assigned_by_park and not tenancy.is_park_member(actor, target.park_id):
-        raise PermissionDenied(_("This target was assigned by the park: the enterprise accepts it but cannot change it."))
+        raise ValidationError({"assigned_by_park": _("This target was assigned by the park: the enterprise accepts it but "
+                                                     "cannot change it.")})
 
 
 def compute(target: Target) -> None:
@@ -598,6 +599,7 @@ def allocation_save(*, actor, park_target: Target, enterprise, data: dict, alloc
         tenancy.get_for_user(Target.objects.all(), actor, park_target.pk, "change")
         if not tenancy.is_park_member(actor, park_target.park_id):
             raise PermissionDenied
+        _require(actor, "change", park_target.park_id, None)
         if park_target.enterprise_id is not None:
             raise ValidationError({"park_target": _("Only a park target is allocated to enterprises.")})
         if enterprise is None or enterprise.park_id != park_target.park_id:
@@ -607,8 +609,8 @@ def allocation_save(*, actor, park_target: Target, enterprise, data: dict, alloc
         allocation = TargetAllocation(park=park_target.park, enterprise=enterprise, park_target=park_target)
     else:
         tenancy.get_for_user(TargetAllocation.objects.all(), actor, allocation.pk, "change")
-        if not tenancy.is_park_member(actor, allocation.park_id):
-            raise PermissionDenied
+        if not tenancy.is_park_member(actor, allocation.park_id):  # B8: the enterprise accepts, never writes
+            raise ValidationError({"status": _("Only the park's staff may issue or revise an allocation.")})
         if allocation.status not in (TargetAllocation.Status.DRAFT, TargetAllocation.Status.RETURNED):
             raise ValidationError({"status": _("Only a draft or returned allocation can be revised.")})
     if park_target.status not in (Target.Status.APPROVED, Target.Status.PUBLISHED):

@@ -20,7 +20,7 @@ urlpatterns = [
     path("<int:pk>/decompose/", views.TargetDecomposeView.as_view(), name="target_decompose"),
     path("<int:pk>/refresh/", views.TargetRefreshView.as_view(), name="target_refresh"),
     path("<int:pk>/step/<str:step>/", views.TargetActionView.as_view(url_choices=_steps(Target)), name="target_action"),
-    path("<int:pk>/allocate/", views.AllocationCreateView.as_view(), name="allocation_create"),
+    path("park/<int:pk>/allocate/", views.AllocationCreateView.as_view(), name="allocation_create"),
     path("allocations/<int:pk>/", views.AllocationDetailView.as_view(), name="allocation"),
     path("allocations/<int:pk>/edit/", views.AllocationEditView.as_view(), name="allocation_edit"),
     path("allocations/<int:pk>/step/<str:step>/", views.AllocationActionView.as_view(url_choices=_steps(TargetAllocation)),

@@ -114,7 +114,6 @@ class _TargetCreate(ServiceFormView):
 
 class ParkTargetCreateView(_TargetCreate):
     parent = Parent("pk", Park, "park")
-    park_staff_only = True
     counting_basis = "park_total"
 
     def prepare(self):
@@ -186,29 +185,31 @@ class TargetRefreshView(ScopedActionView):
 
 # -- allocations --------------------------------------------------------------------------------------------------------
 class AllocationCreateView(ServiceFormView):
-    parent = Parent("pk", Target, "park_target")
+    """Allocate a park target (``?target=``, or chosen in the form) to an enterprise of the park."""
+
+    parent = Parent("pk", Park, "park")
     requires = ("planning", "change")
-    park_staff_only = True
     form_class = AllocationForm
     title = gettext_lazy("Allocate the park target to an enterprise")
     success_message = gettext_lazy("Allocation saved as a draft.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.park_target}
+        initial = {"park_target": self.request.GET.get("target")} if self.request.method == "GET" else {}
+        return {**super().get_form_kwargs(), "scope": self.park, "initial": initial}
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        enterprise = data.pop("enterprise", None)
-        return services.allocation_save(actor=self.request.user, park_target=self.park_target, enterprise=enterprise, data=data)
+        enterprise, park_target = data.pop("enterprise", None), data.pop("park_target")
+        return services.allocation_save(actor=self.request.user, park_target=park_target, enterprise=enterprise, data=data)
 
     def get_success_url(self):
-        return self.park_target.get_absolute_url() + "#allocations"
+        return self.saved.park_target.get_absolute_url() + "#allocations"
 
 
 class AllocationEditView(ServiceFormView):
     model = TargetAllocation
     action = "change"
-    park_staff_only = True
+    park_staff_only = True  # B8: the enterprise accepts or returns an allocation, it never edits it
     form_class = AllocationForm
     edits_object = True
     title = gettext_lazy("Revise the allocation")
@@ -286,7 +287,6 @@ class _BaselineCreate(ServiceFormView):
 
 class ParkBaselineCreateView(_BaselineCreate):
     parent = Parent("pk", Park, "park")
-    park_staff_only = True
     counting_basis = "park_total"
 
     def prepare(self):

@@ -22,6 +22,14 @@ from .models import Baseline, BaselineAdjustment, BaselineTrigger, Target, Targe
 CATEGORY = serializers.ListField(child=serializers.CharField(max_length=24), allow_empty=False)
 
 
+class _OfBaseline:
+    """A new trigger or decision lives in its baseline's scope."""
+
+    def record_scope(self, attrs):
+        b = attrs.get("baseline")
+        return tenancy.Scope.of(b) if self.instance is None and b is not None else super().record_scope(attrs)
+
+
 class BaselineSerializer(ScopedModelSerializer):
     """A baseline version. POST drafts one for the park (``enterprise`` empty), an enterprise or a unit; the
     static factors are taken as a snapshot and the optional ``regression_input`` is fitted
@@ -41,7 +49,7 @@ class BaselineSerializer(ScopedModelSerializer):
         extra_kwargs = {"base_year": {"required": False}}
 
 
-class TriggerSerializer(ScopedModelSerializer):
+class TriggerSerializer(_OfBaseline, ScopedModelSerializer):
     """An adjustment trigger. POST records one (e.g. an error found); PATCH enters its signed base-year effect
     (``dismiss``: no effect)."""
 
@@ -53,10 +61,6 @@ class TriggerSerializer(ScopedModelSerializer):
         fields = ["id", "baseline", "kind", "change_kind", "description", "base_year_effect", "evidence", "status", "raised_by",
                   "adjustment", "created_at", "dismiss", "evidence_note"]
         read_only_fields = ["change_kind", "evidence", "status", "raised_by", "adjustment", "created_at"]
-
-    def record_scope(self, attrs):
-        b = attrs.get("baseline")
-        return tenancy.Scope.of(b) if self.instance is None and b is not None else super().record_scope(attrs)
 
 
 class BaselineViewSet(WorkflowViewSetMixin, ScopedModelViewSet):
@@ -106,7 +110,7 @@ class TriggerViewSet(ScopedModelViewSet):
                                          evidence_note=data.get("evidence_note", ""), dismiss=data.get("dismiss", False))
 
 
-class AdjustmentSerializer(ScopedModelSerializer):
+class AdjustmentSerializer(_OfBaseline, ScopedModelSerializer):
     """The recalculation-or-not decision. POST ``{"baseline", "evidence"}`` proposes it from the open triggers;
     ``/{id}/transition/ {"step": "approve"}`` (top management, not the proposer)."""
 
@@ -116,10 +120,6 @@ class AdjustmentSerializer(ScopedModelSerializer):
                   "value_after", "result", "evidence", "proposed_by", "approved_by", "approved_at", "effective_on", "created_at"]
         read_only_fields = ["after", "status", "cumulative_pct", "threshold_pct", "recalculate", "value_before", "value_after",
                             "result", "proposed_by", "approved_by", "approved_at", "effective_on", "created_at"]
-
-    def record_scope(self, attrs):
-        b = attrs.get("baseline")
-        return tenancy.Scope.of(b) if self.instance is None and b is not None else super().record_scope(attrs)
 
 
 class AdjustmentViewSet(WorkflowViewSetMixin, ScopedModelViewSet):

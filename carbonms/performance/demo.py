@@ -43,6 +43,11 @@ def build(park, enterprises) -> None:
         "counting_basis": CountingBasis.PARK_TOTAL, "statement": st, "metric": Metric.ABSOLUTE,
         "rationale": "2024年为园区首个完整核算年度，数据经批准并锁定，作为园区碳达峰行动的基准年（T/CIECCPA 8.2.2.7）。"})
     services.baseline_approve(actor=park_reviewer, baseline=base)
+    # an error found in the base year, far below the 5 % threshold: a recorded "no recalculation" decision
+    services.trigger_add(actor=officer, baseline=base, kind="error", description="2024年3月某企业天然气计量数据重复录入一次（已更正）",
+                         base_year_effect=-(value * Decimal("0.004")).quantize(Decimal("0.01")))
+    decision = services.adjustment_propose(actor=officer, baseline=base, evidence="数据核查记录及更正后的台账；累计影响低于5%阈值，不重新计算基准。")
+    services.adjustment_approve(actor=park_top, adjustment=decision)
     target = services.target_save(actor=officer, park=park, data={
         "code": "P-2030-ABS", "title": "2030年园区碳排放总量较2024年下降18%", "metric": Metric.ABSOLUTE,
         "objective": "落实园区碳达峰实施方案：2030年前实现碳排放达峰并稳中有降。", "categories": cats, "gwp_set": st.gwp_set,

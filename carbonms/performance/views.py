@@ -93,38 +93,44 @@ class TargetDetailView(ScopedPageView):
         return ctx
 
 
-class _TargetCreate(ServiceFormView):
+class _EntityCreate(ServiceFormView):
+    """A new record of the park (``park`` parent) or of an enterprise (``enterprise`` parent)."""
+
     requires = ("planning", "add")
     counting_basis = "enterprise_inventory"
-    form_class = TargetForm
-    title = gettext_lazy("New target")
-    success_message = gettext_lazy("Target saved as a draft.")
+
+    def prepare(self):
+        self.enterprise = getattr(self, "enterprise", None)
+        self.park_obj = self.enterprise.park if self.enterprise else self.park
+        self.scope = self.enterprise or self.park
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.scope, "enterprise": getattr(self, "enterprise", None),
+        return {**super().get_form_kwargs(), "scope": self.scope, "enterprise": self.enterprise,
                 "initial": {"gwp_set": self.park_obj.gwp_set, "categories": DEFAULT_CATEGORIES,
                             "counting_basis": self.counting_basis}}
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        unit, equipment = data.pop("unit", None), data.pop("equipment", None)
-        return services.target_save(actor=self.request.user, park=self.park_obj, enterprise=getattr(self, "enterprise", None),
-                                    unit=unit, equipment=equipment, data=data)
+        return self.save(data, unit=data.pop("unit", None))
+
+
+class _TargetCreate(_EntityCreate):
+    form_class = TargetForm
+    title = gettext_lazy("New target")
+    success_message = gettext_lazy("Target saved as a draft.")
+
+    def save(self, data, *, unit):
+        return services.target_save(actor=self.request.user, park=self.park_obj, enterprise=self.enterprise, unit=unit,
+                                    equipment=data.pop("equipment", None), data=data)
 
 
 class ParkTargetCreateView(_TargetCreate):
     parent = Parent("pk", Park, "park")
     counting_basis = "park_total"
 
-    def prepare(self):
-        self.park_obj = self.scope = self.park
-
 
 class EnterpriseTargetCreateView(_TargetCreate):
     parent = Parent("pk", Enterprise, "enterprise")
-
-    def prepare(self):
-        self.park_obj, self.scope = self.enterprise.park, self.enterprise
 
 
 class TargetDecomposeView(ServiceFormView):
@@ -265,39 +271,24 @@ class BaselineListView(ScopedListView):
         return ctx
 
 
-class _BaselineCreate(ServiceFormView):
-    requires = ("planning", "add")
-    counting_basis = "enterprise_inventory"
+class _BaselineCreate(_EntityCreate):
     form_class = BaselineForm
     title = gettext_lazy("New baseline")
     success_message = gettext_lazy("Baseline saved as a draft.")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.scope, "enterprise": getattr(self, "enterprise", None),
-                "initial": {"gwp_set": self.park_obj.gwp_set, "categories": DEFAULT_CATEGORIES,
-                            "counting_basis": self.counting_basis}}
-
-    def perform(self, form):
-        data = dict(form.cleaned_data)
-        unit = data.pop("unit", None)
+    def save(self, data, *, unit):
         data["regression_input"] = data.pop("regression_json", {}) or {}
-        return services.baseline_save(actor=self.request.user, park=self.park_obj, enterprise=getattr(self, "enterprise", None),
-                                      unit=unit, data=data)
+        return services.baseline_save(actor=self.request.user, park=self.park_obj, enterprise=self.enterprise, unit=unit,
+                                      data=data)
 
 
 class ParkBaselineCreateView(_BaselineCreate):
     parent = Parent("pk", Park, "park")
     counting_basis = "park_total"
 
-    def prepare(self):
-        self.park_obj = self.scope = self.park
-
 
 class EnterpriseBaselineCreateView(_BaselineCreate):
     parent = Parent("pk", Enterprise, "enterprise")
-
-    def prepare(self):
-        self.park_obj, self.scope = self.enterprise.park, self.enterprise
 
 
 class BaselineEditView(ServiceFormView):

@@ -29,6 +29,12 @@ def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot
     from carbonms.organizations.models import EmissionUnit, Enterprise
     from carbonms.performance.models import Target
 
+    # the demo's own cascade: the park target allocated to every enterprise, the steel works' accepted and decomposed
+    demo = Target.objects.get(park=demo_park, code="P-2030-ABS")
+    assert demo.status == "published" and demo.allocations.count() >= 2 and demo.progress.filter(year=2025).exists()
+    assert demo.allocations.filter(status="accepted").count() == 1
+    assert Target.objects.filter(parent__parent=demo, status="published").count() == 1
+    assert demo.baseline.adjustments.get().recalculate is False
     page.set_viewport_size({"width": 1440, "height": 900})
     steel = Enterprise.objects.get(name="江海特钢集团有限公司")
     st24 = official_statement(park=demo_park, year=2024)

@@ -12,26 +12,21 @@ PLANNING_WRITERS = {"park_admin", "park_carbon_officer", "enterprise_admin", "da
 PARK_PLANNERS = {"park_admin", "park_carbon_officer"}
 
 
-def _baseline(w, org):
+def _make_baseline(w, org, status):
     from carbonms.performance.models import Baseline
 
-    def make():
-        return Baseline.objects.create(
-            park=org.enterprise.park, enterprise=org.enterprise, name=f"B{org.enterprise.pk}", status="approved",
-            period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 12, 31), base_year=2024, value=Decimal("100"),
-            categories=CATS, gwp_set="SAR", counting_basis="park_counted", author=w.users["park_carbon_officer"])
-    return org.cached("perf_baseline", make)
+    return org.cached(f"perf_baseline_{status}", lambda: Baseline.objects.create(
+        park=org.enterprise.park, enterprise=org.enterprise, name=f"B{org.enterprise.pk}-{status}", status=status,
+        period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 12, 31), base_year=2024, value=Decimal("100"),
+        categories=CATS, gwp_set="SAR", counting_basis="park_counted", author=w.users["park_carbon_officer"]))
+
+
+def _baseline(w, org):
+    return _make_baseline(w, org, "approved")
 
 
 def _draft_baseline(w, org):
-    from carbonms.performance.models import Baseline
-
-    def make():
-        return Baseline.objects.create(
-            park=org.enterprise.park, enterprise=org.enterprise, name=f"D{org.enterprise.pk}", status="draft",
-            period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 12, 31), base_year=2024, value=Decimal("100"),
-            categories=CATS, gwp_set="SAR", counting_basis="park_counted", author=w.users["park_carbon_officer"])
-    return org.cached("perf_draft_baseline", make)
+    return _make_baseline(w, org, "draft")
 
 
 def _target(w, org):

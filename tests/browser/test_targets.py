@@ -20,8 +20,8 @@ def _save(page):
 
 
 def _english(page):
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.url}])
-    page.reload()
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state("networkidle")
 
 
 def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot):

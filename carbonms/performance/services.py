@@ -202,7 +202,8 @@ def baseline_save(*, actor, park, data: dict, enterprise=None, unit=None, baseli
 
 
 def statement_value(statement, categories, *, metric: str = Metric.ABSOLUTE, enterprise_id: int | None = None,
-                    counting_basis: str = CountingBasis.ENTERPRISE, unit=None, product=None) -> tuple[Decimal | None, dict]:
+                    counting_basis: str = CountingBasis.ENTERPRISE, unit=None, product=None,
+                    equipment=None) -> tuple[Decimal | None, dict]:
     """The value of ``metric`` from a statement in force (the figure of record), with how it was computed.
 
     Absolute: Σ of the statement's ``by_category`` over ``categories``; the park-counted contribution of
@@ -214,10 +215,11 @@ def statement_value(statement, categories, *, metric: str = Metric.ABSOLUTE, ent
 
     totals = statement.totals or {}
     detail: dict = {"statement": statement.pk, "year": statement.year, "basis": counting_basis}
-    if unit is not None:
-        rows = RunResult.objects.filter(run_id=statement.run_id, source__unit=unit, category__in=categories)
+    if equipment is not None or unit is not None:  # a unit's or a piece of equipment's sources in the statement's run
+        rows = RunResult.objects.filter(run_id=statement.run_id, category__in=categories)
+        rows = rows.filter(source__equipment=equipment) if equipment is not None else rows.filter(source__unit=unit)
         emissions = Decimal(str(rows.aggregate(s=Sum("co2e_t"))["s"] or 0))
-        detail["unit"] = unit.pk
+        detail["equipment" if equipment is not None else "unit"] = (equipment or unit).pk
     elif counting_basis == CountingBasis.PARK_COUNTED and enterprise_id is not None:
         emissions = Decimal(str((totals.get("by_enterprise") or {}).get(str(enterprise_id), 0)))
         detail["park_statement"] = statement.pk

@@ -77,9 +77,9 @@ def actual(target: Target, year: int) -> tuple[Decimal | None, object, dict]:
     st = _statement_for(target, year)
     if st is None:
         return None, None, {"missing": "statement"}
-    unit = target.unit if target.unit_id else None
     value, detail = statement_value(st, target.categories, metric=target.metric, enterprise_id=target.enterprise_id,
-                                    counting_basis=target.counting_basis, unit=unit, product=target.product)
+                                    counting_basis=target.counting_basis, unit=target.unit if target.unit_id else None,
+                                    product=target.product, equipment=target.equipment if target.equipment_id else None)
     return value, st, detail
 
 

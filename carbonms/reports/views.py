@@ -1,4 +1,6 @@
-"""Report downloads and filing, for any registered kind (access is the source record's)."""
+"""Report downloads and filing, for any registered kind. Access is declared on the common bases: the record the
+report is made from is loaded for the user with ``view`` (404 outside their scope); filing needs
+``management.change`` in the record's system (checked by the service)."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -7,17 +9,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views import View
 
-from carbonms.common import files, tenancy
+from carbonms.common import files
+from carbonms.common.views import ScopedActionView, ScopedViewMixin
 
 from . import registry, services
 from .render import CONTENT_TYPES
-
-
-def _kind(key: str) -> registry.ReportKind:
-    kind = registry.get(key)
-    if kind is None:
-        raise Http404
-    return kind
 
 
 def _language(request) -> str:
@@ -25,40 +21,42 @@ def _language(request) -> str:
     return "en" if lang.startswith("en") else "zh-hans"
 
 
-class ReportDownloadView(View):
-    """GET /reports/<kind>/<pk>.<fmt>: the report of the record (404 outside the user's scope)."""
+class _KindMixin:
+    """The report kind of the URL; the page's record is of that kind's model (unknown kind: 404)."""
+
+    url_choices = {"kind": lambda value: registry.get(value) is not None}
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.kind = registry.get(kwargs.get("kind", ""))
+        self.model = self.kind.model if self.kind else None
+
+
+class ReportDownloadView(_KindMixin, ScopedViewMixin, View):
+    """GET /reports/<kind>/<pk>.<fmt>: the report of the record."""
 
     def get(self, request, kind: str, pk: int, fmt: str):
-        k = _kind(kind)
-        obj = tenancy.get_for_user(k.model._default_manager.all(), request.user, pk, "view")
-        if fmt.removesuffix("+zip") not in k.formats:
+        if fmt.removesuffix("+zip") not in self.kind.formats:
             raise Http404
         try:
-            name, data = services.render_report(actor=request.user, kind=k, obj=obj, fmt=fmt,
+            name, data = services.render_report(actor=request.user, kind=self.kind, obj=self.object, fmt=fmt,
                                                 language=_language(request))
         except ValidationError as exc:
             return HttpResponse(" ".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
-        content_type = "application/zip" if name.endswith(".zip") else CONTENT_TYPES[fmt]
+        content_type = "application/zip" if name.endswith(".zip") else CONTENT_TYPES[fmt.removesuffix("+zip")]
         return files.attachment(data, name, content_type)
 
 
-class ReportFileView(View):
+class ReportFileView(_KindMixin, ScopedActionView):
     """POST /reports/<kind>/<pk>/file: file the report as a draft version of a controlled document."""
 
     def post(self, request, kind: str, pk: int):
-        k = _kind(kind)
-        obj = tenancy.get_for_user(k.model._default_manager.all(), request.user, pk, "view")
-        fmt = request.POST.get("format", "docx")
         try:
-            version = services.file_report(actor=request.user, kind=k, obj=obj, fmt=fmt, language=_language(request))
+            version = services.file_report(actor=request.user, kind=self.kind, obj=self.object,
+                                           fmt=request.POST.get("format", "docx"), language=_language(request))
         except ValidationError as exc:
             for m in exc.messages:
                 messages.error(request, m)
-            return redirect(obj.get_absolute_url())
+            return redirect(self.object.get_absolute_url())
         messages.success(request, str(version.document))
         return redirect(version.document.get_absolute_url())
-
-    def get(self, request, kind: str, pk: int):
-        k = _kind(kind)
-        obj = tenancy.get_for_user(k.model._default_manager.all(), request.user, pk, "view")
-        return redirect(obj.get_absolute_url())

@@ -82,7 +82,7 @@ class BaselineViewSet(WorkflowViewSetMixin, ScopedModelViewSet):
 
     @extend_schema(methods=["GET"], responses=TriggerSerializer(many=True))
     @extend_schema(methods=["POST"], request=None, responses=TriggerSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def detect(self, request, pk=None):
         """GET: the baseline's triggers; POST: check the static factors and raise the new triggers."""
         if request.method == "GET":
@@ -172,7 +172,7 @@ class TargetViewSet(WorkflowViewSetMixin, ScopedModelViewSet):
         return services.target_save(actor=self.request.user, park=instance.park, target=instance, data=data)
 
     @extend_schema(responses=ProgressSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def progress(self, request, pk=None):
         """The progress of the target per year from the statements of record."""
         t = tenancy.get_for_user(Target.objects.all(), request.user, pk, "view")

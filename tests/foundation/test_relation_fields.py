@@ -126,6 +126,8 @@ def _form_kwargs(world, path):
         "PlanItemForm": {"plan": cd._plan(world, world.e1)}, "FindingForm": {"audit": ms.rec("audit")(world, world.e1)},
         "VersionForm": {"system": System(e1.park, e1)}, "PolicyForm": {"enterprise_id": e1.pk},
         "UserInviteForm": {"scopes": [(f"ent-{e1.pk}", e1.park, e1)]},
+        "TargetForm": {"scope": e1, "enterprise": e1, "decompose": True}, "BaselineForm": {"scope": e1, "enterprise": e1},
+        "AllocationForm": {"scope": e1},
     }
     return by_name.get(path.rsplit(".", 1)[1], {})
 

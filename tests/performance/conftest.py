@@ -78,3 +78,6 @@ def published_park_target(w, baseline=None, **over):
     services.target_step(actor=w.users["park_reviewer"], target=t, step="review")
     services.target_step(actor=w.park_top, target=t, step="approve")
     return services.target_publish(actor=w.users["park_carbon_officer"], target=t, published_to="公告栏")
+
+
+from tests.carbondata.conftest import _english_messages  # noqa: E402, F401  (services' messages asserted in English)

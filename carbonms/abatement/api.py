@@ -73,6 +73,21 @@ class PromoteSerializer(ScopedModelSerializer):
                         "responsible": {"required": False, "allow_null": True}}
 
 
+class _ScopedPromote(PromoteSerializer):
+    """The promote payload, its relations checked against the opportunity's entity."""
+
+    def record_scope(self, attrs):
+        from carbonms.common import tenancy
+
+        opp = self.context["opportunity"]
+        return tenancy.Scope(opp.park_id, opp.enterprise_id)
+
+
+class PromoteStateSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    promotable = serializers.BooleanField()
+
+
 class _OwnedViewSet(ScopedModelViewSet):
     save = None
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -96,17 +111,23 @@ class OpportunityViewSet(_OwnedViewSet):
     serializer_class = OpportunitySerializer
     save = staticmethod(services.opportunity_save)
 
-    @extend_schema(request=PromoteSerializer, responses=ActionLineSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(methods=["GET"], responses=PromoteStateSerializer)
+    @extend_schema(methods=["POST"], request=PromoteSerializer, responses={201: ActionLineSerializer})
+    @action(detail=True, methods=["get", "post"])
     def promote(self, request, pk=None):
+        """GET: may the caller promote this opportunity now? POST: make the action-plan line (201)."""
         from django.core.exceptions import ValidationError as DjangoValidationError
 
         from carbonms.common import tenancy
         from carbonms.common.api import as_api_error
 
+        if request.method == "GET":
+            opp = tenancy.get_for_user(Opportunity.objects.all(), request.user, pk, "view")
+            may = tenancy.can(request.user, "planning", "add", park_id=opp.park_id, enterprise_id=opp.enterprise_id)
+            return Response({"status": opp.status, "promotable": may and opp.status == Opportunity.Status.OPEN})
         opp = tenancy.get_for_user(Opportunity.objects.all(), request.user, pk, "change")
-        ser = PromoteSerializer(data=request.data, context=self.get_serializer_context())
-        ser.record_scope = lambda attrs: tenancy.Scope(opp.park_id, opp.enterprise_id)
+        tenancy.require(request.user, "planning", "add", park_id=opp.park_id, enterprise_id=opp.enterprise_id)
+        ser = _ScopedPromote(data=request.data, context={**self.get_serializer_context(), "opportunity": opp})
         ser.is_valid(raise_exception=True)
         try:
             line = services.opportunity_promote(actor=request.user, opportunity=opp, data=ser.validated_data)
@@ -132,7 +153,7 @@ class PathwaySerializer(serializers.Serializer):
 
 
 class ScenarioViewSet(_OwnedViewSet):
-    """Pathway scenarios (T/CSES 6.3.1 b)); ``pathway/?owner=park-<id>|ent-<id>`` gives the history from the
+    """Pathway scenarios (T/CSES 6.3.1 b)); ``pathway/?owner=park-<id>|ent-<id>`` (default: the caller's own) gives the history from the
     statements in force, each scenario's projection (gross, net, band), peak and net-zero year, and the target
     milestones."""
 
@@ -140,16 +161,21 @@ class ScenarioViewSet(_OwnedViewSet):
     serializer_class = ScenarioSerializer
     save = staticmethod(services.scenario_save)
 
-    @extend_schema(parameters=[OpenApiParameter("owner", OpenApiTypes.STR, required=True,
-                                                description="park-<id> or ent-<id>")],
+    @extend_schema(parameters=[OpenApiParameter("owner", OpenApiTypes.STR, required=False,
+                                                description="park-<id> or ent-<id>; default: the caller's own")],
                    responses=PathwaySerializer)
     @action(detail=False, methods=["get"])
     def pathway(self, request):
         owner = request.query_params.get("owner", "")
-        kind, _sep, pk = owner.partition("-")
-        if kind not in ("park", "ent") or not pk.isdigit() or len(pk) > 12:
-            raise ValidationError({"owner": ["park-<id> or ent-<id>"]})
-        system = systems.resolve(request.user, owner)
+        if owner:
+            kind, _sep, pk = owner.partition("-")
+            if kind not in ("park", "ent") or not pk.isdigit() or len(pk) > 12:
+                raise ValidationError({"owner": ["park-<id> or ent-<id>"]})
+            system = systems.resolve(request.user, owner)
+        else:
+            system = systems.home_system(request.user)
+            if system is None:
+                return Response({"history": {}, "scenarios": [], "targets": [], "plans": {}})
         data = selectors.pathway(request.user, system)
         out = {"history": {str(y): v for y, v in data["history"].items()},
                "scenarios": [{"id": r["scenario"].pk, "name": r["scenario"].name, "kind": r["scenario"].kind,

@@ -10,7 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    ScopedSerializer,
+)
 from carbonms.management import system as systems
 from carbonms.organizations.models import Enterprise, Park
 
@@ -83,7 +88,7 @@ class _ScopedPromote(PromoteSerializer):
         return tenancy.Scope(opp.park_id, opp.enterprise_id)
 
 
-class PromoteStateSerializer(serializers.Serializer):
+class PromoteStateSerializer(ScopedSerializer):
     status = serializers.CharField()
     promotable = serializers.BooleanField()
 
@@ -145,7 +150,7 @@ class ActionLineViewSet(_OwnedViewSet):
     save = staticmethod(services.action_save)
 
 
-class PathwaySerializer(serializers.Serializer):
+class PathwaySerializer(ScopedSerializer):
     history = serializers.DictField(child=serializers.FloatField())
     scenarios = serializers.ListField(child=serializers.DictField())
     targets = serializers.ListField(child=serializers.DictField())

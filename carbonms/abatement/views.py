@@ -6,7 +6,7 @@ access is declared (carbonms.common.views) and every write goes through services
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.common.views import Parent, ScopedPageView, ScopedViewMixin, ServiceFormView
@@ -83,8 +83,8 @@ class OpportunityListView(SystemMixin, ScopedPageView):
         ctx.update(opportunities=rows, bars=bars,
                    total_t=bars[-1]["cumulative_t"] if bars else 0,
                    negative_t=sum((b["abatement_t"] for b in bars if b["cost_per_t"] < 0), 0),
-                   chart=selectors.macc_chart(bars, x_label=_t("Cumulative abatement (tCO₂e/yr)"),
-                                              y_label=_t("yuan/tCO₂e")) if bars else None)
+                   chart=selectors.macc_chart(bars, x_label=gettext("Cumulative abatement (tCO₂e/yr)"),
+                                              y_label=gettext("yuan/tCO₂e")) if bars else None)
         return ctx
 
 
@@ -192,7 +192,7 @@ class PathwayView(SystemMixin, ScopedPageView):
         if len(years) >= 2:
             y0, y1 = self._years(years)
             lmdi = selectors.decomposition(self.system, y0, y1)
-        labels = {"history": _t("History (statements in force)"), "peak": _t("Peak"), "target": _t("Target")}
+        labels = {"history": gettext("History (statements in force)"), "peak": gettext("Peak"), "target": gettext("Target")}
         ctx.update(data=data, years=years, lmdi=lmdi, lmdi_rows=self._lmdi_rows(lmdi),
                    chart=selectors.pathway_chart(data, labels) if data["history"] else None)
         return ctx
@@ -208,8 +208,8 @@ class PathwayView(SystemMixin, ScopedPageView):
     def _lmdi_rows(lmdi):
         if not lmdi or "effects" not in lmdi:
             return []
-        names = {"activity": _t("Output (activity)"), "structure": _t("Structure"),
-                 "energy_intensity": _t("Energy intensity"), "carbon_intensity": _t("Carbon intensity of energy")}
+        names = {"activity": gettext("Output (activity)"), "structure": gettext("Structure"),
+                 "energy_intensity": gettext("Energy intensity"), "carbon_intensity": gettext("Carbon intensity of energy")}
         return [(names[k], lmdi["effects"][k]) for k in names]
 
 

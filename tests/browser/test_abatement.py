@@ -58,7 +58,9 @@ def test_enterprise_adds_action_plan_and_both_see_macc_and_pathway(browser, live
     shot(page, "abatement-action-refused-zh")
 
     # 2. with them the line is saved; its expected reduction comes from the accounting core
-    page.select_option("#id_responsible", label="ent_admin")
+    from carbonms.accounts.models import User
+
+    page.select_option("#id_responsible", str(User.objects.get(username="ent_admin").pk))
     page.fill("#id_verification_method", "空压站电表改造前后各 3 个月计量比较（IPMVP 方案 B）")
     page.click("[data-testid=save]")
     assert page.locator("[data-testid=action-status]").inner_text() == "计划中"

@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonms.common.models import ScopedModel
 from carbonms.organizations.models import EmissionUnit, Enterprise, Park
@@ -154,11 +155,11 @@ class ActionLine(Estimated, _Owned):
         OPERATION = "operation", _("Production and operation adjustment")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        COMPLETED = "completed", _("Completed")
-        VERIFIED = "verified", _("Reduction verified")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("action plan line", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("action plan line", "In progress")
+        COMPLETED = "completed", pgettext_lazy("action plan line", "Completed")
+        VERIFIED = "verified", pgettext_lazy("action plan line", "Reduction verified")
+        CANCELLED = "cancelled", pgettext_lazy("action plan line", "Cancelled")
 
     code = models.CharField(_("code"), max_length=40)
     measure = models.CharField(_("measure"), max_length=200)

@@ -211,9 +211,9 @@ class Scenario(_Owned):
     """A pathway scenario (T/CSES 6.3.1 b); T/CIECCPA 6.2.1 b) c)): rates, measures, sinks and offsets."""
 
     class Kind(models.TextChoices):
-        BAU = "bau", _("Business as usual")
-        POLICY = "policy", _("Policy")
-        ENHANCED = "enhanced", _("Enhanced")
+        BAU = "bau", pgettext_lazy("pathway scenario", "Business as usual")
+        POLICY = "policy", pgettext_lazy("pathway scenario", "Policy")
+        ENHANCED = "enhanced", pgettext_lazy("pathway scenario", "Enhanced")
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

@@ -48,7 +48,9 @@ def test_park_and_enterprise_see_the_macc_timeline_and_pathway(statements):
     assert len(_chart(resp, "chart-macc")["series"][0]["markArea"]["data"]) == 1
     resp = _client(ent_admin).get(reverse("abatement:actions", args=[ent]))
     gantt = _chart(resp, "chart-gantt")
-    assert gantt["yAxis"]["data"] == ["A-1 锅炉节能改造"] and gantt["xAxis"]["type"] == "time"
+    bar = gantt["series"][0]["markArea"]["data"]
+    assert len(bar) == 1 and bar[0][0]["label"]["formatter"] == "A-1 锅炉节能改造" and gantt["xAxis"]["type"] == "time"
+    assert bar[0][1]["coord"][0] - bar[0][0]["coord"][0] == 365 * 86_400_000  # 2026-01-01 to the end of 2026-12-31
     resp = _client(officer).get(reverse("abatement:pathway", args=[park]))
     path = _chart(resp, "chart-pathway")
     assert path["series"][0]["data"][:2] == [1500.0, 1500.0] and "BAU" in [s["name"] for s in path["series"]]

@@ -101,8 +101,10 @@ class Opportunity(Estimated, _Owned):
     description = models.TextField(_("technical content"), blank=True)
     category = models.CharField(_("category (T/CSES 6.3.1 a))"), max_length=20, choices=Category.choices)
     stage = models.CharField(_("reduction stage (T/CIECCPA 8.1)"), max_length=12, choices=Stage.choices)
-    sources = models.ManyToManyField("carbondata.Source", blank=True, related_name="+", verbose_name=_("affected sources"))
-    units = models.ManyToManyField(EmissionUnit, blank=True, related_name="+", verbose_name=_("affected units"))
+    sources = models.ManyToManyField("carbondata.Source", blank=True, related_name="abatement_opportunities",
+                                     verbose_name=_("affected sources"))
+    units = models.ManyToManyField(EmissionUnit, blank=True, related_name="abatement_opportunities",
+                                   verbose_name=_("affected units"))
     capex = models.DecimalField(_("capital cost (yuan)"), max_digits=16, decimal_places=2,
                                 validators=[MinValueValidator(Decimal("0"))])
     delta_opex = models.DecimalField(_("change in annual operating cost (yuan/yr)"), max_digits=16, decimal_places=2,
@@ -170,8 +172,10 @@ class ActionLine(Estimated, _Owned):
                                verbose_name=_("target"))
     opportunity = models.ForeignKey(Opportunity, null=True, blank=True, on_delete=models.PROTECT, related_name="action_lines",
                                     verbose_name=_("from opportunity"))
-    sources = models.ManyToManyField("carbondata.Source", blank=True, related_name="+", verbose_name=_("sources"))
-    units = models.ManyToManyField(EmissionUnit, blank=True, related_name="+", verbose_name=_("emission units"))
+    sources = models.ManyToManyField("carbondata.Source", blank=True, related_name="abatement_action_lines",
+                                     verbose_name=_("sources"))
+    units = models.ManyToManyField(EmissionUnit, blank=True, related_name="abatement_action_lines",
+                                   verbose_name=_("emission units"))
     department = models.CharField(_("responsible department"), max_length=120)
     responsible = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                     verbose_name=_("responsible person"))

@@ -128,6 +128,7 @@ def _form_kwargs(world, path):
         "UserInviteForm": {"scopes": [(f"ent-{e1.pk}", e1.park, e1)]},
         "TargetForm": {"scope": e1, "enterprise": e1, "decompose": True}, "BaselineForm": {"scope": e1, "enterprise": e1},
         "AllocationForm": {"scope": e1},
+        **dict.fromkeys(("OpportunityForm", "ActionLineForm", "PromoteForm", "ScenarioForm"), {"system": System(e1.park, e1)}),
     }
     return by_name.get(path.rsplit(".", 1)[1], {})
 

@@ -135,7 +135,6 @@ class AccountNewEnterpriseView(_AccountNew):
 
 class AccountNewParkView(_AccountNew):
     parent = PARK
-    park_staff_only = True
 
 
 class _InstrumentNew(_HolderForm):
@@ -153,7 +152,6 @@ class InstrumentNewEnterpriseView(_InstrumentNew):
 
 class InstrumentNewParkView(_InstrumentNew):
     parent = PARK
-    park_staff_only = True
 
 
 class _MovementNew(_HolderForm):
@@ -187,7 +185,6 @@ class MovementNewEnterpriseView(_MovementNew):
 
 class MovementNewParkView(_MovementNew):
     parent = PARK
-    park_staff_only = True
 
 
 class _ObjectEdit(HolderMixin, ServiceFormView):
@@ -302,7 +299,6 @@ class PriceNewEnterpriseView(_PriceNew):
 
 class PriceNewParkView(_PriceNew):
     parent = PARK
-    park_staff_only = True
 
 
 class _PriceImport(_HolderForm):
@@ -328,7 +324,6 @@ class PriceImportEnterpriseView(_PriceImport):
 
 class PriceImportParkView(_PriceImport):
     parent = PARK
-    park_staff_only = True
 
 
 # -- the asset statement -----------------------------------------------------------------------------------------------

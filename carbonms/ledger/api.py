@@ -6,6 +6,7 @@ approves or rejects it: maker-checker), ``/prices/`` (POST one price; ``/prices/
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -146,6 +147,9 @@ class PriceViewSet(_HolderViewSet):
 # -- holdings and the statement ----------------------------------------------------------------------------------------
 
 class HolderQuerySerializer(ScopedSerializer):
+    """Query parameters (ids, not relations: the view fetches them through the tenancy)."""
+
+    scope_fields = ()
     park = serializers.IntegerField(min_value=1, help_text="the park (required)")
     enterprise = serializers.IntegerField(min_value=1, required=False, help_text="the holder; absent: the park itself")
     on = serializers.DateField(required=False)
@@ -205,14 +209,13 @@ class StatementSerializer(serializers.Serializer):
 
 
 def _jsonable(x):
-    from decimal import Decimal
-
     if isinstance(x, dict):
         return {k: _jsonable(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
         return [_jsonable(v) for v in x]
-    if isinstance(x, Decimal):
-        return str(x)
+    if isinstance(x, Decimal):  # money to the fen, no trailing zeros: "76490", "74.6"
+        x = x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if x.as_tuple().exponent < -2 else x
+        return format(x.normalize(), "f")
     if isinstance(x, dt.date):
         return x.isoformat()
     return x

@@ -114,6 +114,11 @@ class MovementsParkView(_Movements):
 class _HolderForm(HolderMixin, ServiceFormView):
     requires = ("assets", "add")
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(self.holder_context())
+        return ctx
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["scope"] = self.enterprise or self.park

@@ -20,7 +20,7 @@ def _grouped(d, places=0) -> str:
 def test_purchase_entered_approved_and_reconciled(page, demo_park, login, shot):
     from decimal import Decimal
 
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
     from carbonms.ledger.models import Instrument, Movement
     from carbonms.ledger.selectors import prices
@@ -57,7 +57,10 @@ def test_purchase_entered_approved_and_reconciled(page, demo_park, login, shot):
     page.goto(movement_url)
     shot(page, "ledger-movement-zh")
     page.click("[data-testid=approve]")
-    assert page.locator("[data-testid=status]").inner_text() == "已批准"
+    m.refresh_from_db()
+    assert (m.status, m.approved_by.username) == ("approved", "reviewer")
+    with translation.override("zh-hans"):
+        assert page.locator("[data-testid=status]").inner_text() == str(Movement.Status.APPROVED.label)
 
     # 3. the asset statement reconciles, with the purchase in it
     page.goto(f"/assets/e/{steel.pk}/statement/?year={year}")
@@ -73,7 +76,7 @@ def test_purchase_entered_approved_and_reconciled(page, demo_park, login, shot):
     shot(page, "ledger-statement-zh")
 
     # 4. the same page in English
-    page.click("text=English")
+    page.click("[data-testid=lang-en]")
     page.wait_for_load_state("networkidle")
     page.goto(f"/assets/e/{steel.pk}/statement/?year={year}")
     assert "Reconciles" in page.locator("[data-testid=reconciles]").inner_text()

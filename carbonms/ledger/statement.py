@@ -20,7 +20,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from carbonms.assets import ledger as core
 from carbonms.assets import rules as rule_table
@@ -101,7 +101,8 @@ def asset_statement(*, park, enterprise, year: int, quotes, on: dt.date | None =
     if rule is not None:
         result = compliance_position({"entity": enterprise.name if enterprise else park.name, "compliance_year": year,
                                              "verified_emissions_t": obligation["quantity_t"] if obligation else 0,
-                                             "price_yuan_per_t": allowance_price, "lots": lots_in})
+                                             "price_yuan_per_t": allowance_price, "lots": lots_in},
+                                     lang="en" if (translation.get_language() or "").startswith("en") else "zh")
         excluded = {e["id"]: e["reason"] for e in result["excluded"]}
         if obligation is not None:
             ccer_surrendered = sum((m.quantity_t for m in surrendered if m.instrument.kind == Instrument.Kind.CCER), Decimal(0))

@@ -169,7 +169,7 @@ class StatementQuerySerializer(HolderQuerySerializer):
     price_ccer = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
 
 
-class HoldingSerializer(serializers.Serializer):
+class HoldingSerializer(ScopedSerializer):
     instrument = serializers.IntegerField()
     label = serializers.CharField()
     quantity_t = serializers.DecimalField(max_digits=16, decimal_places=0)
@@ -201,7 +201,7 @@ def holdings_response(request):
                                 "book_value_yuan": h["book_value_yuan"]} for h in rows]))
 
 
-class StatementSerializer(serializers.Serializer):
+class StatementSerializer(ScopedSerializer):
     holder = serializers.CharField()
     year = serializers.IntegerField()
     valuation_date = serializers.DateField()

@@ -32,7 +32,7 @@ class AccountForm(ScopedModelForm):
         widgets = {"opened_on": DATE, "closed_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class InstrumentForm(ScopedModelForm):
+class AssetInstrumentForm(ScopedModelForm):
     model_validation = False
 
     class Meta:

@@ -16,7 +16,7 @@ from carbonms.common.views import Parent, ScopedPageView, ServiceFormView, Workf
 from carbonms.organizations.models import Enterprise, Park
 
 from . import selectors, services
-from .forms import AccountForm, InstrumentForm, MovementForm, PriceForm, PriceImportForm, RejectForm
+from .forms import AccountForm, AssetInstrumentForm, MovementForm, PriceForm, PriceImportForm, RejectForm
 from .models import Account, Instrument, Movement
 from .statement import asset_statement
 from .workflows import MOVEMENT
@@ -143,7 +143,7 @@ class AccountNewParkView(_AccountNew):
 
 
 class _InstrumentNew(_HolderForm):
-    form_class = InstrumentForm
+    form_class = AssetInstrumentForm
     title = _("New instrument")
     success_message = _("Instrument saved.")
 
@@ -209,7 +209,7 @@ class AccountEditView(_ObjectEdit):
 
 class InstrumentEditView(_ObjectEdit):
     model = Instrument
-    form_class = InstrumentForm
+    form_class = AssetInstrumentForm
     title = _("Edit instrument")
 
     def perform(self, form):

@@ -56,6 +56,16 @@ class HolderMixin:
                                                          "statement", "prices")}}
 
 
+def for_holders(base, *, park_staff_only: bool = False):
+    """The page of an enterprise (``/assets/e/<enterprise>/…``) and the page of the park itself (``/assets/p/<park>/…``)
+    from one base; ``park_staff_only``: the park's page does not exist for an enterprise's users (404)."""
+    stem = base.__name__.lstrip("_")
+    ent = type(f"{stem}EnterpriseView", (base,), {"parent": ENT, "__module__": __name__, "__doc__": base.__doc__})
+    park = type(f"{stem}ParkView", (base,), {"parent": PARK, "park_staff_only": park_staff_only, "__module__": __name__,
+                                             "__doc__": base.__doc__})
+    return ent, park
+
+
 # -- the ledger of a holder --------------------------------------------------------------------------------------------
 
 class _Home(HolderMixin, ScopedPageView):
@@ -73,15 +83,7 @@ class _Home(HolderMixin, ScopedPageView):
             ctx["members"] = (Enterprise.objects.restrict(user).filter(park=park).order_by("-carbon_market_covered", "name")
                               .only("pk", "name", "carbon_market_covered"))[:300]
         return ctx
-
-
-class HomeEnterpriseView(_Home):
-    parent = ENT
-
-
-class HomeParkView(_Home):
-    parent = PARK
-    park_staff_only = True
+HomeEnterpriseView, HomeParkView = for_holders(_Home, park_staff_only=True)
 
 
 class _Movements(HolderMixin, ScopedPageView):
@@ -98,15 +100,7 @@ class _Movements(HolderMixin, ScopedPageView):
             qs = qs.filter(status=status)
         ctx.update(movements=qs[:500], status=status, statuses=Movement.Status.choices)
         return ctx
-
-
-class MovementsEnterpriseView(_Movements):
-    parent = ENT
-
-
-class MovementsParkView(_Movements):
-    parent = PARK
-    park_staff_only = True
+MovementsEnterpriseView, MovementsParkView = for_holders(_Movements, park_staff_only=True)
 
 
 # -- forms -------------------------------------------------------------------------------------------------------------
@@ -132,14 +126,7 @@ class _AccountNew(_HolderForm):
 
     def perform(self, form):
         return services.account_save(actor=self.request.user, park=self.park, enterprise=self.enterprise, data=form.cleaned_data)
-
-
-class AccountNewEnterpriseView(_AccountNew):
-    parent = ENT
-
-
-class AccountNewParkView(_AccountNew):
-    parent = PARK
+AccountNewEnterpriseView, AccountNewParkView = for_holders(_AccountNew)
 
 
 class _InstrumentNew(_HolderForm):
@@ -149,14 +136,7 @@ class _InstrumentNew(_HolderForm):
 
     def perform(self, form):
         return services.instrument_save(actor=self.request.user, park=self.park, enterprise=self.enterprise, data=form.cleaned_data)
-
-
-class InstrumentNewEnterpriseView(_InstrumentNew):
-    parent = ENT
-
-
-class InstrumentNewParkView(_InstrumentNew):
-    parent = PARK
+InstrumentNewEnterpriseView, InstrumentNewParkView = for_holders(_InstrumentNew)
 
 
 class _MovementNew(_HolderForm):
@@ -182,14 +162,7 @@ class _MovementNew(_HolderForm):
         data = {k: v for k, v in form.cleaned_data.items() if k != "evidence_file"}
         return services.movement_enter(actor=self.request.user, park=self.park, enterprise=self.enterprise, data=data,
                                        evidence_file=form.cleaned_data.get("evidence_file"))
-
-
-class MovementNewEnterpriseView(_MovementNew):
-    parent = ENT
-
-
-class MovementNewParkView(_MovementNew):
-    parent = PARK
+MovementNewEnterpriseView, MovementNewParkView = for_holders(_MovementNew)
 
 
 class _ObjectEdit(HolderMixin, ServiceFormView):
@@ -274,16 +247,7 @@ class _Prices(HolderMixin, ScopedPageView):
                    .select_related("enterprise")[:500],
                    price_new=self.holder_url("price_new"), price_import=self.holder_url("price_import"))
         return ctx
-
-
-class PricesEnterpriseView(_Prices):
-    parent = ENT
-
-
-class PricesParkView(_Prices):
-    """The park's price table; an enterprise's users read it (their own prices are on their page)."""
-
-    parent = PARK
+PricesEnterpriseView, PricesParkView = for_holders(_Prices)
 
 
 class _PriceNew(_HolderForm):
@@ -296,14 +260,7 @@ class _PriceNew(_HolderForm):
 
     def perform(self, form):
         return services.price_save(actor=self.request.user, park=self.park, enterprise=self.enterprise, data=form.cleaned_data)
-
-
-class PriceNewEnterpriseView(_PriceNew):
-    parent = ENT
-
-
-class PriceNewParkView(_PriceNew):
-    parent = PARK
+PriceNewEnterpriseView, PriceNewParkView = for_holders(_PriceNew)
 
 
 class _PriceImport(_HolderForm):
@@ -321,14 +278,7 @@ class _PriceImport(_HolderForm):
 
         messages.success(self.request, _("%(n)s prices imported.") % {"n": len(saved)})
         return saved
-
-
-class PriceImportEnterpriseView(_PriceImport):
-    parent = ENT
-
-
-class PriceImportParkView(_PriceImport):
-    parent = PARK
+PriceImportEnterpriseView, PriceImportParkView = for_holders(_PriceImport)
 
 
 # -- the asset statement -----------------------------------------------------------------------------------------------
@@ -367,15 +317,7 @@ class _Statement(HolderMixin, ScopedPageView):
         ctx.update(self.holder_context(), st=st, year=st["year"], query=self.request.GET.urlencode(),
                    xlsx_url=self.holder_url("statement_xlsx"))
         return ctx
-
-
-class StatementEnterpriseView(_Statement):
-    parent = ENT
-
-
-class StatementParkView(_Statement):
-    parent = PARK
-    park_staff_only = True
+StatementEnterpriseView, StatementParkView = for_holders(_Statement, park_staff_only=True)
 
 
 class _StatementXlsx(_Statement):
@@ -383,13 +325,4 @@ class _StatementXlsx(_Statement):
         st = self.statement()
         data = statement_workbook(st)
         return files.attachment(data, f"asset-statement-{st['year']}.xlsx", files.ZIP_TYPES[".xlsx"])
-
-
-class StatementXlsxEnterpriseView(_StatementXlsx):
-    parent = ENT
-
-
-class StatementXlsxParkView(_StatementXlsx):
-    parent = PARK
-    park_staff_only = True
-
+StatementXlsxEnterpriseView, StatementXlsxParkView = for_holders(_StatementXlsx, park_staff_only=True)

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -32,6 +32,7 @@ from .models import Account, Instrument, Movement, PriceQuote
 from .statement import asset_statement
 
 HOLDER = ["park", "enterprise"]
+NOT_FOUND = OpenApiResponse(description="the park or the enterprise is outside the caller's scope (or the park's own ledger and the caller is not park staff)")
 
 
 class _HolderSerializer(ScopedModelSerializer):
@@ -48,7 +49,7 @@ class AccountSerializer(_HolderSerializer):
         read_only_fields = ["created_at"]
 
 
-class InstrumentSerializer(_HolderSerializer):
+class AssetInstrumentSerializer(_HolderSerializer):
     class Meta:
         model = Instrument
         fields = ["id", *HOLDER, "kind", "vintage", "local_market", "project_id", "project_name", "methodology", "registered_on",
@@ -201,7 +202,7 @@ def holdings_response(request):
                                 "book_value_yuan": h["book_value_yuan"]} for h in rows]))
 
 
-class StatementSerializer(ScopedSerializer):
+class AssetStatementSerializer(ScopedSerializer):
     holder = serializers.CharField()
     year = serializers.IntegerField()
     valuation_date = serializers.DateField()
@@ -245,13 +246,13 @@ def statement_response(request):
 
 
 class LedgerReadsMixin:
-    @extend_schema(parameters=[HolderQuerySerializer], responses=HoldingSerializer(many=True))
+    @extend_schema(parameters=[HolderQuerySerializer], responses={200: HoldingSerializer(many=True), 404: NOT_FOUND})
     @action(detail=False, methods=["get"])
     def holdings(self, request):
         """Holdings of a holder (``park``, ``enterprise``; absent: the park itself), derived from approved movements."""
         return holdings_response(request)
 
-    @extend_schema(parameters=[StatementQuerySerializer], responses=StatementSerializer)
+    @extend_schema(parameters=[StatementQuerySerializer], responses={200: AssetStatementSerializer, 404: NOT_FOUND})
     @action(detail=False, methods=["get"])
     def statement(self, request):
         """The asset statement (碳资产报表) of a holder and ``year``: roll-forward, lots, book and market value, position."""
@@ -262,7 +263,7 @@ class InstrumentViewSet(LedgerReadsMixin, _SavedViewSet):
     """Instruments held: allowances of a vintage, lots of credits with project, methodology and serial range."""
 
     queryset = Instrument.objects.all()
-    serializer_class = InstrumentSerializer
+    serializer_class = AssetInstrumentSerializer
     save = staticmethod(services.instrument_save)
     record_kw = "instrument"
 

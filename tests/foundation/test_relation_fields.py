@@ -129,6 +129,7 @@ def _form_kwargs(world, path):
         "TargetForm": {"scope": e1, "enterprise": e1, "decompose": True}, "BaselineForm": {"scope": e1, "enterprise": e1},
         "AllocationForm": {"scope": e1},
         **dict.fromkeys(("OpportunityForm", "ActionLineForm", "PromoteForm", "ScenarioForm"), {"system": System(e1.park, e1)}),
+        "MovementForm": {"park": e1.park, "enterprise": e1},
     }
     return by_name.get(path.rsplit(".", 1)[1], {})
 

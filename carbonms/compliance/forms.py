@@ -76,3 +76,27 @@ class DeterminationForm(ScopedForm):
     determination_notes = forms.CharField(label=_("determination notes"), widget=forms.Textarea(attrs={"rows": 4}),
                                           help_text=_("Document review and site visit (8.4.5)."))
     determination_report = forms.FileField(label=_("determination report"), required=False)
+
+
+def cancel_form_for(claim):
+    """The form that cancels held units for ``claim``: the lot, the quantity, the date, the registry's certificate
+    and the serials (credits)."""
+    from carbonms.ledger.models import Instrument
+
+    from . import holdings
+
+    held = {i.pk for i, _q, _a in holdings.neutrality_choices(claim)}
+
+    class CancelForm(ScopedForm):
+        instrument = forms.ModelChoiceField(label=_("lot"), queryset=Instrument.objects.filter(pk__in=held))
+        quantity_t = forms.DecimalField(label=_("quantity (t)"), min_value=Decimal(1), max_digits=14, decimal_places=0)
+        cancelled_on = forms.DateField(label=_("cancelled on"), initial=timezone.localdate,
+                                       widget=forms.DateInput(attrs={"type": "date"}))
+        certificate_no = forms.CharField(label=_("cancellation certificate number"), max_length=80)
+        serial_first = forms.CharField(label=_("first serial number"), required=False, max_length=80)
+        serial_last = forms.CharField(label=_("last serial number"), required=False, max_length=80)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, scope=claim.enterprise, **kwargs)
+
+    return CancelForm

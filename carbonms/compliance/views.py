@@ -288,9 +288,12 @@ class DetermineView(ServiceFormView):
 
     def check_access(self, request, **kwargs) -> None:
         super().check_access(request, **kwargs)
-        from .workflows import CLAIM
+        from django.core.exceptions import PermissionDenied
 
-        CLAIM.require_permission(request.user, self.object, "determine")
+        from carbonms.inventory.statements import verifier_assignment
+
+        if verifier_assignment(request.user, self.object) is None:
+            raise PermissionDenied  # only the appointed external verifier (the park administrator may not determine)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "multipart": True}

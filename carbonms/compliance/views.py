@@ -116,7 +116,7 @@ class SurrenderView(ServiceFormView):
         return {**super().get_form_kwargs(), "lots": self.pos["lots"] if self.pos else []}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "pos": self.pos, "year": self.year,
+        return {**super().get_context_data(**kwargs), "pos": self.pos, "year": self.year, "enterprise": self.enterprise,
                 "title": _t("Surrender for %(year)d") % {"year": self.year}}
 
     def perform(self, form):

@@ -21,7 +21,7 @@ class SurrenderForm(ScopedForm):
         self.lots = lots
         for lot in lots:
             self.fields[f"qty_{lot['id']}"] = forms.DecimalField(
-                label=lot["id"], required=False, min_value=Decimal(0), max_digits=16, decimal_places=3,
+                label=lot.get("label", lot["id"]), required=False, min_value=Decimal(0), max_digits=14, decimal_places=0,
                 initial=lot["proposed_t"] or None, disabled=not lot["eligible"],
                 help_text=lot["reason"] or _("%(inst)s · vintage %(v)s · held %(q)s t") % {
                     "inst": lot["instrument"], "v": lot.get("vintage") or "—", "q": lot["quantity_t"]})

@@ -156,6 +156,7 @@ class ProjectCreateView(ServiceFormView):
     parent = ENTERPRISE
     requires = ("assets", "add")
     form_class = ProjectForm
+    template_name = "compliance/form.html"
     title = _("New offset project")
     success_message = _("Project saved.")
 
@@ -212,6 +213,7 @@ class ClaimCreateView(ServiceFormView):
     parent = ENTERPRISE
     requires = ("assets", "add")
     form_class = ClaimForm
+    template_name = "compliance/form.html"
     title = _("New carbon-neutrality claim")
     success_message = _("Claim drafted from the statement of record.")
 

@@ -54,9 +54,9 @@ def test_steel_plant_position_and_surrender_with_the_cap(wide, demo_park, login,
 
     page.click("[data-testid=surrender-link]")
     ccer_lots = [i for i in Instrument.objects.filter(enterprise=steel, kind="ccer") if i.registered_on and i.registered_on.year >= 2024]
-    first, second = ccer_lots[0], ccer_lots[1]
-    page.fill(f"#id_qty_{lot_id(first)}", str(int(pos['lots'][[x['id'] for x in pos['lots']].index(lot_id(first))]['quantity_t'])))
-    page.fill(f"#id_qty_{lot_id(second)}", str(cap))  # together beyond the cap
+    held = {x["id"]: int(x["quantity_t"]) for x in pos["lots"]}
+    for inst in ccer_lots:  # every eligible CCER held: together beyond the cap
+        page.fill(f"#id_qty_{lot_id(inst)}", str(held[lot_id(inst)]))
     page.click("[data-testid=save]")
     error = page.locator(".form-errors").inner_text()
     assert "CCER 超过抵销上限" in error and str(cap) in error.replace(",", "")

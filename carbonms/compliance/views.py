@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.common import files
@@ -37,9 +37,9 @@ def _price(request) -> tuple[Decimal | None, str]:
     try:
         p = Decimal(raw)
     except InvalidOperation:
-        return None, _t("The price “%(p)s” is not a number: enter yuan per tonne.") % {"p": raw}
+        return None, gettext("The price “%(p)s” is not a number: enter yuan per tonne.") % {"p": raw}
     if not p.is_finite() or p < 0:
-        return None, _t("The price must be a number of at least 0 (yuan per tonne).")
+        return None, gettext("The price must be a number of at least 0 (yuan per tonne).")
     return p, ""
 
 
@@ -117,11 +117,11 @@ class SurrenderView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "pos": self.pos, "year": self.year, "enterprise": self.enterprise,
-                "title": _t("Surrender for %(year)d") % {"year": self.year}}
+                "title": gettext("Surrender for %(year)d") % {"year": self.year}}
 
     def perform(self, form):
         if self.pos is None:
-            raise ValidationError(_t("There is no compliance position for this year."))
+            raise ValidationError(gettext("There is no compliance position for this year."))
         return services.surrender(actor=self.request.user, enterprise=self.enterprise, year=self.year, quantities=form.quantities())
 
 
@@ -193,7 +193,7 @@ class StageCreateView(ServiceFormView):
         return {"stage": next((v for v in OffsetProject.Stage.values if v not in done), None)}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "multipart": True, "title": _t("Record a stage: %(p)s") % {"p": self.object}}
+        return {**super().get_context_data(**kwargs), "multipart": True, "title": gettext("Record a stage: %(p)s") % {"p": self.object}}
 
     def perform(self, form):
         d = form.cleaned_data
@@ -268,7 +268,7 @@ class CancelForClaimView(ServiceFormView):
         return cancel_form_for(self.object)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": _t("Cancel units for the claim %(c)s") % {"c": self.object}}
+        return {**super().get_context_data(**kwargs), "title": gettext("Cancel units for the claim %(c)s") % {"c": self.object}}
 
     def perform(self, form):
         d = form.cleaned_data

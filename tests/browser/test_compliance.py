@@ -97,7 +97,7 @@ def test_neutrality_claim_determined_and_offsets_refused_a_second_use(wide, demo
     page.fill("#id_year", str(year))
     page.click("[data-testid=save]")
     assert page.locator("[data-testid=status]").inner_text() == "草稿"
-    assert page.locator("[data-testid=offsets] tbody tr").count() == 2
+    assert page.locator("[data-testid=cancelled] tbody tr").count() == 2
     assert page.locator("[data-testid=gap]").inner_text() == "0"
     page.click("[data-testid=assess]")
     assert page.locator("[data-testid=status]").inner_text() == "自我评价"

@@ -67,7 +67,7 @@ def evaluation_report(claim: NeutralityClaim, offsets: list[dict]) -> list[dict]
         {"key": "h", "title": _("h) Monitoring plan"), "rows": [
             (_("approved monitoring plan"), f"{plan} (v{plan.version}, {plan.effective_from})" if plan else _("none"))]},
         {"key": "i", "title": _("i) Carbon assets used as offsets"), "rows": [
-            (f"{o['id']} · {o.get('instrument')}", f"{o.get('quantity_t')} t · {o.get('certificate') or '—'} · "
+            (o.get("label") or o["id"], f"{o.get('quantity_t')} t · {o.get('certificate') or '—'} · "
                                                     f"{o.get('serials') or '—'} · {o.get('cancelled_on') or '—'}")
             for o in offsets] or [(_("offsets"), _("none"))], "note": claim.priority_justification},
         {"key": "j", "title": _("j) Conclusion"), "rows": [

@@ -120,7 +120,7 @@ def test_neutrality_claim_determined_and_offsets_refused_a_second_use(wide, demo
     page.fill("#id_serial_first", used.serial_first[:-6] + "000001")
     page.fill("#id_serial_last", used.serial_first[:-6] + "000100")
     page.click("[data-testid=save]")
-    refused = page.locator("form").inner_text()
+    refused = page.locator(".card form").inner_text()
     assert used.certificate_no in refused or used.serial_first in refused
     assert Movement.objects.filter(enterprise=cement, kind="cancellation").count() == 2
     shot(page, "neutrality-second-use-refused-zh")

@@ -37,6 +37,9 @@ class ComplianceRecordSerializer(ScopedModelSerializer):
 
 
 class PositionQuerySerializer(ScopedSerializer):
+    """The query of ``position/``: ids, not records (the view fetches the enterprise through the tenancy)."""
+
+    scope_fields = ()
     enterprise = serializers.IntegerField(min_value=1, max_value=params.MAX_ID)
     year = serializers.IntegerField(min_value=1900, max_value=2100)
     price = serializers.DecimalField(required=False, max_digits=10, decimal_places=2, min_value=Decimal(0),

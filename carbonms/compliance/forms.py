@@ -16,7 +16,7 @@ class SurrenderForm(ScopedForm):
     """One quantity per held lot, pre-filled with the asset core's proposal (CCER first up to the cap, then the
     oldest eligible vintage); ineligible lots are shown disabled with their reason."""
 
-    def __init__(self, *args, lots: list[dict], **kwargs):
+    def __init__(self, *args, lots: list[dict] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.lots = lots
         for lot in lots:
@@ -28,10 +28,6 @@ class SurrenderForm(ScopedForm):
 
     def quantities(self) -> dict[str, Decimal]:
         return {name[4:]: v for name, v in self.cleaned_data.items() if name.startswith("qty_") and v}
-
-
-class PositionPriceForm(forms.Form):
-    price = forms.DecimalField(label=_("price (yuan/t)"), required=False, min_value=Decimal(0), max_digits=10, decimal_places=2)
 
 
 class ProjectForm(ScopedModelForm):

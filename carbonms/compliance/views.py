@@ -43,12 +43,11 @@ def _price(request) -> tuple[Decimal | None, str]:
     return p, ""
 
 
-def _last_price(enterprise, product: str = "CEA"):
-    from carbonms.ledger.models import PriceQuote
+def _last_price(user, enterprise, product: str = "CEA"):
+    """The latest quote of ``product`` the user may see for the enterprise (its own and its park's), or None."""
+    from carbonms.ledger import selectors
 
-    q = (PriceQuote.objects.filter(park_id=enterprise.park_id, product=product)
-         .filter(enterprise__isnull=True) | PriceQuote.objects.filter(enterprise=enterprise, product=product)).order_by("-date").first()
-    return q
+    return selectors.prices(user, park=enterprise.park, enterprise=enterprise).filter(product=product).order_by("-date").first()
 
 
 class EnterpriseView(ScopedPageView):
@@ -83,7 +82,7 @@ class PositionView(ScopedPageView):
         price, price_error = _price(self.request)
         quote = None
         if price is None and not price_error:
-            quote = _last_price(self.enterprise)
+            quote = _last_price(self.request.user, self.enterprise)
             price = quote.reference_price if quote else None
         try:
             pos = position.compute(self.enterprise, year, price=price)

@@ -1,0 +1,145 @@
+"""The values of a performance indicator, computed from the figures of record (T/CSES 6.4; T/CPQS 7.4, 10.1.1;
+T/CIECCPA 9.1.1 a) 4)).
+
+An indicator's value for a year comes from the inventory statement in force of its entity (the park, or the
+enterprise) and year: the numerator from the statement's totals, the denominator from the output and
+economic figures frozen on the statement (``statement.denominators``, from ``carbondata.selectors.denominators``)
+or from its energy total. Nothing is typed in: a year without a statement in force, or without the denominator,
+has no value and says why. Each value keeps the statement it came from.
+
+The expected value is the indicator's own (``expected_value``) or, for an indicator linked to a baseline, the
+baseline's value; a value further from it than the indicator's threshold (default 10 %) calls for a deviation
+investigation (T/CSES 9.1 b); T/CIECCPA 9.1.2).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from carbonms.accounting.indicators import energy_co2
+
+from .models import Indicator
+
+N = Indicator.Numerator
+D = Indicator.Denominator
+
+NUMERATOR_UNITS = {N.GROSS: "tCO2e", N.DIRECT: "tCO2e", N.INDIRECT_ENERGY: "tCO2e", N.ENERGY_CO2: "tCO2",
+                   N.ENERGY: "tce"}
+DENOMINATOR_KEYS = {D.VALUE_ADDED: ("value_added_10k_yuan", "10^4 yuan"), D.OUTPUT_VALUE: ("output_value_10k_yuan", "10^4 yuan"),
+                    D.GDP: ("gdp_10k_yuan", "10^4 yuan")}
+
+
+def dec(x: Any) -> Decimal | None:
+    if x is None or x == "":
+        return None
+    return x if isinstance(x, Decimal) else Decimal(repr(x) if isinstance(x, float) else str(x))
+
+
+@dataclass
+class Value:
+    year: int
+    statement: Any = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    value: Decimal | None = None
+    expected: Decimal | None = None
+    deviation_pct: Decimal | None = None
+    exceeds: bool = False
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def unit_of(ind: Indicator) -> str:
+    num = NUMERATOR_UNITS.get(ind.numerator, "")
+    if ind.kind != Indicator.Kind.RATIO or not ind.denominator:
+        return num
+    if ind.denominator == D.ENERGY:
+        return f"{num}/tce"
+    if ind.denominator == D.PRODUCT:
+        return f"{num}/{ind.product_code or '?'}"
+    return f"{num}/{DENOMINATOR_KEYS[ind.denominator][1]}"
+
+
+def numerator_of(ind: Indicator, totals: dict) -> Decimal | None:
+    if ind.numerator == N.ENERGY_CO2:
+        return energy_co2(totals)[0]
+    return dec((totals or {}).get(ind.numerator))
+
+
+def denominator_of(ind: Indicator, statement) -> Decimal | None:
+    if ind.denominator == D.ENERGY:
+        return dec((statement.totals or {}).get("energy_tce"))
+    den = statement.denominators or {}
+    if ind.denominator == D.PRODUCT:
+        qty = [p.get("quantity") for p in den.get("products") or [] if p.get("code") == ind.product_code]
+        return sum((dec(q) for q in qty if q is not None), Decimal(0)) if qty else None
+    return dec(den.get(DENOMINATOR_KEYS[ind.denominator][0]))
+
+
+def expected_of(ind: Indicator) -> Decimal | None:
+    """The indicator's expected value: its own, else its baseline's value (when baselines exist)."""
+    if ind.expected_value is not None:
+        return ind.expected_value
+    baseline = getattr(ind, "baseline", None)
+    value = getattr(baseline, "value", None) if baseline is not None else None
+    return dec(value)
+
+
+def deviation(actual: Decimal, expected: Decimal | None) -> Decimal | None:
+    """|actual − expected| / expected in % (None without a positive expected value)."""
+    if expected is None or expected == 0 or actual is None:
+        return None
+    return (abs(actual - expected) / abs(expected) * 100).quantize(Decimal("0.01"))
+
+
+def statements_of(ind: Indicator) -> dict[int, Any]:
+    """The statements in force of the indicator's entity, by year (management basis)."""
+    from carbonms.inventory.models import InventoryStatement
+    from carbonms.inventory.statements import official_statements
+
+    qs = official_statements(InventoryStatement.objects.all(), park=ind.park, enterprise=ind.enterprise,
+                             park_level=ind.enterprise_id is None)
+    return {st.year: st for st in qs.order_by("year")}
+
+
+def value_for(ind: Indicator, year: int, statement=None) -> Value:
+    """The indicator's value of ``year`` from the statement in force (passed, or looked up)."""
+    st = statement if statement is not None else statements_of(ind).get(year)
+    v = Value(year=year, statement=st, expected=expected_of(ind))
+    if st is None:
+        v.note = _("No inventory statement in force for this year.")
+        return v
+    v.numerator = numerator_of(ind, st.totals or {})
+    if v.numerator is None:
+        v.note = _("The statement gives no figure for the numerator.")
+        return v
+    if ind.kind == Indicator.Kind.RATIO:
+        v.denominator = denominator_of(ind, st)
+        if not v.denominator:
+            v.note = _("No approved denominator (output or economic data) for this year.")
+            return v
+        v.value = v.numerator / v.denominator
+    else:
+        v.value = v.numerator
+    v.deviation_pct = deviation(v.value, v.expected)
+    v.exceeds = v.deviation_pct is not None and v.deviation_pct > ind.deviation_threshold_pct
+    return v
+
+
+def series(ind: Indicator) -> list[Value]:
+    """The indicator's value for every year with a statement in force, oldest first."""
+    return [value_for(ind, year, st) for year, st in statements_of(ind).items()]
+
+
+def baseline_performance(ind: Indicator, year: int) -> dict | None:
+    """Performance against the indicator's baseline in ``year`` (adjusted baseline, savings, performance index),
+    from the performance app's baselines when they exist; None when the indicator has no baseline."""
+    baseline = getattr(ind, "baseline", None)
+    if baseline is None:
+        return None
+    from . import baselines
+
+    return baselines.performance(baseline, year)

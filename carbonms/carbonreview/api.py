@@ -128,8 +128,8 @@ class CarbonReviewViewSet(WorkflowViewSetMixin, SystemViewSet):
 
 def register_routes(router) -> None:
     """Register this app's viewsets on the API router (called from carbonms/api/urls.py)."""
-    router.register("indicators", IndicatorViewSet, basename="indicator")
-    router.register("deviation-investigations", InvestigationViewSet, basename="deviationinvestigation")
-    router.register("carbon-reviews", CarbonReviewViewSet, basename="carbonreview")
-    router.register("carbon-review-items", SectionViewSet, basename="reviewsection")
+    router.register("indicators", IndicatorViewSet, basename="review-indicator")
+    router.register("deviation-investigations", InvestigationViewSet, basename="review-investigation")
+    router.register("carbon-reviews", CarbonReviewViewSet, basename="carbon-review")
+    router.register("carbon-review-items", SectionViewSet, basename="carbon-review-item")
 

@@ -126,7 +126,7 @@ def investigation_conclude(*, actor, investigation: DeviationInvestigation, caus
         from carbonms.management.system import of
 
         nc = nc_save(actor=actor, system=of(investigation), data={
-            "title": (_("Deviation: %(s)s") % {"s": investigation})[:200], "source": Nonconformity.Source.MONITORING,
+            "title": str(investigation)[:200], "source": Nonconformity.Source.MONITORING,
             "description": _("%(subject)s: %(actual)s against %(expected)s expected in %(year)s (%(dev)s %%, threshold %(t)s %%).\n%(c)s")
             % {"subject": investigation.subject, "actual": investigation.actual.normalize(), "expected": investigation.expected.normalize(),
                "year": investigation.year, "dev": investigation.deviation_pct, "t": investigation.threshold_pct, "c": conclusion},

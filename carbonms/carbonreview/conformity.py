@@ -35,8 +35,9 @@ def _indicators(system, Check):
 
     with_value, flagged = 0, 0
     investigated = set(system.filter(DeviationInvestigation.objects.all()).values_list("indicator_id", "year"))
+    sts = indicators.statements_of_entity(system.park.pk, system.enterprise.pk if system.enterprise else None)
     for ind in inds:
-        values = indicators.series(ind)
+        values = indicators.series(ind, sts)
         if any(v.value is not None for v in values):
             with_value += 1
         flagged += sum(1 for v in values if v.exceeds and (ind.pk, v.year) not in investigated)

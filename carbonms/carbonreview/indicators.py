@@ -97,11 +97,18 @@ def deviation(actual: Decimal, expected: Decimal | None) -> Decimal | None:
 
 def statements_of(ind: Indicator) -> dict[int, Any]:
     """The statements in force of the indicator's entity, by year (management basis)."""
+    return statements_of_entity(ind.park_id, ind.enterprise_id)
+
+
+def statements_of_entity(park_id: int, enterprise_id: int | None) -> dict[int, Any]:
+    """The statements in force of an entity (the park: ``enterprise_id`` None), by year, in one query: indicators of
+    one system share them."""
     from carbonms.inventory.models import InventoryStatement
     from carbonms.inventory.statements import official_statements
 
-    qs = official_statements(InventoryStatement.objects.all(), park=ind.park, enterprise=ind.enterprise,
-                             park_level=ind.enterprise_id is None)
+    qs = official_statements(InventoryStatement.objects.filter(park_id=park_id), park_level=enterprise_id is None)
+    if enterprise_id is not None:
+        qs = qs.filter(enterprise_id=enterprise_id)
     return {st.year: st for st in qs.order_by("year")}
 
 
@@ -129,9 +136,11 @@ def value_for(ind: Indicator, year: int, statement=None) -> Value:
     return v
 
 
-def series(ind: Indicator) -> list[Value]:
-    """The indicator's value for every year with a statement in force, oldest first."""
-    return [value_for(ind, year, st) for year, st in statements_of(ind).items()]
+def series(ind: Indicator, statements: dict[int, Any] | None = None) -> list[Value]:
+    """The indicator's value for every year with a statement in force, oldest first (``statements``: the entity's,
+    when the caller has them already)."""
+    sts = statements if statements is not None else statements_of(ind)
+    return [value_for(ind, year, st) for year, st in sts.items()]
 
 
 def baseline_performance(ind: Indicator, year: int) -> dict | None:

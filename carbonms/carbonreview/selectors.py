@@ -31,8 +31,9 @@ def indicator_table(user, system) -> list[dict]:
     """Each indicator with its values per year (from the statements in force) and the deviations beyond threshold."""
     open_years = {(i.indicator_id, i.year) for i in system.filter(DeviationInvestigation.objects.restrict(user, "view"))}
     rows = []
+    sts = indicators.statements_of_entity(system.park.pk, system.enterprise.pk if system.enterprise else None)
     for ind in indicators_for(user, system):
-        values = indicators.series(ind)
+        values = indicators.series(ind, sts)
         rows.append({"indicator": ind, "unit": indicators.unit_of(ind), "values": values,
                      "latest": next((v for v in reversed(values) if v.value is not None), None),
                      "flagged": [v for v in values if v.exceeds and (ind.pk, v.year) not in open_years]})

@@ -6,3 +6,11 @@ class AbatementConfig(AppConfig):
     name = "carbonms.abatement"
     label = "abatement"
     verbose_name = _("Action plans, opportunities and pathways")
+
+    def ready(self):
+        from carbonms.demo import extensions
+
+        from . import navigation
+
+        navigation.register_items()
+        extensions.register("abatement", "carbonms.abatement.demo:build", order=200)

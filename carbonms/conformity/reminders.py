@@ -19,6 +19,15 @@ from .models import ReminderSubscription, Task
 from .titles import render
 
 HORIZON = dt.timedelta(days=7)
+#: further sources of due items registered by apps (``register_source`` in their AppConfig.ready): each is called
+#: with the horizon date and yields the same tuples as ``_items``
+SOURCES: list = []
+
+
+def register_source(fn) -> None:
+    """Add a source of due items (``fn(limit) -> iterable of (user, kind, ref, title, url, due, park_id, enterprise_id)``)."""
+    if fn not in SOURCES:
+        SOURCES.append(fn)
 
 
 def _items(today: dt.date):
@@ -48,6 +57,8 @@ def _items(today: dt.date):
     yield from _calibrations(limit)
     for o in ReviewOutput.objects.filter(done_on__isnull=True, due_on__lte=limit, owner__isnull=False):
         yield (o.owner, Task.Kind.DECISION, f"output:{o.pk}", str(o), o.get_absolute_url(), o.due_on, o.park_id, o.enterprise_id)
+    for source in SOURCES:
+        yield from source(limit)
 
 
 def _calibrations(limit: dt.date):

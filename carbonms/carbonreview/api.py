@@ -21,7 +21,7 @@ class IndicatorSerializer(SystemSerializer):
     class Meta:
         model = Indicator
         fields = ["id", "park", "enterprise", "code", "name", "kind", "numerator", "denominator", "product_code",
-                  "relevant_variables", "expected_value", "deviation_threshold_pct", "data_source", "owner", "frequency",
+                  "relevant_variables", "baseline", "expected_value", "deviation_threshold_pct", "data_source", "owner", "frequency",
                   "active", "unit"]
 
     def get_unit(self, obj) -> str:

@@ -14,7 +14,7 @@ from .models import DeviationInvestigation, Indicator, ReviewSection
 class IndicatorForm(_NoModelValidation):
     class Meta:
         model = Indicator
-        fields = ["code", "name", "kind", "numerator", "denominator", "product_code", "relevant_variables", "expected_value",
+        fields = ["code", "name", "kind", "numerator", "denominator", "product_code", "relevant_variables", "baseline", "expected_value",
                   "deviation_threshold_pct", "data_source", "owner", "frequency", "active"]
 
 

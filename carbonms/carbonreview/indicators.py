@@ -83,9 +83,7 @@ def expected_of(ind: Indicator) -> Decimal | None:
     """The indicator's expected value: its own, else its baseline's value (when baselines exist)."""
     if ind.expected_value is not None:
         return ind.expected_value
-    baseline = getattr(ind, "baseline", None)
-    value = getattr(baseline, "value", None) if baseline is not None else None
-    return dec(value)
+    return dec(ind.baseline.value) if ind.baseline_id else None
 
 
 def deviation(actual: Decimal, expected: Decimal | None) -> Decimal | None:
@@ -143,12 +141,12 @@ def series(ind: Indicator, statements: dict[int, Any] | None = None) -> list[Val
     return [value_for(ind, year, st) for year, st in sts.items()]
 
 
-def baseline_performance(ind: Indicator, year: int) -> dict | None:
-    """Performance against the indicator's baseline in ``year`` (adjusted baseline, savings, performance index),
-    from the performance app's baselines when they exist; None when the indicator has no baseline."""
-    baseline = getattr(ind, "baseline", None)
-    if baseline is None:
+def baseline_performance(ind: Indicator, year: int, value: Value | None = None) -> dict | None:
+    """Performance against the indicator's baseline in ``year`` (adjusted baseline, savings, performance index), see
+    :mod:`carbonms.carbonreview.baselines`; None when the indicator has no baseline."""
+    if ind.baseline_id is None:
         return None
     from . import baselines
 
-    return baselines.performance(baseline, year)
+    v = value if value is not None else value_for(ind, year)
+    return baselines.performance(ind.baseline, year, actual=v.value, statement=v.statement)

@@ -70,6 +70,9 @@ class Indicator(SystemRecord):
         _("relevant variables"), max_length=300, blank=True,
         help_text=_("Comma-separated: the variables that significantly affect the indicator (output, degree days, product mix). "
                     "Required for a regression model."))
+    baseline = models.ForeignKey("performance.Baseline", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="indicators", verbose_name=_("baseline"),
+                                 help_text=_("The baseline the indicator is compared with (T/CSES 6.4; T/CPQS 10.1.1)."))
     expected_value = models.DecimalField(
         _("expected value"), max_digits=20, decimal_places=6, null=True, blank=True,
         help_text=_("The value the indicator is expected to have each year (empty: the baseline value, where there is one)."))
@@ -122,6 +125,8 @@ class DeviationInvestigation(SystemRecord):
 
     indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="investigations",
                                   verbose_name=_("indicator"))
+    target = models.ForeignKey("performance.Target", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="investigations", verbose_name=_("target"))
     year = models.PositiveSmallIntegerField(_("year"))
     expected = models.DecimalField(_("expected value"), max_digits=20, decimal_places=6)
     actual = models.DecimalField(_("actual value"), max_digits=20, decimal_places=6)
@@ -150,6 +155,8 @@ class DeviationInvestigation(SystemRecord):
         verbose_name = _("deviation investigation")
         verbose_name_plural = _("deviation investigations")
         ordering = ["-year", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(indicator__isnull=False) | Q(target__isnull=False),
+                                              name="investigation_has_subject")]
 
     def __str__(self):
         return _("Deviation of %(subject)s in %(year)s") % {"subject": self.subject, "year": self.year}
@@ -159,7 +166,7 @@ class DeviationInvestigation(SystemRecord):
 
     @property
     def subject(self):
-        return self.indicator if self.indicator_id else getattr(self, "target", None)
+        return self.indicator if self.indicator_id else self.target
 
     def causes(self) -> list[tuple[str, str, str, bool]]:
         return [(f, str(label), clause, getattr(self, f)) for f, label, clause in self.CAUSES]

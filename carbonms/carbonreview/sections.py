@@ -273,14 +273,10 @@ def b_factors_influencing(ctx: Context) -> dict:
 def b_data_module(ctx: Context) -> dict:
     """T/CSES 6.3.1: carbon-emission data management and assessment (accounting, then the carbon assessment:
     opportunities ranked, trend and pathway)."""
+    from . import planning_data
+
     out = b_emissions(ctx)
-    Opp = _model("abatement", "Opportunity")
-    if Opp is not None:
-        opps = ctx.system.filter(Opp.objects.all()) if hasattr(Opp, "park") else Opp.objects.none()
-        out.setdefault("rows", []).append([N_("Reduction opportunities identified"), opps.count()])
-        out["available"] = True
-    else:
-        out.setdefault("rows", []).append([N_("Reduction opportunities identified"), T("not available: the opportunity register has not landed")])
+    out.setdefault("rows", []).extend(planning_data.opportunities_rows(ctx))
     return out
 
 

@@ -47,9 +47,9 @@ def indicator_save(*, actor, system: System | None = None, data: dict[str, Any],
         if k in data:
             setattr(indicator, k, data[k] if data[k] is not None or k not in ("denominator", "product_code", "relevant_variables",
                                                                                 "data_source") else "")
-    if "baseline" in data and hasattr(indicator, "baseline_id"):
+    if "baseline" in data:
         indicator.baseline = data["baseline"]
-    tenancy.require_related_of(indicator, "owner")
+    tenancy.require_related_of(indicator, "owner", "baseline")
     K, D = Indicator.Kind, Indicator.Denominator
     errors: dict[str, str] = {}
     if indicator.kind == K.RATIO and not indicator.denominator:
@@ -66,6 +66,9 @@ def indicator_save(*, actor, system: System | None = None, data: dict[str, Any],
         errors["relevant_variables"] = _("A regression model needs at least one relevant variable.")
     if indicator.numerator == Indicator.Numerator.ENERGY and indicator.denominator == D.ENERGY:
         errors["denominator"] = _("Energy over energy is not an indicator: choose another denominator.")
+    b = indicator.baseline
+    if b is not None and (b.park_id, b.enterprise_id) != (indicator.park_id, indicator.enterprise_id):
+        errors["baseline"] = _("The baseline belongs to another management system.")
     if errors:
         raise ValidationError(errors)
     if Indicator.objects.filter(park_id=indicator.park_id, enterprise_id=indicator.enterprise_id, code=indicator.code).exclude(

@@ -84,10 +84,13 @@ class IndicatorDetailView(ObjectMixin, TemplateView):
         values = indicators.series(ind)
         investigated = set(ind.investigations.values_list("year", flat=True))
         user = self.request.user
+        from .planning_data import safe_url
+
         ctx.update(values=values, unit=indicators.unit_of(ind), investigated=investigated,
+                   baseline_url=safe_url(ind.baseline) if ind.baseline_id else "",
                    investigations=ind.investigations.restrict(user).select_related("nonconformity"),
                    can_change=self.system.can(user, "change", DOMAIN), can_add=self.system.can(user, "add", DOMAIN),
-                   performance=[(v.year, indicators.baseline_performance(ind, v.year)) for v in values],
+                   performance=[(v.year, indicators.baseline_performance(ind, v.year, v)) for v in values],
                    chart_option=_chart(values, indicators.unit_of(ind)))
         return ctx
 

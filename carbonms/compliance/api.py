@@ -50,14 +50,6 @@ class SurrenderSerializer(ScopedSerializer):
                                        help_text="lot id (from the position's lots) → tonnes to surrender")
 
 
-def _jsonable(pos: dict) -> dict:
-    out = {k: v for k, v in pos.items() if not k.startswith("_")}
-    out["lots"] = [{k: v for k, v in lot.items() if not k.startswith("_")} for lot in pos.get("lots", [])]
-    out["done"] = [{k: (str(v) if not isinstance(v, int | float | str | bool | type(None)) else v) for k, v in d.items()}
-                   for d in pos.get("done", [])]
-    return out
-
-
 class ComplianceRecordViewSet(ScopedModelViewSet):
     """履约记录 per covered enterprise and compliance year (read only; written by the surrender). ``position/`` gives the
     live position; ``surrender/`` surrenders lots with the cap and eligibility checked."""
@@ -82,7 +74,7 @@ class ComplianceRecordViewSet(ScopedModelViewSet):
             pos = position.compute(ent, q.validated_data["year"], price=q.validated_data.get("price"))
         except DjangoValidationError as exc:
             raise as_api_error(exc)
-        return Response(_jsonable(pos))
+        return Response(position.jsonable(pos))
 
     @extend_schema(request=SurrenderSerializer, responses=ComplianceRecordSerializer)
     @action(detail=False, methods=["post"])

@@ -22,13 +22,21 @@ LIVE = (Movement.Status.ENTERED, Movement.Status.APPROVED)
 
 
 def _held(instruments) -> dict[int, Decimal]:
-    """Quantity held per instrument: approved increases − approved and pending decreases (a pending use reserves)."""
-    qs = Movement.objects.filter(instrument__in=instruments)
-    inc = dict(qs.filter(status=Movement.Status.APPROVED, kind__in=Movement.INCREASES).values_list("instrument")
-               .annotate(q=Sum("quantity_t")).values_list("instrument", "q"))
-    dec = dict(qs.filter(status__in=LIVE).exclude(kind__in=Movement.INCREASES).values_list("instrument")
-               .annotate(q=Sum("quantity_t")).values_list("instrument", "q"))
-    return {i.pk: (inc.get(i.pk) or Decimal(0)) - (dec.get(i.pk) or Decimal(0)) for i in instruments}
+    """Quantity held per instrument: the ledger's holdings (approved movements) less the uses entered and not yet
+    approved (a pending surrender or cancellation reserves its units)."""
+    from carbonms.ledger import selectors
+
+    out = {i.pk: Decimal(0) for i in instruments}
+    holders = {(i.park_id, i.enterprise_id): i for i in instruments}
+    for i in holders.values():
+        for h in selectors.holdings(park=i.park, enterprise=i.enterprise):
+            if h["instrument"].pk in out:
+                out[h["instrument"].pk] += Decimal(h["quantity_t"])
+    pending = (Movement.objects.filter(instrument__in=instruments, status=Movement.Status.ENTERED)
+               .exclude(kind__in=Movement.INCREASES).values_list("instrument").annotate(q=Sum("quantity_t")))
+    for pk, q in pending.values_list("instrument", "q"):
+        out[pk] -= q or Decimal(0)
+    return out
 
 
 def acquisition(inst: Instrument) -> str:
@@ -136,7 +144,8 @@ def claim_lots(claim) -> list[dict]:
 def neutrality_choices(claim) -> list[tuple[Instrument, Decimal, str]]:
     """Held lots that could be cancelled for the claim: (instrument, held, acquisition)."""
     insts = list(_instruments(claim.enterprise).exclude(kind=Instrument.Kind.OWN_SINK))
-    return [(i, q, acquisition(i)) for i, q in ((i, _held([i])[i.pk]) for i in insts) if q > 0]
+    held = _held(insts)
+    return [(i, held[i.pk], acquisition(i)) for i in insts if held[i.pk] > 0]
 
 
 def cancel_for_claim(*, actor, claim, instrument: Instrument, quantity: Decimal, on: dt.date, certificate_no: str,

@@ -110,3 +110,18 @@ def compute(enterprise, year: int, *, price: Decimal | None = None, lots: list[d
 
 def _num(d: Decimal):
     return int(d) if d == d.to_integral_value() else float(d)
+
+
+def jsonable(x):
+    """The position (or any part of it) as JSON: private keys (``_…``) dropped, decimals and dates as strings."""
+    import datetime as dt
+
+    if isinstance(x, dict):
+        return {k: jsonable(v) for k, v in x.items() if not str(k).startswith("_")}
+    if isinstance(x, list | tuple):
+        return [jsonable(v) for v in x]
+    if isinstance(x, Decimal):
+        return _num(x)
+    if isinstance(x, dt.date):
+        return x.isoformat()
+    return x

@@ -15,7 +15,7 @@ from .models import NeutralityClaim
 
 
 def _categories(st) -> list[tuple[str, str]]:
-    from carbonms.carbondata.models import Category
+    from carbonms.carbondata.models.register import Category
 
     labels = dict(Category.choices)
     return [(str(labels.get(k, k)), f"{float(v):,.3f} t") for k, v in sorted((st.totals or {}).get("by_category", {}).items()) if v]
@@ -40,7 +40,7 @@ def evaluation_report(claim: NeutralityClaim, offsets: list[dict]) -> list[dict]
         {"key": "a", "title": _("a) Purpose, scope and criteria of the evaluation"), "rows": [
             (_("purpose"), _("Determine whether %(e)s achieved carbon neutrality in %(y)d (T/CIECCPA 061 8.4.1).") % {"e": ent.name, "y": claim.year}),
             (_("gas basis"), claim.get_gas_basis_display()),
-            (_("emission categories included"), "、".join(claim.categories) or "—"),
+            (_("emission categories included"), "、".join(claim.category_labels) or "—"),
             (_("criteria"), "T/CIECCPA 061-2021 8.4; T/CPQS 7.3.5"),
             (_("cancellation window (months)"), str(claim.window_months))]},
         {"key": "b", "title": _("b) Process and methods (team, document review, site visit)"), "rows": [

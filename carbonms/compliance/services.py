@@ -96,13 +96,12 @@ def _record(*, actor, enterprise, year: int, pos: dict, made: list[dict], on: dt
     done = holdings.surrendered(enterprise, year)
     rec.surrendered_t = sum((d["quantity_t"] for d in done), Decimal(0))
     rec.ccer_surrendered_t = sum((d["quantity_t"] for d in done if d["instrument"] == "CCER"), Decimal(0))
-    rec.surrenders = [{k: (str(v) if isinstance(v, Decimal | dt.date) else v) for k, v in d.items()} for d in done]
+    rec.surrenders = position.jsonable(done)
     rec.deadline = dt.date.fromisoformat(pos["deadline"]) if pos.get("deadline") else None
     rec.status = (ComplianceRecord.Status.SETTLED if rec.surrendered_t >= rec.obligation_t
                   else ComplianceRecord.Status.PARTIAL if rec.surrendered_t > 0 else ComplianceRecord.Status.OPEN)
     rec.settled_on = on if rec.status == ComplianceRecord.Status.SETTLED else None
-    rec.position = {k: v for k, v in pos.items() if not k.startswith("_") and k != "lots"} | {"made": [
-        {k: (str(v) if isinstance(v, Decimal | dt.date) else v) for k, v in m.items()} for m in made]}
+    rec.position = position.jsonable({k: v for k, v in pos.items() if k != "lots"} | {"made": made})
     rec.full_clean(validate_constraints=False)
     rec.save()
     return rec

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext as _n
+from django.utils.translation import ngettext
 
 from . import planning_checks, selectors
 from .models import CarbonReview, DeviationInvestigation, Indicator
@@ -44,7 +44,7 @@ def _indicators(system, Check):
     if not with_value:
         return Check("warn", _("%(n)d indicators registered, none with a value: no inventory statement in force.") % {"n": len(inds)}, link)
     if flagged:
-        return Check("warn", _n("%(n)d deviation beyond its threshold not investigated.", "%(n)d deviations beyond their thresholds not investigated.", flagged)
+        return Check("warn", ngettext("%(n)d deviation beyond its threshold not investigated.", "%(n)d deviations beyond their thresholds not investigated.", flagged)
                      % {"n": flagged}, link)
     return Check("ok", _("%(n)d indicators with values from the statements; every serious deviation investigated.") % {"n": len(inds)}, link)
 
@@ -61,7 +61,7 @@ def _carbon_review(system, today, Check):
     links = [(str(approved), approved.get_absolute_url())]
     triggers = selectors.update_triggers(approved)
     if triggers and not reviews.filter(status__in=["draft", "reviewed"]).exists():
-        return Check("warn", _n("The carbon review of %(y)s is approved, but %(n)d significant change since calls for an update.",
+        return Check("warn", ngettext("The carbon review of %(y)s is approved, but %(n)d significant change since calls for an update.",
                                 "The carbon review of %(y)s is approved, but %(n)d significant changes since call for an update.",
                                 len(triggers)) % {"y": year, "n": len(triggers)}, links)
     return Check("ok", _("The carbon review of %(y)s was approved on %(d)s; no significant change since.")

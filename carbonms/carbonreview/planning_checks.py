@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext as _n
+from django.utils.translation import ngettext
 
 from .planning_data import TARGETS_IN_FORCE, _of_system, safe_url
 from .sections import _model
@@ -58,9 +58,9 @@ def _objectives(system, today, Target, Check):
     investigated = set(DeviationInvestigation.objects.filter(target__in=live).values_list("target_id", "year"))
     off = [(t, p) for t in live for p in t.progress.all() if p.status == "off_track" and (t.pk, p.year) not in investigated]
     if off:
-        return Check("warn", _n("%(n)d target off track without a deviation investigation.", "%(n)d targets off track without a deviation investigation.", len(off))
+        return Check("warn", ngettext("%(n)d target off track without a deviation investigation.", "%(n)d targets off track without a deviation investigation.", len(off))
                      % {"n": len(off)}, links)
-    return Check("ok", _n("%(n)d target approved; none off track without an investigation.", "%(n)d targets approved; none off track without an investigation.", len(live))
+    return Check("ok", ngettext("%(n)d target approved; none off track without an investigation.", "%(n)d targets approved; none off track without an investigation.", len(live))
                  % {"n": len(live)}, links)
 
 
@@ -75,9 +75,9 @@ def _baseline(system, Baseline, Check):
     open_n = Trigger.objects.filter(baseline__in=live, status="open").count() if Trigger is not None else 0
     links = _link(str(live[0]), live[0])
     if open_n:
-        return Check("warn", _n("%(n)d adjustment trigger open: decide whether the base is recalculated.", "%(n)d adjustment triggers open: decide whether the base is recalculated.", open_n)
+        return Check("warn", ngettext("%(n)d adjustment trigger open: decide whether the base is recalculated.", "%(n)d adjustment triggers open: decide whether the base is recalculated.", open_n)
                      % {"n": open_n}, links)
-    return Check("ok", _n("%(n)d approved baseline; no adjustment trigger open.", "%(n)d approved baselines; no adjustment trigger open.", len(live))
+    return Check("ok", ngettext("%(n)d approved baseline; no adjustment trigger open.", "%(n)d approved baselines; no adjustment trigger open.", len(live))
                  % {"n": len(live)}, links)
 
 
@@ -97,7 +97,7 @@ def _assets(system, today, Check):
         return None  # holds no carbon assets: the topic does not apply here
     stale = moves.filter(status="entered", date__lt=today - dt.timedelta(days=30)).count()
     if stale:
-        return Check("warn", _n("%(n)d movement entered more than 30 days ago still awaits approval.", "%(n)d movements entered more than 30 days ago still await approval.", stale)
+        return Check("warn", ngettext("%(n)d movement entered more than 30 days ago still awaits approval.", "%(n)d movements entered more than 30 days ago still await approval.", stale)
                      % {"n": stale}, [])
     return Check("ok", _("%(a)d accounts and %(m)d approved movements in the ledger; none waiting long for approval.")
                  % {"a": accounts, "m": moves.filter(status="approved").count()}, [])
@@ -115,7 +115,7 @@ def _trading(system, today, Check):
         return Check("warn", _("A covered enterprise without a compliance record."), []) if covered else None
     late = qs.exclude(status="settled").filter(Q(deadline__lt=today)).count()
     if late:
-        return Check("fail", _n("%(n)d compliance obligation past its surrender deadline and not settled.", "%(n)d compliance obligations past their surrender deadlines and not settled.", late)
+        return Check("fail", ngettext("%(n)d compliance obligation past its surrender deadline and not settled.", "%(n)d compliance obligations past their surrender deadlines and not settled.", late)
                      % {"n": late}, [])
     return Check("ok", _("%(n)d compliance records; none past its deadline unsettled.") % {"n": qs.count()}, [])
 
@@ -130,6 +130,6 @@ def _neutrality(system, today, Check):
         return None  # no claim made: the neutrality clauses are not assessed here
     undetermined = qs.exclude(status__in=["determined", "declared"]).count()
     if undetermined:
-        return Check("warn", _n("%(n)d neutrality claim not yet determined by the third party.", "%(n)d neutrality claims not yet determined by the third party.", undetermined)
+        return Check("warn", ngettext("%(n)d neutrality claim not yet determined by the third party.", "%(n)d neutrality claims not yet determined by the third party.", undetermined)
                      % {"n": undetermined}, [])
     return Check("ok", _("%(n)d neutrality claims determined by the third party.") % {"n": qs.count()}, [])

@@ -12,8 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.urls import NoReverseMatch
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 from .sections import C, T, _model, _n, unavailable
 
@@ -40,45 +39,45 @@ def targets_section(ctx) -> dict:
     """T/CSES 6.3.2; T/CPQS 7.1: the targets in force and their progress in the review year."""
     Target = _model("performance", "Target")
     if Target is None:
-        return unavailable(N_("Not available: objectives and targets have not landed."))
+        return unavailable(gettext_noop("Not available: objectives and targets have not landed."))
     targets = list(_of_system(Target, ctx.system).filter(status__in=TARGETS_IN_FORCE).prefetch_related("progress"))
     if not targets:
-        return unavailable(N_("No approved target for this system."))
+        return unavailable(gettext_noop("No approved target for this system."))
     rows = []
     for t in targets:
         p = _progress(t, ctx.year)
-        status = C(type(p).Status, p.status) if p else T("no progress computed for %(year)s", year=ctx.year)
-        rows.append([T("Target %(code)s: %(title)s", code=t.code, title=t.title),
-                     T("%(base)s (%(by)s) → %(target)s %(unit)s (%(ty)s); %(year)s: %(status)s", base=_n(t.base_value, 2),
+        status = C(type(p).Status, p.status) if p else T(gettext_noop("no progress computed for %(year)s"), year=ctx.year)
+        rows.append([T(gettext_noop("Target %(code)s: %(title)s"), code=t.code, title=t.title),
+                     T(gettext_noop("%(base)s (%(by)s) → %(target)s %(unit)s (%(ty)s); %(year)s: %(status)s"), base=_n(t.base_value, 2),
                        by=t.base_year, target=_n(t.target_value, 2), unit=t.unit_label, ty=t.target_year, year=ctx.year,
                        status=status)])
     allocs = _model("performance", "TargetAllocation")
     if allocs is not None and ctx.enterprise is None:
         n = allocs.objects.filter(park_id=ctx.park.pk).values("status").annotate(n=Count("id"))
         for r in n:
-            rows.append([T("Allocations to enterprises: %(s)s", s=r["status"]), r["n"]])
-    return {"available": True, "source": T("Objectives and targets"), "rows": rows}
+            rows.append([T(gettext_noop("Allocations to enterprises: %(s)s"), s=r["status"]), r["n"]])
+    return {"available": True, "source": T(gettext_noop("Objectives and targets")), "rows": rows}
 
 
 def baselines_section(ctx) -> dict:
     """T/CPQS 7.3.2 i): the baselines in force, their regression model and the open adjustment triggers."""
     Baseline = _model("performance", "Baseline")
     if Baseline is None:
-        return unavailable(N_("Not available: baselines have not landed."))
+        return unavailable(gettext_noop("Not available: baselines have not landed."))
     baselines = list(_of_system(Baseline, ctx.system).filter(status="approved"))
     if not baselines:
-        return unavailable(N_("No approved baseline for this system."))
+        return unavailable(gettext_noop("No approved baseline for this system."))
     rows = []
     for b in baselines:
         reg = b.regression or {}
         model = reg.get("model", reg)
-        fit = (T("regression, R² %(r2)s, valid: %(valid)s", r2=_n(model.get("r2"), 3), valid=T("yes" if model.get("valid") else "no"))
-               if model.get("coefficients") else T("static base value"))
-        rows.append([T("Baseline %(name)s", name=str(b)), T("%(value)s %(unit)s, base year %(year)s; %(fit)s", value=_n(b.value, 2),
+        fit = (T(gettext_noop("regression, R² %(r2)s, valid: %(valid)s"), r2=_n(model.get("r2"), 3), valid=T(gettext_noop("yes") if model.get("valid") else "no"))
+               if model.get("coefficients") else T(gettext_noop("static base value")))
+        rows.append([T(gettext_noop("Baseline %(name)s"), name=str(b)), T(gettext_noop("%(value)s %(unit)s, base year %(year)s; %(fit)s"), value=_n(b.value, 2),
                                                          unit=b.unit_label, year=b.base_year, fit=fit)])
     Trigger = _model("performance", "BaselineTrigger")
     if Trigger is not None:
-        rows.append([N_("Open adjustment triggers"), Trigger.objects.filter(baseline__in=baselines, status="open").count()])
+        rows.append([gettext_noop("Open adjustment triggers"), Trigger.objects.filter(baseline__in=baselines, status="open").count()])
     from .models import Indicator
 
     linked = ctx.system.filter(Indicator.objects.filter(baseline__in=baselines, active=True))
@@ -88,40 +87,40 @@ def baselines_section(ctx) -> dict:
         v = indicators.value_for(ind, ctx.year)
         perf = indicators.baseline_performance(ind, ctx.year, v) or {}
         if perf.get("performance_index") is not None:
-            rows.append([T("Indicator %(code)s against its baseline", code=ind.code),
-                         T("adjusted baseline %(adj)s, savings %(sav)s, performance index %(pi)s", adj=_n(perf["adjusted_baseline"], 2),
+            rows.append([T(gettext_noop("Indicator %(code)s against its baseline"), code=ind.code),
+                         T(gettext_noop("adjusted baseline %(adj)s, savings %(sav)s, performance index %(pi)s"), adj=_n(perf["adjusted_baseline"], 2),
                            sav=_n(perf["savings"], 2), pi=str(perf["performance_index"]))])
-    return {"available": True, "source": T("Baselines"), "rows": rows}
+    return {"available": True, "source": T(gettext_noop("Baselines")), "rows": rows}
 
 
 def measures_section(ctx) -> dict:
     """T/CPQS 7.3.2 h): the reduction measures (action-plan lines) and their effect."""
     Line = _model("abatement", "ActionLine")
     if Line is None:
-        return unavailable(N_("Not available: action plans have not landed."))
+        return unavailable(gettext_noop("Not available: action plans have not landed."))
     lines = _of_system(Line, ctx.system).exclude(status="cancelled")
     if not lines.exists():
-        return unavailable(N_("No action plan line for this system."))
-    rows = [[T("Action lines: %(s)s", s=C(Line.Status, r["status"])), r["n"]]
+        return unavailable(gettext_noop("No action plan line for this system."))
+    rows = [[T(gettext_noop("Action lines: %(s)s"), s=C(Line.Status, r["status"])), r["n"]]
             for r in lines.values("status").annotate(n=Count("id")).order_by("status")]
     agg = lines.aggregate(expected=Sum("annual_reduction_t"), verified=Sum("verified_reduction_t"), budget=Sum("budget"))
-    rows += [[N_("Expected annual reduction (tCO2e)"), _n(agg["expected"])],
-             [N_("Verified annual reduction (tCO2e)"), _n(agg["verified"])],
-             [N_("Budget (yuan)"), _n(agg["budget"], 0)]]
+    rows += [[gettext_noop("Expected annual reduction (tCO2e)"), _n(agg["expected"])],
+             [gettext_noop("Verified annual reduction (tCO2e)"), _n(agg["verified"])],
+             [gettext_noop("Budget (yuan)"), _n(agg["budget"], 0)]]
     overdue = lines.filter(end_date__lt=timezone.localdate(), status__in=["planned", "in_progress"]).count()
-    rows.append([N_("Lines past their completion date"), overdue])
-    return {"available": True, "source": T("Action plans"), "rows": rows}
+    rows.append([gettext_noop("Lines past their completion date"), overdue])
+    return {"available": True, "source": T(gettext_noop("Action plans")), "rows": rows}
 
 
 def opportunities_rows(ctx) -> list:
     Opp = _model("abatement", "Opportunity")
     if Opp is None:
-        return [[N_("Reduction opportunities identified"), T("not available: the opportunity register has not landed")]]
+        return [[gettext_noop("Reduction opportunities identified"), T(gettext_noop("not available: the opportunity register has not landed"))]]
     opps = _of_system(Opp, ctx.system).exclude(status="rejected")
-    rows = [[N_("Reduction opportunities identified"), opps.count()]]
+    rows = [[gettext_noop("Reduction opportunities identified"), opps.count()]]
     for o in opps.exclude(cost_per_t__isnull=True).order_by("cost_per_t")[:5]:
-        rows.append([T("Opportunity %(code)s: %(title)s", code=o.code, title=o.title),
-                     T("%(cost)s yuan/tCO2e, %(t)s tCO2e/yr", cost=_n(o.cost_per_t, 0), t=_n(o.annual_reduction_t))])
+        rows.append([T(gettext_noop("Opportunity %(code)s: %(title)s"), code=o.code, title=o.title),
+                     T(gettext_noop("%(cost)s yuan/tCO2e, %(t)s tCO2e/yr"), cost=_n(o.cost_per_t, 0), t=_n(o.annual_reduction_t))])
     return rows
 
 
@@ -135,7 +134,7 @@ def review_input_targets(system) -> dict:
     """Target achievement (T/CSES 9.5.1; T/CPQS 10.3.1): each target in force with its latest progress."""
     Target = _model("performance", "Target")
     if Target is None:
-        return _not_landed(N_("objectives and targets"))
+        return _not_landed(gettext_noop("objectives and targets"))
     items = []
     for t in _of_system(Target, system).filter(status__in=TARGETS_IN_FORCE).prefetch_related("progress"):
         p = max(t.progress.all(), key=lambda x: x.year, default=None)
@@ -150,7 +149,7 @@ def review_input_baselines(system) -> dict:
     """Performance against the baselines: adjusted baseline, savings and performance index of each indicator."""
     Baseline = _model("performance", "Baseline")
     if Baseline is None:
-        return _not_landed(N_("baselines"))
+        return _not_landed(gettext_noop("baselines"))
     from . import indicators
     from .models import Indicator
 
@@ -175,7 +174,7 @@ def review_input_action_plans(system) -> dict:
     """Status of the action plans: lines by status, overdue, expected and verified reductions."""
     Line = _model("abatement", "ActionLine")
     if Line is None:
-        return _not_landed(N_("action plans"))
+        return _not_landed(gettext_noop("action plans"))
     lines = _of_system(Line, system).exclude(status="cancelled")
     agg = lines.aggregate(expected=Sum("annual_reduction_t"), verified=Sum("verified_reduction_t"))
     by = {r["status"]: r["n"] for r in lines.values("status").annotate(n=Count("id"))}

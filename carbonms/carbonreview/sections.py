@@ -25,7 +25,7 @@ from django.apps import apps
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from carbonms.management.system import System
 
@@ -110,13 +110,13 @@ class Context:
 def _statement_rows(st) -> list:
     t = st.totals or {}
     return [
-        [N_("Statement"), T("#%(n)s, %(basis)s, %(status)s", n=st.pk, basis=C(type(st).Basis, st.basis),
+        [gettext_noop("Statement"), T(gettext_noop("#%(n)s, %(basis)s, %(status)s"), n=st.pk, basis=C(type(st).Basis, st.basis),
                             status=C(type(st).Status, st.status))],
-        [N_("Gross emissions (tCO2e)"), _n(t.get("gross"))],
-        [N_("Direct emissions (tCO2e)"), _n(t.get("direct"))],
-        [N_("Indirect emissions from purchased energy (tCO2e)"), _n(t.get("indirect_energy"))],
-        [N_("Removals (tCO2e)"), _n(t.get("removals"))],
-        [N_("Energy consumption (tce)"), _n(t.get("energy_tce"))],
+        [gettext_noop("Gross emissions (tCO2e)"), _n(t.get("gross"))],
+        [gettext_noop("Direct emissions (tCO2e)"), _n(t.get("direct"))],
+        [gettext_noop("Indirect emissions from purchased energy (tCO2e)"), _n(t.get("indirect_energy"))],
+        [gettext_noop("Removals (tCO2e)"), _n(t.get("removals"))],
+        [gettext_noop("Energy consumption (tce)"), _n(t.get("energy_tce"))],
     ]
 
 
@@ -124,18 +124,18 @@ def b_emissions(ctx: Context) -> dict:
     """T/CPQS 7.3.2 f): the emissions calculated under the applicable guidelines (the statement in force)."""
     st = ctx.statement
     if st is None:
-        return unavailable(N_("No inventory statement in force for %(year)s: approve the year's statement first."), year=ctx.year)
+        return unavailable(gettext_noop("No inventory statement in force for %(year)s: approve the year's statement first."), year=ctx.year)
     from carbonms.carbondata.models.register import Category
 
     rows = _statement_rows(st)
     for cat, v in sorted(((st.totals or {}).get("by_category") or {}).items(), key=lambda kv: -(kv[1] or 0)):
-        rows.append([T("Category: %(c)s", c=C(Category, cat)), _n(v)])
+        rows.append([T(gettext_noop("Category: %(c)s"), c=C(Category, cat)), _n(v)])
     cov = st.coverage_fraction
-    rows.append([N_("Data coverage (%)"), None if cov is None else round(100 * cov, 1)])
+    rows.append([gettext_noop("Data coverage (%)"), None if cov is None else round(100 * cov, 1)])
     if ctx.previous is not None and (ctx.previous.totals or {}).get("gross"):
         g0, g1 = ctx.previous.totals["gross"], (st.totals or {}).get("gross") or 0
-        rows.append([N_("Change on the year before (%)"), round(100 * (g1 - g0) / g0, 1)])
-    return {"available": True, "source": T("Inventory statement #%(n)s", n=st.pk), "rows": rows,
+        rows.append([gettext_noop("Change on the year before (%)"), round(100 * (g1 - g0) / g0, 1)])
+    return {"available": True, "source": T(gettext_noop("Inventory statement #%(n)s"), n=st.pk), "rows": rows,
             "links": [["statement", st.pk]]}
 
 
@@ -146,17 +146,17 @@ def b_factors(ctx: Context) -> dict:
 
     st = ctx.statement
     if st is None:
-        return unavailable(N_("No inventory statement in force for %(year)s: approve the year's statement first."), year=ctx.year)
+        return unavailable(gettext_noop("No inventory statement in force for %(year)s: approve the year's statement first."), year=ctx.year)
     pol = st.policy or {}
-    rows = [[N_("GWP set"), st.gwp_set]]
+    rows = [[gettext_noop("GWP set"), st.gwp_set]]
     for key in ("fuel_set", "factor_set", "grid_scope", "grid_year_rule", "grid_region"):
         if pol.get(key):
-            rows.append([T("Factor policy: %(k)s", k=key), str(pol[key])])
+            rows.append([T(gettext_noop("Factor policy: %(k)s"), k=key), str(pol[key])])
     methods = Counter(Source.objects.filter(enterprise__in=ctx.enterprises(), effective_from__lte=ctx.end)
                       .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=ctx.start)).values_list("method", flat=True))
     for m, n in sorted(methods.items()):
-        rows.append([T("Sources calculated by method: %(m)s", m=C(Method, m)), n])
-    return {"available": True, "source": T("Inventory statement #%(n)s and the source register", n=st.pk), "rows": rows}
+        rows.append([T(gettext_noop("Sources calculated by method: %(m)s"), m=C(Method, m)), n])
+    return {"available": True, "source": T(gettext_noop("Inventory statement #%(n)s and the source register"), n=st.pk), "rows": rows}
 
 
 def b_sources(ctx: Context) -> dict:
@@ -167,13 +167,13 @@ def b_sources(ctx: Context) -> dict:
     qs = Source.objects.filter(enterprise__in=ctx.enterprises())
     in_year = qs.filter(effective_from__lte=ctx.end).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=ctx.start))
     if not in_year.exists():
-        return unavailable(N_("No emission source registered for %(year)s."), year=ctx.year)
-    rows = [[N_("Sources in use during the year"), in_year.count()],
-            [N_("Sources added during the year"), qs.filter(effective_from__range=(ctx.start, ctx.end)).count()],
-            [N_("Sources retired during the year"), qs.filter(effective_to__range=(ctx.start, ctx.end)).count()]]
+        return unavailable(gettext_noop("No emission source registered for %(year)s."), year=ctx.year)
+    rows = [[gettext_noop("Sources in use during the year"), in_year.count()],
+            [gettext_noop("Sources added during the year"), qs.filter(effective_from__range=(ctx.start, ctx.end)).count()],
+            [gettext_noop("Sources retired during the year"), qs.filter(effective_to__range=(ctx.start, ctx.end)).count()]]
     for r in in_year.values("category").annotate(n=Count("id")).order_by("-n"):
-        rows.append([T("Category: %(c)s", c=C(Category, r["category"])), r["n"]])
-    return {"available": True, "source": T("Source register"), "rows": rows}
+        rows.append([T(gettext_noop("Category: %(c)s"), c=C(Category, r["category"])), r["n"]])
+    return {"available": True, "source": T(gettext_noop("Source register")), "rows": rows}
 
 
 def b_boundaries(ctx: Context) -> dict:
@@ -184,12 +184,12 @@ def b_boundaries(ctx: Context) -> dict:
           .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=ctx.start)).annotate(n_sites=Count("sites"))
           .order_by("kind", "effective_from"))
     if not qs:
-        return unavailable(N_("No boundary in force during %(year)s."), year=ctx.year)
-    rows = [[T("Boundary: %(k)s", k=C(Boundary.Kind, b.kind)), T("%(approach)s, %(n)s sites, from %(d)s", approach=C(Boundary.Approach, b.approach), n=b.n_sites,
+        return unavailable(gettext_noop("No boundary in force during %(year)s."), year=ctx.year)
+    rows = [[T(gettext_noop("Boundary: %(k)s"), k=C(Boundary.Kind, b.kind)), T(gettext_noop("%(approach)s, %(n)s sites, from %(d)s"), approach=C(Boundary.Approach, b.approach), n=b.n_sites,
                                                  d=b.effective_from.isoformat())] for b in qs]
     changed = [b for b in qs if ctx.start <= b.effective_from <= ctx.end]
-    rows.append([N_("Boundary versions that came into force during the year"), len(changed)])
-    return {"available": True, "source": T("Boundaries"), "rows": rows}
+    rows.append([gettext_noop("Boundary versions that came into force during the year"), len(changed)])
+    return {"available": True, "source": T(gettext_noop("Boundaries")), "rows": rows}
 
 
 def b_industry(ctx: Context) -> dict:
@@ -198,15 +198,15 @@ def b_industry(ctx: Context) -> dict:
 
     ents = ctx.enterprises().filter(kind="enterprise")
     if not ents.exists():
-        return unavailable(N_("No enterprise registered."))
+        return unavailable(gettext_noop("No enterprise registered."))
     rows = []
     for r in ents.values("industry_code", "industry_name").annotate(n=Count("id")).order_by("-n")[:8]:
-        rows.append([T("Industry %(code)s %(name)s", code=r["industry_code"], name=r["industry_name"]), r["n"]])
+        rows.append([T(gettext_noop("Industry %(code)s %(name)s"), code=r["industry_code"], name=r["industry_name"]), r["n"]])
     products = Product.objects.filter(enterprise__in=ents, active=True, kind="product")
-    rows.append([N_("Products in production"), products.count()])
+    rows.append([gettext_noop("Products in production"), products.count()])
     if ctx.enterprise is not None:
-        rows += [[T("Product %(code)s", code=p.code), f"{p.name} ({p.unit})"] for p in products[:10]]
-    return {"available": True, "source": T("Enterprise register and products"), "rows": rows}
+        rows += [[T(gettext_noop("Product %(code)s"), code=p.code), f"{p.name} ({p.unit})"] for p in products[:10]]
+    return {"available": True, "source": T(gettext_noop("Enterprise register and products")), "rows": rows}
 
 
 def b_obligations(ctx: Context) -> dict:
@@ -215,13 +215,13 @@ def b_obligations(ctx: Context) -> dict:
 
     obl = ctx.system.filter(ComplianceObligation.objects.filter(applicable=True)).exclude(status="closed")
     if not obl.exists():
-        return unavailable(N_("No applicable compliance obligation registered."))
-    rows = [[N_("Applicable obligations"), obl.count()]]
+        return unavailable(gettext_noop("No applicable compliance obligation registered."))
+    rows = [[gettext_noop("Applicable obligations"), obl.count()]]
     evals = ctx.system.filter(ComplianceEvaluation.objects.filter(evaluated_on__range=(ctx.start, ctx.end + dt.timedelta(days=120))))
     for r in evals.values("result").annotate(n=Count("id")).order_by("result"):
-        rows.append([T("Evaluations: %(r)s", r=C(ComplianceEvaluation.Result, r["result"])), r["n"]])
-    rows += [[T("Obligation: %(title)s", title=o.title), o.reference] for o in obl[:10]]
-    return {"available": True, "source": T("Compliance obligations register"), "rows": rows}
+        rows.append([T(gettext_noop("Evaluations: %(r)s"), r=C(ComplianceEvaluation.Result, r["result"])), r["n"]])
+    rows += [[T(gettext_noop("Obligation: %(title)s"), title=o.title), o.reference] for o in obl[:10]]
+    return {"available": True, "source": T(gettext_noop("Compliance obligations register")), "rows": rows}
 
 
 def b_calibration(ctx: Context) -> dict:
@@ -231,14 +231,14 @@ def b_calibration(ctx: Context) -> dict:
     instruments = list(MeasuringInstrument.objects.filter(enterprise__in=ctx.enterprises(), in_service=True)
                        .prefetch_related("calibrations"))
     if not instruments:
-        return unavailable(N_("No measuring equipment in service is registered."))
+        return unavailable(gettext_noop("No measuring equipment in service is registered."))
     on = min(ctx.end, timezone.localdate())
     lapsed = [i for i in instruments if not i.valid_on(on)]
-    rows = [[N_("Measuring equipment in service"), len(instruments)],
-            [T("Calibrated on %(d)s", d=on.isoformat()), len(instruments) - len(lapsed)],
-            [N_("Not covered by a calibration"), len(lapsed)]]
-    rows += [[T("Not calibrated: %(code)s", code=i.code), i.name] for i in lapsed[:10]]
-    return {"available": True, "source": T("Monitoring plan and measuring equipment"), "rows": rows}
+    rows = [[gettext_noop("Measuring equipment in service"), len(instruments)],
+            [T(gettext_noop("Calibrated on %(d)s"), d=on.isoformat()), len(instruments) - len(lapsed)],
+            [gettext_noop("Not covered by a calibration"), len(lapsed)]]
+    rows += [[T(gettext_noop("Not calibrated: %(code)s"), code=i.code), i.name] for i in lapsed[:10]]
+    return {"available": True, "source": T(gettext_noop("Monitoring plan and measuring equipment")), "rows": rows}
 
 
 def b_factors_influencing(ctx: Context) -> dict:
@@ -253,21 +253,21 @@ def b_factors_influencing(ctx: Context) -> dict:
     for ind in inds:
         v = indicators.value_for(ind, ctx.year, st) if st is not None else None
         if v is not None and v.value is not None:
-            rows.append([T("Indicator %(code)s (%(unit)s)", code=ind.code, unit=indicators.unit_of(ind)),
-                         T("%(v)s; %(dev)s %% from the expected value", v=_n(v.value, 4),
+            rows.append([T(gettext_noop("Indicator %(code)s (%(unit)s)"), code=ind.code, unit=indicators.unit_of(ind)),
+                         T(gettext_noop("%(v)s; %(dev)s %% from the expected value"), v=_n(v.value, 4),
                            dev="—" if v.deviation_pct is None else str(v.deviation_pct))])
     if st is not None and prev is not None:
-        for key, label in (("value_added_10k_yuan", N_("Value added, change on the year before (%)")),
-                           ("output_value_10k_yuan", N_("Output value, change on the year before (%)"))):
+        for key, label in (("value_added_10k_yuan", gettext_noop("Value added, change on the year before (%)")),
+                           ("output_value_10k_yuan", gettext_noop("Output value, change on the year before (%)"))):
             a, b = (prev.denominators or {}).get(key), (st.denominators or {}).get(key)
             if a and b and float(a):
                 rows.append([label, round(100 * (float(b) - float(a)) / float(a), 1)])
         e0, e1 = (prev.totals or {}).get("energy_tce"), (st.totals or {}).get("energy_tce")
         if e0 and e1:
-            rows.append([N_("Energy consumption, change on the year before (%)"), round(100 * (e1 - e0) / e0, 1)])
+            rows.append([gettext_noop("Energy consumption, change on the year before (%)"), round(100 * (e1 - e0) / e0, 1)])
     if not rows:
-        return unavailable(N_("No indicator value and no two consecutive statements to compare for %(year)s."), year=ctx.year)
-    return {"available": True, "source": T("Performance indicators and inventory statements"), "rows": rows}
+        return unavailable(gettext_noop("No indicator value and no two consecutive statements to compare for %(year)s."), year=ctx.year)
+    return {"available": True, "source": T(gettext_noop("Performance indicators and inventory statements")), "rows": rows}
 
 
 def b_data_module(ctx: Context) -> dict:
@@ -313,21 +313,21 @@ def _app_records(app_label: str, ctx: Context, reason: str) -> dict:
             qs = m.objects.filter(**{m.scope_park: ctx.park.pk})
         except Exception:  # noqa: BLE001 - a model whose scope lookup does not filter: skip it
             continue
-        rows.append([T("Records: %(name)s", name=str(m._meta.verbose_name_plural)), qs.count()])
-    return {"available": any(r[1] for r in rows), "source": T("Records of the %(app)s module", app=app_label), "rows": rows,
-            "note": "" if any(r[1] for r in rows) else T("The module exists but holds no record for this park yet.")}
+        rows.append([T(gettext_noop("Records: %(name)s"), name=str(m._meta.verbose_name_plural)), qs.count()])
+    return {"available": any(r[1] for r in rows), "source": T(gettext_noop("Records of the %(app)s module"), app=app_label), "rows": rows,
+            "note": "" if any(r[1] for r in rows) else T(gettext_noop("The module exists but holds no record for this park yet."))}
 
 
 def b_energy(ctx):
-    return _app_records("zerocarbon", ctx, N_("Not available: the zero-carbon energy and infrastructure module has not landed."))
+    return _app_records("zerocarbon", ctx, gettext_noop("Not available: the zero-carbon energy and infrastructure module has not landed."))
 
 
 def b_technology(ctx):
-    return _app_records("zerocarbon", ctx, N_("Not available: the technology positive list has not landed."))
+    return _app_records("zerocarbon", ctx, gettext_noop("Not available: the technology positive list has not landed."))
 
 
 def b_industry_optimization(ctx):
-    return _app_records("governance", ctx, N_("Not available: project admission and exit have not landed."))
+    return _app_records("governance", ctx, gettext_noop("Not available: project admission and exit have not landed."))
 
 
 def b_coordination(ctx: Context) -> dict:
@@ -335,10 +335,10 @@ def b_coordination(ctx: Context) -> dict:
     from carbonms.management.models import Communication
 
     comms = ctx.system.filter(Communication.objects.filter(occurred_on__range=(ctx.start, ctx.end)))
-    gov = _app_records("governance", ctx, N_("Not available: the annual assessment of enterprises has not landed."))
-    rows = [[N_("Communications logged during the year"), comms.count()],
-            [N_("Enterprises in the park"), ctx.enterprises().filter(kind="enterprise").count()]] + gov["rows"]
-    return {"available": True, "source": T("Communications log and enterprise register"), "rows": rows,
+    gov = _app_records("governance", ctx, gettext_noop("Not available: the annual assessment of enterprises has not landed."))
+    rows = [[gettext_noop("Communications logged during the year"), comms.count()],
+            [gettext_noop("Enterprises in the park"), ctx.enterprises().filter(kind="enterprise").count()]] + gov["rows"]
+    return {"available": True, "source": T(gettext_noop("Communications log and enterprise register")), "rows": rows,
             "note": gov.get("note", "")}
 
 

@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonms.management.base import SystemRecord
 
@@ -179,8 +180,8 @@ class CarbonReview(SystemRecord):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        REVIEWED = "reviewed", _("Reviewed")
-        APPROVED = "approved", _("Approved")
+        REVIEWED = "reviewed", pgettext_lazy("carbon review", "Reviewed")
+        APPROVED = "approved", pgettext_lazy("carbon review", "Approved")
         SUPERSEDED = "superseded", _("Superseded")
 
     year = models.PositiveSmallIntegerField(_("year"))

@@ -199,8 +199,9 @@ def b_industry(ctx: Context) -> dict:
     ents = ctx.enterprises().filter(kind="enterprise")
     if not ents.exists():
         return unavailable(gettext_noop("No enterprise registered."))
-    rows = []
-    for r in ents.values("industry_code", "industry_name").annotate(n=Count("id")).order_by("-n")[:8]:
+    by_industry = list(ents.values("industry_code", "industry_name").annotate(n=Count("id")).order_by("-n", "industry_code"))
+    rows = [[gettext_noop("Enterprises registered"), ents.count()], [gettext_noop("Industries (GB/T 4754 classes)"), len(by_industry)]]
+    for r in by_industry[:8]:
         rows.append([T(gettext_noop("Industry %(code)s %(name)s"), code=r["industry_code"], name=r["industry_name"]), r["n"]])
     products = Product.objects.filter(enterprise__in=ents, active=True, kind="product")
     rows.append([gettext_noop("Products in production"), products.count()])

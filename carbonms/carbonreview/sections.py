@@ -54,7 +54,7 @@ def _n(x, digits: int = 1):
     if x is None:
         return None
     try:
-        return round(float(x), digits)
+        return int(round(float(x))) if digits == 0 else round(float(x), digits)
     except (TypeError, ValueError):
         return None
 

@@ -124,3 +124,27 @@ def test_the_threshold_is_set_per_indicator(world):
     statement(world, year=2025, gross=1050.0)
     ind = _ind(world, expected_value=Decimal("1000"), deviation_threshold_pct=Decimal("4"))
     assert indicators.value_for(ind, 2025).exceeds
+
+
+def test_performance_against_an_approved_static_baseline(world):
+    from carbonms.performance.models import Baseline
+
+    statement(world, year=2025, gross=900.0)
+    org = world.e1
+    b = Baseline.objects.create(park=org.enterprise.park, enterprise=org.enterprise, name="2024年基准", status="draft",
+                                period_start="2024-01-01", period_end="2024-12-31", base_year=2024, value=Decimal("1000"),
+                                gwp_set="SAR")
+    ind = _ind(world, baseline=b)
+    assert indicators.value_for(ind, 2025).expected == Decimal("1000")  # the baseline's value is the expected value
+    assert "not approved" in indicators.baseline_performance(ind, 2025)["note"]
+    b.status = "approved"
+    b.save()
+    ind.refresh_from_db()
+    perf = indicators.baseline_performance(ind, 2025)
+    assert perf["adjusted_baseline"] == Decimal("1000") and perf["savings"] == Decimal("100.0")
+    assert perf["performance_index"] == Decimal("0.9000") and perf["method"] == "static"
+    other = Baseline.objects.create(park=world.e2.enterprise.park, enterprise=world.e2.enterprise, name="x", status="approved",
+                                    period_start="2024-01-01", period_end="2024-12-31", base_year=2024, value=Decimal("1"),
+                                    gwp_set="SAR")
+    with pytest.raises(ValidationError):  # another enterprise's baseline
+        services.indicator_save(actor=world.users["park_carbon_officer"], indicator=ind, data={"baseline": other})

@@ -168,3 +168,30 @@ def test_management_review_inputs_carry_schema_3_and_old_reviews_still_render(wo
         assert input_rows(inputs[key])  # renders as label/text lines
     old = {"_schema": 2, "performance": {"available": False}}
     assert schema_version(old) == 2 and input_rows(old.get("targets", {})) == []
+
+
+def test_trading_and_asset_items_come_from_approved_ledger_movements(world):
+    from decimal import Decimal
+
+    from carbonms.ledger import services as ledger
+    from tests.ledger.conftest import cea, enter_approved
+
+    admin, reviewer = world.users["enterprise_admin"], world.users["reviewer"]
+    park, ent = world.park_a, world.e1.enterprise
+    lot = cea(admin, park, ent, 2024)
+    enter_approved(admin, reviewer, park, ent, instrument=lot, kind="pre_allocation", date="2025-03-01", quantity_t="1000")
+    enter_approved(admin, reviewer, park, ent, instrument=lot, kind="purchase", date="2025-06-01", quantity_t="200",
+                   price_yuan_per_t="80", amount_yuan="16000", counterparty="某公司", trade_method="listed_agreement")
+    ledger.movement_enter(actor=admin, park=park, enterprise=ent, data={  # entered, not approved: not counted
+        "instrument": lot, "kind": "purchase", "date": "2025-07-01", "quantity_t": "999", "price_yuan_per_t": "80",
+        "amount_yuan": "79920", "counterparty": "某公司", "trade_method": "listed_agreement"})
+    review = _start(world)
+    trading = review.sections.get(key="t_trading")
+    text = {phrase(k): phrase(v) for k, v in trading.data["rows"]}
+    assert text["a) National ETS (CEA): Purchase"] == "1 movements, 200 tCO2, 16,000 yuan"
+    assert "derivative" in text["d) Carbon-finance derivatives"]  # said, not shown as nil
+    assets = review.sections.get(key="s_assets")
+    rows = {phrase(k): phrase(v) for k, v in assets.data["rows"]}
+    assert rows["a) Positive assets: National allowances (CEA)"].startswith("1,200 tCO2, book value 16,000 yuan")
+    # the book value is the purchase cost, the free allocation at nil (财会〔2019〕22号); movements awaiting approval don't count
+    assert Decimal(16000) and "1,199" not in rows["a) Positive assets: National allowances (CEA)"]

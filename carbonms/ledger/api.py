@@ -6,6 +6,7 @@ approves or rejects it: maker-checker), ``/prices/`` (POST one price; ``/prices/
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -93,20 +94,28 @@ class _HolderViewSet(ScopedModelViewSet):
         return qs.filter(**params.read(self.request.query_params, {"park": params.ID, "enterprise": params.ID}))
 
 
-class AccountViewSet(_HolderViewSet):
+class _SavedViewSet(_HolderViewSet):
+    """Create and edit through one ``<thing>_save`` service (``save``, its record keyword ``record_kw``); the holder of
+    a record never changes."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    save = staticmethod(services.account_save)
+    record_kw = "account"
+
+    def create_record(self, data):
+        return self.save(actor=self.request.user, park=data["park"], enterprise=data.get("enterprise"), data=data)
+
+    def update_record(self, instance, data):
+        data = {k: v for k, v in data.items() if k not in HOLDER}
+        return self.save(actor=self.request.user, park=instance.park, enterprise=instance.enterprise, data=data,
+                         **{self.record_kw: instance})
+
+
+class AccountViewSet(_SavedViewSet):
     """Carbon accounts of an enterprise or the park (T/CIECCPA 8.3.1.2)."""
 
     queryset = Account.objects.all()
     serializer_class = AccountSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def create_record(self, data):
-        return services.account_save(actor=self.request.user, park=data["park"], enterprise=data.get("enterprise"), data=data)
-
-    def update_record(self, instance, data):
-        data = {k: v for k, v in data.items() if k not in HOLDER}
-        return services.account_save(actor=self.request.user, park=instance.park, enterprise=instance.enterprise, data=data,
-                                     account=instance)
 
 
 class MovementViewSet(WorkflowViewSetMixin, _HolderViewSet):
@@ -146,6 +155,9 @@ class PriceViewSet(_HolderViewSet):
 # -- holdings and the statement ----------------------------------------------------------------------------------------
 
 class HolderQuerySerializer(ScopedSerializer):
+    """Query parameters (ids, not relations: the view fetches them through the tenancy)."""
+
+    scope_fields = ()
     park = serializers.IntegerField(min_value=1, help_text="the park (required)")
     enterprise = serializers.IntegerField(min_value=1, required=False, help_text="the holder; absent: the park itself")
     on = serializers.DateField(required=False)
@@ -185,8 +197,8 @@ def holdings_response(request):
     """Holdings of a holder, derived from the approved movements (on a date: ``on``)."""
     park, enterprise, data = _holder(request, HolderQuerySerializer)
     rows = selectors.holdings(park=park, enterprise=enterprise, on=data.get("on"))
-    return Response([{"instrument": h["instrument"].pk, "label": str(h["instrument"]), "quantity_t": h["quantity_t"],
-                      "book_value_yuan": h["book_value_yuan"]} for h in rows])
+    return Response(_jsonable([{"instrument": h["instrument"].pk, "label": str(h["instrument"]), "quantity_t": h["quantity_t"],
+                                "book_value_yuan": h["book_value_yuan"]} for h in rows]))
 
 
 class StatementSerializer(serializers.Serializer):
@@ -205,14 +217,13 @@ class StatementSerializer(serializers.Serializer):
 
 
 def _jsonable(x):
-    from decimal import Decimal
-
     if isinstance(x, dict):
         return {k: _jsonable(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
         return [_jsonable(v) for v in x]
-    if isinstance(x, Decimal):
-        return str(x)
+    if isinstance(x, Decimal):  # money to the fen, no trailing zeros: "76490", "74.6"
+        x = x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if x.as_tuple().exponent < -2 else x
+        return format(x.normalize(), "f")
     if isinstance(x, dt.date):
         return x.isoformat()
     return x
@@ -247,20 +258,13 @@ class LedgerReadsMixin:
         return statement_response(request)
 
 
-class InstrumentViewSet(LedgerReadsMixin, _HolderViewSet):
+class InstrumentViewSet(LedgerReadsMixin, _SavedViewSet):
     """Instruments held: allowances of a vintage, lots of credits with project, methodology and serial range."""
 
     queryset = Instrument.objects.all()
     serializer_class = InstrumentSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def create_record(self, data):
-        return services.instrument_save(actor=self.request.user, park=data["park"], enterprise=data.get("enterprise"), data=data)
-
-    def update_record(self, instance, data):
-        data = {k: v for k, v in data.items() if k not in HOLDER}
-        return services.instrument_save(actor=self.request.user, park=instance.park, enterprise=instance.enterprise, data=data,
-                                        instrument=instance)
+    save = staticmethod(services.instrument_save)
+    record_kw = "instrument"
 
 
 def register_routes(router) -> None:

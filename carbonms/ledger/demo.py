@@ -96,8 +96,11 @@ def _covered_ledger(maker, checker, park, ent, year: int, n: int, ccer_block: st
               quantity_t=_whole(surplus / 2), price_yuan_per_t="72.80", fees_yuan="120", counterparty="演示交易对手乙",
               trade_method="block_agreement", trade_reference=f"DEMO-{year}-1205")
     # the demo year: pre-allocation (the final allocation comes after verification), purchases, CCER
+    pre_now = _whole(e_now * Decimal("0.5"))
     _move(maker, checker, park, ent, kind="pre_allocation", instrument=inst[year], account=account, date=dt.date(year + 1, 4, 10),
-          quantity_t=_whole(e_now * Decimal("0.5")))
+          quantity_t=pre_now)
+    _move(maker, checker, park, ent, kind="final_allocation", instrument=inst[year], account=account, date=dt.date(year + 1, 9, 30),
+          quantity_t=_whole(e_now * Decimal("0.95")) - pre_now)
     buy = _move(maker, checker, park, ent, kind="purchase", instrument=inst[year], account=account, date=dt.date(year, 10, 15),
                 quantity_t=_whole(e_now * Decimal("0.03")) or 1, price_yuan_per_t="61.90", fees_yuan="800", counterparty="演示交易对手丙",
                 trade_method="single_auction", trade_reference=f"DEMO-{year}-1015")

@@ -8,7 +8,7 @@ from carbonms.common.forms import ScopedForm, ScopedModelForm
 
 from .models import Account, Instrument, Movement, PriceQuote
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class HolderFormMixin:

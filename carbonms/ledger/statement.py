@@ -20,8 +20,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from carbonms.assets import compliance as compliance_core
+from django.utils import timezone, translation
+
 from carbonms.assets import ledger as core
+from carbonms.assets import rules as rule_table
+from carbonms.assets.compliance import compliance as compliance_position
 from carbonms.assets.quantities import money, qty
 
 from .models import Instrument, Movement, PriceQuote
@@ -79,8 +82,10 @@ def asset_statement(*, park, enterprise, year: int, quotes, on: dt.date | None =
     year_end = {h["instrument"]: h for h in core.holdings(core_moves, on=dt.date(year, 12, 31))}
     prices = {k: Decimal(str(v)) for k, v in (prices or {}).items() if v not in (None, "")}
 
-    # the compliance position of the year: lots held at the valuation date plus the units already surrendered for it
-    held_now = {h["instrument"]: h for h in core.holdings(core_moves, on=max(on, dt.date(year, 12, 31)))}
+    # the compliance position of the year: what is held now (allocations and purchases after the year end count; at
+    # least up to the valuation date) plus the units already surrendered for it
+    position_on = max(on, timezone.localdate())
+    held_now = {h["instrument"]: h for h in core.holdings(core_moves, on=position_on)}
     lots_in = [_lot_input(instruments[k], h["quantity_t"], h["book_value_yuan"], k) for k, h in held_now.items() if k in instruments]
     surrendered = [m for m in moves if m.kind == Movement.Kind.SURRENDER and m.compliance_year == year]
     for m in surrendered:
@@ -92,11 +97,12 @@ def asset_statement(*, park, enterprise, year: int, quotes, on: dt.date | None =
         allowance_price = q.reference_price if q else None
     position = None
     excluded: dict[str, str] = {}
-    rule = compliance_core.rules.rule_for(year)
+    rule = rule_table.rule_for(year)
     if rule is not None:
-        result = compliance_core.compliance({"entity": enterprise.name if enterprise else park.name, "compliance_year": year,
+        result = compliance_position({"entity": enterprise.name if enterprise else park.name, "compliance_year": year,
                                              "verified_emissions_t": obligation["quantity_t"] if obligation else 0,
-                                             "price_yuan_per_t": allowance_price, "lots": lots_in})
+                                             "price_yuan_per_t": allowance_price, "lots": lots_in},
+                                     lang="en" if (translation.get_language() or "").startswith("en") else "zh")
         excluded = {e["id"]: e["reason"] for e in result["excluded"]}
         if obligation is not None:
             ccer_surrendered = sum((m.quantity_t for m in surrendered if m.instrument.kind == Instrument.Kind.CCER), Decimal(0))
@@ -104,7 +110,8 @@ def asset_statement(*, park, enterprise, year: int, quotes, on: dt.date | None =
             shortfall = Decimal(str(result["shortfall_t"]))
             price = allowance_price
             position = {
-                **result, "obligation": obligation, "already_surrendered_t": qty(sum((m.quantity_t for m in surrendered), Decimal(0))),
+                **result, "obligation": obligation, "position_on": position_on,
+                "excluded_reasons": sorted({e["reason"] for e in result["excluded"]}), "already_surrendered_t": qty(sum((m.quantity_t for m in surrendered), Decimal(0))),
                 "ccer_headroom_t": qty(min(Decimal(str(result["ccer_eligible_t"])), cap)),
                 "ccer_cap_left_t": qty(max(cap - ccer_surrendered, Decimal(0))),
                 "surplus_deficit_t": qty(Decimal(str(result["surplus_t"])) - shortfall),

@@ -114,6 +114,11 @@ class MovementsParkView(_Movements):
 class _HolderForm(HolderMixin, ServiceFormView):
     requires = ("assets", "add")
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(self.holder_context())
+        return ctx
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["scope"] = self.enterprise or self.park
@@ -135,7 +140,6 @@ class AccountNewEnterpriseView(_AccountNew):
 
 class AccountNewParkView(_AccountNew):
     parent = PARK
-    park_staff_only = True
 
 
 class _InstrumentNew(_HolderForm):
@@ -153,7 +157,6 @@ class InstrumentNewEnterpriseView(_InstrumentNew):
 
 class InstrumentNewParkView(_InstrumentNew):
     parent = PARK
-    park_staff_only = True
 
 
 class _MovementNew(_HolderForm):
@@ -187,7 +190,6 @@ class MovementNewEnterpriseView(_MovementNew):
 
 class MovementNewParkView(_MovementNew):
     parent = PARK
-    park_staff_only = True
 
 
 class _ObjectEdit(HolderMixin, ServiceFormView):
@@ -302,7 +304,6 @@ class PriceNewEnterpriseView(_PriceNew):
 
 class PriceNewParkView(_PriceNew):
     parent = PARK
-    park_staff_only = True
 
 
 class _PriceImport(_HolderForm):
@@ -328,7 +329,6 @@ class PriceImportEnterpriseView(_PriceImport):
 
 class PriceImportParkView(_PriceImport):
     parent = PARK
-    park_staff_only = True
 
 
 # -- the asset statement -----------------------------------------------------------------------------------------------

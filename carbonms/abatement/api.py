@@ -10,29 +10,20 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedSerializer,
+)
 from carbonms.management import system as systems
-from carbonms.organizations.models import Enterprise, Park
+from carbonms.management.api import SystemSerializer, SystemViewSet
 
 from . import selectors, services
 from .models import ActionLine, Opportunity, Scenario
 
-
-class _OwnedSerializer(ScopedModelSerializer):
-    park = ScopedRelatedField(queryset=Park.objects.all())
-    enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None:
-            fields["park"].read_only = fields["enterprise"].read_only = True
-        return fields
-
-
 ESTIMATE_READ_ONLY = ["annual_reduction_t", "estimate"]
 
 
-class OpportunitySerializer(_OwnedSerializer):
+class OpportunitySerializer(SystemSerializer):
     class Meta:
         model = Opportunity
         fields = ["id", "park", "enterprise", "code", "title", "description", "category", "stage", "sources", "units",
@@ -43,7 +34,7 @@ class OpportunitySerializer(_OwnedSerializer):
         validators = []
 
 
-class ActionLineSerializer(_OwnedSerializer):
+class ActionLineSerializer(SystemSerializer):
     class Meta:
         model = ActionLine
         fields = ["id", "park", "enterprise", "code", "measure", "technical_content", "kind", "path_method", "target",
@@ -57,7 +48,7 @@ class ActionLineSerializer(_OwnedSerializer):
                         "responsible": {"required": False, "allow_null": True}}
 
 
-class ScenarioSerializer(_OwnedSerializer):
+class ScenarioSerializer(SystemSerializer):
     class Meta:
         model = Scenario
         fields = ["id", "park", "enterprise", "name", "kind", "horizon", "growth_pct", "intensity_change_pct",
@@ -83,22 +74,21 @@ class _ScopedPromote(PromoteSerializer):
         return tenancy.Scope(opp.park_id, opp.enterprise_id)
 
 
-class PromoteStateSerializer(serializers.Serializer):
+class PromoteStateSerializer(ScopedSerializer):
     status = serializers.CharField()
     promotable = serializers.BooleanField()
 
 
-class _OwnedViewSet(ScopedModelViewSet):
+class _OwnedViewSet(SystemViewSet):
+    """Writes through ``save`` (a service taking ``actor``, ``data`` and ``park``/``enterprise`` or ``instance``)."""
+
     save = None
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def create_record(self, data):
-        data = dict(data)
-        park, enterprise = data.pop("park", None), data.pop("enterprise", None)
+    def create_with(self, data, park, enterprise):
         return type(self).save(actor=self.request.user, data=data, park=park, enterprise=enterprise)
 
-    def update_record(self, instance, data):
-        data = {k: v for k, v in data.items() if k not in ("park", "enterprise")}
+    def update_with(self, instance, data):
         return type(self).save(actor=self.request.user, data=data, instance=instance)
 
 
@@ -145,7 +135,7 @@ class ActionLineViewSet(_OwnedViewSet):
     save = staticmethod(services.action_save)
 
 
-class PathwaySerializer(serializers.Serializer):
+class PathwaySerializer(ScopedSerializer):
     history = serializers.DictField(child=serializers.FloatField())
     scenarios = serializers.ListField(child=serializers.DictField())
     targets = serializers.ListField(child=serializers.DictField())

@@ -47,20 +47,20 @@ def narrow(form, system) -> None:
 class ActivityFormMixin:
     """Two rows of the accounting core's input, before and after the measure."""
 
-    SIDES = (("before", _("Before")), ("after", _("After")))
+    SIDES = (("before", _("Before the measure")), ("after", _("After the measure")))
 
     def add_activity_fields(self):
-        for side, label in self.SIDES:
-            self.fields[f"{side}_category"] = forms.ChoiceField(label=_("%(side)s: category") % {"side": label},
+        for side, _label in self.SIDES:
+            self.fields[f"{side}_category"] = forms.ChoiceField(label=_("Category"),
                                                                 choices=Category.choices)
-            self.fields[f"{side}_method"] = forms.ChoiceField(label=_("%(side)s: method") % {"side": label}, choices=Method.choices)
-            self.fields[f"{side}_material"] = forms.CharField(label=_("%(side)s: material / fuel") % {"side": label}, max_length=80,
+            self.fields[f"{side}_method"] = forms.ChoiceField(label=_("Method"), choices=Method.choices)
+            self.fields[f"{side}_material"] = forms.CharField(label=_("Material / fuel"), max_length=80,
                                                               help_text=_("As named in the factor library, e.g. 烟煤, 天然气, 电力."))
-            self.fields[f"{side}_amount"] = forms.DecimalField(label=_("%(side)s: annual amount") % {"side": label}, min_value=0)
-            self.fields[f"{side}_unit"] = forms.CharField(label=_("%(side)s: unit") % {"side": label}, max_length=20)
-            self.fields[f"{side}_ef"] = forms.DecimalField(label=_("%(side)s: emission factor (optional)") % {"side": label},
+            self.fields[f"{side}_amount"] = forms.DecimalField(label=_("Annual amount"), min_value=0)
+            self.fields[f"{side}_unit"] = forms.CharField(label=_("Unit"), max_length=20)
+            self.fields[f"{side}_ef"] = forms.DecimalField(label=_("Emission factor (optional)"),
                                                            required=False, min_value=0)
-            self.fields[f"{side}_ef_unit"] = forms.CharField(label=_("%(side)s: factor unit") % {"side": label}, required=False,
+            self.fields[f"{side}_ef_unit"] = forms.CharField(label=_("Factor unit"), required=False,
                                                              max_length=30, help_text=_("e.g. tCO2/t, tCO2/MWh"))
             rows = getattr(self.instance, f"activity_{side}", None) or []
             if rows and not self.is_bound:
@@ -69,6 +69,13 @@ class ActivityFormMixin:
                     self.initial[f"{side}_{k}"] = first.get(k)
         if not self.instance.pk:
             self.initial.setdefault("factor_year", default_factor_year())
+
+    def main_fields(self):
+        return [f for f in self if not f.name.startswith(("before_", "after_"))]
+
+    def side_fields(self):
+        """(label, bound fields) of each side, for the two columns of the form."""
+        return [(label, [f for f in self if f.name.startswith(f"{side}_")]) for side, label in self.SIDES]
 
     def activity_data(self) -> dict:
         out = {}

@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonms.common.models import ScopedModel
 from carbonms.organizations.models import EmissionUnit, Enterprise, Park
@@ -154,11 +155,11 @@ class ActionLine(Estimated, _Owned):
         OPERATION = "operation", _("Production and operation adjustment")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        COMPLETED = "completed", _("Completed")
-        VERIFIED = "verified", _("Reduction verified")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("action plan line", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("action plan line", "In progress")
+        COMPLETED = "completed", pgettext_lazy("action plan line", "Completed")
+        VERIFIED = "verified", pgettext_lazy("action plan line", "Reduction verified")
+        CANCELLED = "cancelled", pgettext_lazy("action plan line", "Cancelled")
 
     code = models.CharField(_("code"), max_length=40)
     measure = models.CharField(_("measure"), max_length=200)
@@ -210,9 +211,9 @@ class Scenario(_Owned):
     """A pathway scenario (T/CSES 6.3.1 b); T/CIECCPA 6.2.1 b) c)): rates, measures, sinks and offsets."""
 
     class Kind(models.TextChoices):
-        BAU = "bau", _("Business as usual")
-        POLICY = "policy", _("Policy")
-        ENHANCED = "enhanced", _("Enhanced")
+        BAU = "bau", pgettext_lazy("pathway scenario", "Business as usual")
+        POLICY = "policy", pgettext_lazy("pathway scenario", "Policy")
+        ENHANCED = "enhanced", pgettext_lazy("pathway scenario", "Enhanced")
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

@@ -49,24 +49,37 @@ def macc(rows) -> list[dict[str, Any]]:
 def macc_chart(bars: list[dict[str, Any]], *, x_label: str, y_label: str) -> dict:
     """ECharts option of the curve: each opportunity a rectangle as wide as its abatement and as high as its cost
     (a ``markArea`` per bar on value axes: the option is plain JSON, no script)."""
+    import math
+
     palette = ["#2f7d5b", "#3c8dbc", "#d48806", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#2c3e50"]
+    total = float(bars[-1]["cumulative_t"]) if bars else 1.0
     areas = []
     for i, b in enumerate(bars):
         cost = float(b["cost_per_t"])
+        wide = float(b["abatement_t"]) >= 0.06 * total  # label only the bars wide enough to hold their code
         areas.append([{"name": f"{b['code']} {b['title']}", "coord": [float(b["start_t"]), 0],
                        "itemStyle": {"color": palette[i % len(palette)], "opacity": 0.85,
-                                     "borderColor": "#fff", "borderWidth": 1}},
+                                     "borderColor": "#fff", "borderWidth": 1},
+                       "label": {"show": wide, "formatter": b["code"],
+                                 "position": "insideBottom" if cost >= 0 else "insideTop"}},
                       {"coord": [float(b["cumulative_t"]), cost]}])
-    total = float(bars[-1]["cumulative_t"]) if bars else 1.0
+
+    def nice(x: float) -> float:
+        if x == 0:
+            return 0.0
+        step = 10 ** math.floor(math.log10(abs(x)))
+        return math.copysign(math.ceil(abs(x) / step) * step, x)
+
     costs = [float(b["cost_per_t"]) for b in bars] or [0.0]
     return {
         "tooltip": {"trigger": "item"},
         "grid": {"left": 70, "right": 30, "top": 30, "bottom": 50},
-        "xAxis": {"type": "value", "name": x_label, "nameLocation": "middle", "nameGap": 30, "min": 0, "max": total},
-        "yAxis": {"type": "value", "name": y_label, "min": min(0.0, min(costs) * 1.1), "max": max(0.0, max(costs) * 1.1)},
-        "series": [{"type": "line", "data": [[0, 0], [total, 0]], "symbol": "none", "lineStyle": {"color": "#555", "width": 1},
-                    "markArea": {"silent": False, "label": {"show": True, "position": "insideTop", "fontSize": 10,
-                                                            "formatter": "{b}"},
+        "xAxis": {"type": "value", "name": x_label, "nameLocation": "middle", "nameGap": 30, "min": 0, "max": nice(total)},
+        "yAxis": {"type": "value", "name": y_label, "min": min(0.0, nice(min(costs) * 1.05)),
+                  "max": max(0.0, nice(max(costs) * 1.05))},
+        "series": [{"type": "line", "data": [[0, 0], [nice(total), 0]], "symbol": "none",
+                    "lineStyle": {"color": "#555", "width": 1}, "tooltip": {"show": False},
+                    "markArea": {"silent": False, "label": {"show": True, "fontSize": 11, "color": "#fff"},
                                  "data": areas}}],
     }
 
@@ -79,8 +92,9 @@ def actions(user, system):
 
 
 def gantt_chart(lines, *, today) -> dict:
-    """ECharts option of the plan's timeline: one horizontal bar per line from start to completion on a time
-    axis (a transparent bar to the start stacked under the duration), coloured by status, with today marked."""
+    """ECharts option of the plan's timeline: one bar per line from start to completion on a time axis, coloured by
+    status and labelled with the line, today marked. Each bar is a ``markArea`` rectangle (row i spans i ± 0.35 on a
+    hidden value axis), so the option is plain JSON under the Content-Security-Policy."""
     import datetime as dt
 
     def ms(d):
@@ -88,22 +102,29 @@ def gantt_chart(lines, *, today) -> dict:
 
     colors = {"planned": "#7f8c8d", "in_progress": "#3c8dbc", "completed": "#2f7d5b", "verified": "#1e5e43",
               "cancelled": "#c0392b"}
-    lines = list(reversed(lines))  # the first line on top
-    start = min(x.start_date for x in lines)
+    start = min(x.start_date for x in lines).replace(day=1)
+    end = max(max(x.end_date for x in lines), today)
+    end = dt.date(end.year + (end.month == 12), end.month % 12 + 1, 1)
+    n = len(lines)
+    areas = []
+    for i, x in enumerate(lines):
+        row = n - 1 - i  # the first line on top
+        areas.append([{"name": f"{x.code} {x.measure} · {x.get_status_display()} · {x.start_date} → {x.end_date}",
+                       "coord": [ms(x.start_date), row - 0.35],
+                       "itemStyle": {"color": colors.get(x.status, "#3c8dbc"), "opacity": 0.9},
+                       "label": {"show": True, "position": "insideLeft", "color": "#fff", "fontSize": 11,
+                                 "formatter": f"{x.code} {x.measure}"[:40]}},
+                      {"coord": [ms(x.end_date) + 86_400_000, row + 0.35]}])
     return {
         "tooltip": {"trigger": "item"},
-        "grid": {"left": 220, "right": 30, "top": 20, "bottom": 40},
-        "xAxis": {"type": "time", "min": ms(start.replace(day=1))},
-        "yAxis": {"type": "category", "data": [f"{x.code} {x.measure}"[:32] for x in lines]},
-        "series": [
-            {"type": "bar", "stack": "g", "silent": True, "itemStyle": {"color": "transparent"},
-             "data": [ms(x.start_date) for x in lines], "tooltip": {"show": False}},
-            {"type": "bar", "stack": "g", "barWidth": 14,
-             "data": [{"value": ms(x.end_date) - ms(x.start_date) + 86_400_000, "name": x.get_status_display(),
-                       "itemStyle": {"color": colors.get(x.status, "#3c8dbc")}} for x in lines],
-             "markLine": {"symbol": "none", "lineStyle": {"color": "#c0392b", "type": "dashed"},
-                          "label": {"formatter": str(today)}, "data": [{"xAxis": ms(today)}]}},
-        ],
+        "grid": {"left": 20, "right": 30, "top": 20, "bottom": 40},
+        "xAxis": {"type": "time", "min": ms(start), "max": ms(end), "splitLine": {"show": True}},
+        "yAxis": {"type": "value", "min": -0.6, "max": n - 0.4, "show": False},
+        "series": [{"type": "scatter", "data": [[ms(start), -0.6]], "symbolSize": 0, "silent": True,
+                    "tooltip": {"show": False},
+                    "markArea": {"silent": False, "data": areas},
+                    "markLine": {"symbol": "none", "silent": True, "lineStyle": {"color": "#c0392b", "type": "dashed"},
+                                 "label": {"formatter": str(today)}, "data": [{"xAxis": ms(today)}]}}],
     }
 
 
@@ -179,7 +200,7 @@ def plan_reductions(user, system) -> dict[int, float]:
     for line in qs:
         if line.annual_reduction_t and line.end_date:
             out[line.end_date.year] = out.get(line.end_date.year, 0.0) + float(line.annual_reduction_t)
-    return out
+    return dict(sorted(out.items()))
 
 
 def target_milestones(user, system) -> list[dict[str, Any]]:

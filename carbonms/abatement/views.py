@@ -5,8 +5,9 @@ access is declared (carbonms.common.views) and every write goes through services
 """
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.common.views import Parent, ScopedPageView, ScopedViewMixin, ServiceFormView
@@ -44,7 +45,24 @@ class ObjectMixin(ScopedViewMixin):
         return ctx
 
 
-class SystemFormView(SystemMixin, ServiceFormView):
+def _on_form(exc: ValidationError) -> ValidationError:
+    """The service names a side of the activity (``activity_before`` / ``activity_after``): the form shows the
+    reason under that side's material."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    names = {"activity_before": "before_material", "activity_after": "after_material"}
+    return ValidationError({names.get(k, k): v for k, v in exc.error_dict.items()})
+
+
+class ServiceSaveMixin:
+    def perform(self, form):
+        try:
+            return self.save(form)
+        except ValidationError as exc:
+            raise _on_form(exc) from None
+
+
+class SystemFormView(ServiceSaveMixin, SystemMixin, ServiceFormView):
     template_name = "abatement/form.html"
     requires = ("planning", "add")
 
@@ -57,7 +75,7 @@ class SystemFormView(SystemMixin, ServiceFormView):
         return ctx
 
 
-class ObjectFormView(ObjectMixin, ServiceFormView):
+class ObjectFormView(ServiceSaveMixin, ObjectMixin, ServiceFormView):
     template_name = "abatement/form.html"
     action = "change"
     edits_object = True
@@ -83,8 +101,8 @@ class OpportunityListView(SystemMixin, ScopedPageView):
         ctx.update(opportunities=rows, bars=bars,
                    total_t=bars[-1]["cumulative_t"] if bars else 0,
                    negative_t=sum((b["abatement_t"] for b in bars if b["cost_per_t"] < 0), 0),
-                   chart=selectors.macc_chart(bars, x_label=_t("Cumulative abatement (tCO₂e/yr)"),
-                                              y_label=_t("yuan/tCO₂e")) if bars else None)
+                   chart=selectors.macc_chart(bars, x_label=gettext("Cumulative abatement (tCO₂e/yr)"),
+                                              y_label=gettext("yuan/tCO₂e")) if bars else None)
         return ctx
 
 
@@ -94,7 +112,7 @@ class OpportunityCreateView(SystemFormView):
     cancel_name = "abatement:opportunities"
     success_message = _("Opportunity saved; its abatement and cost are computed.")
 
-    def perform(self, form):
+    def save(self, form):
         return services.opportunity_save(actor=self.request.user, data=form.service_data(), park=self.system.park,
                                          enterprise=_ent(self.system))
 
@@ -116,7 +134,7 @@ class OpportunityEditView(ObjectFormView):
     title = _("Edit abatement opportunity")
     success_message = _("Opportunity saved; its abatement and cost are computed.")
 
-    def perform(self, form):
+    def save(self, form):
         return services.opportunity_save(actor=self.request.user, data=form.service_data(), instance=self.object)
 
 
@@ -131,7 +149,7 @@ class OpportunityPromoteView(ObjectFormView):
     title = _("Promote to action plan")
     success_message = _("Action plan line created from the opportunity.")
 
-    def perform(self, form):
+    def save(self, form):
         return services.opportunity_promote(actor=self.request.user, opportunity=self.object, data=form.cleaned_data)
 
 
@@ -157,7 +175,7 @@ class ActionCreateView(SystemFormView):
     cancel_name = "abatement:actions"
     success_message = _("Action plan line saved; its expected reduction is computed.")
 
-    def perform(self, form):
+    def save(self, form):
         return services.action_save(actor=self.request.user, data=form.service_data(), park=self.system.park,
                                     enterprise=_ent(self.system))
 
@@ -174,7 +192,7 @@ class ActionEditView(ObjectFormView):
     title = _("Edit action plan line")
     success_message = _("Action plan line saved; its expected reduction is computed.")
 
-    def perform(self, form):
+    def save(self, form):
         return services.action_save(actor=self.request.user, data=form.service_data(), instance=self.object)
 
 
@@ -192,7 +210,7 @@ class PathwayView(SystemMixin, ScopedPageView):
         if len(years) >= 2:
             y0, y1 = self._years(years)
             lmdi = selectors.decomposition(self.system, y0, y1)
-        labels = {"history": _t("History (statements in force)"), "peak": _t("Peak"), "target": _t("Target")}
+        labels = {"history": gettext("History (statements in force)"), "peak": gettext("Peak"), "target": gettext("Target")}
         ctx.update(data=data, years=years, lmdi=lmdi, lmdi_rows=self._lmdi_rows(lmdi),
                    chart=selectors.pathway_chart(data, labels) if data["history"] else None)
         return ctx
@@ -208,8 +226,8 @@ class PathwayView(SystemMixin, ScopedPageView):
     def _lmdi_rows(lmdi):
         if not lmdi or "effects" not in lmdi:
             return []
-        names = {"activity": _t("Output (activity)"), "structure": _t("Structure"),
-                 "energy_intensity": _t("Energy intensity"), "carbon_intensity": _t("Carbon intensity of energy")}
+        names = {"activity": gettext("Output (activity)"), "structure": gettext("Structure"),
+                 "energy_intensity": gettext("Energy intensity"), "carbon_intensity": gettext("Carbon intensity of energy")}
         return [(names[k], lmdi["effects"][k]) for k in names]
 
 
@@ -219,7 +237,7 @@ class ScenarioCreateView(SystemFormView):
     cancel_name = "abatement:pathway"
     success_message = _("Scenario saved.")
 
-    def perform(self, form):
+    def save(self, form):
         return services.scenario_save(actor=self.request.user, data=form.cleaned_data, park=self.system.park,
                                       enterprise=_ent(self.system))
 
@@ -230,5 +248,5 @@ class ScenarioEditView(ObjectFormView):
     title = _("Edit pathway scenario")
     success_message = _("Scenario saved.")
 
-    def perform(self, form):
+    def save(self, form):
         return services.scenario_save(actor=self.request.user, data=form.cleaned_data, instance=self.object)

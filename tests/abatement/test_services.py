@@ -53,7 +53,7 @@ def test_no_reduction_and_unknown_material_are_refused_by_field_and_nothing_is_w
     with pytest.raises(ValidationError) as exc:
         services.opportunity_save(actor=actor, park=world.park_a, enterprise=world.e1.enterprise,
                                   data=opportunity_data(activity_after=[{**COAL, "amount": 1200}]))
-    assert "not a reduction" in " ".join(exc.value.message_dict["activity_after"])
+    assert "不构成减排" in " ".join(exc.value.message_dict["activity_after"])
     with pytest.raises(ValidationError) as exc:
         services.opportunity_save(actor=actor, park=world.park_a, enterprise=world.e1.enterprise,
                                   data=opportunity_data(activity_before=[{**COAL, "material": "不存在的燃料", "amount": 5}],
@@ -94,8 +94,8 @@ def test_plan_line_without_responsible_person_or_verification_method_is_refused(
         services.action_save(actor=world.users["enterprise_admin"], park=world.park_a, enterprise=world.e1.enterprise,
                              data=action_data(world, responsible=None, verification_method="  "))
     errors = exc.value.message_dict
-    assert "responsible person" in " ".join(errors["responsible"])
-    assert "verified" in " ".join(errors["verification_method"])
+    assert "负责人" in " ".join(errors["responsible"])
+    assert "验证方法" in " ".join(errors["verification_method"])
     assert not ActionLine.objects.exists()
 
 
@@ -109,7 +109,7 @@ def test_plan_line_expected_reduction_dates_and_verification(world):
     with pytest.raises(ValidationError) as exc:  # verified before it is completed
         services.action_save(actor=actor, instance=line, data={"verified_reduction_t": Decimal("150"),
                                                                "verified_on": dt.date(2027, 3, 1)})
-    assert "completed" in " ".join(exc.value.message_dict["verified_reduction_t"])
+    assert "完成后" in " ".join(exc.value.message_dict["verified_reduction_t"])
     line.refresh_from_db()
     assert line.verified_reduction_t is None and line.end_date == dt.date(2026, 12, 31)
     line = services.action_save(actor=actor, instance=line, data={"status": "verified", "verified_reduction_t": Decimal("150"),

@@ -126,6 +126,7 @@ def _form_kwargs(world, path):
         "PlanItemForm": {"plan": cd._plan(world, world.e1)}, "FindingForm": {"audit": ms.rec("audit")(world, world.e1)},
         "VersionForm": {"system": System(e1.park, e1)}, "PolicyForm": {"enterprise_id": e1.pk},
         "UserInviteForm": {"scopes": [(f"ent-{e1.pk}", e1.park, e1)]},
+        **dict.fromkeys(("OpportunityForm", "ActionLineForm", "PromoteForm", "ScenarioForm"), {"system": System(e1.park, e1)}),
     }
     return by_name.get(path.rsplit(".", 1)[1], {})
 

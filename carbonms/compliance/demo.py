@@ -1,10 +1,9 @@
 """Demo data of the compliance app (issue 13), built after the ledger's.
 
-* The steel plant (demo enterprise 0, a covered entity) gets its 2025 compliance position: when the ledger's demo
-  has not given it holdings, free 2025 allowances (pre-allocation and final allocation, about 92 % of the
-  obligation), 2024 allowances not carried over (excluded for 2025), CCER registered after 2024-01-22 bought on
-  the exchange (more than the 5 % cap) and CCER registered before (excluded). Nothing is surrendered: the page
-  shows the shortfall, the cap headroom and the proposal.
+* The steel plant (demo enterprise 0, a covered entity) shows its 2025 compliance position on the holdings the
+  ledger's demo gave it (allocations, purchases, un-carried older vintages, CCER); this builder adds local forestry
+  CCER so that the eligible CCER exceed the 5 % cap, and a CCER lot registered before 2024-01-22 (excluded for
+  2025). Nothing is surrendered: the page shows the shortfall, the cap headroom and the proposal.
 * Enterprise 3 (the cement plant) makes a 2025 carbon-neutrality claim: purchased allowances and local forestry
   CCER are cancelled for it with certificates and serials, the claim is self-assessed and the verifier (login
   ``verifier``, appointed for this enterprise too) records the determination. The enterprise's top manager is the
@@ -16,7 +15,7 @@ a reviewer).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -46,7 +45,6 @@ def _instrument(ledger, actor, ent, **data):
 
 def build(park, enterprises) -> dict:
     from carbonms.ledger import services as ledger
-    from carbonms.ledger.models import Instrument, Movement
 
     year = timezone.localdate().year - 1
     out = {}
@@ -54,35 +52,38 @@ def build(park, enterprises) -> dict:
     if enterprises and admin and reviewer:
         steel = enterprises[0]
         ob = obligation_of(steel, year) if steel.carbon_market_covered else None
-        if ob is not None and not Instrument.objects.filter(enterprise=steel).exists():
-            t = ob.tonnes
-            K = Movement.Kind
-            cea = _instrument(ledger, admin, steel, kind="cea", vintage=year, product="CEA")
-            _movement(ledger, admin, reviewer, steel, instrument=cea, kind=K.PRE_ALLOCATION, date=dt.date(year + 1, 4, 10),
-                      quantity_t=(t * Decimal("0.5")).quantize(Decimal(1)), purpose="2025 年度预分配")
-            _movement(ledger, admin, reviewer, steel, instrument=cea, kind=K.FINAL_ALLOCATION, date=dt.date(year + 1, 9, 30),
-                      quantity_t=(t * Decimal("0.42")).quantize(Decimal(1)), purpose="2025 年度核定分配")
-            old = _instrument(ledger, admin, steel, kind="cea", vintage=year - 1, product="CEA")
-            _movement(ledger, admin, reviewer, steel, instrument=old, kind=K.PURCHASE, date=dt.date(year, 11, 5),
-                      quantity_t=(t * Decimal("0.03")).quantize(Decimal(1)), price_yuan_per_t=Decimal("95.00"),
-                      counterparty="上海某能源贸易公司", trade_method="listed_agreement")
-            n = int((t * Decimal("0.08")).quantize(Decimal(1)))
-            ccer = _instrument(ledger, admin, steel, kind="ccer", vintage=year - 1, project_id="CCER-2024-0007",
-                               project_name="如东海上风电项目", methodology="CCER-01-001-V01", registered_on=dt.date(2024, 6, 18),
-                               serial_first="CN-CCER-2024-0007-000001", serial_last=f"CN-CCER-2024-0007-{n:06d}", product="CCER")
-            _movement(ledger, admin, reviewer, steel, instrument=ccer, kind=K.PURCHASE, date=dt.date(year + 1, 2, 20), quantity_t=n,
-                      price_yuan_per_t=Decimal("72.00"), counterparty="北京绿色交易所挂牌方", trade_method="listing_selection",
-                      serial_first="CN-CCER-2024-0007-000001", serial_last=f"CN-CCER-2024-0007-{n:06d}")
-            legacy = _instrument(ledger, admin, steel, kind="ccer", vintage=2023, project_id="CCER-2023-0102", project_name="光伏发电项目（旧）",
-                                 methodology="CMS-002-V01", registered_on=dt.date(2023, 8, 1), serial_first="CN-CCER-2023-0102-000001",
-                                 serial_last="CN-CCER-2023-0102-002000", product="CCER")
-            _movement(ledger, admin, reviewer, steel, instrument=legacy, kind=K.PURCHASE, date=dt.date(year, 3, 1), quantity_t=2000,
-                      price_yuan_per_t=Decimal("60.00"), counterparty="某项目业主", trade_method="block_agreement",
-                      serial_first="CN-CCER-2023-0102-000001", serial_last="CN-CCER-2023-0102-002000")
-            out["compliance"] = steel.name
+        if ob is not None:
+            out.update(_ccer_beyond_cap(ledger, admin, reviewer, steel, year))
     if len(enterprises) > 3 and _user("ent2_admin") and _user("verifier"):
         out.update(_neutrality(park, enterprises[3], year, ledger))
     return out
+
+
+def _ccer_beyond_cap(ledger, admin, reviewer, steel, year) -> dict:
+    """More eligible CCER than the 5 % cap, so that the surrender wizard shows the cap at work (and one lot registered
+    before 2024-01-22, which the rules of 2025 exclude)."""
+    from carbonms.ledger.models import Instrument
+
+    from . import position
+
+    if Instrument.objects.filter(enterprise=steel, project_id="CCER-2024-0107").exists():
+        return {}
+    pos = position.compute(steel, year)
+    extra = max(0, int(pos["ccer_cap_t"]) - int(pos["ccer_eligible_t"])) + 3000
+    first, last = "CN-CCER-2024-0107-000001", f"CN-CCER-2024-0107-{extra:06d}"
+    lot = _instrument(ledger, admin, steel, kind="ccer", vintage=year - 1, project_id="CCER-2024-0107", project_name="江苏沿海滩涂造林碳汇项目",
+                      methodology="CCER-14-001-V01", registered_on=dt.date(2024, 11, 8), forestry=True, local=True,
+                      serial_first=first, serial_last=last, product="CCER")
+    _movement(ledger, admin, reviewer, steel, instrument=lot, kind="purchase", date=dt.date(year + 1, 2, 20), quantity_t=extra,
+              price_yuan_per_t=Decimal("72.00"), counterparty="北京绿色交易所挂牌方", trade_method="listing_selection",
+              serial_first=first, serial_last=last)
+    legacy = _instrument(ledger, admin, steel, kind="ccer", vintage=2023, project_id="CCER-2023-0102", project_name="光伏发电项目（2024-01-22 前登记）",
+                         methodology="CMS-002-V01", registered_on=dt.date(2023, 8, 1), serial_first="CN-CCER-2023-0102-000001",
+                         serial_last="CN-CCER-2023-0102-002000", product="CCER")
+    _movement(ledger, admin, reviewer, steel, instrument=legacy, kind="purchase", date=dt.date(year, 3, 1), quantity_t=2000,
+              price_yuan_per_t=Decimal("60.00"), counterparty="某项目业主", trade_method="block_agreement",
+              serial_first="CN-CCER-2023-0102-000001", serial_last="CN-CCER-2023-0102-002000")
+    return {"ccer_beyond_cap": extra}
 
 
 def _neutrality(park, ent, year, ledger) -> dict:
@@ -111,7 +112,7 @@ def _neutrality(park, ent, year, ledger) -> dict:
         claim = services.claim_create(actor=admin, enterprise=ent, year=year)
     except Exception:  # noqa: BLE001 - no statement of record for the year in a partial demo: no claim
         return {}
-    need = int(claim.emissions_t)
+    need = int(claim.emissions_t.to_integral_value(rounding=ROUND_CEILING))  # units are whole tonnes
     K = Movement.Kind
     free = _instrument(ledger, admin, ent, kind="cea", vintage=year, product="CEA")
     _movement(ledger, admin, top, ent, instrument=free, kind=K.FINAL_ALLOCATION, date=dt.date(year + 1, 9, 30),

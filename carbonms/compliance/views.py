@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.common import files
@@ -37,9 +37,9 @@ def _price(request) -> tuple[Decimal | None, str]:
     try:
         p = Decimal(raw)
     except InvalidOperation:
-        return None, _t("The price “%(p)s” is not a number: enter yuan per tonne.") % {"p": raw}
+        return None, gettext("The price “%(p)s” is not a number: enter yuan per tonne.") % {"p": raw}
     if not p.is_finite() or p < 0:
-        return None, _t("The price must be a number of at least 0 (yuan per tonne).")
+        return None, gettext("The price must be a number of at least 0 (yuan per tonne).")
     return p, ""
 
 
@@ -116,12 +116,12 @@ class SurrenderView(ServiceFormView):
         return {**super().get_form_kwargs(), "lots": self.pos["lots"] if self.pos else []}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "pos": self.pos, "year": self.year,
-                "title": _t("Surrender for %(year)d") % {"year": self.year}}
+        return {**super().get_context_data(**kwargs), "pos": self.pos, "year": self.year, "enterprise": self.enterprise,
+                "title": gettext("Surrender for %(year)d") % {"year": self.year}}
 
     def perform(self, form):
         if self.pos is None:
-            raise ValidationError(_t("There is no compliance position for this year."))
+            raise ValidationError(gettext("There is no compliance position for this year."))
         return services.surrender(actor=self.request.user, enterprise=self.enterprise, year=self.year, quantities=form.quantities())
 
 
@@ -156,6 +156,7 @@ class ProjectCreateView(ServiceFormView):
     parent = ENTERPRISE
     requires = ("assets", "add")
     form_class = ProjectForm
+    template_name = "compliance/form.html"
     title = _("New offset project")
     success_message = _("Project saved.")
 
@@ -192,7 +193,7 @@ class StageCreateView(ServiceFormView):
         return {"stage": next((v for v in OffsetProject.Stage.values if v not in done), None)}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "multipart": True, "title": _t("Record a stage: %(p)s") % {"p": self.object}}
+        return {**super().get_context_data(**kwargs), "multipart": True, "title": gettext("Record a stage: %(p)s") % {"p": self.object}}
 
     def perform(self, form):
         d = form.cleaned_data
@@ -212,6 +213,7 @@ class ClaimCreateView(ServiceFormView):
     parent = ENTERPRISE
     requires = ("assets", "add")
     form_class = ClaimForm
+    template_name = "compliance/form.html"
     title = _("New carbon-neutrality claim")
     success_message = _("Claim drafted from the statement of record.")
 
@@ -266,7 +268,7 @@ class CancelForClaimView(ServiceFormView):
         return cancel_form_for(self.object)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": _t("Cancel units for the claim %(c)s") % {"c": self.object}}
+        return {**super().get_context_data(**kwargs), "title": gettext("Cancel units for the claim %(c)s") % {"c": self.object}}
 
     def perform(self, form):
         d = form.cleaned_data
@@ -288,9 +290,12 @@ class DetermineView(ServiceFormView):
 
     def check_access(self, request, **kwargs) -> None:
         super().check_access(request, **kwargs)
-        from .workflows import CLAIM
+        from django.core.exceptions import PermissionDenied
 
-        CLAIM.require_permission(request.user, self.object, "determine")
+        from carbonms.inventory.statements import verifier_assignment
+
+        if verifier_assignment(request.user, self.object) is None:
+            raise PermissionDenied  # only the appointed external verifier (the park administrator may not determine)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "multipart": True}

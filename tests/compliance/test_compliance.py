@@ -43,12 +43,12 @@ def test_obligation_needs_a_verified_or_ets_statement(world):
     assert "year" in e.value.message_dict
 
 
-def test_ets_statement_gross_wins_over_management(world):
+def test_ets_statement_wins_over_management(world):
     org = world.e1
     org.enterprise.carbon_market_covered = True
     org.enterprise.save()
     statement(world, org)
-    statement(world, org, basis="ets", status="approved", gross=11111.0)
+    statement(world, org, basis="ets", status="approved", direct=11111.0)
     assert position.obligation_of(org.enterprise, YEAR).tonnes == 11111
 
 

@@ -34,16 +34,29 @@ IMPROVE = {
 }
 
 
+def _baselines(system) -> dict:
+    """The approved baselines of the system by metric (from the targets demo, when it ran first)."""
+    from carbonms.performance.models import Baseline
+
+    qs = Baseline.objects.filter(park=system.park, enterprise=system.enterprise, unit__isnull=True, status="approved")
+    return {b.metric: b for b in qs.order_by("version")}
+
+
+METRIC_OF = {("gross", ""): "absolute", ("gross", "value_added"): "intensity_value_added", ("energy_co2", "energy_tce"): "intensity_energy"}
+
+
 def _indicators(system, officer, year, specs):
     made = []
+    baselines = _baselines(system)
     for code, name, kind, num, den, product, factor in specs:
-        prev = None
+        baseline = baselines.get(METRIC_OF.get((str(num), str(den))))
         ind = services.indicator_save(actor=officer, system=system, data={
             "code": code, "name": name, "kind": kind, "numerator": num, "denominator": den, "product_code": product or "",
+            "baseline": baseline,
             "relevant_variables": "产量, 增加值" if kind == Indicator.Kind.REGRESSION else "",
             "data_source": "经批准的年度碳排放核算报表与产量、增加值台账", "owner": officer, "frequency": "annual"})
         prev = values.value_for(ind, year - 1)
-        if prev.value is not None and factor is not None:
+        if prev.value is not None and factor is not None and (baseline is None or code.endswith("-02")):
             ind = services.indicator_save(actor=officer, indicator=ind, data={
                 "expected_value": (prev.value * Decimal(factor)).quantize(Decimal("0.000001"))})
         made.append(ind)

@@ -55,7 +55,7 @@ def targets_section(ctx) -> dict:
     if allocs is not None and ctx.enterprise is None:
         n = allocs.objects.filter(park_id=ctx.park.pk).values("status").annotate(n=Count("id"))
         for r in n:
-            rows.append([T(gettext_noop("Allocations to enterprises: %(s)s"), s=r["status"]), r["n"]])
+            rows.append([T(gettext_noop("Allocations to enterprises: %(s)s"), s=C(allocs.Status, r["status"])), r["n"]])
     return {"available": True, "source": T(gettext_noop("Objectives and targets")), "rows": rows}
 
 

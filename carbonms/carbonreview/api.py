@@ -54,7 +54,7 @@ class IndicatorViewSet(SystemViewSet):
         return services.indicator_save(actor=self.request.user, indicator=instance, data=data)
 
     @extend_schema(responses=IndicatorValueSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def values(self, request, pk=None):
         ind = tenancy.get_for_user(self.base_queryset(), request.user, pk, "view")
         rows = [{"year": v.year, "statement": v.statement.pk if v.statement else None, "numerator": v.numerator,
@@ -71,6 +71,7 @@ class InvestigationSerializer(ScopedModelSerializer):
                   "cause_other", "analysis", "conclusion", "real_change", "nonconformity", "status", "opened_by",
                   "concluded_by", "concluded_on"]
         read_only_fields = [f for f in fields if f not in ("indicator", "year")]
+        extra_kwargs = {"indicator": {"required": True, "allow_null": False}, "year": {"required": True}}
 
 
 class InvestigationViewSet(WorkflowViewSetMixin, ScopedModelViewSet):

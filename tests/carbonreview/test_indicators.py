@@ -148,3 +148,20 @@ def test_performance_against_an_approved_static_baseline(world):
                                     gwp_set="SAR")
     with pytest.raises(ValidationError):  # another enterprise's baseline
         services.indicator_save(actor=world.users["park_carbon_officer"], indicator=ind, data={"baseline": other})
+
+
+def test_api_values_and_investigation_refusals(world):
+    from rest_framework.test import APIClient
+
+    statement(world, year=2025, gross=1150.0)
+    ind = _ind(world, expected_value=Decimal("1000"))
+    c = APIClient()
+    c.force_authenticate(world.users["enterprise_admin"])
+    r = c.get(f"/api/v1/indicators/{ind.pk}/values/")
+    assert r.status_code == 200 and r.json()[0]["year"] == 2025 and r.json()[0]["exceeds"] is True
+    assert c.post("/api/v1/deviation-investigations/", {"year": 0}, format="json").status_code == 400
+    other = c.post("/api/v1/deviation-investigations/", {"indicator": ind.pk, "year": 1999}, format="json")
+    assert other.status_code == 400 and not DeviationInvestigation.objects.exists()
+    assert c.post("/api/v1/deviation-investigations/", {"indicator": ind.pk, "year": 2025}, format="json").status_code == 201
+    c.force_authenticate(world.users["viewer"])
+    assert c.post("/api/v1/deviation-investigations/", {"indicator": ind.pk, "year": 2025}, format="json").status_code == 403

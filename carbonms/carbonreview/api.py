@@ -7,7 +7,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carbonms.common import tenancy
-from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, WorkflowViewSetMixin
+from carbonms.common.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedSerializer,
+    WorkflowViewSetMixin,
+)
 from carbonms.management.api import SystemSerializer, SystemViewSet
 from carbonms.management.system import System
 
@@ -28,7 +33,7 @@ class IndicatorSerializer(SystemSerializer):
         return indicators.unit_of(obj)
 
 
-class IndicatorValueSerializer(serializers.Serializer):
+class IndicatorValueSerializer(ScopedSerializer):
     year = serializers.IntegerField()
     statement = serializers.IntegerField(allow_null=True)
     numerator = serializers.DecimalField(max_digits=30, decimal_places=6, allow_null=True, coerce_to_string=True)

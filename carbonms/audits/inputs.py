@@ -26,6 +26,9 @@ SECTIONS = [
     ("previous_actions", _("Status of actions from previous reviews")),
     ("context", _("Changes in context, risks and opportunities, and obligations")),
     ("performance", _("Target achievement and performance trends")),
+    ("targets", _("Target achievement")),
+    ("baselines", _("Performance against baselines")),
+    ("action_plans", _("Status of the action plans")),
     ("audits", _("Audit results")),
     ("compliance", _("Compliance evaluation")),
     ("nonconformities", _("Nonconformities and corrective actions")),
@@ -39,9 +42,10 @@ def _d(x) -> str | None:
 
 
 #: the version of the review input JSON (B11). 1: before issue 10 (performance from the latest runs, no version key);
-#: 2: performance from the inventory statements. Reviews frozen under any version still render (sections are plain
+#: 2: performance from the inventory statements; 3: target achievement, performance against baselines and the status of
+#: the action plans (issue 12 item 8, from carbonms.carbonreview.planning_data). Reviews frozen under any version still render (sections are plain
 #: label/text data, and keys starting with "_" are not shown).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def schema_version(inputs: dict) -> int:
@@ -72,6 +76,11 @@ def assemble_inputs(system, since: dt.date | None = None) -> dict:
     out["context"] = changed
 
     out["performance"] = _performance(system)
+    from carbonms.carbonreview import planning_data
+
+    out["targets"] = planning_data.review_input_targets(system)
+    out["baselines"] = planning_data.review_input_baselines(system)
+    out["action_plans"] = planning_data.review_input_action_plans(system)
 
     audits = f(Audit.objects.filter(reported_on__gte=since)).annotate(n_findings=Count("findings"))
     out["audits"] = {"items": [{"title": a.title, "kind": a.get_kind_display(), "reported": _d(a.reported_on),

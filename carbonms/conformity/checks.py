@@ -212,6 +212,9 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     out["management_system"] = Check(worst.status, _("Policy, documents, audit and review: %(s)s") % {"s": worst.text}, worst.links)
     out["scope"] = _scope_check(system, today)
     out["monitoring_plan"] = _calibration_check(system, today)
+    from carbonms.carbonreview.conformity import topic_checks as planning_topic_checks
+
+    out.update(planning_topic_checks(system, today))  # indicators, carbon review, and the planning/asset topics that exist
     return out
 
 

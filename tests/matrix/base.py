@@ -25,6 +25,9 @@ class Case:
     denied: int = 403
     park_level: bool = False  # the record is the park itself: "outside" is the other park for everybody
     reference: bool = False  # reference data shared by all (the standards): there is no "outside"
+    # what an enterprise's user not in ``ok`` gets inside, when it differs from ``denied`` (a park-staff page that
+    # answers 403 to staff without the permission and 404 to enterprise users, who must not learn it exists)
+    denied_enterprise: int | None = None
 
 
 def last_change_of(obj):

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "carbonms.zerocarbon",
     "carbonms.governance",
     "carbonms.cockpit",
+    "carbonms.reports",
     "carbonms.web",
     "carbonms.api",
     "carbonms.demo",
@@ -316,7 +317,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Labels used by navigation; kept here so translators see them once.

@@ -96,15 +96,19 @@ def two_high(industry_code: str) -> TwoHigh | None:
 def planned_totals(rows: list[dict], *, year: int, entity: str) -> dict:
     """Planned energy (tce) and emissions (tCO2e, gross) of the planned activity data, computed by the accounting
     core; raises ``AccountingErrors`` naming every bad row."""
-    from carbonms.accounting import calculate
+    from carbonms.accounting import calculate, default_library
 
-    inputs = [{**{k: r.get(k, "") for k in ACTIVITY_COLUMNS}, "entity": entity, "period": str(year)} for r in rows]
+    # a future year has no published grid factor yet: electricity takes the latest published national one
+    published = [int(y) for y in default_library().grid_years() if y.isdigit() and int(y) <= year]
+    grid_year = str(max(published)) if published else ""
+    inputs = [{**{k: r.get(k, "") for k in ACTIVITY_COLUMNS}, "entity": entity, "period": str(year),
+               "year": grid_year if r.get("category") == "purchased_electricity" else ""} for r in rows]
     result = calculate(inputs)
     return {
         "energy_tce": Decimal(str(round(result.totals["energy_tce"], 3))),
         "emissions_t": Decimal(str(round(result.totals["gross"], 3))),
         "provenance": {"gwp_set": result.gwp_set, "fuel_set": result.fuel_set, "factors": result.factor_versions(),
-                       "rows": len(inputs)},
+                       "grid_year": grid_year, "rows": len(inputs)},
     }
 
 

@@ -106,4 +106,17 @@ CASES: dict[str, Case] = {
     "governance:attendance": Case(_training, GOV_WRITERS, park_level=True, denied_enterprise=404),
     "governance:request_create": Case(_ent, ENT_WRITERS),
     "governance:request_respond": Case(_request, GOV_WRITERS, denied_enterprise=404),
+    # API
+    "api:governance-application-list": Case(None, ALL),
+    "api:governance-application-detail": Case(_app, PARK_STAFF, denied=404, park_level=True),
+    "api:governance-application-transition": Case(_app, PARK_STAFF, denied=404, park_level=True),
+    "api:governance-scheme-list": Case(None, ALL),
+    "api:governance-scheme-detail": Case(lambda w, o: {"pk": _round(w, o).scheme_id}, ALL, park_level=True),
+    "api:governance-round-list": Case(None, ALL),
+    "api:governance-round-detail": Case(lambda w, o: {"pk": _round(w, o).pk}, ALL, park_level=True),
+    "api:governance-round-transition": Case(lambda w, o: {"pk": _round(w, o).pk}, ALL, park_level=True),
+    "api:governance-assessment-list": Case(None, ALL),
+    "api:governance-assessment-detail": Case(_assessment, ALL),
+    "api:governance-request-list": Case(None, ALL),
+    "api:governance-request-detail": Case(_request, ALL),
 }

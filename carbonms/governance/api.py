@@ -15,7 +15,15 @@ from carbonms.common.api import ScopedModelSerializer, ScopedModelViewSet, Workf
 from carbonms.common.files import ScopedFileField
 
 from . import assessment, services
-from .models import AssessmentRound, AssessmentScheme, Criterion, EnterpriseAssessment, ProjectApplication, Score, ServiceRequest
+from .models import (
+    AssessmentRound,
+    AssessmentScheme,
+    Criterion,
+    EnterpriseAssessment,
+    ProjectApplication,
+    Score,
+    ServiceRequest,
+)
 
 
 class ApplicationSerializer(ScopedModelSerializer):

@@ -29,7 +29,15 @@ from carbonms.common import tenancy
 from carbonms.organizations.models import Enterprise
 
 from . import criteria as computed_criteria
-from .models import AssessmentRound, AssessmentScheme, Committee, Criterion, EnterpriseAssessment, Grade, Score
+from .models import (
+    AssessmentRound,
+    AssessmentScheme,
+    Committee,
+    Criterion,
+    EnterpriseAssessment,
+    Grade,
+    Score,
+)
 from .services import require_member
 
 _D = "governance"

@@ -6,7 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.common import tenancy
-from carbonms.common.views import Parent, ScopedDetailView, ScopedPageView, ServiceFormView, WorkflowActionView
+from carbonms.common.views import (
+    Parent,
+    ScopedDetailView,
+    ScopedPageView,
+    ServiceFormView,
+    WorkflowActionView,
+)
 from carbonms.organizations.models import Enterprise, Park
 
 from . import assessment, forms, screening, selectors, services

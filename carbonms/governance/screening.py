@@ -155,6 +155,8 @@ def screen(*, industry_code: str, energy_tce: Decimal, emissions_t: Decimal, pla
 def describe(check: dict) -> str:
     """One check of a stored report in words, in the active language."""
     k, r = check["key"], check["result"]
+    check = {**check, **{f: _fmt(check[f]) for f in ("emissions", "headroom", "reserve", "target", "allocated")
+                         if check.get(f) not in (None, "")}}
     if k == "two_high":
         if not check.get("flagged"):
             return _("Not in the 两高 scope (national list and the provincial list).")
@@ -186,6 +188,14 @@ def describe(check: dict) -> str:
         return _("Renewable electricity commitment: %(pct)s %%.") % check if r == "pass" else \
             _("No renewable electricity commitment.")
     return k
+
+
+def _fmt(value) -> str:
+    """A tonnage for reading: thousands separated, one decimal."""
+    try:
+        return f"{Decimal(str(value)):,.1f}"
+    except ArithmeticError:
+        return str(value)
 
 
 def check_label(key: str) -> str:

@@ -102,7 +102,7 @@ def test_two_high_project_is_refused_for_headroom(world, officer, monkeypatch):
     assert checks["headroom"]["result"] == "fail"
     assert Decimal(checks["headroom"]["headroom"]) == Decimal("100000")
     assert report["recommendation"] == "refuse"
-    assert "100000" in screening.describe(checks["headroom"])
+    assert "100,000.0" in screening.describe(checks["headroom"])
 
 
 def test_green_project_passes_and_admission_creates_the_enterprise(world, officer, committee, monkeypatch):

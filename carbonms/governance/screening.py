@@ -27,6 +27,7 @@ from pathlib import Path
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 DATA = Path(__file__).with_name("data")
 ACTIVITY_COLUMNS = ("source", "category", "method", "material", "amount", "unit")
@@ -204,4 +205,5 @@ def check_label(key: str) -> str:
 
 
 def result_label(result: str) -> str:
-    return {"pass": _("Passed"), "warn": _("To note"), "fail": _("Failed"), "na": _("Not applicable")}[result]
+    return {"pass": pgettext("screening", "Passed"), "warn": pgettext("screening", "To note"),
+            "fail": pgettext("screening", "Failed"), "na": pgettext("screening", "Not applicable")}[result]

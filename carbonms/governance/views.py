@@ -205,8 +205,8 @@ class AssessmentDetailView(ScopedDetailView):
                              and self.can("change", "management"))
         ctx["may_decide_appeal"] = (staff and a.appeal == EnterpriseAssessment.Appeal.OPEN
                                     and self.can("change", "governance")
-                                    and Committee.objects.filter(park_id=a.park_id, kind=Committee.Kind.LEADING_GROUP,
-                                                                 members__pk=user.pk).exists())
+                                    and Committee.objects.restrict(user, "view").filter(
+                                        park_id=a.park_id, kind=Committee.Kind.LEADING_GROUP, members__pk=user.pk).exists())
         return ctx
 
 
@@ -351,8 +351,8 @@ class AttendanceView(ServiceFormView):
         return {**super().get_form_kwargs(), "enterprises": list(ents)}
 
     def perform(self, form):
-        ent = tenancy.get_for_user(Enterprise.objects.filter(park_id=self.object.park_id), self.request.user,
-                                   form.cleaned_data["enterprise"])
+        ent = tenancy.get_for_user(Enterprise.objects.restrict(self.request.user, "view").filter(
+            park_id=self.object.park_id), self.request.user, form.cleaned_data["enterprise"])
         services.attendance_record(actor=self.request.user, session=self.object, enterprise=ent,
                                    attendees=form.cleaned_data["attendees"])
         return self.object

@@ -25,9 +25,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 DATA = Path(__file__).with_name("data")
 ACTIVITY_COLUMNS = ("source", "category", "method", "material", "amount", "unit")

@@ -20,6 +20,15 @@ from .titles import render
 
 HORIZON = dt.timedelta(days=7)
 
+#: further sources of due items that apps register in ``AppConfig.ready`` (``fn(limit) -> iterable`` of the tuples
+#: :func:`_items` yields), so that an app's periodic reviews reach the same task lists without editing this module.
+_SOURCES: list = []
+
+
+def register_source(fn) -> None:
+    if fn not in _SOURCES:
+        _SOURCES.append(fn)
+
 
 def _items(today: dt.date):
     """(user, kind, ref, title, url, due, park_id, enterprise_id) of everything due by today + 7 days. ``title``
@@ -48,6 +57,8 @@ def _items(today: dt.date):
     yield from _calibrations(limit)
     for o in ReviewOutput.objects.filter(done_on__isnull=True, due_on__lte=limit, owner__isnull=False):
         yield (o.owner, Task.Kind.DECISION, f"output:{o.pk}", str(o), o.get_absolute_url(), o.due_on, o.park_id, o.enterprise_id)
+    for source in _SOURCES:
+        yield from source(limit)
 
 
 def _calibrations(limit: dt.date):

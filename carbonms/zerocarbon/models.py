@@ -70,6 +70,7 @@ class ZeroCarbonPlan(ScopedModel):
 
     scope_enterprise = None
     scope_domain = "governance"
+    scope_visible_to_members = True  # the plan is published to the park's enterprises
 
     class Meta:
         ordering = ["park", "-version"]
@@ -94,6 +95,7 @@ class PlanTarget(ScopedModel):
     scope_park = "plan__park_id"
     scope_enterprise = None
     scope_domain = "governance"
+    scope_visible_to_members = True
 
     class Meta:
         ordering = ["plan", "indicator", "year"]

@@ -92,7 +92,6 @@ class PlanDetailView(ScopedDetailView):
     model = ZeroCarbonPlan
     template_name = "zerocarbon/plan.html"
     context_object_name = "plan"
-    park_staff_only = True
     select_related = ("park", "drafted_by", "approved_by")
 
     def get_context_data(self, **kwargs):
@@ -105,12 +104,10 @@ class PlanDetailView(ScopedDetailView):
 
 class PlanActionView(WorkflowActionView):
     model = ZeroCarbonPlan
-    park_staff_only = True
 
 
 class _ParkForm(ServiceFormView):
     parent = PARK
-    park_staff_only = True
     requires = ("governance", "add")
 
     def get_form_kwargs(self):
@@ -129,8 +126,6 @@ class PlanCreateView(_ParkForm):
 class _PlanChild(ServiceFormView):
     model = ZeroCarbonPlan
     action = "change"
-    park_staff_only = True
-    pk_url_kwarg = "pk"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "park": self.object.park}
@@ -180,7 +175,6 @@ class InfrastructureCreateView(_ParkForm):
 class InfrastructureEditView(ServiceFormView):
     model = Infrastructure
     action = "change"
-    park_staff_only = True
     form_class = InfrastructureForm
     edits_object = True
     title = _("Edit infrastructure")
@@ -284,7 +278,6 @@ class TechnologyCreateView(_ParkForm):
 class _TechnologyForm(ServiceFormView):
     model = Technology
     action = "change"
-    park_staff_only = True
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "park": self.object.park}

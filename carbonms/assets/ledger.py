@@ -8,7 +8,10 @@ Movements (one dict each): ``date`` (YYYY-MM-DD), ``kind``, ``instrument`` (CEA,
 * increases: ``allocation`` (free, at nil), ``purchase`` (at cost incl. fees), ``transfer_in`` and
   ``carry_over_in`` (other increases, at the cost carried);
 * decreases: ``surrender`` (compliance), ``sale``, ``cancellation`` (voluntary, 注销), ``expiry``,
-  ``transfer_out`` and ``carry_over_out`` (other decreases).
+  ``transfer_out`` and ``carry_over_out`` (other decreases);
+* ``carry_over`` (结转, spec §3.4): units leave the pool of ``instrument``/``vintage`` for the pool of
+  ``to_instrument``/``to_vintage`` (e.g. 2023 allowances carried into 2025 allowances) with their cost; per pool
+  it is an other decrease and an other increase, and the holder's totals do not change.
 
 Book value follows 财政部《碳排放权交易有关会计处理暂行规定》(财会〔2019〕22号): purchased units at cost,
 free allocations at nil, disposals at the weighted-average cost of the pool (instrument and vintage) at the
@@ -45,8 +48,9 @@ class Pool:
         return self.cost / self.quantity if self.quantity else Decimal(0)
 
 
-def _key(m: dict) -> tuple[str, int | None]:
-    return (m["instrument"], int(m["vintage"]) if m.get("vintage") not in (None, "") else None)
+def _key(m: dict, prefix: str = "") -> tuple[str, int | None]:
+    vintage = m.get(prefix + "vintage")
+    return (m[prefix + "instrument"], int(vintage) if vintage not in (None, "") else None)
 
 
 def replay(movements: list[dict[str, Any]], *, until: dt.date | None = None, on_movement=None) -> dict[tuple, Pool]:
@@ -68,12 +72,18 @@ def replay(movements: list[dict[str, Any]], *, until: dt.date | None = None, on_
             pool.quantity += q
             pool.cost += cost
             released = Decimal(0)
-        elif kind in DECREASES:
+        elif kind in DECREASES or kind == "carry_over":
             if q > pool.quantity:
                 raise LedgerError(i, f"{kind} of {q} t exceeds the {pool.quantity} t held of {m['instrument']} {m.get('vintage') or ''}".strip())
             released = pool.cost if q == pool.quantity else (pool.unit_cost() * q)
             pool.quantity -= q
             pool.cost -= released
+            if kind == "carry_over":
+                if not m.get("to_instrument"):
+                    raise LedgerError(i, "a carry-over needs to_instrument")
+                target = pools.setdefault(_key(m, "to_"), Pool())
+                target.quantity += q
+                target.cost += released
         else:
             raise LedgerError(i, f"unknown movement kind “{kind}”")
         if on_movement is not None:
@@ -88,19 +98,39 @@ def holdings(movements: list[dict[str, Any]], on: dt.date | None = None) -> list
             for k, p in sorted(pools.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)) if p.quantity]
 
 
+ROWS = ("opening", "free", "purchased", "other_in", "surrendered", "sold", "other_out", "closing")
+
+
+def _zero_rows() -> dict[str, dict[str, Decimal]]:
+    return {k: {"quantity_t": Decimal(0), "amount_yuan": Decimal(0)} for k in ROWS}
+
+
 def roll_forward(movements: list[dict[str, Any]], year: int) -> dict[str, Any]:
     """The roll-forward of note (5) of 财会〔2019〕22号 for one year, in tonnes and yuan:
     1 opening; 2 increases (free, purchased, other); 3 decreases (surrendered, sold, other); 4 closing.
-    Also the sales' gains and losses (营业外收入/支出). Closing = opening + increases − decreases, in both."""
+    Also the sales' gains and losses (营业外收入/支出). Closing = opening + increases − decreases, in both.
+
+    ``pools`` gives the same table per instrument and vintage (``{"instrument", "vintage", "rows"}``); there a
+    carry-over is an other decrease of its source and an other increase of its target, while the holder's
+    ``rows`` leave it out (the units stay held, at the cost carried)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    zero = {"quantity_t": Decimal(0), "amount_yuan": Decimal(0)}
-    rows = {k: dict(zero) for k in ("opening", "free", "purchased", "other_in", "surrendered", "sold", "other_out", "closing")}
+    per_pool: dict[tuple, dict[str, dict[str, Decimal]]] = {}
+    rows = _zero_rows()
     gains = {"proceeds_yuan": Decimal(0), "cost_released_yuan": Decimal(0)}
+
+    def add(key, row, q, amount, total=True):
+        for table in ((per_pool.setdefault(key, _zero_rows()), rows) if total else (per_pool.setdefault(key, _zero_rows()),)):
+            table[row]["quantity_t"] += q
+            table[row]["amount_yuan"] += amount
 
     def book(i, m, day, q, released):
         if day < start or day > end:
             return
         kind = m["kind"]
+        if kind == "carry_over":
+            add(_key(m), "other_out", q, released, total=False)
+            add(_key(m, "to_"), "other_in", q, released, total=False)
+            return
         if kind in INCREASES:
             row = {"free": "free", "purchased": "purchased", "other": "other_in"}[INCREASES[kind]]
             amount = Decimal(0) if kind == "allocation" else dec(m.get("amount_yuan", 0)) + dec(m.get("fees_yuan", 0))
@@ -110,16 +140,17 @@ def roll_forward(movements: list[dict[str, Any]], year: int) -> dict[str, Any]:
             if kind == "sale":
                 gains["proceeds_yuan"] += dec(m.get("amount_yuan", 0))
                 gains["cost_released_yuan"] += released
-        rows[row]["quantity_t"] += q
-        rows[row]["amount_yuan"] += amount
+        add(_key(m), row, q, amount)
 
     opening = replay(movements, until=start - dt.timedelta(days=1))
-    rows["opening"] = {"quantity_t": sum((p.quantity for p in opening.values()), Decimal(0)),
-                       "amount_yuan": sum((p.cost for p in opening.values()), Decimal(0))}
     closing = replay(movements, until=end, on_movement=book)
-    rows["closing"] = {"quantity_t": sum((p.quantity for p in closing.values()), Decimal(0)),
-                       "amount_yuan": sum((p.cost for p in closing.values()), Decimal(0))}
+    for which, pools in (("opening", opening), ("closing", closing)):
+        for key, p in pools.items():
+            add(key, which, p.quantity, p.cost)
     return {"year": year, "policy": POLICY, "rows": rows,
+            "pools": [{"instrument": k[0], "vintage": k[1], "rows": v}
+                      for k, v in sorted(per_pool.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+                      if any(c["quantity_t"] or c["amount_yuan"] for c in v.values())],
             "sales_gain_yuan": gains["proceeds_yuan"] - gains["cost_released_yuan"]}
 
 

@@ -71,3 +71,47 @@ def penalty_in_force(on: dt.date) -> PenaltyRule | None:
         if p.effective_from <= on and (p.effective_to is None or on <= p.effective_to):
             return p
     return None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A dated step of a compliance year (annual report, verification, surrender) for one ETS sector or all."""
+
+    year: int
+    step: str  # "annual_report", "verification", "surrender"
+    sector: str  # "all" or a sector of ``ets_sectors.csv``
+    due: dt.date
+    status: str
+    source: str
+
+
+@cache
+def _deadline_rows() -> tuple[Deadline, ...]:
+    with open(DATA / "compliance_deadlines.csv", encoding="utf-8", newline="") as f:
+        return tuple(Deadline(int(r["compliance_year"]), r["step"], r["sector"], dt.date.fromisoformat(r["deadline"]), r["status"],
+                              r["source"]) for r in csv.DictReader(f))
+
+
+@cache
+def _sectors() -> tuple[tuple[str, str, str], ...]:
+    with open(DATA / "ets_sectors.csv", encoding="utf-8", newline="") as f:
+        rows = [(r["industry_code_prefix"], r["sector"], r["source"]) for r in csv.DictReader(f)]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))  # the longest prefix wins
+
+
+def sector_of(industry_code: str) -> str | None:
+    """The national-ETS sector of a GB/T 4754 industry code (``ets_sectors.csv``), or None."""
+    for prefix, sector, _source in _sectors():
+        if (industry_code or "").startswith(prefix):
+            return sector
+    return None
+
+
+def deadlines(year: int, sector: str | None = None) -> list[Deadline]:
+    """The dated steps of compliance year ``year`` for ``sector`` (rows for "all" and for the sector), surrender last;
+    the surrender deadline is the one of the compliance rule."""
+    out = [d for d in _deadline_rows() if d.year == year and d.sector in ("all", sector)]
+    rule = rule_for(year)
+    if rule is not None and rule.deadline is not None:
+        out.append(Deadline(year, "surrender", "all", rule.deadline, rule.status, rule.source))
+    return sorted(out, key=lambda d: d.due)

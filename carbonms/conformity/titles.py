@@ -34,6 +34,7 @@ TITLES = {
     "hold_training": lambda p: gettext("Hold the training: %(t)s") % p,
     "corrective_action": lambda p: gettext("%(nc)s: %(a)s") % p,
     "calibrate": lambda p: gettext("Calibrate %(i)s") % p,
+    "assessment_published": lambda p: gettext("Assessment %(year)s published: %(total)s points, rank %(rank)s") % p,
 }
 
 

@@ -80,3 +80,8 @@ CASES: dict[str, Case] = {
     "zerocarbon:technology_evaluate": Case(_pk(_tech), GOV_WRITERS, park_level=True),
     "zerocarbon:demonstration_create": Case(_pk(_tech), GOV_WRITERS, park_level=True),
 }
+
+CASES.update({
+    "cockpit:park": Case(_park, PARK_STAFF, **STAFF_404),
+    "cockpit:enterprise": Case(lambda w, org: {"enterprise_pk": org.enterprise.pk}, ALL),
+})

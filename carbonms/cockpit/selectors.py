@@ -81,9 +81,21 @@ def headline(stmts: list[InventoryStatement], base_year: int | None) -> dict:
         "indirect": _num(latest.totals.get("indirect_energy")), "energy_tce": _num(latest.totals.get("energy_tce")),
         "base": base, "base_gross": base_gross, "change_pct": change,
         "per_value_added": _num(pva.get("value")), "price_basis": pva.get("price_basis", ""),
+        "price_basis_label": price_basis_label(pva.get("price_basis", "")),
         "carbon_per_energy": _num(cpe.get("value")),
         "series": [{"year": s.year, "gross": _num(s.totals.get("gross")), "url": s.get_absolute_url()} for s in stmts],
     }
+
+
+def price_basis_label(basis: str) -> str:
+    """"current" → current prices; "constant:2020" → constant prices of 2020; "mixed" → mixed price bases."""
+    from django.utils.translation import gettext as _
+
+    if not basis:
+        return ""
+    if basis.startswith("constant:"):
+        return _("constant prices of %(y)s") % {"y": basis.split(":", 1)[1]}
+    return {"current": _("current prices"), "mixed": _("mixed price bases")}.get(basis, basis)
 
 
 # -- targets (performance) -----------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def trend_chart(head: dict, target=None) -> dict:
                     "lineStyle": {"type": "dashed", "width": 2}, "itemStyle": {"color": PALETTE["target"]},
                     "data": [round(pts[y], 1) if y in pts else None for y in years]})
     return {"tooltip": {"trigger": "axis"}, "legend": {"bottom": 0, "textStyle": {"fontSize": 11}},
-            "grid": {"left": 64, "right": 16, "top": 20, "bottom": 44},
+            "grid": {"left": 72, "right": 16, "top": 36, "bottom": 44},
             "xAxis": {"type": "category", "data": [str(y) for y in years]},
             "yAxis": {"type": "value", "name": "tCO₂e", "nameTextStyle": {"fontSize": 11},
                       "splitLine": {"lineStyle": {"color": "#eef2f4"}}},

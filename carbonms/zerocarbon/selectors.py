@@ -91,7 +91,7 @@ def renewable_share(park, year: int, enterprise=None, statement=None) -> dict:
     supply = renewable_supply_mwh(park, year, enterprise)
     share = indicators.renewable_share(supply["onsite"], supply["bought"], purchased)
     return {"year": year, "share": share, "purchased_mwh": purchased, "onsite_mwh": supply["onsite"],
-            "bought_mwh": supply["bought"], "statement": statement}
+            "bought_mwh": supply["bought"], "renewable_mwh": supply["onsite"] + supply["bought"], "statement": statement}
 
 
 def capacities(park, on: dt.date) -> dict[str, Decimal]:

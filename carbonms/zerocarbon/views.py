@@ -53,7 +53,7 @@ def _chart(progress: list[dict]) -> dict:
     rows = next((p["rows"] for p in progress if p["indicator"] == "renewable_share"), [])
     return {
         "tooltip": {"trigger": "axis"}, "legend": {"bottom": 0},
-        "grid": {"left": 40, "right": 16, "top": 16, "bottom": 40},
+        "grid": {"left": 44, "right": 16, "top": 16, "bottom": 56},
         "xAxis": {"type": "category", "data": [r["year"] for r in rows]},
         "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
         "color": ["#94a3b8", "#0e7c66"],

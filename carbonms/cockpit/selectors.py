@@ -12,10 +12,23 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, Count, FloatField, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from carbonms.audits.models import CorrectiveAction, Nonconformity
 from carbonms.carbondata.models import ActivityRecord, Calibration, MeasuringInstrument
@@ -50,7 +63,7 @@ def _num(x) -> float | None:
 
 def reporting_year(today: dt.date | None = None) -> int:
     """The year whose data is being collected and closed: last calendar year."""
-    return (today or dt.date.today()).year - 1
+    return (today or timezone.localdate()).year - 1
 
 
 # -- statements ----------------------------------------------------------------------------------------------------
@@ -228,7 +241,7 @@ def industries(user, park) -> list[tuple[str, str]]:
 def alerts(user, park, enterprise=None, *, today: dt.date | None = None) -> list[dict]:
     """One list of what needs attention, each with a count, a link and its basis; levels: red (overdue), amber (due
     soon or waiting)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     year = reporting_year(today)
     out: list[dict] = []
     owner = f"ent-{enterprise.pk}" if enterprise is not None else f"park-{park.pk}"

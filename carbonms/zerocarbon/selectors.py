@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from carbonms.accounting import units
 from carbonms.inventory.models import InventoryStatement, RunResult
@@ -109,7 +110,7 @@ _CAPACITY_OF = {"storage_mwh": "storage", "pv_kwp": "pv", "wind_mw": "wind", "ch
 def plan_progress(plan: ZeroCarbonPlan, *, today: dt.date | None = None) -> list[dict]:
     """Per indicator of the plan: the yearly targets and, for years already begun, the actual value with its basis.
     Zero-carbon buildings are counted (entries), not summed."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     targets = list(plan.targets.all())
     years = sorted({t.year for t in targets})
     measured = {(v.indicator, v.year): v for v in IndicatorValue.objects.filter(park_id=plan.park_id, year__in=years)}

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.common import tenancy
-from carbonms.common.views import Parent, ScopedDetailView, ScopedPageView, ServiceFormView, WorkflowActionView
+from carbonms.common.views import (
+    Parent,
+    ScopedDetailView,
+    ScopedPageView,
+    ServiceFormView,
+    WorkflowActionView,
+)
 from carbonms.inventory.statements import official_statements
 from carbonms.organizations.models import Park
 
@@ -36,11 +43,11 @@ def _year(request, park) -> int:
     except ValueError:
         pass
     s = official_statements(park=park, park_level=True).first()
-    return s.year if s else dt.date.today().year - 1
+    return s.year if s else timezone.localdate().year - 1
 
 
 def _years(year: int) -> list[int]:
-    last = max(year, dt.date.today().year)
+    last = max(year, timezone.localdate().year)
     return list(range(last, last - 8, -1))
 
 
@@ -82,7 +89,7 @@ class ParkPlanView(ScopedPageView):
         ctx.update(
             year=year, plan=plan, progress=progress, chart=_chart(progress), versions=selectors.plans_for(user, park),
             indicators=selectors.park_indicators(park, year), share=selectors.renewable_share(park, year),
-            capacities=selectors.capacities(park, min(dt.date(year, 12, 31), dt.date.today())),
+            capacities=selectors.capacities(park, min(dt.date(year, 12, 31), timezone.localdate())),
             can_add=_can(user, "add", park.pk),
         )
         return ctx
@@ -158,7 +165,7 @@ class InfrastructureListView(ScopedPageView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, park = self.request.user, self.park
-        ctx.update(items=selectors.infrastructure_for(user, park), today=dt.date.today(), capacities=selectors.capacities(park, dt.date.today()),
+        ctx.update(items=selectors.infrastructure_for(user, park), today=timezone.localdate(), capacities=selectors.capacities(park, timezone.localdate()),
                    can_add=_can(user, "add", park.pk), can_change=_can(user, "change", park.pk))
         return ctx
 
@@ -248,7 +255,7 @@ class TechnologyListView(ScopedPageView):
         if category in Technology.Category.values:
             qs = qs.filter(category=category)
         ctx.update(technologies=qs, show_retired=show_retired, category=category, categories=Technology.Category.choices,
-                   can_add=_can(user, "add", park.pk), today=dt.date.today())
+                   can_add=_can(user, "add", park.pk), today=timezone.localdate())
         return ctx
 
 
@@ -262,7 +269,7 @@ class TechnologyDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         user, t = self.request.user, self.object
         ctx.update(demonstrations=selectors.demonstrations_for(user, t), evaluations=selectors.evaluations_for(user, t),
-                   can_change=_can(user, "change", t.park_id), today=dt.date.today())
+                   can_change=_can(user, "change", t.park_id), today=timezone.localdate())
         return ctx
 
 

@@ -51,7 +51,7 @@ def _indicator(w, org):
     from carbonms.zerocarbon.models import IndicatorValue
 
     return org.cached("zc_ind", lambda: IndicatorValue.objects.create(
-        park_id=org.enterprise.park_id, year=2025, indicator="water_reuse", value=Decimal("90"), source="统计"))
+        park_id=org.enterprise.park_id, year=2000 + org.enterprise.pk % 90, indicator="water_reuse", value=Decimal("90"), source="统计"))
 
 
 def _step(make, step):
@@ -84,4 +84,48 @@ CASES: dict[str, Case] = {
 CASES.update({
     "cockpit:park": Case(_park, PARK_STAFF, **STAFF_404),
     "cockpit:enterprise": Case(lambda w, org: {"enterprise_pk": org.enterprise.pk}, ALL),
+})
+
+
+def _target(w, org):
+    from carbonms.zerocarbon.models import PlanTarget
+
+    return org.cached("zc_target", lambda: PlanTarget.objects.create(plan=_plan(w, org), year=2026, indicator="pv_kwp",
+                                                                       value=Decimal("100")))
+
+
+def _evaluation(w, org):
+    from carbonms.zerocarbon.models import TechnologyEvaluation
+
+    return org.cached("zc_eval", lambda: TechnologyEvaluation.objects.create(
+        technology=_tech(w, org), evaluated_on=dt.date(2025, 6, 1), conclusion="keep", findings="适用",
+        next_due_on=dt.date(2026, 6, 1), evaluated_by=w.users["park_carbon_officer"]))
+
+
+def _demonstration(w, org):
+    from carbonms.zerocarbon.models import DemonstrationProject
+
+    return org.cached("zc_demo", lambda: DemonstrationProject.objects.create(
+        technology=_tech(w, org), park_id=org.enterprise.park_id, enterprise=org.enterprise, name="示范"))
+
+
+CASES.update({
+    "api:zc-plan-list": Case(None, ALL),
+    "api:zc-plan-detail": Case(_pk(_plan), ALL, park_level=True),
+    "api:zc-plan-transition": Case(_pk(_plan), ALL, park_level=True),
+    "api:zc-plan-target-list": Case(None, ALL),
+    "api:zc-plan-target-detail": Case(_pk(_target), ALL, park_level=True),
+    "api:zc-infrastructure-list": Case(None, ALL),
+    "api:zc-infrastructure-detail": Case(_pk(_infra), ALL),
+    "api:zc-supply-list": Case(None, ALL),
+    "api:zc-supply-detail": Case(_pk(_supply), ALL),
+    "api:zc-supply-share": Case(None, ALL, ok_status=400, denied=400),  # park and year are required
+    "api:zc-indicator-value-list": Case(None, ALL),
+    "api:zc-indicator-value-detail": Case(_pk(_indicator), PARK_STAFF, denied=404, park_level=True),
+    "api:zc-technology-list": Case(None, ALL),
+    "api:zc-technology-detail": Case(_pk(_tech), ALL, park_level=True),
+    "api:zc-technology-evaluation-list": Case(None, ALL),
+    "api:zc-technology-evaluation-detail": Case(_pk(_evaluation), ALL, park_level=True),
+    "api:zc-demonstration-list": Case(None, ALL),
+    "api:zc-demonstration-detail": Case(_pk(_demonstration), ALL),
 })

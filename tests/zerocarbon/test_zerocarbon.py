@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from carbonms.conformity.models import Task
 from carbonms.conformity.reminders import run_reminders
@@ -184,7 +185,7 @@ def test_evaluation_sets_the_next_due_date_and_retires_when_it_concludes_so(worl
 
 
 def test_an_evaluation_due_becomes_a_task_of_the_responsible(world):
-    t = _tech(world, owner=_officer(world), evaluation_due_on=dt.date.today() + dt.timedelta(days=3))
+    t = _tech(world, owner=_officer(world), evaluation_due_on=timezone.localdate() + dt.timedelta(days=3))
     run_reminders(email=False)
     task = Task.objects.get(user=_officer(world), ref__startswith=f"technology:{t.pk}:")
     assert t.name in task.title and task.url == t.get_absolute_url()

@@ -233,3 +233,40 @@ def test_pages_render_for_the_park_officer_with_a_double_claim_shown_on_the_form
                {"year": 2025, "kind": "certificate", "use": "renewable_share", "mwh": "1", "certificate_ids": "GEC-9"})
     assert r.status_code == 200 and world.e1.enterprise.name in r.content.decode()
     assert RenewableSupply.objects.count() == 1
+
+
+# -- the API --------------------------------------------------------------------------------------------------------
+def test_api_refuses_a_second_claim_and_a_foreign_park(world):
+    c = Client()
+    c.force_login(_officer(world))
+    url = reverse("api:zc-supply-list")
+    body = {"park": world.park_a.pk, "enterprise": world.e1.enterprise.pk, "year": 2025, "kind": "certificate",
+            "use": "renewable_share", "mwh": "2", "certificate_ids": ["GEC-A1", "GEC-A2"]}
+    assert c.post(url, body, content_type="application/json").status_code == 201
+    r = c.post(url, {**body, "enterprise": None, "mwh": "1", "certificate_ids": ["GEC-A2"]}, content_type="application/json")
+    assert r.status_code == 400 and world.e1.enterprise.name in r.json()["certificate_ids"][0]
+    r = c.post(url, {**body, "park": world.park_b.pk, "enterprise": None, "certificate_ids": ["GEC-B1", "GEC-B2"]},
+               content_type="application/json")
+    assert r.status_code == 400 and "park" in r.json()
+    assert RenewableSupply.objects.count() == 1
+    share = c.get(reverse("api:zc-supply-share"), {"park": world.park_a.pk, "year": 2025}).json()
+    assert share["share"] is None and share["bought_mwh"] == "2.000"  # no statement in force: no share, said so
+
+
+def test_api_technology_list_is_read_by_enterprises_and_written_by_the_park(world):
+    t = _tech(world)
+    ent = Client()
+    ent.force_login(world.users["enterprise_admin"])
+    ids = [r["id"] for r in ent.get(reverse("api:zc-technology-list")).json()["results"]]
+    assert t.pk in ids
+    r = ent.post(reverse("api:zc-technology-list"), {"park": world.park_a.pk, "name": "x", "category": "a",
+                                                      "abatement_potential": "1", "maturity": "mature",
+                                                      "listed_on": "2025-01-01"}, content_type="application/json")
+    assert r.status_code == 403 and Technology.objects.count() == 1
+    park = Client()
+    park.force_login(_officer(world))
+    r = park.post(reverse("api:zc-technology-list"), {"park": world.park_a.pk, "name": "绿氢炼钢", "category": "c",
+                                                       "industries": ["3120"], "abatement_potential": "50 %",
+                                                       "maturity": "demonstration", "listed_on": "2025-01-01"},
+                  content_type="application/json")
+    assert r.status_code == 201 and r.json()["industries"] == ["3120"]

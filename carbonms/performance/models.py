@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonms.common.models import ScopedModel
 from carbonms.organizations.models import EmissionUnit, Enterprise, Equipment, Park
@@ -83,6 +84,17 @@ class _Entity(ScopedModel):
             return Level.UNIT
         return Level.ENTERPRISE if self.enterprise_id else Level.PARK
 
+    @property
+    def category_names(self) -> str:
+        """The categories covered, in the reader's language."""
+        from django.utils.translation import get_language
+
+        from carbonms.accounting.categories import CATEGORIES
+
+        en = (get_language() or "").startswith("en")
+        names = {c.code: (c.code.replace("_", " ") if en else c.name_zh) for c in CATEGORIES}
+        return ", ".join(names.get(c, c) for c in self.categories)
+
     def get_level_display(self) -> str:
         return str(Level(self.level).label)
 
@@ -99,9 +111,9 @@ class Baseline(_Entity):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved (in force)")
-        SUPERSEDED = "superseded", _("Superseded")
+        DRAFT = "draft", pgettext_lazy("baseline", "Draft")
+        APPROVED = "approved", pgettext_lazy("baseline", "Approved (in force)")
+        SUPERSEDED = "superseded", pgettext_lazy("baseline", "Superseded")
 
     name = models.CharField(_("name"), max_length=200)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
@@ -112,7 +124,7 @@ class Baseline(_Entity):
     period_start = models.DateField(_("base period from"))
     period_end = models.DateField(_("base period to"))
     base_year = models.PositiveSmallIntegerField(_("base year"))
-    value = models.DecimalField(_("base value"), max_digits=18, decimal_places=4)
+    value = models.DecimalField(_("base value"), max_digits=20, decimal_places=6)
     unit_label = models.CharField(_("unit"), max_length=30, default="tCO2e")
     categories = models.JSONField(_("categories covered"), default=list)
     gwp_set = models.CharField(_("GWP set"), max_length=8)
@@ -136,7 +148,7 @@ class Baseline(_Entity):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["park", "enterprise", "unit", "name", "-version"]
+        ordering = ["park_id", "enterprise_id", "unit_id", "name", "-version"]
         verbose_name = _("baseline")
         verbose_name_plural = _("baselines")
 
@@ -184,8 +196,8 @@ class BaselineTrigger(ScopedModel):
     kind = models.CharField(_("trigger"), max_length=20, choices=Kind.choices)
     change_kind = models.CharField(_("kind of change"), max_length=12, choices=ChangeKind.choices)
     description = models.CharField(_("description"), max_length=400)
-    base_year_effect = models.DecimalField(_("base-year effect (signed, in the baseline's unit)"), max_digits=18,
-                                           decimal_places=4, null=True, blank=True,
+    base_year_effect = models.DecimalField(_("base-year effect (signed, in the baseline's unit)"), max_digits=20,
+                                           decimal_places=6, null=True, blank=True,
                                            help_text=_("Empty until estimated; a decision needs every effect."))
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     fingerprint = models.CharField(_("detection key"), max_length=120, blank=True,
@@ -201,7 +213,7 @@ class BaselineTrigger(ScopedModel):
     scope_domain = "planning"
 
     class Meta:
-        ordering = ["baseline", "-created_at"]
+        ordering = ["baseline_id", "-created_at"]
         verbose_name = _("adjustment trigger")
         verbose_name_plural = _("adjustment triggers")
         constraints = [models.UniqueConstraint(fields=["baseline", "fingerprint"], condition=~models.Q(fingerprint=""),
@@ -223,8 +235,8 @@ class BaselineAdjustment(ScopedModel):
     """
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        APPROVED = "approved", _("Approved")
+        PROPOSED = "proposed", pgettext_lazy("decision", "Proposed")
+        APPROVED = "approved", pgettext_lazy("decision", "Approved")
 
     baseline = models.ForeignKey(Baseline, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("baseline"))
     after = models.ForeignKey(Baseline, null=True, blank=True, on_delete=models.PROTECT, related_name="adjusted_from",
@@ -233,8 +245,8 @@ class BaselineAdjustment(ScopedModel):
     cumulative_pct = models.DecimalField(_("cumulative effect (%)"), max_digits=9, decimal_places=3)
     threshold_pct = models.DecimalField(_("threshold (%)"), max_digits=5, decimal_places=2)
     recalculate = models.BooleanField(_("recalculate the base"))
-    value_before = models.DecimalField(_("base value before"), max_digits=18, decimal_places=4)
-    value_after = models.DecimalField(_("base value after"), max_digits=18, decimal_places=4)
+    value_before = models.DecimalField(_("base value before"), max_digits=20, decimal_places=6)
+    value_after = models.DecimalField(_("base value after"), max_digits=20, decimal_places=6)
     result = models.JSONField(_("computation"), default=dict, blank=True)
     evidence = models.TextField(_("evidence and explanation"))
     proposed_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("proposed by"))
@@ -248,7 +260,7 @@ class BaselineAdjustment(ScopedModel):
     scope_domain = "planning"
 
     class Meta:
-        ordering = ["baseline", "-created_at"]
+        ordering = ["baseline_id", "-created_at"]
         verbose_name = _("baseline adjustment decision")
         verbose_name_plural = _("baseline adjustment decisions")
 
@@ -269,15 +281,15 @@ class Target(_Entity):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        REVIEWED = "reviewed", _("Reviewed")
-        APPROVED = "approved", _("Approved")
-        PUBLISHED = "published", _("Published")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("target", "Draft")
+        REVIEWED = "reviewed", pgettext_lazy("target", "Reviewed")
+        APPROVED = "approved", pgettext_lazy("target", "Approved")
+        PUBLISHED = "published", pgettext_lazy("target", "Published")
+        WITHDRAWN = "withdrawn", pgettext_lazy("target", "Withdrawn")
 
     class Method(models.TextChoices):
         FIXED = "fixed_value", _("Fixed target value")
-        PCT = "reduction_pct", _("Reduction in % of the base value")
+        PCT = "reduction_pct", _("Reduction from the base value (%)")
         SBTI_15 = "sbti_aca_1.5", _("SBTi absolute contraction, 1.5 °C (4.2 %/yr)")
         SBTI_WB2C = "sbti_aca_wb2c", _("SBTi absolute contraction, well-below 2 °C (2.5 %/yr)")
 
@@ -297,15 +309,15 @@ class Target(_Entity):
     baseline = models.ForeignKey(Baseline, null=True, blank=True, on_delete=models.PROTECT, related_name="targets",
                                  verbose_name=_("baseline"))
     base_year = models.PositiveSmallIntegerField(_("base year"))
-    base_value = models.DecimalField(_("base value"), max_digits=18, decimal_places=4)
+    base_value = models.DecimalField(_("base value"), max_digits=20, decimal_places=6)
     start_year = models.PositiveSmallIntegerField(_("start year"))
     target_year = models.PositiveSmallIntegerField(_("target year"))
     method = models.CharField(_("method"), max_length=16, choices=Method.choices, default=Method.PCT)
     reduction_pct = models.DecimalField(_("reduction (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
-    target_value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4)
+    target_value = models.DecimalField(_("target value"), max_digits=20, decimal_places=6)
     milestones = models.JSONField(_("milestones"), default=dict, blank=True)
     reserve = models.DecimalField(
-        _("reserve for new entrants"), max_digits=18, decimal_places=4, default=Decimal("0"),
+        _("reserve for new entrants"), max_digits=20, decimal_places=6, default=Decimal("0"),
         help_text=_("Park targets: the share of the target value kept for enterprises that enter later."))
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
                                verbose_name=_("decomposed from"))
@@ -322,7 +334,7 @@ class Target(_Entity):
     published_to = models.CharField(_("published to"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["park", "enterprise", "unit", "code"]
+        ordering = ["park_id", "enterprise_id", "unit_id", "code"]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
@@ -350,12 +362,12 @@ class TargetAllocation(ScopedModel):
     """
 
     class Method(models.TextChoices):
-        UNIFORM = "uniform", _("Uniform rate: enterprise base × (1 − park rate)")
-        BENCHMARK = "benchmark", _("Sector benchmark (先进值/标杆值)")
+        UNIFORM = "uniform", _("Uniform rate")
+        BENCHMARK = "benchmark", _("Sector benchmark")
         NEGOTIATED = "negotiated", _("Negotiated")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("allocation", "Draft")
         ISSUED = "issued", _("Issued to the enterprise")
         ACCEPTED = "accepted", _("Accepted (目标责任书 signed)")
         RETURNED = "returned", _("Returned by the enterprise")
@@ -366,10 +378,10 @@ class TargetAllocation(ScopedModel):
     method = models.CharField(_("allocation method"), max_length=12, choices=Method.choices, default=Method.UNIFORM)
     baseline = models.ForeignKey(Baseline, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
                                  verbose_name=_("enterprise baseline"))
-    base_value = models.DecimalField(_("enterprise base value"), max_digits=18, decimal_places=4)
-    allocated_value = models.DecimalField(_("allocated target value"), max_digits=18, decimal_places=4)
+    base_value = models.DecimalField(_("enterprise base value"), max_digits=20, decimal_places=6)
+    allocated_value = models.DecimalField(_("allocated target value"), max_digits=20, decimal_places=6)
     benchmark_value = models.DecimalField(_("benchmark intensity"), max_digits=18, decimal_places=6, null=True, blank=True)
-    benchmark_output = models.DecimalField(_("output the benchmark applies to"), max_digits=18, decimal_places=4,
+    benchmark_output = models.DecimalField(_("output the benchmark applies to"), max_digits=20, decimal_places=6,
                                            null=True, blank=True, help_text=_("In the product's unit, for the benchmark method."))
     benchmark_source = models.CharField(_("benchmark source"), max_length=300, blank=True)
     from_reserve = models.BooleanField(_("drawn from the reserve for new entrants"), default=False)
@@ -389,7 +401,7 @@ class TargetAllocation(ScopedModel):
     scope_domain = "planning"
 
     class Meta:
-        ordering = ["park_target", "enterprise"]
+        ordering = ["park_target_id", "enterprise_id"]
         verbose_name = _("target allocation")
         verbose_name_plural = _("target allocations")
         constraints = [models.UniqueConstraint(fields=["park_target", "enterprise"], name="unique_allocation_per_enterprise")]
@@ -420,13 +432,13 @@ class TargetProgress(ScopedModel):
 
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="progress", verbose_name=_("target"))
     year = models.PositiveSmallIntegerField(_("year"))
-    actual = models.DecimalField(_("actual"), max_digits=18, decimal_places=4)
-    expected = models.DecimalField(_("milestone"), max_digits=18, decimal_places=4)
+    actual = models.DecimalField(_("actual"), max_digits=20, decimal_places=6)
+    expected = models.DecimalField(_("milestone"), max_digits=20, decimal_places=6)
     progress_pct = models.DecimalField(_("progress (%)"), max_digits=9, decimal_places=2, null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     statement = models.ForeignKey("inventory.InventoryStatement", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("statement of record"))
-    emissions = models.DecimalField(_("emissions (tCO₂e)"), max_digits=18, decimal_places=4, null=True, blank=True)
+    emissions = models.DecimalField(_("emissions (tCO₂e)"), max_digits=20, decimal_places=6, null=True, blank=True)
     denominator = models.DecimalField(_("denominator"), max_digits=20, decimal_places=4, null=True, blank=True)
     detail = models.JSONField(_("how it was computed"), default=dict, blank=True)
 
@@ -435,7 +447,7 @@ class TargetProgress(ScopedModel):
     scope_domain = "planning"
 
     class Meta:
-        ordering = ["target", "year"]
+        ordering = ["target_id", "year"]
         verbose_name = _("target progress")
         verbose_name_plural = _("target progress")
         constraints = [models.UniqueConstraint(fields=["target", "year"], name="unique_progress_per_target_year")]

@@ -23,7 +23,7 @@ class ZeroCarbonConfig(AppConfig):
             "technologies", _("Technology positive list"), icon="book",
             url=lambda c: reverse("zerocarbon:technologies", args=[c["home_park"].pk]) if c.get("home_park") else None,
         ))
-        reminders.register_source(_evaluation_reminders)
+        reminders.register_items(_evaluation_reminders)
         extensions.register("zerocarbon", "carbonms.zerocarbon.demo:build", order=60)
 
 

@@ -6,3 +6,11 @@ class LedgerConfig(AppConfig):
     name = "carbonms.ledger"
     label = "ledger"
     verbose_name = _("Carbon-asset ledger")
+
+    def ready(self):
+        from carbonms.demo import extensions
+
+        from . import navigation
+
+        navigation.register_items()
+        extensions.register("ledger", "carbonms.ledger.demo:build", order=50)

@@ -287,7 +287,7 @@ class PriceQuote(HolderModel):
         return f"{self.product} · {self.date} · {self.reference_price}"
 
     def get_absolute_url(self):
-        return reverse("ledger:prices", args=[self.park_id])
+        return reverse("ledger:prices_ent", args=[self.enterprise_id]) if self.enterprise_id else reverse("ledger:prices_park", args=[self.park_id])
 
     @property
     def reference_price(self):

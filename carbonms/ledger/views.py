@@ -1,0 +1,395 @@
+"""Pages of the carbon-asset ledger (/assets/): the ledger of a holder (an enterprise, or the park itself — park staff
+only), accounts, instruments, movements with maker-checker, the price table, and the asset statement (碳资产报表)
+with its XLSX. Every page declares its access (common.views) and writes through ``ledger.services``."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carbonms.carbondata.views.base import year_param
+from carbonms.common import files
+from carbonms.common.params import BadParameter
+from carbonms.common.views import Parent, ScopedPageView, ServiceFormView, WorkflowActionView
+from carbonms.organizations.models import Enterprise, Park
+
+from . import selectors, services
+from .forms import AccountForm, InstrumentForm, MovementForm, PriceForm, PriceImportForm, RejectForm
+from .models import Account, Instrument, Movement
+from .statement import asset_statement
+from .workflows import MOVEMENT
+from .xlsx import statement_workbook
+
+ENT = Parent("enterprise_pk", Enterprise, "enterprise", select_related=("park",))
+PARK = Parent("park_pk", Park, "park")
+
+
+class HolderMixin:
+    """``self.park`` and ``self.enterprise`` (None for the park's own ledger) from the parent or the object."""
+
+    enterprise = None
+    park = None
+
+    def prepare(self):
+        obj = getattr(self, "object", None)
+        if obj is not None and hasattr(obj, "park"):
+            self.park, self.enterprise = obj.park, obj.enterprise
+        elif self.parent is not None and self.parent.attr == "enterprise":
+            self.park = self.enterprise.park
+        super().prepare()
+
+    def holder_url(self, name: str) -> str:
+        from django.urls import reverse
+
+        if self.enterprise is not None:
+            return reverse(f"ledger:{name}_ent", args=[self.enterprise.pk])
+        return reverse(f"ledger:{name}_park", args=[self.park.pk])
+
+    def holder_context(self) -> dict:
+        can = self.can if hasattr(self, "can") else (lambda *a, **k: False)
+        return {"park": self.park, "enterprise": self.enterprise, "holder": self.enterprise or self.park,
+                "holder_name": self.enterprise.name if self.enterprise else self.park.name,
+                "can_add": can("add", "assets"), "can_approve": can("approve", "assets"),
+                "urls": {n: self.holder_url(n) for n in ("home", "movements", "movement_new", "account_new", "instrument_new",
+                                                         "statement", "prices")}}
+
+
+# -- the ledger of a holder --------------------------------------------------------------------------------------------
+
+class _Home(HolderMixin, ScopedPageView):
+    template_name = "ledger/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, park, ent = self.request.user, self.park, self.enterprise
+        ctx.update(self.holder_context())
+        ctx.update(holdings=selectors.holdings(park=park, enterprise=ent),
+                   accounts=selectors.accounts(user, park=park, enterprise=ent),
+                   instruments=selectors.instruments(user, park=park, enterprise=ent),
+                   pending=selectors.movements(user, park=park, enterprise=ent).filter(status=Movement.Status.ENTERED)[:50])
+        if ent is None:  # the park: the enterprises' ledgers
+            ctx["members"] = (Enterprise.objects.restrict(user).filter(park=park).order_by("-carbon_market_covered", "name")
+                              .only("pk", "name", "carbon_market_covered"))[:300]
+        return ctx
+
+
+class HomeEnterpriseView(_Home):
+    parent = ENT
+
+
+class HomeParkView(_Home):
+    parent = PARK
+    park_staff_only = True
+
+
+class _Movements(HolderMixin, ScopedPageView):
+    template_name = "ledger/movements.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(self.holder_context())
+        qs = selectors.movements(self.request.user, park=self.park, enterprise=self.enterprise)
+        status = self.request.GET.get("status") or ""
+        if status:
+            if status not in Movement.Status.values:
+                raise BadParameter("status", str(_("Choose one of: %(choices)s.") % {"choices": ", ".join(Movement.Status.values)}))
+            qs = qs.filter(status=status)
+        ctx.update(movements=qs[:500], status=status, statuses=Movement.Status.choices)
+        return ctx
+
+
+class MovementsEnterpriseView(_Movements):
+    parent = ENT
+
+
+class MovementsParkView(_Movements):
+    parent = PARK
+    park_staff_only = True
+
+
+# -- forms -------------------------------------------------------------------------------------------------------------
+
+class _HolderForm(HolderMixin, ServiceFormView):
+    requires = ("assets", "add")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(self.holder_context())
+        return ctx
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["scope"] = self.enterprise or self.park
+        return kwargs
+
+
+class _AccountNew(_HolderForm):
+    form_class = AccountForm
+    title = _("New carbon account")
+    success_message = _("Account saved.")
+
+    def perform(self, form):
+        return services.account_save(actor=self.request.user, park=self.park, enterprise=self.enterprise, data=form.cleaned_data)
+
+
+class AccountNewEnterpriseView(_AccountNew):
+    parent = ENT
+
+
+class AccountNewParkView(_AccountNew):
+    parent = PARK
+
+
+class _InstrumentNew(_HolderForm):
+    form_class = InstrumentForm
+    title = _("New instrument")
+    success_message = _("Instrument saved.")
+
+    def perform(self, form):
+        return services.instrument_save(actor=self.request.user, park=self.park, enterprise=self.enterprise, data=form.cleaned_data)
+
+
+class InstrumentNewEnterpriseView(_InstrumentNew):
+    parent = ENT
+
+
+class InstrumentNewParkView(_InstrumentNew):
+    parent = PARK
+
+
+class _MovementNew(_HolderForm):
+    form_class = MovementForm
+    template_name = "ledger/movement_form.html"
+    title = _("Enter a movement")
+    success_message = _("Movement entered: somebody else must approve it before it counts.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("scope")
+        kwargs.update(park=self.park, enterprise=self.enterprise)
+        return kwargs
+
+    def get_initial(self):
+        initial = {"currency": "CNY", "date": timezone.localdate()}
+        kind = self.request.GET.get("kind")
+        if kind in Movement.Kind.values:
+            initial["kind"] = kind
+        return initial
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "evidence_file"}
+        return services.movement_enter(actor=self.request.user, park=self.park, enterprise=self.enterprise, data=data,
+                                       evidence_file=form.cleaned_data.get("evidence_file"))
+
+
+class MovementNewEnterpriseView(_MovementNew):
+    parent = ENT
+
+
+class MovementNewParkView(_MovementNew):
+    parent = PARK
+
+
+class _ObjectEdit(HolderMixin, ServiceFormView):
+    action = "change"
+    edits_object = True
+
+
+class AccountEditView(_ObjectEdit):
+    model = Account
+    form_class = AccountForm
+    title = _("Edit carbon account")
+
+    def perform(self, form):
+        return services.account_save(actor=self.request.user, park=self.park, enterprise=self.enterprise,
+                                     data=form.cleaned_data, account=self.object)
+
+
+class InstrumentEditView(_ObjectEdit):
+    model = Instrument
+    form_class = InstrumentForm
+    title = _("Edit instrument")
+
+    def perform(self, form):
+        return services.instrument_save(actor=self.request.user, park=self.park, enterprise=self.enterprise,
+                                        data=form.cleaned_data, instrument=self.object)
+
+
+# -- records -----------------------------------------------------------------------------------------------------------
+
+class AccountView(HolderMixin, ScopedPageView):
+    model = Account
+    template_name = "ledger/account.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(self.holder_context(), can_change=self.can("change"),
+                   movements=selectors.movements(self.request.user, park=self.park, enterprise=self.enterprise)
+                   .filter(account=self.object)[:300])
+        return ctx
+
+
+class InstrumentView(HolderMixin, ScopedPageView):
+    model = Instrument
+    template_name = "ledger/instrument.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        held = next((h for h in selectors.holdings(park=self.park, enterprise=self.enterprise) if h["instrument"].pk == self.object.pk), None)
+        ctx.update(self.holder_context(), can_change=self.can("change"), held=held,
+                   movements=selectors.movements(self.request.user, park=self.park, enterprise=self.enterprise)
+                   .filter(instrument=self.object)[:300])
+        return ctx
+
+
+class MovementView(HolderMixin, ScopedPageView):
+    model = Movement
+    template_name = "ledger/movement.html"
+    select_related = ("instrument", "account", "entered_by", "approved_by", "evidence", "to_instrument")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        steps = {t.name for t in MOVEMENT.available(self.request.user, self.object)}
+        refusal = None
+        if self.object.status == Movement.Status.ENTERED and not steps and MOVEMENT.permitted(self.request.user, self.object, "approve"):
+            refusal = MOVEMENT.refusal(self.request.user, self.object, "approve")
+        ctx.update(self.holder_context(), steps=steps, refusal=refusal, reject_form=RejectForm(user=self.request.user))
+        return ctx
+
+
+class MovementActionView(WorkflowActionView):
+    model = Movement
+
+
+# -- prices ------------------------------------------------------------------------------------------------------------
+
+class _Prices(HolderMixin, ScopedPageView):
+    template_name = "ledger/prices.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(self.holder_context(), prices=selectors.prices(self.request.user, park=self.park, enterprise=self.enterprise)
+                   .select_related("enterprise")[:500],
+                   price_new=self.holder_url("price_new"), price_import=self.holder_url("price_import"))
+        return ctx
+
+
+class PricesEnterpriseView(_Prices):
+    parent = ENT
+
+
+class PricesParkView(_Prices):
+    """The park's price table; an enterprise's users read it (their own prices are on their page)."""
+
+    parent = PARK
+
+
+class _PriceNew(_HolderForm):
+    form_class = PriceForm
+    title = _("Enter a price")
+    success_message = _("Price saved.")
+
+    def get_success_url(self):
+        return self.holder_url("prices")
+
+    def perform(self, form):
+        return services.price_save(actor=self.request.user, park=self.park, enterprise=self.enterprise, data=form.cleaned_data)
+
+
+class PriceNewEnterpriseView(_PriceNew):
+    parent = ENT
+
+
+class PriceNewParkView(_PriceNew):
+    parent = PARK
+
+
+class _PriceImport(_HolderForm):
+    form_class = PriceImportForm
+    template_name = "ledger/price_import.html"
+    title = _("Import a price table")
+
+    def get_success_url(self):
+        return self.holder_url("prices")
+
+    def perform(self, form):
+        saved = services.price_import(actor=self.request.user, park=self.park, enterprise=self.enterprise,
+                                      file=form.cleaned_data["file"])
+        from django.contrib import messages
+
+        messages.success(self.request, _("%(n)s prices imported.") % {"n": len(saved)})
+        return saved
+
+
+class PriceImportEnterpriseView(_PriceImport):
+    parent = ENT
+
+
+class PriceImportParkView(_PriceImport):
+    parent = PARK
+
+
+# -- the asset statement -----------------------------------------------------------------------------------------------
+
+def _money_param(request, name: str) -> Decimal | None:
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise BadParameter(name, str(_("Give a price in CNY per tCO₂.")))
+    if not value.is_finite() or value < 0 or value > 100000:
+        raise BadParameter(name, str(_("Give a price in CNY per tCO₂.")))
+    return value
+
+
+class _Statement(HolderMixin, ScopedPageView):
+    template_name = "ledger/statement.html"
+
+    def statement(self) -> dict:
+        year = year_param(self.request)
+        raw_on = (self.request.GET.get("on") or "").strip()
+        try:
+            on = dt.date.fromisoformat(raw_on) if raw_on else None
+        except ValueError:
+            raise BadParameter("on", str(_("Give a date in the form YYYY-MM-DD.")))
+        prices = {p: v for p, v in (("CEA", _money_param(self.request, "price_cea")), ("CCER", _money_param(self.request, "price_ccer")))
+                  if v is not None}
+        quotes = selectors.prices(self.request.user, park=self.park, enterprise=self.enterprise)
+        return asset_statement(park=self.park, enterprise=self.enterprise, year=year, quotes=quotes, on=on, prices=prices)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        st = self.statement()
+        ctx.update(self.holder_context(), st=st, year=st["year"], query=self.request.GET.urlencode(),
+                   xlsx_url=self.holder_url("statement_xlsx"))
+        return ctx
+
+
+class StatementEnterpriseView(_Statement):
+    parent = ENT
+
+
+class StatementParkView(_Statement):
+    parent = PARK
+    park_staff_only = True
+
+
+class _StatementXlsx(_Statement):
+    def get(self, request, *args, **kwargs):
+        st = self.statement()
+        data = statement_workbook(st)
+        return files.attachment(data, f"asset-statement-{st['year']}.xlsx", files.ZIP_TYPES[".xlsx"])
+
+
+class StatementXlsxEnterpriseView(_StatementXlsx):
+    parent = ENT
+
+
+class StatementXlsxParkView(_StatementXlsx):
+    parent = PARK
+    park_staff_only = True
+

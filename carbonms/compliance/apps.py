@@ -6,3 +6,14 @@ class ComplianceConfig(AppConfig):
     name = "carbonms.compliance"
     label = "compliance"
     verbose_name = _("ETS compliance, projects and neutrality claims")
+
+    def ready(self):
+        from carbonms.conformity import reminders
+        from carbonms.demo import extensions
+
+        from . import deadlines, navigation
+
+        navigation.register_items()
+        reminders.register_source(deadlines.reminder_items)
+        deadlines.register_titles()
+        extensions.register("compliance", "carbonms.compliance.demo:build", order=300)

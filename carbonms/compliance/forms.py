@@ -21,7 +21,7 @@ class SurrenderForm(ScopedForm):
         self.lots = lots
         for lot in lots:
             self.fields[f"qty_{lot['id']}"] = forms.DecimalField(
-                label=lot["id"], required=False, min_value=Decimal(0), max_digits=16, decimal_places=3,
+                label=lot.get("label", lot["id"]), required=False, min_value=Decimal(0), max_digits=14, decimal_places=0,
                 initial=lot["proposed_t"] or None, disabled=not lot["eligible"],
                 help_text=lot["reason"] or _("%(inst)s · vintage %(v)s · held %(q)s t") % {
                     "inst": lot["instrument"], "v": lot.get("vintage") or "—", "q": lot["quantity_t"]})
@@ -41,14 +41,14 @@ class ProjectForm(ScopedModelForm):
         model = OffsetProject
         fields = ["kind", "name", "methodology", "location", "local", "forestry", "area_mu", "started_on", "baseline",
                   "additionality", "estimated_annual_t"]
-        widgets = {"started_on": forms.DateInput(attrs={"type": "date"}), "baseline": forms.Textarea(attrs={"rows": 3}),
+        widgets = {"started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "baseline": forms.Textarea(attrs={"rows": 3}),
                    "additionality": forms.Textarea(attrs={"rows": 3})}
 
 
 class StageForm(ScopedForm):
     stage = forms.ChoiceField(label=_("stage"), choices=OffsetProject.Stage.choices)
     completed_on = forms.DateField(label=_("completed on"), initial=timezone.localdate,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     body = forms.CharField(label=_("body"), required=False, max_length=120,
                            help_text=_("Validation or verification body, registry or authority."))
     reference = forms.CharField(label=_("reference"), required=False, max_length=120,
@@ -71,8 +71,32 @@ class ClaimForm(ScopedForm):
 class DeterminationForm(ScopedForm):
     conclusion = forms.ChoiceField(label=_("determination conclusion"), choices=NeutralityClaim.Conclusion.choices)
     determined_on = forms.DateField(label=_("determination date"), initial=timezone.localdate,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     verifier_body = forms.CharField(label=_("verification body"), required=False, max_length=120)
     determination_notes = forms.CharField(label=_("determination notes"), widget=forms.Textarea(attrs={"rows": 4}),
                                           help_text=_("Document review and site visit (8.4.5)."))
     determination_report = forms.FileField(label=_("determination report"), required=False)
+
+
+def cancel_form_for(claim):
+    """The form that cancels held units for ``claim``: the lot, the quantity, the date, the registry's certificate
+    and the serials (credits)."""
+    from carbonms.ledger.models import Instrument
+
+    from . import holdings
+
+    held = {i.pk for i, _q, _a in holdings.neutrality_choices(claim)}
+
+    class CancelForm(ScopedForm):
+        instrument = forms.ModelChoiceField(label=_("lot"), queryset=Instrument.objects.filter(pk__in=held))
+        quantity_t = forms.DecimalField(label=_("quantity (t)"), min_value=Decimal(1), max_digits=14, decimal_places=0)
+        cancelled_on = forms.DateField(label=_("cancelled on"), initial=timezone.localdate,
+                                       widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        certificate_no = forms.CharField(label=_("cancellation certificate number"), max_length=80)
+        serial_first = forms.CharField(label=_("first serial number"), required=False, max_length=80)
+        serial_last = forms.CharField(label=_("last serial number"), required=False, max_length=80)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, scope=claim.enterprise, **kwargs)
+
+    return CancelForm

@@ -213,3 +213,10 @@ class NeutralityClaim(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("compliance:claim", args=[self.pk])
+
+    @property
+    def category_labels(self) -> list[str]:
+        from carbonms.carbondata.models.register import Category
+
+        labels = dict(Category.choices)
+        return [str(labels.get(c, c)) for c in self.categories or []]

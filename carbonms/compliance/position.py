@@ -2,10 +2,11 @@
 T/CIECCPA 8.3.1.1, 8.3.2 note 5): reads only.
 
 * The **obligation** is taken from the statement of record (carbonms/inventory/statements.py), never from a run:
-  a statement in force on the *verified* basis, else on the *ETS* basis (its gross total: the ETS figure), else
-  a management-inventory statement that the external verifier verified, whose *direct* emissions stand for the
-  ETS scope (fuel, process and carbon in products; purchased electricity and heat are no longer covered,
-  spec §3.3). Which statement and which total were used is part of the result.
+  the *direct* emissions (fuel, process and carbon in products; purchased electricity and heat are not covered
+  by the national ETS, spec §3.3) of a statement in force on the *verified* basis, else on the *ETS* basis, else
+  of a management-inventory statement that the external verifier verified (the ledger's asset statement reads the
+  same order, ``ledger.statement.obligation_of``, and also shows an approved management figure as an estimate; a
+  surrender needs a verified figure). Which statement was used is part of the result.
 * The **holdings** are the ledger's lots (:mod:`.holdings`); eligibility, the CCER cap, the surrender order,
   the deadline and the penalty come from the asset core (:func:`carbonms.assets.compliance`), which reads the
   rule table of the year (carbonms/assets/data/*.csv) with its source.
@@ -41,13 +42,13 @@ class Obligation:
     def basis_note(self) -> str:
         if self.statement.basis == Basis.MANAGEMENT:
             return _("Management inventory verified by the external verifier: its direct emissions stand for the ETS scope.")
-        return _("The statement's gross total on the %(basis)s basis.") % {"basis": self.statement.get_basis_display()}
+        return _("The statement's direct emissions on the %(basis)s basis.") % {"basis": self.statement.get_basis_display()}
 
 
 def obligation_of(enterprise, year: int) -> Obligation | None:
     """The obligation of ``enterprise`` for ``year`` from its statement of record, or None when there is none."""
     qs = InventoryStatement.objects.filter(enterprise=enterprise, year=year, status__in=InventoryStatement.OFFICIAL)
-    for basis, status, key in ((Basis.VERIFIED, None, "gross"), (Basis.ETS, None, "gross"), (Basis.MANAGEMENT, St.VERIFIED, "direct")):
+    for basis, status, key in ((Basis.VERIFIED, None, "direct"), (Basis.ETS, None, "direct"), (Basis.MANAGEMENT, St.VERIFIED, "direct")):
         st = qs.filter(basis=basis, **({"status": status} if status else {})).first()
         if st is not None and (st.totals or {}).get(key) is not None:
             return Obligation(st, key, Decimal(str(st.totals[key])).quantize(Decimal("1")))
@@ -93,6 +94,7 @@ def compute(enterprise, year: int, *, price: Decimal | None = None, lots: list[d
             take = min(Decimal(str(s["quantity_t"])), left)
             proposed[s["id"]], left = _num(take), left - take
     out.update({
+        "obligation_note": ob.basis_note,
         "statement": {"id": ob.statement.pk, "basis": ob.statement.basis, "status": ob.statement.status, "total": ob.total_key},
         "sector": rules.sector_of(enterprise.industry_code),
         "deadlines": [{"step": d.step, "due": d.due.isoformat(), "status": d.status, "source": d.source}
@@ -104,9 +106,26 @@ def compute(enterprise, year: int, *, price: Decimal | None = None, lots: list[d
                   "proposed_t": proposed.get(lot["id"], 0)} for lot in held],
         "done": done,
     })
+    labels = {lot["id"]: lot.get("label", lot["id"]) for lot in held}
+    out["excluded"] = [{**e, "label": labels.get(e["id"], e["id"])} for e in out["excluded"]]
     out["_obligation"] = ob
     return out
 
 
 def _num(d: Decimal):
     return int(d) if d == d.to_integral_value() else float(d)
+
+
+def jsonable(x):
+    """The position (or any part of it) as JSON: private keys (``_…``) dropped, decimals and dates as strings."""
+    import datetime as dt
+
+    if isinstance(x, dict):
+        return {k: jsonable(v) for k, v in x.items() if not str(k).startswith("_")}
+    if isinstance(x, list | tuple):
+        return [jsonable(v) for v in x]
+    if isinstance(x, Decimal):
+        return _num(x)
+    if isinstance(x, dt.date):
+        return x.isoformat()
+    return x

@@ -15,7 +15,7 @@ from .models import NeutralityClaim
 
 
 def _categories(st) -> list[tuple[str, str]]:
-    from carbonms.carbondata.models import Category
+    from carbonms.carbondata.models.register import Category
 
     labels = dict(Category.choices)
     return [(str(labels.get(k, k)), f"{float(v):,.3f} t") for k, v in sorted((st.totals or {}).get("by_category", {}).items()) if v]
@@ -40,7 +40,7 @@ def evaluation_report(claim: NeutralityClaim, offsets: list[dict]) -> list[dict]
         {"key": "a", "title": _("a) Purpose, scope and criteria of the evaluation"), "rows": [
             (_("purpose"), _("Determine whether %(e)s achieved carbon neutrality in %(y)d (T/CIECCPA 061 8.4.1).") % {"e": ent.name, "y": claim.year}),
             (_("gas basis"), claim.get_gas_basis_display()),
-            (_("emission categories included"), "、".join(claim.categories) or "—"),
+            (_("emission categories included"), "、".join(claim.category_labels) or "—"),
             (_("criteria"), "T/CIECCPA 061-2021 8.4; T/CPQS 7.3.5"),
             (_("cancellation window (months)"), str(claim.window_months))]},
         {"key": "b", "title": _("b) Process and methods (team, document review, site visit)"), "rows": [
@@ -53,7 +53,7 @@ def evaluation_report(claim: NeutralityClaim, offsets: list[dict]) -> list[dict]
             (_("national carbon market covered entity"), yes if ent.carbon_market_covered else no)]},
         {"key": "d", "title": _("d) Organisational and accounting boundaries, emission units and equipment"), "rows": [
             (_("boundary"), str(boundary) if boundary else "—"),
-            (_("boundaries applied by the statement"), ", ".join(f"{k}: {v}" for k, v in (st.boundaries or {}).items()) or "—"),
+            (_("boundary date applied by the statement"), str((st.boundaries or {}).get("boundary_date") or "—")),
             (_("emission units"), str(units)), (_("equipment"), str(equipment))]},
         {"key": "e", "title": _("e) Conformity of the accounting method"), "rows": [
             (_("statement of record"), str(st)), (_("GWP set"), st.gwp_set),
@@ -67,7 +67,7 @@ def evaluation_report(claim: NeutralityClaim, offsets: list[dict]) -> list[dict]
         {"key": "h", "title": _("h) Monitoring plan"), "rows": [
             (_("approved monitoring plan"), f"{plan} (v{plan.version}, {plan.effective_from})" if plan else _("none"))]},
         {"key": "i", "title": _("i) Carbon assets used as offsets"), "rows": [
-            (f"{o['id']} · {o.get('instrument')}", f"{o.get('quantity_t')} t · {o.get('certificate') or '—'} · "
+            (o.get("label") or o["id"], f"{o.get('quantity_t')} t · {o.get('certificate') or '—'} · "
                                                     f"{o.get('serials') or '—'} · {o.get('cancelled_on') or '—'}")
             for o in offsets] or [(_("offsets"), _("none"))], "note": claim.priority_justification},
         {"key": "j", "title": _("j) Conclusion"), "rows": [

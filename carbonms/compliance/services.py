@@ -96,13 +96,12 @@ def _record(*, actor, enterprise, year: int, pos: dict, made: list[dict], on: dt
     done = holdings.surrendered(enterprise, year)
     rec.surrendered_t = sum((d["quantity_t"] for d in done), Decimal(0))
     rec.ccer_surrendered_t = sum((d["quantity_t"] for d in done if d["instrument"] == "CCER"), Decimal(0))
-    rec.surrenders = [{k: (str(v) if isinstance(v, Decimal | dt.date) else v) for k, v in d.items()} for d in done]
+    rec.surrenders = position.jsonable(done)
     rec.deadline = dt.date.fromisoformat(pos["deadline"]) if pos.get("deadline") else None
     rec.status = (ComplianceRecord.Status.SETTLED if rec.surrendered_t >= rec.obligation_t
                   else ComplianceRecord.Status.PARTIAL if rec.surrendered_t > 0 else ComplianceRecord.Status.OPEN)
     rec.settled_on = on if rec.status == ComplianceRecord.Status.SETTLED else None
-    rec.position = {k: v for k, v in pos.items() if not k.startswith("_") and k != "lots"} | {"made": [
-        {k: (str(v) if isinstance(v, Decimal | dt.date) else v) for k, v in m.items()} for m in made]}
+    rec.position = position.jsonable({k: v for k, v in pos.items() if k != "lots"} | {"made": made})
     rec.full_clean(validate_constraints=False)
     rec.save()
     return rec
@@ -304,3 +303,31 @@ def claim_declare(*, actor, claim: NeutralityClaim, maintained_until: dt.date | 
     claim.full_clean(validate_constraints=False)
     claim.save()
     return claim
+
+
+@transaction.atomic
+def claim_cancel(*, actor, claim: NeutralityClaim, instrument, quantity, on: dt.date, certificate_no: str,
+                 serial_first: str = "", serial_last: str = ""):
+    """Cancel (注销) units of ``instrument`` for the claim (T/CIECCPA 8.4.1; spec §1.9 "offset side"). Refused: a free
+    allowance, an instrument that cannot offset, a claim already determined, no certificate, credits without their
+    serials; the ledger refuses more than is held and a serial range already used (surrendered, cancelled for any
+    claim, sold), naming both uses."""
+    _require(actor, claim, "change")
+    if claim.status not in (NeutralityClaim.Status.DRAFT, NeutralityClaim.Status.SELF_ASSESSED):
+        raise ValidationError({"instrument": _("The claim is determined: no more offsets can be cancelled for it.")})
+    if instrument.enterprise_id != claim.enterprise_id:
+        raise ValidationError({"instrument": _("The lot is not held by %(e)s.") % {"e": claim.enterprise}})
+    tenancy.require_related(tenancy.Scope.of(claim), {"instrument": instrument})
+    acquisition = holdings.acquisition(instrument)
+    if instrument.core_name in ("CEA", "local_allowance") and acquisition != "purchased":
+        raise ValidationError({"instrument": _("%(lot)s holds free allowances: a free allowance cannot offset a neutrality claim "
+                                               "(T/CIECCPA 8.4.2: allowances bought on the exchange only).") % {"lot": instrument}})
+    if instrument.core_name not in ("CEA", "local_allowance", "CCER", "certified_energy_saving"):
+        raise ValidationError({"instrument": _("%(lot)s cannot offset a neutrality claim.") % {"lot": instrument}})
+    if not (certificate_no or "").strip():
+        raise ValidationError({"certificate_no": _("A cancellation counts only with the registry's certificate.")})
+    if instrument.kind in instrument.SERIALISED and not (serial_first and serial_last):
+        raise ValidationError({"serial_first": _("Credits are cancelled with their serial numbers.")})
+    return holdings.cancel_for_claim(actor=actor, claim=claim, instrument=instrument, quantity=_dec(quantity, "quantity_t"),
+                                     on=on, certificate_no=certificate_no.strip(), serial_first=(serial_first or "").strip(),
+                                     serial_last=(serial_last or "").strip())

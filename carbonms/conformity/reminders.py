@@ -19,7 +19,6 @@ from .models import ReminderSubscription, Task
 from .titles import render
 
 HORIZON = dt.timedelta(days=7)
-
 #: further item sources that apps register in ``AppConfig.ready`` (:func:`register_items`): each is called with
 #: the horizon date and yields the same tuples as :func:`_items`
 _ITEM_SOURCES: list = []
@@ -30,6 +29,11 @@ def register_items(source) -> None:
     enterprise_id)``) to the daily job; an app's tasks are then opened and closed like everybody's."""
     if source not in _ITEM_SOURCES:
         _ITEM_SOURCES.append(source)
+
+
+#: the same registry under the names the compliance branch used (merged from two branches that added it at once)
+SOURCES = _ITEM_SOURCES
+register_source = register_items
 
 
 def _items(today: dt.date):

@@ -29,7 +29,15 @@ from carbonms.common import tenancy
 from carbonms.organizations.models import Enterprise
 
 from . import criteria as computed_criteria
-from .models import AssessmentRound, AssessmentScheme, Committee, Criterion, EnterpriseAssessment, Grade, Score
+from .models import (
+    AssessmentRound,
+    AssessmentScheme,
+    Committee,
+    Criterion,
+    EnterpriseAssessment,
+    Grade,
+    Score,
+)
 from .services import require_member
 
 _D = "governance"
@@ -176,8 +184,8 @@ def _refresh_totals(assessment: EnterpriseAssessment, scheme: AssessmentScheme) 
     selfs = [s.self_score for s in scores]
     assessment.self_total = sum(selfs, Decimal("0")) if selfs and all(v is not None for v in selfs) else None
     target = [s for s in scores if s.criterion.source == C.TARGET]
-    assessment.target_missed = any(s.computed is not None and s.computed < s.criterion.max_points for s in target) \
-        or any(s.park_score is not None and s.park_score < s.criterion.max_points for s in target)
+    assessment.target_missed = any(_score_value(s) is not None and _score_value(s) < s.criterion.max_points
+                                   for s in target)
     assessment.grade = grade_of(assessment.total, scheme, assessment.target_missed) if assessment.total is not None \
         else ""
     assessment.save()

@@ -32,8 +32,8 @@ def _statements(park, years, ids):
     qs = (InventoryStatement.objects.filter(park=park, enterprise_id__in=ids, year__in=years, basis="management",
                                             status__in=InventoryStatement.OFFICIAL)
           .order_by("enterprise_id", "year", "approved_at"))
-    for st in qs.only("pk", "enterprise_id", "year", "totals"):
-        out[(st.enterprise_id, st.year)] = Decimal(str(st.totals.get("gross", 0)))
+    for ent_id, year, totals in qs.values_list("enterprise_id", "year", "totals"):  # the last approved one wins
+        out[(ent_id, year)] = Decimal(str((totals or {}).get("gross", 0)))
     return out
 
 

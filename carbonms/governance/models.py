@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonms.common.models import ScopedModel
 from carbonms.organizations.models import Enterprise, Park
@@ -70,14 +71,14 @@ class ProjectApplication(ParkRecord):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SCREENED = "screened", _("Screened")
-        ADMITTED = "admitted", _("Admitted")
-        CONDITIONAL = "conditional", _("Admitted with conditions")
-        REFUSED = "refused", _("Refused")
+        ADMITTED = "admitted", pgettext_lazy("admission", "Admitted")
+        CONDITIONAL = "conditional", pgettext_lazy("admission", "Admitted with conditions")
+        REFUSED = "refused", pgettext_lazy("admission", "Refused")
 
     class Decision(models.TextChoices):
-        ADMIT = "admit", _("Admit")
-        CONDITIONAL = "conditional", _("Admit with conditions")
-        REFUSE = "refuse", _("Refuse")
+        ADMIT = "admit", pgettext_lazy("admission", "Admit")
+        CONDITIONAL = "conditional", pgettext_lazy("admission", "Admit with conditions")
+        REFUSE = "refuse", pgettext_lazy("admission", "Refuse")
 
     number = models.CharField(_("application number"), max_length=30)
     project = models.CharField(_("project"), max_length=200)
@@ -257,7 +258,7 @@ class AssessmentRound(ParkRecord):
         OPEN = "open", _("Self-assessment")
         SCORING = "scoring", _("Park scoring")
         SUBMITTED = "submitted", _("Submitted to the leading group")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("assessment", "Published")
 
     year = models.PositiveSmallIntegerField(_("year"))
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.PROTECT, related_name="rounds",
@@ -436,9 +437,9 @@ class ServiceRequest(ScopedModel):
         SUPPLY = "supply", _("Low-carbon products and services")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("service request", "Open")
         IN_PROGRESS = "in_progress", _("In progress")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("service request", "Closed")
 
     park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="+", verbose_name=_("park"))
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"))

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 DATA = Path(__file__).with_name("data")
 ACTIVITY_COLUMNS = ("source", "category", "method", "material", "amount", "unit")
@@ -96,15 +97,19 @@ def two_high(industry_code: str) -> TwoHigh | None:
 def planned_totals(rows: list[dict], *, year: int, entity: str) -> dict:
     """Planned energy (tce) and emissions (tCO2e, gross) of the planned activity data, computed by the accounting
     core; raises ``AccountingErrors`` naming every bad row."""
-    from carbonms.accounting import calculate
+    from carbonms.accounting import calculate, default_library
 
-    inputs = [{**{k: r.get(k, "") for k in ACTIVITY_COLUMNS}, "entity": entity, "period": str(year)} for r in rows]
+    # a future year has no published grid factor yet: electricity takes the latest published national one
+    published = [int(y) for y in default_library().grid_years() if y.isdigit() and int(y) <= year]
+    grid_year = str(max(published)) if published else ""
+    inputs = [{**{k: r.get(k, "") for k in ACTIVITY_COLUMNS}, "entity": entity, "period": str(year),
+               "year": grid_year if r.get("category") == "purchased_electricity" else ""} for r in rows]
     result = calculate(inputs)
     return {
         "energy_tce": Decimal(str(round(result.totals["energy_tce"], 3))),
         "emissions_t": Decimal(str(round(result.totals["gross"], 3))),
         "provenance": {"gwp_set": result.gwp_set, "fuel_set": result.fuel_set, "factors": result.factor_versions(),
-                       "rows": len(inputs)},
+                       "grid_year": grid_year, "rows": len(inputs)},
     }
 
 
@@ -151,6 +156,8 @@ def screen(*, industry_code: str, energy_tce: Decimal, emissions_t: Decimal, pla
 def describe(check: dict) -> str:
     """One check of a stored report in words, in the active language."""
     k, r = check["key"], check["result"]
+    check = {**check, **{f: _fmt(check[f]) for f in ("emissions", "headroom", "reserve", "target", "allocated")
+                         if check.get(f) not in (None, "")}}
     if k == "two_high":
         if not check.get("flagged"):
             return _("Not in the 两高 scope (national list and the provincial list).")
@@ -184,10 +191,19 @@ def describe(check: dict) -> str:
     return k
 
 
+def _fmt(value) -> str:
+    """A tonnage for reading: thousands separated, one decimal."""
+    try:
+        return f"{Decimal(str(value)):,.1f}"
+    except ArithmeticError:
+        return str(value)
+
+
 def check_label(key: str) -> str:
     return {"two_high": _("两高 flag"), "intensity": _("Intensity against the sector benchmark"),
             "headroom": _("Park target headroom and reserve"), "renewable": _("Renewable commitment")}.get(key, key)
 
 
 def result_label(result: str) -> str:
-    return {"pass": _("Passed"), "warn": _("To note"), "fail": _("Failed"), "na": _("Not applicable")}[result]
+    return {"pass": pgettext("screening", "Passed"), "warn": pgettext("screening", "To note"),
+            "fail": pgettext("screening", "Failed"), "na": pgettext("screening", "Not applicable")}[result]

@@ -38,10 +38,7 @@ def value_for_year(target, year: int) -> Decimal | None:
 
 
 def _park_target_obj(park, year: int):
-    try:  # TEMP until branch targets lands
-        Target, _A = _models()
-    except ImportError:
-        return None
+    Target, _A = _models()
     qs = (Target.objects.filter(park=park, enterprise__isnull=True, unit__isnull=True, equipment__isnull=True,
                                 metric="absolute", status__in=IN_FORCE, target_year__gte=year, base_year__lt=year)
           .order_by("target_year", "-pk"))
@@ -56,7 +53,7 @@ def park_target(park, year: int) -> dict | None:
     if value is None:
         return None
     _T, TargetAllocation = _models()
-    allocations = TargetAllocation.objects.filter(park_target=target).exclude(status="returned")
+    allocations = TargetAllocation.objects.filter(park_target=target).exclude(status="returned").order_by()
     allocated = allocations.aggregate(s=Sum("allocated_value"))["s"] or Decimal("0")
     return {"value": value, "reserve": Decimal(target.reserve), "allocated": allocated,
             "allocated_enterprise_ids": set(allocations.values_list("enterprise_id", flat=True)),

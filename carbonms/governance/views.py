@@ -6,7 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carbonms.common import tenancy
-from carbonms.common.views import Parent, ScopedDetailView, ScopedPageView, ServiceFormView, WorkflowActionView
+from carbonms.common.views import (
+    Parent,
+    ScopedDetailView,
+    ScopedPageView,
+    ServiceFormView,
+    WorkflowActionView,
+)
 from carbonms.organizations.models import Enterprise, Park
 
 from . import assessment, forms, screening, selectors, services
@@ -43,7 +49,6 @@ class ApplicationListView(ScopedPageView):
 
 class ApplicationCreateView(ServiceFormView):
     parent = PARK
-    park_staff_only = True
     requires = ("governance", "add")
     form_class = forms.ApplicationForm
     template_name = "governance/form_upload.html"
@@ -131,7 +136,6 @@ class RoundListView(ScopedPageView):
 
 class RoundCreateView(ServiceFormView):
     parent = PARK
-    park_staff_only = True
     requires = ("governance", "add")
     form_class = forms.RoundForm
     title = _("Open an assessment round")
@@ -146,7 +150,6 @@ class SchemeDefaultView(ServiceFormView):
     """Adopt the default scheme of 100 points (a new version in force)."""
 
     parent = PARK
-    park_staff_only = True
     requires = ("governance", "add")
     form_class = forms.ConfirmForm
     title = _("Adopt the default assessment scheme")
@@ -167,7 +170,6 @@ class SchemeDetailView(ScopedDetailView):
 
 class RoundActionView(WorkflowActionView):
     model = AssessmentRound
-    park_staff_only = True
 
 
 class RoundDetailView(ScopedDetailView):
@@ -221,7 +223,7 @@ class _AssessmentForm(ServiceFormView):
 
 
 class ParkScoreView(_AssessmentForm):
-    action = "change"
+    requires = ("governance", "change")  # after park_staff_only: enterprise users get 404, staff without it 403
     park_staff_only = True
     with_notes = True
     title = _("Park scores")
@@ -263,7 +265,7 @@ class AppealView(ServiceFormView):
 
 
 class AppealDecideView(_AssessmentForm):
-    action = "change"
+    requires = ("governance", "change")  # after park_staff_only: enterprise users get 404, staff without it 403
     park_staff_only = True
     form_class = forms.AppealDecisionForm
     title = _("Decide the appeal")
@@ -303,7 +305,6 @@ class CoordinationView(ScopedPageView):
 
 class ProcurementCreateView(ServiceFormView):
     parent = PARK
-    park_staff_only = True
     requires = ("governance", "add")
     form_class = forms.ProcurementForm
     title = _("Procurement criterion")
@@ -317,7 +318,6 @@ class ProcurementCreateView(ServiceFormView):
 
 class TrainingCreateView(ServiceFormView):
     parent = PARK
-    park_staff_only = True
     requires = ("governance", "add")
     form_class = forms.TrainingForm
     title = _("Training session")
@@ -340,7 +340,7 @@ class TrainingDetailView(ScopedDetailView):
 
 class AttendanceView(ServiceFormView):
     model = TrainingSession
-    action = "change"
+    requires = ("governance", "change")  # after park_staff_only: enterprise users get 404, staff without it 403
     park_staff_only = True
     form_class = forms.AttendanceForm
     title = _("Record attendance")
@@ -371,7 +371,7 @@ class RequestCreateView(ServiceFormView):
 
 class RequestRespondView(ServiceFormView):
     model = ServiceRequest
-    action = "change"
+    requires = ("management", "change")  # after park_staff_only: enterprise users get 404, staff without it 403
     park_staff_only = True
     form_class = forms.RespondForm
     title = _("Answer the request")

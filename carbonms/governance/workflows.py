@@ -45,6 +45,23 @@ def _screen(actor, obj, data):
     return services.application_screen(actor=actor, application=obj)
 
 
+@APPLICATION.runs("decide")
+def _decide(actor, obj, data):
+    from django.utils.dateparse import parse_date
+
+    from . import services
+
+    data = {k: data.get(k) for k in ("decision", "decided_on", "votes_for", "votes_against", "votes_abstain",
+                                      "conditions", "entry_date")}
+    for key in ("decided_on", "entry_date"):
+        if isinstance(data[key], str):
+            try:
+                data[key] = parse_date(data[key])
+            except ValueError:  # not a real date: the service names the field
+                data[key] = None
+    return services.application_decide(actor=actor, application=obj, data=data)
+
+
 @APPLICATION.runs("post_check")
 def _post_check(actor, obj, data):
     from . import services

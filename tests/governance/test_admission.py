@@ -102,7 +102,7 @@ def test_two_high_project_is_refused_for_headroom(world, officer, monkeypatch):
     assert checks["headroom"]["result"] == "fail"
     assert Decimal(checks["headroom"]["headroom"]) == Decimal("100000")
     assert report["recommendation"] == "refuse"
-    assert "100000" in screening.describe(checks["headroom"])
+    assert "100,000.0" in screening.describe(checks["headroom"])
 
 
 def test_green_project_passes_and_admission_creates_the_enterprise(world, officer, committee, monkeypatch):
@@ -185,3 +185,36 @@ def test_intensity_above_the_benchmark_fails():
     intensity = {c["key"]: c for c in report["checks"]}["intensity"]
     assert intensity["result"] == "fail" and Decimal(intensity["value"]) == Decimal("150.00")
     assert report["recommendation"] == "refuse"
+
+
+def _park_target(world, **over):
+    from carbonms.performance.models import Target, TargetAllocation
+
+    t = Target.objects.create(park=world.park_a, code="PT-2030", title="园区排放总量", metric="absolute", gwp_set="AR5",
+                              base_year=2020, base_value=Decimal("600000"), start_year=2021, target_year=2030,
+                              target_value=Decimal("500000"), milestones={"2026": "550000"},
+                              reserve=Decimal("30000"), status="published", **over)
+    TargetAllocation.objects.create(park=world.park_a, enterprise=world.e1.enterprise, park_target=t,
+                                    base_value=Decimal("480000"), allocated_value=Decimal("470000"), status="accepted")
+    return t
+
+
+def test_headroom_reads_the_park_target_milestone_and_allocations(world, officer, committee):
+    from carbonms.governance import headroom
+    from carbonms.performance.models import TargetAllocation
+
+    _park_target(world)
+    budget = headroom.park_budget(world.park_a, 2026)
+    assert (Decimal(budget["target"]), Decimal(budget["allocated"]), Decimal(budget["headroom"])) == (
+        Decimal("550000"), Decimal("470000"), Decimal("80000"))
+    assert Decimal(budget["reserve"]) == 30000 and "PT-2030" in budget["source"]
+    assert headroom.park_budget(world.park_b, 2026) is None
+    # admitting a project allocates its planned emissions provisionally: the headroom shrinks by that much
+    app = services.application_screen(actor=officer, application=services.application_save(
+        actor=officer, park=world.park_a, data=_data()))
+    app = services.application_decide(actor=officer, application=app, data={
+        "decision": "admit", "decided_on": dt.date(2026, 3, 1), "votes_for": 5, "entry_date": dt.date(2026, 4, 1)})
+    alloc = TargetAllocation.objects.get(enterprise=app.enterprise)
+    assert alloc.status == "draft" and alloc.allocated_value == app.planned_emissions_t
+    after = headroom.park_budget(world.park_a, 2026)
+    assert Decimal(after["headroom"]) == Decimal("80000") - app.planned_emissions_t

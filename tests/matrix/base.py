@@ -26,6 +26,9 @@ class Case:
     park_level: bool = False  # the record is the park itself: "outside" is the other park for everybody
     reference: bool = False  # reference data shared by all (the standards): there is no "outside"
     denied_for: dict | None = None  # user key -> the refusal inside when it differs from ``denied`` (e.g. 404 vs 403)
+    # what an enterprise's user not in ``ok`` gets inside, when it differs from ``denied`` (a park-staff page that
+    # answers 403 to staff without the permission and 404 to enterprise users, who must not learn it exists)
+    denied_enterprise: int | None = None
 
 
 def last_change_of(obj):

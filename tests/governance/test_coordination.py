@@ -1,0 +1,104 @@
+"""Coordination (T/CSES 6.3.6 a) c) d) e)), the post-operation check of an admitted project, and the pages."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from carbonms.governance import services
+from carbonms.governance.models import Committee, ProcurementCriterion, ServiceRequest
+from tests.factories import make_credit_code
+
+GAS = [{"source": "燃气锅炉", "category": "stationary_combustion", "method": "fuel_combustion", "material": "天然气",
+        "amount": "300", "unit": "万立方米"}]
+
+
+def _statement(world, enterprise, year, gross):
+    from carbonms.inventory.models import CalculationRun, InventoryStatement
+
+    user = world.users["park_admin"]
+    run = CalculationRun.objects.create(park=world.park_a, enterprise=enterprise, year=year, fuel_set="x", run_by=user,
+                                        totals={"gross": gross})
+    return InventoryStatement.objects.create(park=world.park_a, enterprise=enterprise, year=year, run=run,
+                                             gwp_set="SAR", totals={"gross": gross}, status="approved",
+                                             drafted_by=user)
+
+
+def test_post_operation_check_compares_declared_and_actual(world):
+    officer = world.users["park_carbon_officer"]
+    c = Committee.objects.create(park=world.park_a, kind="admission", name="准入委员会")
+    c.members.set([officer])
+    app = services.application_save(actor=officer, park=world.park_a, data={
+        "project": "项目", "applicant": "新入园有限公司", "credit_code": make_credit_code(900777), "industry_code": "3959",
+        "products": "电池", "capacity": Decimal("1"), "capacity_unit": "GWh", "operation_year": 2026,
+        "planned_activity": GAS})
+    app = services.application_screen(actor=officer, application=app)
+    app = services.application_decide(actor=officer, application=app, data={
+        "decision": "admit", "decided_on": dt.date(2026, 3, 1), "votes_for": 3, "entry_date": dt.date(2026, 1, 1)})
+    with pytest.raises(ValidationError) as exc:
+        services.application_post_check(actor=officer, application=app)
+    assert "2026" in str(exc.value)
+    actual = float(app.planned_emissions_t) * 1.2
+    _statement(world, app.enterprise, 2026, actual)
+    app = services.application_post_check(actor=officer, application=app)
+    assert app.post_check["above_declared"] is True
+    assert Decimal(app.post_check["deviation_pct"]) == Decimal("20.0")
+
+
+def test_service_requests_are_filed_by_the_enterprise_and_answered_by_the_park(world):
+    ent_admin, officer = world.users["enterprise_admin"], world.users["park_carbon_officer"]
+    req = services.request_save(actor=ent_admin, enterprise=world.e1.enterprise, data={
+        "kind": "renewable", "description": "绿电 2 万 MWh", "quantity": Decimal("20000"), "unit": "MWh"})
+    with pytest.raises(PermissionDenied):  # another enterprise's request
+        services.request_save(actor=ent_admin, enterprise=world.e2.enterprise, data={"kind": "credits",
+                                                                                      "description": "x"})
+    with pytest.raises(ValidationError):  # the enterprise does not answer its own request
+        services.request_respond(actor=ent_admin, request=req, status="closed", response="done")
+    req = services.request_respond(actor=officer, request=req, status="in_progress", response="对接售电公司")
+    assert req.status == "in_progress" and ServiceRequest.objects.count() == 1
+    with pytest.raises(ValidationError) as exc:
+        services.request_save(actor=ent_admin, enterprise=world.e1.enterprise, data={"kind": "wishes",
+                                                                                      "description": "x"})
+    assert "kind" in exc.value.message_dict
+
+
+def test_procurement_criteria_are_written_by_the_park_and_read_by_enterprises(world):
+    officer = world.users["park_carbon_officer"]
+    services.procurement_save(actor=officer, park=world.park_a, data={
+        "category": "equipment", "title": "一级能效电机", "significance": "≥75 kW", "evaluation": "全生命周期电耗",
+        "in_force_from": dt.date(2025, 1, 1)})
+    with pytest.raises(PermissionDenied):
+        services.procurement_save(actor=world.users["enterprise_admin"], park=world.park_a, data={})
+    assert ProcurementCriterion.objects.restrict(world.users["viewer"], "view").count() == 1
+    assert ProcurementCriterion.objects.restrict(world.users["viewer"], "view").filter(park=world.park_b).count() == 0
+
+
+def test_pages_render_for_staff_and_enterprise_users(world):
+    officer = world.users["park_carbon_officer"]
+    from carbonms.governance import assessment
+
+    Committee.objects.create(park=world.park_a, kind="leading_group", name="领导小组").members.set([officer])
+    assessment.scheme_default(actor=officer, park=world.park_a)
+    rnd = assessment.round_open(actor=officer, park=world.park_a, year=2025)
+    client = Client()
+    client.force_login(officer)
+    for url in (reverse("governance:applications", args=[world.park_a.pk]),
+                reverse("governance:rounds", args=[world.park_a.pk]), reverse("governance:round", args=[rnd.pk]),
+                reverse("governance:coordination", args=[world.park_a.pk])):
+        assert client.get(url).status_code == 200, url
+    a = rnd.assessments.get(enterprise=world.e1.enterprise)
+    resp = client.post(reverse("governance:assessment_score", args=[a.pk]),
+                       {f"score_{s.criterion_id}": "99" for s in a.scores.all()})
+    assert resp.status_code == 200 and "0–40" in resp.content.decode()  # the form shows the range error, no 500
+    ent = Client()
+    ent.force_login(world.users["enterprise_admin"])
+    page = ent.get(reverse("governance:assessment", args=[a.pk])).content.decode()
+    assert "data-testid=\"self-assess\"" in page and "data-testid=\"park-score\"" not in page
+    other = rnd.assessments.get(enterprise=world.e2.enterprise)
+    assert ent.get(reverse("governance:assessment", args=[other.pk])).status_code == 404
+    assert ent.post(reverse("governance:assessment_self", args=[other.pk]), {}).status_code == 404
+    assert ent.get(reverse("governance:applications", args=[world.park_a.pk])).status_code == 404

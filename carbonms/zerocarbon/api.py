@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -205,7 +205,9 @@ class SupplyViewSet(_Viewset):
     def create_record(self, data):
         return self._call(services.supply_save, park=data.pop("park"), data=data)
 
-    @extend_schema(parameters=[RenewableShareQuerySerializer], responses=RenewableShareSerializer)
+    @extend_schema(parameters=[RenewableShareQuerySerializer],
+                   responses={200: RenewableShareSerializer, 400: OpenApiResponse(description="a parameter is missing or invalid"),
+                              404: OpenApiResponse(description="no such park or enterprise in the caller's scope")})
     @action(detail=False, methods=["get"])
     def share(self, request):
         """The renewable share of the park (or ``enterprise``) in ``year``: (on-site + instruments) / electricity

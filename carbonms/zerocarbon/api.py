@@ -10,9 +10,8 @@ supply; a certificate ID already claimed is refused with the other claim named);
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -205,9 +204,7 @@ class SupplyViewSet(_Viewset):
     def create_record(self, data):
         return self._call(services.supply_save, park=data.pop("park"), data=data)
 
-    @extend_schema(parameters=[RenewableShareQuerySerializer],
-                   responses={200: RenewableShareSerializer, 400: OpenApiResponse(description="a parameter is missing or invalid"),
-                              404: OpenApiResponse(description="no such park or enterprise in the caller's scope")})
+    @extend_schema(parameters=[RenewableShareQuerySerializer], responses=RenewableShareSerializer)
     @action(detail=False, methods=["get"])
     def share(self, request):
         """The renewable share of the park (or ``enterprise``) in ``year``: (on-site + instruments) / electricity
@@ -216,12 +213,15 @@ class SupplyViewSet(_Viewset):
         missing = [k for k in ("park", "year") if k not in q]
         if missing:
             raise ValidationError({k: [_("This parameter is required.")] for k in missing})
-        park = tenancy.get_for_user(Park, request.user, q["park"])
-        enterprise = tenancy.get_for_user(Enterprise, request.user, q["enterprise"]) if "enterprise" in q else None
-        if enterprise is not None and enterprise.park_id != park.pk:
-            raise ValidationError({"enterprise": [_("The enterprise is not in this park.")]})
-        if enterprise is None and not tenancy.is_park_member(request.user, park.pk):
-            raise Http404
+        # a park or enterprise outside the caller's scope is answered like a missing one: 400 naming the parameter
+        park = Park.objects.restrict(request.user).filter(pk=q["park"]).first()
+        if park is None or ("enterprise" not in q and not tenancy.is_park_member(request.user, park.pk)):
+            raise ValidationError({"park": [_("No such park in your scope.")]})
+        enterprise = None
+        if "enterprise" in q:
+            enterprise = Enterprise.objects.restrict(request.user).filter(pk=q["enterprise"], park=park).first()
+            if enterprise is None:
+                raise ValidationError({"enterprise": [_("No such enterprise of this park in your scope.")]})
         got = selectors.renewable_share(park, q["year"], enterprise)
         return Response(RenewableShareSerializer({**got, "statement": got["statement"].pk if got["statement"] else None}).data)
 

@@ -109,6 +109,27 @@ def ensure_changes(park, n: int) -> None:
     print(f"{n - have} change-log entries in {time.perf_counter() - t:.1f} s")
 
 
+def ensure_statements(park, year: int) -> None:
+    """Approved management statements of ``year`` for the park and every enterprise, from the park run's results
+    (one INSERT), so that the cockpit has figures of record to show (issue 14 item 6)."""
+    from django.db.models import Sum
+
+    from carbonms.accounts.models import User
+    from carbonms.inventory.models import CalculationRun, InventoryStatement, RunResult
+
+    if InventoryStatement.objects.filter(park=park, year=year).exists():
+        return
+    run = CalculationRun.objects.filter(park=park, enterprise=None, year=year).order_by("-id").first()
+    user = User.objects.get(username="bench")
+    by_ent = RunResult.objects.filter(run=run).values("enterprise_id").annotate(t=Sum("co2e_t"), e=Sum("energy_tce")).order_by()
+    rows = [InventoryStatement(park=park, year=year, run=run, gwp_set=run.gwp_set, status="approved", drafted_by=user,
+                               totals=dict(run.totals))]
+    rows += [InventoryStatement(park=park, enterprise_id=r["enterprise_id"], year=year, run=run, gwp_set=run.gwp_set,
+                                status="approved", drafted_by=user, totals={"gross": r["t"], "energy_tce": r["e"]})
+             for r in by_ent]
+    InventoryStatement.objects.bulk_create(rows, batch_size=2000)
+
+
 def park_admin(park):
     from carbonms.accounts.models import RoleAssignment, User
     from carbonms.accounts.roles import Role
@@ -169,6 +190,7 @@ def main() -> int:
     park = ensure_park(args.year)
     ensure_meters(park, args.meters_per_enterprise, args.year)
     ensure_changes(park, args.changes)
+    ensure_statements(park, args.year)
     run = CalculationRun.objects.filter(park=park, enterprise=None, year=args.year).order_by("-id").first()
     ent = Enterprise.objects.filter(park=park, kind="enterprise").order_by("pk").first()
     client = Client(HTTP_HOST="localhost")  # DEBUG=1: the development settings (static files from the finders)
@@ -202,6 +224,11 @@ def main() -> int:
         ("API activity", "/api/v1/activity/"),
         ("API changes", "/api/v1/changes/"),
         ("API meters", "/api/v1/monitoring/meters/"),
+        ("cockpit (park)", f"/cockpit/parks/{park.pk}/"),
+        ("cockpit ranking, page 50 by intensity", f"/cockpit/parks/{park.pk}/?sort=-intensity&page=50"),
+        ("cockpit ranking, filtered", f"/cockpit/parks/{park.pk}/?industry=31&q=基准企业09"),
+        ("cockpit (enterprise)", f"/cockpit/enterprises/{ent.pk}/"),
+        ("zero-carbon plan (park)", f"/zero-carbon/parks/{park.pk}/"),
     ]
     load = os.getloadavg()
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {args.repeat} timed requests per page")

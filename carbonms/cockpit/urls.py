@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cockpit"
-urlpatterns: list = []
+urlpatterns = [
+    path("parks/<int:park_pk>/", views.ParkCockpitView.as_view(), name="park"),
+    path("enterprises/<int:enterprise_pk>/", views.EnterpriseCockpitView.as_view(), name="enterprise"),
+]

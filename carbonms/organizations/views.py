@@ -184,7 +184,7 @@ class BoundaryReviseView(_EnterpriseChildMixin, ServiceFormView):
 
 
 class HomeView(ScopedPageView):
-    """Sends each user to where their role starts: the park overview or their enterprise."""
+    """Sends each user to where their role starts: the carbon cockpit of their park or of their enterprise."""
 
     template_name = "organizations/no_access.html"
 
@@ -194,10 +194,10 @@ class HomeView(ScopedPageView):
         user = request.user
         park = selectors.parks_for(user).first()
         if park is not None and tenancy.is_park_member(user, park.pk):
-            return redirect(park.get_absolute_url())
+            return redirect("cockpit:park", park.pk)
         enterprise = selectors.enterprises_for(user).first()
         if enterprise is not None:
-            return redirect(enterprise.get_absolute_url())
+            return redirect("cockpit:enterprise", enterprise.pk)
         return super().get(request, *args, **kwargs)
 
 

@@ -34,10 +34,14 @@ class NavItem:
 _ITEMS: dict[str, list[NavItem]] = {g: [] for g, _label in GROUPS}
 
 
-def register(group: str, item: NavItem) -> None:
+def register(group: str, item: NavItem, *, first: bool = False) -> None:
+    """Add ``item`` to ``group`` (at its head with ``first``, e.g. a landing page)."""
     if any(i.key == item.key for i in _ITEMS[group]):
         return
-    _ITEMS[group].append(item)
+    if first:
+        _ITEMS[group].insert(0, item)
+    else:
+        _ITEMS[group].append(item)
 
 
 def build(ctx: dict) -> list[dict]:

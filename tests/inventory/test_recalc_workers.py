@@ -204,3 +204,15 @@ def test_two_real_workers_give_the_run_of_one(world, settings):
     _assert_same_run(runs[1], runs[2])
     assert runs[1].factors == runs[2].factors and runs[1].totals == runs[2].totals
     assert workers  # recorded; whether both workers took parts depends on timing, so it is not asserted
+
+
+def test_command_runs_a_job(world):
+    from django.core.management import CommandError, call_command
+
+    _park(world, n_extra=1)
+    officer = world.users["park_carbon_officer"]
+    call_command("recalculate_park", park=world.park_a.pk, year=2025, user=officer.username, parts=2)
+    job = RecalcJob.objects.get()
+    assert job.status == RecalcJob.Status.DONE and job.run.n_results > 0
+    with pytest.raises(CommandError):
+        call_command("recalculate_park", park=world.park_a.pk, year=2025, user=world.users["enterprise_admin"].username)

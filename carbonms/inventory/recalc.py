@@ -221,8 +221,21 @@ def _merge_coverage(parts: list[dict]) -> dict:
     return out
 
 
+class _Lost(Exception):
+    pass
+
+
 def assemble(job_id: int) -> CalculationRun | None:
-    """Merge the finished parts into one run, in one transaction (see the module docstring)."""
+    """Merge the finished parts into one run, in one transaction (see the module docstring); a job whose
+    staged rows were lost (the unlogged stage after a database crash) fails, and nothing is kept."""
+    try:
+        return _assemble(job_id)
+    except _Lost as exc:
+        _fail(job_id, [str(exc)])
+        return None
+
+
+def _assemble(job_id: int) -> CalculationRun | None:
     t0 = time.perf_counter()
     with transaction.atomic():
         job = RecalcJob.objects.select_for_update().select_related("park", "run_by").get(pk=job_id)
@@ -271,8 +284,8 @@ def assemble(job_id: int) -> CalculationRun | None:
                              boundaries={"boundary_date": opts["boundary_date"], "enterprises": enterprises})
         run.save()
         written = _move(job.pk, run.pk, remap)
-        if written != n_records:
-            raise RuntimeError(f"recalculation job {job.pk}: {written} results staged, {n_records} computed")
+        if written != n_records:  # staged rows lost (the unlogged stage after a crash): start again
+            raise _Lost(f"recalculation job {job.pk}: {written} results staged, {n_records} computed; start it again")
         run.timings = {"parts": {str(p.index): p.seconds for p in parts}, "assemble": round(time.perf_counter() - t0, 3),
                        "workers": sorted({p.worker for p in parts})}
         run.save(update_fields=["timings"])

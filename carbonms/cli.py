@@ -6,6 +6,7 @@
     carbonms manage <django command>   (any manage.py command)
     carbonms ingest-mqtt [...]         (the MQTT consumer of meter readings; see docs/monitoring.md)
     carbonms inventory show|export-input [...]  (official inventory statements; see docs/inventory.md)
+    carbonms report KIND (--park NAME | --enterprise CODE) --year Y -o FILE.docx|.pdf  (docs/reports.md)
 """
 from __future__ import annotations
 
@@ -111,6 +112,13 @@ def cmd_inventory(args) -> int:
     return run(args)
 
 
+def cmd_report(args) -> int:
+    _django()
+    from carbonms.reports.cli import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carbonms", description="CarbonMS: carbon emission management for industrial parks")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -139,6 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     from carbonms.inventory.cli import add_inventory_parser
 
     add_inventory_parser(sub, cmd_inventory)
+
+    from carbonms.reports.cli import add_report_parser
+
+    add_report_parser(sub, cmd_report)
 
     try:
         from carbonms.accounting.cli import add_calc_parser

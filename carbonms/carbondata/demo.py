@@ -11,8 +11,6 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
-
 from carbonms.accounts.models import User
 from carbonms.organizations.models import Enterprise, Equipment, Park
 
@@ -20,7 +18,6 @@ from . import demo_sectors
 from .models import (
     ActivityRecord,
     Calibration,
-    Evidence,
     MeasuringInstrument,
     MonitoringPlan,
     PlanItem,
@@ -98,7 +95,6 @@ def seed_park(park: Park, *, year: int, seed: int = 2026) -> dict:
     heat_supplier = next((e for e in enterprises if e.kind == Enterprise.Kind.PARK_FACILITIES), None)
     now = dt.datetime(year + 1, 1, 15, 9, 0, tzinfo=dt.UTC)
     records, n_sources = [], 0
-    first_invoice_target = None
     for ent in enterprises:
         sources = _sources(ent, heat_supplier, rng)
         n_sources += len(sources)
@@ -130,22 +126,9 @@ def seed_park(park: Park, *, year: int, seed: int = 2026) -> dict:
                 records.append(ActivityRecord(source=s, enterprise=ent, year=year, month=month, amount=amount, unit=s.activity_unit,
                                               status=ActivityRecord.Status.APPROVED, entered_by=clerk, submitted_by=clerk,
                                               submitted_at=now, reviewed_by=reviewer, reviewed_at=now))
-            if first_invoice_target is None and s.data_source == "invoice":
-                first_invoice_target = (ent, s)
     ActivityRecord.objects.bulk_create(records, batch_size=2000)
     showcase = _method_showcase(enterprises, year=year, seed=seed, clerk=clerk, reviewer=reviewer, now=now)
     n_sources += showcase["sources"]
-    if first_invoice_target is not None:  # an invoice to drill down to
-        ent, s = first_invoice_target
-        rec = ActivityRecord.objects.get(source=s, year=year, month=1, is_current=True)
-        ev = Evidence(enterprise=ent, activity=rec, kind=Evidence.Kind.INVOICE, original_name=f"增值税发票-{s.code}-{year}01.pdf",
-                      sha256="", description="柴油采购增值税专用发票", uploaded_by=clerk)
-        content = f"%PDF-1.4\n% demo invoice {ent.name} {s.code} {year}-01 {rec.amount} t\n".encode()
-        import hashlib
-
-        ev.sha256 = hashlib.sha256(content).hexdigest()
-        ev.file.save(ev.original_name, ContentFile(content), save=False)
-        ev.save()
     n_records = len(records) + showcase["records"]
     record_event(actor=None, park=park, kind="demo_data_seeded", year=year, records=n_records, sources=n_sources)
     return {"sources": n_sources, "records": n_records}

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "carbonms.zerocarbon",
     "carbonms.governance",
     "carbonms.cockpit",
+    "carbonms.reports",
     "carbonms.web",
     "carbonms.api",
     "carbonms.demo",
@@ -170,6 +171,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------------------------
+FORMAT_MODULE_PATH = ["carbonms.config.formats"]  # zh_Hans: thousands grouping (see the module)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 USE_I18N = True
@@ -318,7 +320,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Labels used by navigation; kept here so translators see them once.

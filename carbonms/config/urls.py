@@ -24,6 +24,7 @@ urlpatterns = [
     path("zero-carbon/", include("carbonms.zerocarbon.urls")),
     path("governance/", include("carbonms.governance.urls")),
     path("cockpit/", include("carbonms.cockpit.urls")),
+    path("reports/", include("carbonms.reports.urls")),
     path("", include("carbonms.organizations.urls")),
     path("", include("carbonms.web.urls")),
 ]

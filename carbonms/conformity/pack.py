@@ -1,5 +1,7 @@
 """The evidence pack an auditor asks for: a ZIP with the clause-by-clause conformity workbook and the
-evidence files (documents in force, audit reports, management review records), with their hashes.
+evidence files (documents in force, audit reports, management review records), with their hashes; and the
+figure of record: the latest inventory statement in force (as data and as the accounting report), its
+re-performance file and every evidence file of the activity data it was made from (issue 15 item 4).
 
 Entry names are built from user-typed text (document identifiers, versions, file names), so each is
 cleaned by ``carbonms.common.files.archive_path``: one folder and one file name, never ``..``, an
@@ -62,10 +64,45 @@ def build_pack(system, std_id: str) -> bytes:
         for r in system.filter(ManagementReview.objects.exclude(record_file="")):
             with r.record_file.open("rb") as fh:
                 add("reviews", f"{r.pk}-{_base(r.record_file.name)}", fh.read(), r.record_sha256)
+        _statement_files(system, add)
         x = io.BytesIO()
         wb.save(x)
         z.writestr("conformity.xlsx", x.getvalue())
     return buf.getvalue()
+
+
+def _statement_files(system, add) -> None:
+    """The latest statement in force of the system's entity, its accounting report, re-performance file and the
+    evidence of its activity data and lab analyses."""
+    import json
+
+    from django.utils import translation
+
+    from carbonms.carbondata.models import Evidence
+    from carbonms.inventory import reperform
+    from carbonms.inventory.cli import statement_data
+    from carbonms.inventory.models import RunResult
+    from carbonms.inventory.statements import official_statements
+    from carbonms.reports import accounting
+    from carbonms.reports.render import to_docx
+
+    st = official_statements(park=system.park, enterprise=system.enterprise,
+                             park_level=system.enterprise is None).select_related("run", "enterprise", "park").first()
+    if st is None:
+        return
+    folder = f"statement-{st.year}"
+    add(folder, "statement.json", json.dumps(statement_data(st), ensure_ascii=False, indent=2).encode("utf-8"))
+    with translation.override("zh-hans"):
+        add(folder, f"accounting-report-{st.year}.docx", to_docx(accounting.build(st)))
+    if st.enterprise_id is not None:
+        add(folder, f"reperform-{st.year}.csv", reperform.to_csv(reperform.input_rows(st.run)).encode("utf-8"))
+    activity = RunResult.objects.filter(run=st.run).values("activity_id")
+    evidence = (Evidence.objects.filter(activity_id__in=activity) | Evidence.objects.filter(
+        lab_analysis__source__enterprise__park=st.park, lab_analysis__year=st.year,
+        **({"lab_analysis__source__enterprise": st.enterprise} if st.enterprise_id else {})))
+    for ev in evidence.distinct().order_by("pk"):
+        with ev.file.open("rb") as fh:
+            add(f"{folder}-evidence", f"{ev.pk}-{ev.original_name or _base(ev.file.name)}", fh.read(), ev.sha256 or None)
 
 
 def _base(stored_name: str) -> str:

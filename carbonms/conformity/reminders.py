@@ -20,6 +20,17 @@ from .titles import render
 
 HORIZON = dt.timedelta(days=7)
 
+#: further item sources that apps register in ``AppConfig.ready`` (:func:`register_items`): each is called with
+#: the horizon date and yields the same tuples as :func:`_items`
+_ITEM_SOURCES: list = []
+
+
+def register_items(source) -> None:
+    """Add a source of due items (``source(limit) -> iterable of (user, kind, ref, title, url, due, park_id,
+    enterprise_id)``) to the daily job; an app's tasks are then opened and closed like everybody's."""
+    if source not in _ITEM_SOURCES:
+        _ITEM_SOURCES.append(source)
+
 
 def _items(today: dt.date):
     """(user, kind, ref, title, url, due, park_id, enterprise_id) of everything due by today + 7 days. ``title``
@@ -48,6 +59,8 @@ def _items(today: dt.date):
     yield from _calibrations(limit)
     for o in ReviewOutput.objects.filter(done_on__isnull=True, due_on__lte=limit, owner__isnull=False):
         yield (o.owner, Task.Kind.DECISION, f"output:{o.pk}", str(o), o.get_absolute_url(), o.due_on, o.park_id, o.enterprise_id)
+    for source in _ITEM_SOURCES:
+        yield from source(limit)
 
 
 def _calibrations(limit: dt.date):

@@ -37,6 +37,11 @@ TITLES = {
 }
 
 
+def register(code: str, fn) -> None:
+    """Add the title of an app's task code (called in ``AppConfig.ready``)."""
+    TITLES.setdefault(code, fn)
+
+
 def render(code: str, params: dict | None, fallback: str = "") -> str:
     """The title of ``code`` with ``params`` in the active language (``fallback`` if the code is unknown
     or its parameters do not fit: an old row never breaks a page)."""

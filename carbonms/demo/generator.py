@@ -23,7 +23,8 @@ from carbonms.organizations.credit_code import check_character
 from carbonms.organizations.models import Boundary, EmissionUnit, Enterprise, Equipment, Park, Site
 
 from ..monitoring import demo as monitoring_demo
-from . import catalog, extensions
+from . import catalog
+from . import extensions as demo_extensions
 
 DEMO_PASSWORD = "CarbonMS-demo-2026"
 
@@ -108,7 +109,10 @@ def _build_hierarchy(ent: Enterprise, template: str, rng: random.Random, counts:
 
 
 @transaction.atomic
-def build(*, enterprises: int = 30, seed: int = 2026, park_name: str | None = None, with_users: bool = True) -> DemoResult:
+def build(*, enterprises: int = 30, seed: int = 2026, park_name: str | None = None, with_users: bool = True,
+          extensions: tuple[str, ...] | None = None) -> DemoResult:
+    """The demo park. ``extensions``: the names of the apps' demo builders to run (None: all of them; see
+    carbonms/demo/extensions.py)."""
     rng = random.Random(seed)
     counts = {"sites": 0, "units": 0, "equipment": 0}
     with change_source("command", "carbonms demo"):
@@ -171,7 +175,7 @@ def build(*, enterprises: int = 30, seed: int = 2026, park_name: str | None = No
         management_demo.populate(park, made, with_users=with_users)
         monitoring_demo.build(enterprises=made, seed=seed)
         _close_demo_years(park)
-        extensions.run_all(park, made)
+        demo_extensions.run_all(park, made, only=extensions)
     return DemoResult(park, len(made) + 1, counts["sites"], counts["units"], counts["equipment"], users)
 
 

@@ -50,7 +50,7 @@ def breakdown(qs, key: str):
                                         n=Count("id")).order_by(key))
 
 
-CHART_ENTERPRISES = 20
+CHART_ENTERPRISES = 15  # issue 15: the top 15 and "others"
 
 
 def enterprise_totals(user, run, request):
@@ -79,7 +79,8 @@ def chart_enterprises(user, run) -> list[tuple[str, float]]:
 
     rows = sorted(((int(k), v) for k, v in run.totals.get("by_enterprise", {}).items()), key=lambda r: (-r[1], r[0]))
     top, rest = rows[:CHART_ENTERPRISES], rows[CHART_ENTERPRISES:]
-    names = dict(Enterprise.objects.restrict(user).filter(pk__in=[pk for pk, _v in top]).values_list("pk", "name"))
+    names = {pk: short or name for pk, short, name in Enterprise.objects.restrict(user).filter(
+        pk__in=[pk for pk, _v in top]).values_list("pk", "short_name", "name")}  # short names keep labels readable
     out = [(names.get(pk, str(pk)), v) for pk, v in top]
     if rest:
         out.append((gettext("%(n)d others") % {"n": len(rest)}, sum(v for _pk, v in rest)))

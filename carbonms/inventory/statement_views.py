@@ -94,6 +94,8 @@ class StatementView(ObjectMixin, ScopedPageView):
                    exceptions=st.close_exceptions, policy_rows=_policy_rows(st),
                    price_basis=_price_basis((st.denominators or {}).get("price_basis", "")),
                    coverage_pct=None if st.coverage_fraction is None else round(100 * st.coverage_fraction, 1),
+                   can_file_report=st.status != InventoryStatement.Status.DRAFT and tenancy.can(
+                       user, "management", "change", park_id=st.park_id, enterprise_id=st.enterprise_id),
                    can_restate=st.is_official and tenancy.can(user, "data", "change", park_id=st.park_id,
                                                                enterprise_id=st.enterprise_id))
         return ctx

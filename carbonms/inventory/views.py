@@ -44,8 +44,11 @@ def charts(run: CalculationRun, by_enterprise: list[tuple[str, float]]) -> dict:
     return {
         "category": _pie([{"name": str(CAT_LABELS.get(k, k)), "value": round(v, 3)} for k, v in t.get("by_category", {}).items()]),
         "gas": _pie([{"name": k, "value": round(v, 3)} for k, v in t.get("by_gas_co2e", {}).items()]),
-        "enterprise": {"tooltip": {}, "grid": {"left": 160}, "xAxis": {"type": "value"},
-                       "yAxis": {"type": "category", "data": [name for name, _v in by_enterprise]},
+        # largest at the top (inverse), labels cut to the grid's width with the full name in the tooltip
+        "enterprise": {"tooltip": {"trigger": "axis"}, "grid": {"left": 150, "right": 24, "top": 8, "bottom": 24},
+                       "xAxis": {"type": "value"},
+                       "yAxis": {"type": "category", "inverse": True, "data": [name for name, _v in by_enterprise],
+                                 "axisLabel": {"width": 136, "overflow": "truncate", "fontSize": 11}},
                        "series": [{"type": "bar", "data": [round(v, 3) for _name, v in by_enterprise]}]},
         "month": {"tooltip": {}, "xAxis": {"type": "category", "data": months}, "yAxis": {"type": "value"},
                   "series": [{"type": "bar", "data": [round(t.get("by_month", {}).get(m, 0), 3) for m in months]}]},

@@ -37,3 +37,12 @@ def test_registering_twice_replaces(fake_module):
 def test_target_without_function_is_refused(fake_module):
     with pytest.raises(ValueError, match="module:function"):
         extensions.register("x", "carbonms_fake_demo_ext.first")
+
+
+def test_only_the_named_builders_run_and_an_unknown_name_is_an_error(fake_module):
+    extensions.register("a", "carbonms_fake_demo_ext:first")
+    extensions.register("b", "carbonms_fake_demo_ext:second")
+    assert extensions.run_all("p", [], only=("b",)) == ["b"]
+    assert extensions.run_all("p", [], only=()) == []
+    with pytest.raises(ValueError, match="no demo extension named zz"):
+        extensions.run_all("p", [], only=("zz",))

@@ -77,6 +77,8 @@ def test_matrix(world, name):
         expected_in = case.ok_status if key in case.ok else case.denied
         if case.park_level and key in ENTERPRISE_USERS and key not in case.ok:
             expected_in = case.denied
+        if key not in case.ok and case.denied_for and key in case.denied_for:
+            expected_in = case.denied_for[key]
         status = client.get(url_in).status_code
         if status != expected_in:
             failures.append((key, "inside", status, expected_in))

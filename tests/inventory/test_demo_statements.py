@@ -12,7 +12,7 @@ from tests.inventory.test_statements import reperformance_matches
 def demo(db):
     from carbonms.demo.generator import build
 
-    return build(enterprises=30, seed=2026).park  # the park of ``carbonms demo`` (its defaults)
+    return build(enterprises=30, seed=2026, extensions=()).park  # the core park of ``carbonms demo`` (its defaults)
 
 
 def test_demo_statements_and_reperformance_of_every_enterprise(demo, tmp_path, capsys):

@@ -16,7 +16,7 @@ PREFIXES = ("/ms/", "/audit/", "/conformity/")
 def demo(db):
     from carbonms.demo.generator import build
 
-    return build(enterprises=4, seed=3)
+    return build(enterprises=4, seed=3, extensions=())
 
 
 def _crawl(client, start: str, limit: int = 400) -> dict[str, int]:

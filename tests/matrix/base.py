@@ -25,6 +25,7 @@ class Case:
     denied: int = 403
     park_level: bool = False  # the record is the park itself: "outside" is the other park for everybody
     reference: bool = False  # reference data shared by all (the standards): there is no "outside"
+    denied_for: dict | None = None  # user key -> the refusal inside when it differs from ``denied`` (e.g. 404 vs 403)
 
 
 def last_change_of(obj):

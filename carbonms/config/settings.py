@@ -253,6 +253,8 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
+# The queue tasks go to (and workers read with -Q): a separate queue per deployment or test run on a shared broker.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE") or "celery"
 CELERY_TIMEZONE = TIME_ZONE
 # The daily reminder job (carbonms.conformity): Celery beat in production; on the embedded default
 # it runs in-process, once a day, when a user first opens their task list.

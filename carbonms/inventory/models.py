@@ -267,3 +267,88 @@ class InventoryStatement(ScopedModel):
             if item:
                 out.append((str(label), fmt(item["value"]), item["unit"]))
         return out
+
+
+class RecalcJob(models.Model):
+    """A park recalculation split by enterprise into parts that any number of workers compute
+    (:mod:`carbonms.inventory.recalc`). Its results wait in :class:`RecalcStage` until the last part is done;
+    then one transaction writes the one :class:`CalculationRun` and its results, so a partial run is never
+    visible. Internal bookkeeping (not change-logged): the run is the domain event."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="+", verbose_name=_("park"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("run by"))
+    options = models.JSONField(_("options"), default=dict)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.RUNNING)
+    n_parts = models.PositiveIntegerField(_("parts"), default=0)
+    parts_done = models.PositiveIntegerField(_("parts done"), default=0)
+    run = models.OneToOneField(CalculationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("run"))
+    error = models.JSONField(_("error"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recalculation job")
+        verbose_name_plural = _("recalculation jobs")
+
+    def __str__(self):
+        return f"{self.park_id} {self.year} #{self.pk}"
+
+
+class RecalcPart(models.Model):
+    """One part of a :class:`RecalcJob`: a contiguous range of the park's enterprises (by id), with what the
+    assembly needs from it (its parameter sets, totals and coverage)."""
+
+    job = models.ForeignKey(RecalcJob, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveIntegerField()
+    enterprise_ids = models.JSONField(default=list)
+    done = models.BooleanField(default=False)
+    n_results = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="unique_recalc_part")]
+        ordering = ["job", "index"]
+
+    def __str__(self):
+        return f"{self.job_id}/{self.index}"
+
+
+class RecalcStage(models.Model):
+    """A computed result waiting for its job's assembly (the columns of :class:`RunResult`; ``factor_index``
+    is the part's own numbering). Written with COPY; emptied by the assembly."""
+
+    job_id = models.BigIntegerField()
+    part = models.PositiveIntegerField()
+    enterprise_id = models.BigIntegerField()
+    source_id = models.BigIntegerField()
+    activity_id = models.BigIntegerField()
+    activity_version = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=20, decimal_places=6)
+    unit = models.CharField(max_length=20)
+    month = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=24)
+    method = models.CharField(max_length=20)
+    material = models.CharField(max_length=80)
+    gas = models.CharField(max_length=12)
+    mass_t = models.FloatField()
+    co2e_t = models.FloatField()
+    energy_tce = models.FloatField()
+    factor_version_id = models.CharField(max_length=160, blank=True)
+    factor_index = models.PositiveIntegerField()
+    gwp = models.FloatField()
+    counted_in_park = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["job_id", "part"], name="recalc_stage_job_part")]
+
+    def __str__(self):
+        return f"{self.job_id}/{self.part} {self.source_id} {self.month}"

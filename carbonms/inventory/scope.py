@@ -140,11 +140,15 @@ class RunScope:
         return [r for r in records if r[2] in self.sources and r[3] in months.get(sources[r[2]][1], ())]
 
 
-def run_scope(park, year: int, *, enterprise=None, basis: str = "management", boundary_date: dt.date) -> RunScope:
-    """Membership months, boundary and expected values of every enterprise a run covers (five queries)."""
+def run_scope(park, year: int, *, enterprise=None, basis: str = "management", boundary_date: dt.date,
+              enterprise_ids: list[int] | None = None) -> RunScope:
+    """Membership months, boundary and expected values of every enterprise a run covers (five queries);
+    ``enterprise_ids``: only those of the park's enterprises (a part of a recalculation job)."""
     ents = Enterprise.objects.filter(park=park)
     if enterprise is not None:
         ents = ents.filter(pk=enterprise.pk)
+    if enterprise_ids is not None:
+        ents = ents.filter(pk__in=enterprise_ids)
     ent_rows = list(ents.values_list("pk", "entered_on", "exited_on", "carbon_market_covered"))
     ids = [e[0] for e in ent_rows]
     sites: dict[int, tuple[int, set[int]]] = {}

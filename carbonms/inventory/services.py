@@ -353,6 +353,33 @@ def period_locked(park, year: int, enterprise=None) -> bool:
     return PeriodLock.objects.filter(enterprise_id__in=ents, year=year).count() >= 12 * len(ents)
 
 
+def check_run(*, actor, park, year: int, enterprise=None, gwp_set: str | None = None, reason: str = "",
+              basis: str = CalculationRun.Basis.MANAGEMENT, grid_scope: str | None = None, grid_year_rule: str | None = None,
+              grid_year: int | None = None, factor_set: str | None = None,
+              boundary_date: dt.date | None = None) -> tuple[dict, dt.date, bool]:
+    """The checks before a run (permission, enterprise, basis, boundary date, a reason for a locked period);
+    returns (factor policy, boundary date, period locked). Shared by :func:`run_calculation` and the
+    recalculation jobs of :mod:`carbonms.inventory.recalc`."""
+    require(actor, "data", "change", park_id=park.pk, enterprise_id=enterprise.pk if enterprise else None)
+    if enterprise is not None and enterprise.park_id != park.pk:
+        raise ValidationError({"enterprise": _("The enterprise is not in this park.")})
+    if basis not in CalculationRun.Basis.values:
+        raise ValidationError({"basis": _("Unknown basis “%(value)s”.") % {"value": basis}})
+    policy = resolve_policy(park, year, basis=basis, gwp_set=gwp_set, grid_scope=grid_scope, grid_year_rule=grid_year_rule,
+                            grid_year=grid_year, factor_set=factor_set)
+    if boundary_date is None:
+        boundary_date = default_boundary_date(year)
+    elif boundary_date > timezone.localdate():
+        raise ValidationError({"boundary_date": _("The boundary date cannot be in the future.")})
+    if basis == CalculationRun.Basis.ETS and enterprise is not None and not enterprise.carbon_market_covered:
+        raise ValidationError({"basis": _("%(name)s is not covered by the national carbon market: it has no ETS report.")
+                               % {"name": enterprise.name}})
+    locked = period_locked(park, year, enterprise)
+    if locked and not reason.strip() and CalculationRun.objects.filter(park=park, enterprise=enterprise, year=year).exists():
+        raise ValidationError({"reason": _("The period is locked and already computed: a recalculation needs a reason.")})
+    return policy, boundary_date, locked
+
+
 @transaction.atomic
 def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str | None = None, reason: str = "",
                     basis: str = CalculationRun.Basis.MANAGEMENT, grid_scope: str | None = None,
@@ -365,24 +392,10 @@ def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str | N
     today for the current year), so a past year can be recomputed with today's boundary. An ETS-basis
     run counts only the enterprises covered by the national carbon market, with the ETS factor set.
     """
-    require(actor, "data", "change", park_id=park.pk, enterprise_id=enterprise.pk if enterprise else None)
-    if enterprise is not None and enterprise.park_id != park.pk:
-        raise ValidationError({"enterprise": _("The enterprise is not in this park.")})
-    if basis not in CalculationRun.Basis.values:
-        raise ValidationError({"basis": _("Unknown basis “%(value)s”.") % {"value": basis}})
-    policy = resolve_policy(park, year, basis=basis, gwp_set=gwp_set, grid_scope=grid_scope, grid_year_rule=grid_year_rule,
-                            grid_year=grid_year, factor_set=factor_set)
+    policy, boundary_date, locked = check_run(actor=actor, park=park, year=year, enterprise=enterprise, gwp_set=gwp_set,
+                                              reason=reason, basis=basis, grid_scope=grid_scope, grid_year_rule=grid_year_rule,
+                                              grid_year=grid_year, factor_set=factor_set, boundary_date=boundary_date)
     gwp_set = policy["gwp_set"]
-    if boundary_date is None:
-        boundary_date = default_boundary_date(year)
-    elif boundary_date > timezone.localdate():
-        raise ValidationError({"boundary_date": _("The boundary date cannot be in the future.")})
-    if basis == CalculationRun.Basis.ETS and enterprise is not None and not enterprise.carbon_market_covered:
-        raise ValidationError({"basis": _("%(name)s is not covered by the national carbon market: it has no ETS report.")
-                               % {"name": enterprise.name}})
-    locked = period_locked(park, year, enterprise)
-    if locked and not reason.strip() and CalculationRun.objects.filter(park=park, enterprise=enterprise, year=year).exists():
-        raise ValidationError({"reason": _("The period is locked and already computed: a recalculation needs a reason.")})
     t0 = time.perf_counter()
     scope = run_scope(park, year, enterprise=enterprise, basis=basis, boundary_date=boundary_date)
     if enterprise is not None and not scope.months.get(enterprise.pk):

@@ -56,6 +56,9 @@ def _date(value: str | None, default: dt.date) -> dt.date:
 
 
 ADD_FOR_MAX = 20
+CONFLICT_SORTS = {"created": ("created_at", "id"), "ts": ("ts", "id"), "meter": ("meter__code", "id")}
+ANOMALY_SORTS = {"day": ("day", "id"), "meter": ("meter__code", "id"), "kind": ("kind", "id")}
+GATEWAY_SORTS = {"code": ("code", "id"), "name": ("name", "id"), "seen": ("last_seen_at", "id")}
 
 
 class MeterListView(ScopedPageView):
@@ -152,9 +155,12 @@ class ConflictListView(ScopedPageView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "open")
-        ctx.update(status=status, conflicts=selectors.conflicts_for(self.request.user, None if status == "all" else status)[:500],
+        listing = paginate(self.request, selectors.conflicts_for(self.request.user, None if status == "all" else status),
+                           sorts=CONFLICT_SORTS, default="-created", search=("meter__code", "meter__enterprise__name"),
+                           keep=("status",))
+        ctx.update(status=status, conflicts=listing.rows, listing=listing,
                    changeable=set(ReadingConflict.objects.restrict(self.request.user, "change").filter(
-                       status=ReadingConflict.Status.OPEN).values_list("pk", flat=True)),
+                       status=ReadingConflict.Status.OPEN, pk__in=[c.pk for c in listing.rows]).values_list("pk", flat=True)),
                    open_rejected=selectors.rejected_for(self.request.user).count())
         return ctx
 
@@ -165,10 +171,13 @@ class AnomalyListView(ScopedPageView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "open")
-        ctx.update(status=status, anomalies=selectors.anomalies_for(self.request.user, None if status == "all" else status)[:500],
+        listing = paginate(self.request, selectors.anomalies_for(self.request.user, None if status == "all" else status),
+                           sorts=ANOMALY_SORTS, default="-day", search=("meter__code", "meter__enterprise__name", "kind"),
+                           keep=("status",))
+        ctx.update(status=status, anomalies=listing.rows, listing=listing,
                    labels=dict(Anomaly.Kind.choices), open_rejected=selectors.rejected_for(self.request.user).count(),
                    changeable=set(Anomaly.objects.restrict(self.request.user, "change").filter(
-                       status=Anomaly.Status.OPEN).values_list("pk", flat=True)))
+                       status=Anomaly.Status.OPEN, pk__in=[a.pk for a in listing.rows]).values_list("pk", flat=True)))
         return ctx
 
 
@@ -181,13 +190,16 @@ class RejectedMessageListView(ScopedPageView):
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "open")
         user = self.request.user
-        rows = list(selectors.rejected_for(user, None if status == "all" else status)[:500])
+        listing = paginate(self.request, selectors.rejected_for(user, None if status == "all" else status),
+                           sorts={"received": ("received_at", "id")}, default="-received",
+                           search=("gateway__code", "topic"), keep=("status",))
+        rows = listing.rows
         changeable = set(RejectedMessage.objects.restrict(user, "change").filter(pk__in=[r.pk for r in rows])
                          .values_list("pk", flat=True))
         for r in rows:
             r.can_review = r.pk in changeable
             r.reason_rows = reason_rows(r.reasons, limit=5)
-        ctx.update(status=status, rejected=rows)
+        ctx.update(status=status, rejected=rows, listing=listing)
         return ctx
 
 
@@ -255,14 +267,23 @@ class GatewayListView(ScopedPageView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        gateways = list(selectors.gateways_for(user))
+        listing = paginate(self.request, selectors.gateways_for(user), sorts=GATEWAY_SORTS, default="code",
+                           search=("code", "name", "enterprise__name"))
+        gateways = listing.rows
         changeable = set(Gateway.objects.restrict(user, "change").filter(pk__in=[g.pk for g in gateways])
                          .values_list("pk", flat=True))
         for g in gateways:
             g.can_retire = g.is_active and g.pk in changeable
-        ctx.update(gateways=gateways,
-                   add_for=[e for e in Enterprise.objects.restrict(user, "view").order_by("name")
-                            if tenancy.can(user, "data", "add", park_id=e.park_id, enterprise_id=e.pk)])
+        enterprises = Enterprise.objects.restrict(user, "view").order_by("name")
+        ids = [pk for pk, park_id in enterprises.values_list("pk", "park_id")
+               if tenancy.can(user, "data", "add", park_id=park_id, enterprise_id=pk)]
+        add_q = self.request.GET.get("add", "").strip()[:100]
+        if len(ids) > ADD_FOR_MAX or add_q:  # as on the meter list: a search above ADD_FOR_MAX enterprises
+            add_for = list(enterprises.filter(Q(name__icontains=add_q) | Q(credit_code__icontains=add_q), pk__in=ids)[:ADD_FOR_MAX]
+                           ) if add_q else []
+        else:
+            add_for = list(enterprises.filter(pk__in=ids))
+        ctx.update(gateways=gateways, listing=listing, add_for=add_for, add_search=len(ids) > ADD_FOR_MAX, add_q=add_q)
         return ctx
 
 

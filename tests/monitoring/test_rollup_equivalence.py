@@ -15,8 +15,10 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
+from carbonms.changelog.models import ChangeRecord
 from carbonms.monitoring import rollups, storage
 from carbonms.monitoring.models import Anomaly, DirtyDay, Meter, MeterDay
 from carbonms.monitoring.timeutil import day_of
@@ -102,7 +104,16 @@ def _mark(keys) -> None:
 
 def _state():
     days = {(d.meter_id, d.day): d for d in MeterDay.objects.all()}
-    anomalies = {(a.meter_id, a.day, a.kind): (a.detail, a.status) for a in Anomaly.objects.all()}
+    by_pk = {a.pk: (a.meter_id, a.day, a.kind) for a in Anomaly.objects.all()}
+    # The change record of each anomaly's creation (the set-based refresh writes them in bulk, or with COPY on
+    # PostgreSQL): the same text, values and scope as the one a save() writes.
+    logged = {}
+    for r in ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(Anomaly), action="create"):
+        if int(r.object_id) in by_pk:
+            changes = {k: v for k, v in r.changes.items() if k != "id"}
+            logged[by_pk[int(r.object_id)]] = (r.object_repr, changes, r.park_id, r.enterprise_id, r.source_kind)
+    anomalies = {key: (a.detail, a.status, logged.get(key)) for a in Anomaly.objects.all()
+                 for key in [(a.meter_id, a.day, a.kind)]}
     return days, anomalies
 
 
@@ -126,8 +137,11 @@ def _compare(legacy, setbased) -> int:
         for f in ("measured", "substituted", "mean_value"):
             assert _same(getattr(x, f), getattr(y, f)), (key, f, getattr(x, f), getattr(y, f))
     assert la.keys() == sa.keys()
-    for key, (detail, status) in la.items():
+    for key, (detail, status, logged) in la.items():
         assert status == sa[key][1] and _same(detail, sa[key][0]), (key, detail, sa[key])
+        assert logged is not None and sa[key][2] is not None, key
+        assert logged[0] == sa[key][2][0] and logged[2:] == sa[key][2][2:], (key, logged, sa[key][2])
+        assert _same(logged[1], sa[key][2][1]), (key, logged, sa[key][2])
     return len(ld)
 
 

@@ -1,0 +1,22 @@
+"""Celery tasks of the park recalculation over workers (:mod:`carbonms.inventory.recalc`)."""
+from __future__ import annotations
+
+from celery import shared_task
+
+from carbonms.changelog.context import change_source
+
+
+@shared_task(name="carbonms.inventory.recalc_part", ignore_result=True, acks_late=True)
+def recalc_part(job_id: int, index: int) -> None:
+    from .recalc import run_part
+
+    with change_source("job", f"recalc_part {job_id}/{index}"):
+        run_part(job_id, index)
+
+
+@shared_task(name="carbonms.inventory.recalc_assemble", ignore_result=True, acks_late=True)
+def recalc_assemble(job_id: int) -> None:
+    from .recalc import assemble
+
+    with change_source("job", f"recalc_assemble {job_id}"):
+        assemble(job_id)

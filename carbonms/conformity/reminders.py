@@ -32,10 +32,6 @@ def register_items(source) -> None:
         _ITEM_SOURCES.append(source)
 
 
-#: the same registry under the names the compliance branch used (merged from two branches that added it at once)
-SOURCES = _ITEM_SOURCES
-register_source = register_items
-
 
 def _items(today: dt.date):
     """(user, kind, ref, title, url, due, park_id, enterprise_id) of everything due by today + 7 days. ``title``

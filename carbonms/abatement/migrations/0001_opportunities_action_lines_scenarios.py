@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('carbondata', '0008_source_change_threshold'),
         ('organizations', '0002_enterprise_membership_and_park_factor_policy'),
-        ('performance', '0003_opportunities_action_lines_scenarios'),
+        ('performance', '0003_shorter_method_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -245,6 +245,10 @@ SPECTACULAR_SETTINGS = {
         "OutputOriginEnum": "carbonms.carbondata.models.output.ReviewedVersion.Origin",
         # the review statuses of activity, production and economic data (the same vocabulary)
         "DataReviewStatusEnum": "carbonms.carbondata.models.output.ReviewStatus",
+        # planning, assets and park governance (issues 12–14)
+        "AccountingMethodEnum": "carbonms.carbondata.models.register.Method",
+        "AssessmentGradeEnum": "carbonms.governance.models.Grade",
+        "ServiceRequestKindEnum": "carbonms.governance.models.ServiceRequest.Kind",
     },
 }
 

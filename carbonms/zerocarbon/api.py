@@ -226,7 +226,7 @@ class SupplyViewSet(_Viewset):
         return Response(RenewableShareSerializer({**got, "statement": got["statement"].pk if got["statement"] else None}).data)
 
 
-class IndicatorValueSerializer(ScopedModelSerializer):
+class ZeroCarbonIndicatorValueSerializer(ScopedModelSerializer):
     park = ScopedRelatedField(queryset=Park.objects.all())
 
     class Meta:
@@ -240,7 +240,7 @@ class IndicatorValueViewSet(_Viewset):
     """Measured values of the zero-carbon park indicators (reuse rates, clean-energy share); POST sets a year's."""
 
     queryset = IndicatorValue.objects.all()
-    serializer_class = IndicatorValueSerializer
+    serializer_class = ZeroCarbonIndicatorValueSerializer
     http_method_names = APPEND
 
     def get_queryset(self):

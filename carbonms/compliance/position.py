@@ -46,13 +46,15 @@ class Obligation:
 
 
 def obligation_of(enterprise, year: int) -> Obligation | None:
-    """The obligation of ``enterprise`` for ``year`` from its statement of record, or None when there is none."""
-    qs = InventoryStatement.objects.filter(enterprise=enterprise, year=year, status__in=InventoryStatement.OFFICIAL)
-    for basis, status, key in ((Basis.VERIFIED, None, "direct"), (Basis.ETS, None, "direct"), (Basis.MANAGEMENT, St.VERIFIED, "direct")):
-        st = qs.filter(basis=basis, **({"status": status} if status else {})).first()
-        if st is not None and (st.totals or {}).get(key) is not None:
-            return Obligation(st, key, Decimal(str(st.totals[key])).quantize(Decimal("1")))
-    return None
+    """The obligation of ``enterprise`` for ``year`` from its statement of record (the ledger's rule, without the
+    estimate: a surrender needs a verified or ETS figure), or None when there is none."""
+    from carbonms.ledger.statement import obligation_statement
+
+    found = obligation_statement(enterprise, year, estimate_ok=False)
+    if found is None:
+        return None
+    st, _estimate = found
+    return Obligation(st, "direct", Decimal(str(st.totals["direct"])).quantize(Decimal("1")))
 
 
 def _lang() -> str:

@@ -45,21 +45,37 @@ def price_on(quotes, product: str, on: dt.date) -> PriceQuote | None:
             .order_by("-date", "-pk").first())
 
 
+def obligation_statement(enterprise, year: int, *, estimate_ok: bool = True):
+    """(statement, estimate) of the figure an enterprise's surrender obligation for ``year`` comes from, or None.
+
+    The one rule for both the asset statement and compliance: a statement in force on the verified basis, else on
+    the ETS basis, else a management inventory the external verifier has verified; with ``estimate_ok`` (the asset
+    statement's forecast, never a surrender) an approved, unverified management inventory as an estimate."""
+    from carbonms.inventory.models import InventoryStatement as St
+
+    qs = St.objects.filter(enterprise=enterprise, year=year, status__in=St.OFFICIAL)
+    order = [(St.Basis.VERIFIED, None, False), (St.Basis.ETS, None, False), (St.Basis.MANAGEMENT, St.Status.VERIFIED, False)]
+    if estimate_ok:
+        order.append((St.Basis.MANAGEMENT, None, True))
+    for basis, status, estimate in order:
+        st = qs.filter(basis=basis, **({"status": status} if status else {})).first()
+        if st is not None and (st.totals or {}).get("direct") is not None:
+            return st, estimate
+    return None
+
+
 def obligation_of(park, enterprise, year: int) -> dict[str, Any] | None:
     """The surrender obligation of a covered enterprise for a year, from its statement of record (None when the
     holder is not covered or no statement exists)."""
     if enterprise is None or not enterprise.carbon_market_covered:
         return None
-    from carbonms.inventory.models import InventoryStatement as St
-    from carbonms.inventory.statements import official_statement
-
-    for basis, estimate in ((St.Basis.VERIFIED, False), (St.Basis.ETS, False), (St.Basis.MANAGEMENT, True)):
-        st = official_statement(park=park, year=year, enterprise=enterprise, basis=basis)
-        if st is not None and (st.totals or {}).get("direct") is not None:
-            return {"quantity_t": Decimal(str(st.totals["direct"])).quantize(Decimal(1)), "basis": basis,
-                    "basis_label": str(St.Basis(basis).label), "status": str(St.Status(st.status).label), "estimate": estimate,
-                    "statement_id": st.pk}
-    return None
+    found = obligation_statement(enterprise, year)
+    if found is None:
+        return None
+    st, estimate = found
+    return {"quantity_t": Decimal(str(st.totals["direct"])).quantize(Decimal(1)), "basis": st.basis,
+            "basis_label": str(st.get_basis_display()), "status": str(st.get_status_display()), "estimate": estimate,
+            "statement_id": st.pk}
 
 
 def _lot_input(inst: Instrument, quantity: Decimal, cost: Decimal, lid: str) -> dict[str, Any]:

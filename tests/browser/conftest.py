@@ -3,7 +3,8 @@
 Fixtures:
 - ``browser``: one headless chromium for the session (skips with a reason when /usr/bin/chromium
   is missing; under CI=true it fails instead).
-- ``demo_park``: the demo park (5 enterprises by default) in the live server's database.
+- ``demo_park``: the demo park (5 enterprises by default) in the live server's database: the core park, plus the
+  apps' demo data a test asks for with ``@pytest.mark.demo_extensions(...)``.
 - ``page``: a fresh browser context at 1366×768, Chinese locale.
 - ``login(page, username)``: logs in through the real form.
 - ``shot(page, name)``: saves a full-page screenshot under test-artifacts/ and returns its path.
@@ -75,10 +76,15 @@ def no_csp_violations():
 
 
 @pytest.fixture
-def demo_park(transactional_db):
+def demo_park(request, transactional_db):
+    """The 5-enterprise demo park. Only the core park unless the test names the apps' demo builders it needs with
+    ``@pytest.mark.demo_extensions("targets", ...)`` (no names: all of them): every builder costs every test that
+    uses the park."""
     from carbonms.demo.generator import build
 
-    return build(enterprises=5, seed=7).park
+    marker = request.node.get_closest_marker("demo_extensions")
+    extensions = () if marker is None else (tuple(marker.args) or None)
+    return build(enterprises=5, seed=7, extensions=extensions).park
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from carbonms.demo import extensions
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo_extensions()]
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ def _process_materials(run, short_name):
 
 
 def test_demo_sector_enterprises_have_realistic_process_emissions():
-    park = build().park
+    park = build(extensions=()).park
     run = CalculationRun.objects.filter(park=park, enterprise=None).order_by("-year", "-created_at", "-id").first()
 
     cement = _by_category(run, "江海水泥")

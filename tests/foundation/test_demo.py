@@ -39,7 +39,7 @@ def test_generator_is_deterministic_and_scales():
     assert len(set(names)) == 75
     codes = [generator.credit_code(random.Random(5), "320600") for _ in range(2)]
     assert codes[0] == codes[1] and problem(codes[0]) is None
-    a = generator.build(enterprises=45, seed=11, park_name="生成园区", with_users=False)
+    a = generator.build(enterprises=45, seed=11, park_name="生成园区", with_users=False, extensions=())
     assert Enterprise.objects.filter(park=a.park).count() == 46
     assert a.units == sum(e.units.count() for e in Enterprise.objects.filter(park=a.park))
 

@@ -20,7 +20,7 @@ def _queries(client, url) -> int:
 def test_park_overview_and_enterprise_page_do_not_grow_with_the_park():
     from carbonms.accounts.models import User
 
-    small = build(enterprises=3, seed=1, park_name="小园区")
+    small = build(enterprises=3, seed=1, park_name="小园区", extensions=())
     c = Client()
     c.force_login(User.objects.get(username="park_admin"))
     n_small = _queries(c, f"/parks/{small.park.pk}/")
@@ -30,7 +30,7 @@ def test_park_overview_and_enterprise_page_do_not_grow_with_the_park():
 
     from carbonms.accounts.models import RoleAssignment
 
-    large = build(enterprises=40, seed=2, park_name="大园区", with_users=False)
+    large = build(enterprises=40, seed=2, park_name="大园区", with_users=False, extensions=())
     RoleAssignment.objects.filter(user__username="park_admin").update(park=large.park)
     c = Client()
     c.force_login(User.objects.get(username="park_admin"))

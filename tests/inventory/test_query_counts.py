@@ -29,12 +29,12 @@ def test_pages_do_not_grow_with_the_park(db):
     from carbonms.inventory.models import CalculationRun
     from carbonms.inventory.services import run_calculation
 
-    small = build(enterprises=3, seed=1, park_name="小园区")
+    small = build(enterprises=3, seed=1, park_name="小园区", extensions=())
     year = CalculationRun.objects.filter(park=small.park).order_by("-year").first().year
     c = Client()
     c.force_login(User.objects.get(username="park_officer"))
     small_counts = [_queries(c, u) for u in _urls(small.park, year)]
-    large = build(enterprises=12, seed=2, park_name="大园区", with_users=False)
+    large = build(enterprises=12, seed=2, park_name="大园区", with_users=False, extensions=())
     officer = User.objects.get(username="park_officer")
     RoleAssignment.objects.filter(user=officer).update(park=large.park)
     officer = User.objects.get(pk=officer.pk)

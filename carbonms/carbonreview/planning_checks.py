@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -50,8 +50,9 @@ def _objectives(system, today, Target, Check):
     qs = _of_system(Target, system)
     live = list(qs.filter(status__in=TARGETS_IN_FORCE).prefetch_related("progress"))
     if not live:
-        return Check("warn" if qs.exists() else "fail",
-                     _("Targets are drafted but none is approved.") if qs.exists() else _("No target recorded."), [])
+        drafted = qs.exists()
+        return Check("warn" if drafted else "fail",
+                     _("Targets are drafted but none is approved.") if drafted else _("No target recorded."), [])
     links = _link(str(live[0]), live[0])
     from .models import DeviationInvestigation
 
@@ -69,8 +70,9 @@ def _baseline(system, Baseline, Check):
     qs = _of_system(Baseline, system)
     live = list(qs.filter(status="approved"))
     if not live:
-        return Check("warn" if qs.exists() else "fail",
-                     _("A baseline is drafted but not approved.") if qs.exists() else _("No baseline recorded."), [])
+        drafted = qs.exists()
+        return Check("warn" if drafted else "fail",
+                     _("A baseline is drafted but not approved.") if drafted else _("No baseline recorded."), [])
     Trigger = _model("performance", "BaselineTrigger")
     open_n = Trigger.objects.filter(baseline__in=live, status="open").count() if Trigger is not None else 0
     links = _link(str(live[0]), live[0])
@@ -90,17 +92,19 @@ def _assets(system, today, Check):
     Account, Movement = _model("ledger", "Account"), _model("ledger", "Movement")
     covered = bool(system.enterprise and system.enterprise.carbon_market_covered)
     accounts = _scope(Account.objects.all(), system).count()
-    moves = _scope(Movement.objects.all(), system)
-    if not accounts and not moves.exists():
+    m = _scope(Movement.objects.all(), system).aggregate(  # one query for the three counts
+        n=Count("pk"), approved=Count("pk", filter=Q(status="approved")),
+        stale=Count("pk", filter=Q(status="entered", date__lt=today - dt.timedelta(days=30))))
+    if not accounts and not m["n"]:
         if covered:
             return Check("fail", _("A covered enterprise without any carbon-asset account in the ledger."), [])
         return None  # holds no carbon assets: the topic does not apply here
-    stale = moves.filter(status="entered", date__lt=today - dt.timedelta(days=30)).count()
+    stale = m["stale"]
     if stale:
         return Check("warn", ngettext("%(n)d movement entered more than 30 days ago still awaits approval.", "%(n)d movements entered more than 30 days ago still await approval.", stale)
                      % {"n": stale}, [])
     return Check("ok", _("%(a)d accounts and %(m)d approved movements in the ledger; none waiting long for approval.")
-                 % {"a": accounts, "m": moves.filter(status="approved").count()}, [])
+                 % {"a": accounts, "m": m["approved"]}, [])
 
 
 def _trading(system, today, Check):
@@ -111,13 +115,14 @@ def _trading(system, today, Check):
         qs = qs.filter(enterprise_id=system.enterprise.pk)
     covered = (system.enterprise.carbon_market_covered if system.enterprise
                else system.park.enterprises.filter(carbon_market_covered=True).exists())
-    if not qs.exists():
+    c = qs.aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today) & ~Q(status="settled")))
+    if not c["n"]:
         return Check("warn", _("A covered enterprise without a compliance record."), []) if covered else None
-    late = qs.exclude(status="settled").filter(Q(deadline__lt=today)).count()
+    late = c["late"]
     if late:
         return Check("fail", ngettext("%(n)d compliance obligation past its surrender deadline and not settled.", "%(n)d compliance obligations past their surrender deadlines and not settled.", late)
                      % {"n": late}, [])
-    return Check("ok", _("%(n)d compliance records; none past its deadline unsettled.") % {"n": qs.count()}, [])
+    return Check("ok", _("%(n)d compliance records; none past its deadline unsettled.") % {"n": c["n"]}, [])
 
 
 def _neutrality(system, today, Check):
@@ -126,10 +131,11 @@ def _neutrality(system, today, Check):
     qs = Claim.objects.filter(park_id=system.park.pk)
     if system.enterprise:
         qs = qs.filter(enterprise_id=system.enterprise.pk)
-    if not qs.exists():
+    c = qs.aggregate(n=Count("pk"), undetermined=Count("pk", filter=~Q(status__in=["determined", "declared"])))
+    if not c["n"]:
         return None  # no claim made: the neutrality clauses are not assessed here
-    undetermined = qs.exclude(status__in=["determined", "declared"]).count()
+    undetermined = c["undetermined"]
     if undetermined:
         return Check("warn", ngettext("%(n)d neutrality claim not yet determined by the third party.", "%(n)d neutrality claims not yet determined by the third party.", undetermined)
                      % {"n": undetermined}, [])
-    return Check("ok", _("%(n)d neutrality claims determined by the third party.") % {"n": qs.count()}, [])
+    return Check("ok", _("%(n)d neutrality claims determined by the third party.") % {"n": c["n"]}, [])

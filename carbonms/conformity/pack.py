@@ -92,8 +92,13 @@ def _statement_files(system, add) -> None:
         return
     folder = f"statement-{st.year}"
     add(folder, "statement.json", json.dumps(statement_data(st), ensure_ascii=False, indent=2).encode("utf-8"))
+    from carbonms.reports.document import MissingData
+
     with translation.override("zh-hans"):
-        add(folder, f"accounting-report-{st.year}.docx", to_docx(accounting.build(st)))
+        try:
+            add(folder, f"accounting-report-{st.year}.docx", to_docx(accounting.build(st)))
+        except MissingData as exc:  # the pack still holds the rest; the reason stands in the report's place
+            add(folder, f"accounting-report-{st.year}-missing.txt", f"{exc.name}: {exc.reason}".encode())
     if st.enterprise_id is not None:
         add(folder, f"reperform-{st.year}.csv", reperform.to_csv(reperform.input_rows(st.run)).encode("utf-8"))
     activity = RunResult.objects.filter(run=st.run).values("activity_id")

@@ -348,8 +348,13 @@ def effective_implementation(
             continue
         statuses = [out[k].status for k in kids[c.number]] + ([own.status] if own else [])
         base = own or Implementation(key=c.key)
-        out[c.number] = Implementation(key=c.key, status=_aggregate(statuses), modules=base.modules,
-                                       tests=base.tests, note=base.note)
+        status = _aggregate(statuses)
+        tests, modules = tuple(base.tests), tuple(base.modules)
+        if status == "implemented" and not tests:  # an implemented chapter names the tests of its sub-clauses
+            tests = tuple(dict.fromkeys(t for k in kids[c.number] for t in out[k].tests))
+            modules = modules or tuple(dict.fromkeys(m for k in kids[c.number] for m in out[k].modules))
+        out[c.number] = Implementation(key=c.key, status=status, modules=type(base.modules)(modules),
+                                       tests=type(base.tests)(tests), note=base.note)
     return out
 
 

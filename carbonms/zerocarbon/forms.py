@@ -37,7 +37,7 @@ class PlanForm(_ParkForm):
         fields = ["title", "first_year", "last_year", "summary"]
 
 
-class TargetForm(_ParkForm):
+class PlanTargetForm(_ParkForm):
     class Meta:
         model = PlanTarget
         fields = ["indicator", "year", "value"]

@@ -25,8 +25,8 @@ from .forms import (
     IndicatorValueForm,
     InfrastructureForm,
     PlanForm,
+    PlanTargetForm,
     SupplyForm,
-    TargetForm,
     TechnologyForm,
 )
 from .models import Infrastructure, Technology, ZeroCarbonPlan
@@ -149,7 +149,7 @@ class PlanEditView(_PlanChild):
 
 
 class TargetCreateView(_PlanChild):
-    form_class = TargetForm
+    form_class = PlanTargetForm
     title = _("Set a yearly target")
     success_message = _("Target saved.")
 

@@ -20,6 +20,8 @@ from tests.carbondata.factories import ActivityRecordFactory, SourceFactory
 
 # "app_label.Model.field": why deleting the parent may take these rows with it.
 CASCADE_ALLOWED = {
+    "inventory.RecalcPart.job": "A part of a park recalculation job is bookkeeping of that job only (its enterprises "
+                                "and state); the run it produces is a separate record.",
     "accounts.RoleAssignment.user": "A role grant means nothing without its user. Users are deactivated, never "
                                     "deleted, by the application; the change history keeps every grant.",
     "conformity.Task.user": "A user's own reminder; the reminder job derives it again from the records it points to.",

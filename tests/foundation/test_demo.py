@@ -18,7 +18,7 @@ def test_demo_park_is_realistic_and_valid():
     park = result.park
     assert park.name == "江海经济技术开发区" and park.grid_region == "华东"
     ents = Enterprise.objects.filter(park=park)
-    assert ents.count() == 31
+    assert ents.count() == 32  # 30 + the park facilities + the project the governance demo admits
     assert ents.filter(kind="park_facilities").count() == 1
     assert all(problem(e.credit_code) is None for e in ents)
     industries = {e.industry_code[:2] for e in ents}

@@ -30,6 +30,11 @@ CASES: dict[str, Case] = {
     "inventory:statement_verify": Case(_pk(_statement), {"external_verifier"}),
     "inventory:statement_create": Case(_pk(_run), DATA_WRITERS),
     "inventory:statement_action": Case(lambda w, o: {"step": "approve", **_pk(_statement)(w, o)}, ALL, ok_status=302),
+    # the accounting report of a statement (issue 15): everybody who may view the statement may ask for it; this
+    # statement names no boundary, so the answer inside is 409 with the reason (GET of the filing URL: back, 302)
+    "reports:download": Case(lambda w, o: {"kind": "accounting", "fmt": "docx", **_pk(_statement)(w, o)}, ALL,
+                             ok_status=409),
+    "reports:file": Case(lambda w, o: {"kind": "accounting", **_pk(_statement)(w, o)}, ALL, ok_status=302),
     "api:inventory-statement-list": Case(None, ALL),
     "api:inventory-statement-detail": Case(_pk(_statement), ALL),
     "api:inventory-statement-transition": Case(_pk(_statement), ALL),

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -64,7 +64,9 @@ class ComplianceRecordViewSet(ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         raise ValidationError({"detail": ["A compliance record is written by the surrender: POST …/surrender/."]})
 
-    @extend_schema(parameters=[PositionQuerySerializer], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[PositionQuerySerializer], responses={
+        200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT,
+        404: OpenApiResponse(description="the enterprise is outside the caller's scope")})
     @action(detail=False, methods=["get"])
     def position(self, request):
         """The position of a covered enterprise and year (obligation, lots by eligibility, CCER cap and headroom,

@@ -100,7 +100,12 @@ def _statement_files(system, add) -> None:
         except MissingData as exc:  # the pack still holds the rest; the reason stands in the report's place
             add(folder, f"accounting-report-{st.year}-missing.txt", f"{exc.name}: {exc.reason}".encode())
     if st.enterprise_id is not None:
-        add(folder, f"reperform-{st.year}.csv", reperform.to_csv(reperform.input_rows(st.run)).encode("utf-8"))
+        from django.core.exceptions import ValidationError
+
+        try:
+            add(folder, f"reperform-{st.year}.csv", reperform.to_csv(reperform.input_rows(st.run)).encode("utf-8"))
+        except ValidationError as exc:  # a run made before runs kept their inputs: say so in the pack
+            add(folder, f"reperform-{st.year}-missing.txt", " ".join(exc.messages).encode("utf-8"))
     activity = RunResult.objects.filter(run=st.run).values("activity_id")
     evidence = (Evidence.objects.filter(activity_id__in=activity) | Evidence.objects.filter(
         lab_analysis__source__enterprise__park=st.park, lab_analysis__year=st.year,

@@ -31,7 +31,7 @@ class _ParkForm(ScopedModelForm):
         super().__init__(*args, scope=Scope(park.pk, None), **kwargs)
 
 
-class PlanForm(_ParkForm):
+class ZeroCarbonPlanForm(_ParkForm):
     class Meta:
         model = ZeroCarbonPlan
         fields = ["title", "first_year", "last_year", "summary"]

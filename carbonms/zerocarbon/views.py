@@ -24,10 +24,10 @@ from .forms import (
     EvaluationForm,
     IndicatorValueForm,
     InfrastructureForm,
-    PlanForm,
     PlanTargetForm,
     SupplyForm,
     TechnologyForm,
+    ZeroCarbonPlanForm,
 )
 from .models import Infrastructure, Technology, ZeroCarbonPlan
 
@@ -122,7 +122,7 @@ class _ParkForm(ServiceFormView):
 
 
 class PlanCreateView(_ParkForm):
-    form_class = PlanForm
+    form_class = ZeroCarbonPlanForm
     title = _("New zero-carbon energy plan")
     success_message = _("Draft plan saved. Add its yearly targets, then have it approved.")
 
@@ -139,7 +139,7 @@ class _PlanChild(ServiceFormView):
 
 
 class PlanEditView(_PlanChild):
-    form_class = PlanForm
+    form_class = ZeroCarbonPlanForm
     edits_object = True
     title = _("Edit the draft plan")
     success_message = _("Plan saved.")

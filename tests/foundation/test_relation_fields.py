@@ -130,6 +130,8 @@ def _form_kwargs(world, path):
         "AllocationForm": {"scope": e1},
         **dict.fromkeys(("OpportunityForm", "ActionLineForm", "PromoteForm", "ScenarioForm"), {"system": System(e1.park, e1)}),
         "MovementForm": {"park": e1.park, "enterprise": e1},
+        **dict.fromkeys(("ZeroCarbonPlanForm", "PlanTargetForm", "InfrastructureForm", "SupplyForm", "IndicatorValueForm",
+                         "TechnologyForm", "EvaluationForm", "DemonstrationForm"), {"park": e1.park}),
     }
     return by_name.get(path.rsplit(".", 1)[1], {})
 

@@ -49,11 +49,20 @@ class HolderMixin:
 
     def holder_context(self) -> dict:
         can = self.can if hasattr(self, "can") else (lambda *a, **k: False)
+        from carbonms.common import tenancy
+
+        # the park's own ledger pages are park staff's: an enterprise user reading the park's price table gets no
+        # links to them (they would answer 404)
+        park_pages = self.enterprise is not None or tenancy.is_park_member(self.request.user, self.park.pk)
+        urls = {n: self.holder_url(n) for n in ("home", "movements", "movement_new", "account_new", "instrument_new",
+                                                "statement", "prices")}
+        if not park_pages:
+            urls.update(home=None, movements=None, statement=None, movement_new=None, account_new=None,
+                        instrument_new=None)
         return {"park": self.park, "enterprise": self.enterprise, "holder": self.enterprise or self.park,
                 "holder_name": self.enterprise.name if self.enterprise else self.park.name,
                 "can_add": can("add", "assets"), "can_approve": can("approve", "assets"),
-                "urls": {n: self.holder_url(n) for n in ("home", "movements", "movement_new", "account_new", "instrument_new",
-                                                         "statement", "prices")}}
+                "urls": urls}
 
 
 def for_holders(base, *, park_staff_only: bool = False):

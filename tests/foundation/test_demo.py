@@ -28,7 +28,10 @@ def test_demo_park_is_realistic_and_valid():
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
     assert User.objects.get(username="verifier").check_password(generator.DEMO_PASSWORD)
-    assert RoleAssignment.objects.get(user__username="verifier").valid_until is not None
+    # The verifier holds an engagement at the home enterprise and one for the neutrality claim; each has an end date.
+    engagements = RoleAssignment.objects.filter(user__username="verifier")
+    assert engagements.count() == 2
+    assert all(a.valid_until is not None and a.role == Role.EXTERNAL_VERIFIER for a in engagements)
 
 
 def test_generator_is_deterministic_and_scales():

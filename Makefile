@@ -1,6 +1,6 @@
 # CarbonMS — the two commands of the README, and a few helpers.
 #   make demo [PORT=8000] [PYTHON=python3.11]   run the platform on the embedded default with the demo park
-#   make test [PYTHON=python3.11]               the whole suite
+#   make test [PYTHON=python3.11] [TEST_WORKERS=auto]  the whole suite, over one process per CPU
 #   make demo-reset                             forget the demo database and files (the next `make demo` rebuilds)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PORT   ?= 8000
@@ -41,9 +41,11 @@ demo: $(STAMP_RUN) system-deps
 demo-reset:
 	rm -rf var/
 
-## make test: install what the tests need (chromium and CJK fonts when root) and run the whole suite
+## make test: install what the tests need (chromium and CJK fonts when root) and run the whole suite, spread over
+## TEST_WORKERS processes (pytest-xdist; default: one per CPU; TEST_WORKERS=0 runs in this process)
+TEST_WORKERS ?= auto
 test: $(STAMP_TEST) system-test-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=30
 
 # Debian packages, installed only when missing and when we are root.
 define apt_install

@@ -51,7 +51,7 @@ def test_officer_closes_the_park_year_verifier_verifies_review_takes_statements(
     for field in page.locator("[data-testid=close-exceptions] input[name^=exception_]").all():
         field.fill("本年度无排放源和活动数据")  # an enterprise without data closes nothing: listed as an exception
     page.click("[data-testid=approve]")
-    assert page.locator("[data-testid=status]").inner_text() == "已审核"  # the platform's word for "approved"
+    assert page.locator("[data-testid=status]").inner_text() == "已批准"  # the platform's word for "approved"
     assert re.search(r"\d+(\.\d+)? %", page.locator("[data-testid=coverage]").inner_text())
     assert page.locator("[data-testid=intensities]").is_visible()
     shot(page, "statement-park-closed-zh")
@@ -61,7 +61,7 @@ def test_officer_closes_the_park_year_verifier_verifies_review_takes_statements(
     page.goto(f"/inventory/enterprises/{steel.pk}/?year={year}")
     assert page.locator("[data-testid=official-gross]").is_visible()
     page.click("[data-testid=official-gross] a")
-    assert page.locator("[data-testid=status]").inner_text() in ("已审核", "已核实")
+    assert page.locator("[data-testid=status]").inner_text() in ("已批准", "已核实")
     assert page.locator("[data-testid=coverage]").is_visible() and page.locator("[data-testid=intensities]").is_visible()
     shot(page, "statement-enterprise-zh")
     _logout(page)

@@ -278,6 +278,27 @@ def _view_class(url):
     return getattr(func, "view_class", None)
 
 
+def _views_by_name() -> dict:
+    """URL name → view class, read from the URL configuration (no database needed), so that each page test is
+    collected only for the pages it applies to."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: dict = {}
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, f"{prefix}{p.namespace}:" if p.namespace else prefix)
+            elif isinstance(p, URLPattern) and p.name:
+                found.setdefault(prefix + p.name, getattr(p.callback, "view_class", None))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+_VIEWS = _views_by_name()
+
+
 def _form_data(form):
     from django import forms
 
@@ -299,15 +320,27 @@ def _form_data(form):
     return {k: v for k, v in data.items() if v != ""}
 
 
-@pytest.mark.parametrize("name", sorted(FORM_PAGE_CANDIDATES))
+def _is_form_page(view) -> bool:
+    return view is not None and issubclass(view, ServiceFormView)
+
+
+FORM_PAGES = [n for n in sorted(FORM_PAGE_CANDIDATES) if _is_form_page(_VIEWS.get(n))]
+
+
+def test_form_pages_are_found():
+    """The collection-time split of the pages agrees with the URL configuration (a page the map misses would go
+    untested)."""
+    assert len(FORM_PAGES) > 100 and len(POST_PAGES) > 30
+    assert set(FORM_PAGES).isdisjoint(POST_PAGES)
+
+
+@pytest.mark.parametrize("name", FORM_PAGES)
 def test_page_form_writes(world, name):
     from django.forms import ModelChoiceField, ModelMultipleChoiceField
 
     case = FORM_PAGE_CANDIDATES[name]
     url_in = reverse(name, kwargs=case.target(world, world.e1))
-    view = _view_class(url_in)
-    if view is None or not issubclass(view, ServiceFormView):
-        pytest.skip(f"{name} is not a form page")
+    assert _is_form_page(_view_class(url_in)), f"{name} resolved to another view than its URL name's"
     _seed(world)
     anchor = world.e1.enterprise  # the change history and the enterprise's row count witness any write
     admin_page = _client(world.users["park_admin"]).get(url_in)
@@ -357,15 +390,16 @@ def _posts(view) -> bool:
         m.lower() for m in getattr(view, "http_method_names", [])} and hasattr(view, "post")
 
 
-@pytest.mark.parametrize("name", sorted(FORM_PAGE_CANDIDATES))
+POST_PAGES = [n for n in sorted(FORM_PAGE_CANDIDATES) if _posts(_VIEWS.get(n))]
+
+
+@pytest.mark.parametrize("name", POST_PAGES)
 def test_other_page_posts_outside_the_scope(world, name):
     """A POST to another enterprise's or another park's record of a non-form page answers 404 and writes
     nothing; a user whom the page refuses writes nothing either; nobody gets a server error."""
     case = FORM_PAGE_CANDIDATES[name]
     url_in = reverse(name, kwargs=case.target(world, world.e1))
-    view = _view_class(url_in)
-    if not _posts(view):
-        pytest.skip(f"{name} takes no POST or is a form page (test_page_form_writes)")
+    assert _posts(_view_class(url_in)), f"{name} resolved to another view than its URL name's"
     _seed(world)
     anchor = world.e1.enterprise
     failures = []

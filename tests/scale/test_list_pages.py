@@ -34,6 +34,7 @@ LISTS = {
     "abatement:opportunities": "abatement:opportunity",
     "abatement:actions": "abatement:action",
     "ledger:movements_ent": "ledger:movement",
+    "ledger:prices_ent": lambda w: _price(w),
     "zerocarbon:infrastructure": "zerocarbon:infrastructure_edit",
     "zerocarbon:technologies": "zerocarbon:technology",
     "governance:applications": "governance:application",
@@ -79,8 +80,17 @@ def copies(obj, n: int) -> None:
     model.objects.bulk_create(rows)
 
 
+def _price(world):
+    from carbonms.ledger.models import PriceQuote
+
+    return PriceQuote.objects.create(park=world.park_a, enterprise=world.e1.enterprise, date=dt.date(2025, 1, 2),
+                                     product="CEA", close=90, source="上海环境能源交易所", entered_by=world.users["park_admin"])
+
+
 def _made(world, name):
-    """Run the target of matrix page ``name`` for E1 and give the record it made."""
+    """Run the target of matrix page ``name`` for E1 (or the maker ``name(world)``) and give the record it made."""
+    if callable(name):
+        return name(world)
     before = set(world.e1.extra)
     MATRIX[name].target(world, world.e1)
     made = [world.e1.extra[k] for k in world.e1.extra if k not in before]

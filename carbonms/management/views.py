@@ -14,8 +14,8 @@ from django.views.generic import TemplateView
 
 from carbonms.common.files import ScopedFileDownloadView
 from carbonms.common.views import (
-    Parent,
     ListingMixin,
+    Parent,
     ScopedListView,
     ScopedViewMixin,
     ServiceFormView,

@@ -39,6 +39,8 @@ LISTS = {
     "zerocarbon:technologies": "zerocarbon:technology",
     "governance:applications": "governance:application",
     "governance:rounds": "governance:round",
+    "zerocarbon:supply": ("api:zc-supply-detail", lambda obj: {"year": obj.year}),
+    "conformity:tasks": lambda w: _task(w),
 }
 
 
@@ -87,6 +89,13 @@ def _price(world):
                                      product="CEA", close=90, source="上海环境能源交易所", entered_by=world.users["park_admin"])
 
 
+def _task(world):
+    from carbonms.conformity.models import Task
+
+    return Task.objects.create(park=world.park_a, user=world.users["park_admin"], kind=Task.Kind.NOTICE, ref="scale-1", title="任务",
+                               url="/", due_on=dt.date(2030, 1, 1))
+
+
 def _made(world, name):
     """Run the target of matrix page ``name`` for E1 (or the maker ``name(world)``) and give the record it made."""
     if callable(name):
@@ -103,6 +112,7 @@ def test_list_page_shows_100_rows_and_a_next_page(world, name):
     made_by, params = LISTS[name] if isinstance(LISTS[name], tuple) else (LISTS[name], {})
     obj = _made(world, made_by)
     model = type(obj)
+    params = params(obj) if callable(params) else params
     copies(obj, ROWS - 1)
     client = Client()
     client.force_login(world.users["park_admin"])

@@ -154,9 +154,10 @@ def coverage(user, park, year: int) -> dict:
     """Of the park's enterprises in operation: how many closed ``year`` (a statement in force), how many submitted
     data for it without closing, how many have nothing."""
     # One query, one index probe per enterprise (activity_ent_year_status), instead of reading the year's records.
-    closed_q = InventoryStatement.objects.restrict(user).filter(park=park, year=year, status__in=OFFICIAL,
-                                                                enterprise_id=OuterRef("pk"))
-    data_q = (ActivityRecord.objects.restrict(user).filter(enterprise_id=OuterRef("pk"), year=year)
+    # The enterprises are the user's (restrict); the subqueries only ask whether each of them has a statement or data,
+    # so they need no scope join of their own (which would cost a scan per enterprise).
+    closed_q = InventoryStatement.objects.filter(park=park, year=year, status__in=OFFICIAL, enterprise_id=OuterRef("pk"))
+    data_q = (ActivityRecord.objects.filter(enterprise_id=OuterRef("pk"), year=year)
               .exclude(status=ActivityRecord.Status.DRAFT))
     agg = (Enterprise.objects.restrict(user).filter(park=park, status=Enterprise.Status.ACTIVE)
            .annotate(has_closed=Exists(closed_q), has_data=Exists(data_q))
@@ -257,7 +258,9 @@ def alerts(user, park, enterprise=None, *, today: dt.date | None = None) -> list
     cov_ents = Enterprise.objects.restrict(user).filter(park=park, status=Enterprise.Status.ACTIVE)
     if enterprise is not None:
         cov_ents = cov_ents.filter(pk=enterprise.pk)
-    data = (ActivityRecord.objects.restrict(user).filter(enterprise__park=park, year=year)
+    # only the two statuses counted: the (enterprise, year, status) index finds them without reading the year's values
+    data = (ActivityRecord.objects.restrict(user).filter(enterprise__park=park, year=year,
+                                                         status__in=[ActivityRecord.Status.SUBMITTED, ActivityRecord.Status.REJECTED])
             .aggregate(waiting=Count("id", filter=Q(status=ActivityRecord.Status.SUBMITTED) & _ent_q(enterprise)),
                        returned=Count("id", filter=Q(status=ActivityRecord.Status.REJECTED) & _ent_q(enterprise))))
     not_closed = cov_ents.exclude(pk__in=InventoryStatement.objects.filter(

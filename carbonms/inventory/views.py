@@ -141,10 +141,7 @@ class RecalcJobView(ScopedPageView):
     template_name = "inventory/recalc_job.html"
 
     def prepare(self):
-        from django.shortcuts import get_object_or_404
-
-        self.job = get_object_or_404(RecalcJob.objects.select_related("run", "run_by"), pk=self.kwargs["job_pk"],
-                                     park=self.park)
+        self.job = selectors.recalc_job(self.park, self.kwargs["job_pk"])
 
     def get_template_names(self):
         return ["inventory/_recalc_progress.html"] if self.request.htmx else [self.template_name]

@@ -6,11 +6,12 @@ access is declared (carbonms.common.views) and every write goes through services
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from carbonms.common.views import Parent, ScopedPageView, ScopedViewMixin, ServiceFormView
+from carbonms.common.views import ListingMixin, Parent, ScopedPageView, ScopedViewMixin, ServiceFormView
 from carbonms.management import system as systems
 
 from . import forms, selectors, services
@@ -89,16 +90,23 @@ def _ent(system):
 
 
 # -- opportunities and the MACC ---------------------------------------------------------------------------------------
-class OpportunityListView(SystemMixin, ScopedPageView):
+class OpportunityListView(SystemMixin, ListingMixin, ScopedPageView):
     """The ranked register and the marginal abatement cost curve (T/CSES 6.3.1 a); T/CIECCPA 8.1)."""
 
     template_name = "abatement/opportunity_list.html"
+    list_sorts = {"cost": ("cost_per_t", "-annual_reduction_t", "code", "id"), "code": ("code", "id"),
+                  "title": ("title", "id"), "reduction": ("annual_reduction_t", "id"), "status": ("status", "id")}
+    list_default = "cost"
+    list_search = ("code", "title")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        rows = list(selectors.opportunities(self.request.user, self.system))
-        bars = selectors.macc(rows)
-        ctx.update(opportunities=rows, bars=bars,
+        qs = selectors.opportunities(self.request.user, self.system)
+        listing = self.listing(qs)
+        # the curve is the register's whole (its bars: the columns of the curve only); the table is a page of it
+        bars = selectors.macc(qs.only("code", "title", "capex", "delta_opex", "annual_reduction_t", "discount_rate_pct",
+                                      "lifetime_years", "status").select_related(None))
+        ctx.update(opportunities=listing.rows, listing=listing, bars=bars,
                    total_t=bars[-1]["cumulative_t"] if bars else 0,
                    negative_t=sum((b["abatement_t"] for b in bars if b["cost_per_t"] < 0), 0),
                    chart=selectors.macc_chart(bars, x_label=gettext("Cumulative abatement (tCO₂e/yr)"),
@@ -154,18 +162,25 @@ class OpportunityPromoteView(ObjectFormView):
 
 
 # -- action plans ---------------------------------------------------------------------------------------------------
-class ActionListView(SystemMixin, ScopedPageView):
+class ActionListView(SystemMixin, ListingMixin, ScopedPageView):
     """The action plan (措施计划 / 实施方案) with its Gantt-like timeline."""
 
     template_name = "abatement/action_list.html"
+    list_sorts = {"start": ("start_date", "code", "id"), "code": ("code", "id"), "measure": ("measure", "id"),
+                  "status": ("status", "id"), "budget": ("budget", "id")}
+    list_default = "start"
+    list_search = ("code", "measure", "department")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        lines = list(selectors.actions(self.request.user, self.system))
-        ctx.update(lines=lines, chart=selectors.gantt_chart(lines, today=timezone.localdate()) if lines else None,
-                   expected_t=sum((x.annual_reduction_t or 0 for x in lines if x.status != ActionLine.Status.CANCELLED), 0),
-                   verified_t=sum((x.verified_reduction_t or 0 for x in lines), 0),
-                   budget=sum((x.budget for x in lines if x.status != ActionLine.Status.CANCELLED), 0))
+        qs = selectors.actions(self.request.user, self.system)
+        listing = self.listing(qs)
+        lines = listing.rows  # the timeline shows the lines of the page; the totals are the plan's, from the database
+        live = ~Q(status=ActionLine.Status.CANCELLED)
+        totals = qs.order_by().aggregate(expected_t=Sum("annual_reduction_t", filter=live),
+                                         verified_t=Sum("verified_reduction_t"), budget=Sum("budget", filter=live))
+        ctx.update(lines=lines, listing=listing, chart=selectors.gantt_chart(lines, today=timezone.localdate()) if lines else None,
+                   **{k: v or 0 for k, v in totals.items()})
         return ctx
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from carbonms.common.files import ScopedFileDownloadView
-from carbonms.common.views import ServiceFormView, WorkflowActionView
+from carbonms.common.views import ListingMixin, ServiceFormView, WorkflowActionView
 from carbonms.management.views import ObjectEditView, ObjectMixin, SystemCreateView, SystemMixin
 
 from . import forms, selectors, services
@@ -32,15 +32,20 @@ def _refused(request, exc: ValidationError) -> None:
 # --------------------------------------------------------------------------- audits
 
 
-class AuditListView(SystemMixin, TemplateView):
+class AuditListView(SystemMixin, ListingMixin, TemplateView):
     template_name = "audits/audit_list.html"
+    list_sorts = {"title": ("title", "id"), "kind": ("kind", "id"), "dates": ("planned_start", "id"), "status": ("status", "id")}
+    list_default = "-dates"
+    list_search = ("title", "external_body")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx.update(
             programmes=self.system.filter(AuditProgramme.objects.restrict(user)),
-            audits=self.system.filter(Audit.objects.restrict(user)).select_related("lead").prefetch_related("areas"),
+            listing=(listing := self.listing(self.system.filter(Audit.objects.restrict(user)).select_related("lead")
+                                             .prefetch_related("areas"))),
+            audits=listing.rows,
             suggestion=services.frequency_suggestion(self.system),
             can_plan=self.system.can(user, "add", "audit"),
         )
@@ -166,12 +171,17 @@ class AuditReportFileView(ScopedFileDownloadView):
 # --------------------------------------------------------------------------- nonconformities
 
 
-class NcListView(SystemMixin, TemplateView):
+class NcListView(SystemMixin, ListingMixin, TemplateView):
     template_name = "audits/nc_list.html"
+    list_sorts = {"number": ("number", "id"), "title": ("title", "id"), "detected": ("detected_on", "id"),
+                  "status": ("status", "id")}
+    list_default = "-detected"
+    list_search = ("number", "title")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["ncs"] = selectors.nonconformities(self.request.user, self.system)
+        ctx["listing"] = self.listing(selectors.nonconformities(self.request.user, self.system))
+        ctx["ncs"] = ctx["listing"].rows
         return ctx
 
 
@@ -249,12 +259,17 @@ class ActionEditView(ObjectEditView):
 # --------------------------------------------------------------------------- management review
 
 
-class ReviewListView(SystemMixin, TemplateView):
+class ReviewListView(SystemMixin, ListingMixin, TemplateView):
     template_name = "audits/review_list.html"
+    list_sorts = {"title": ("title", "id"), "date": ("held_on", "id"), "status": ("status", "id")}
+    list_default = "-date"
+    list_search = ("title",)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["reviews"] = self.system.filter(ManagementReview.objects.restrict(self.request.user)).select_related("chair")
+        ctx["listing"] = self.listing(self.system.filter(ManagementReview.objects.restrict(self.request.user))
+                                      .select_related("chair"))
+        ctx["reviews"] = ctx["listing"].rows
         ctx["open_outputs"] = self.system.filter(ReviewOutput.objects.restrict(self.request.user)).filter(
             done_on__isnull=True).select_related("owner", "review")
         return ctx

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,35 +22,56 @@ def _link(label, obj_or_url):
     return [(label, url)] if url else []
 
 
-def checks(system, today, Check) -> dict:
-    out = {}
-    Target = _model("performance", "Target")
+def _count_sets(system, today) -> dict:
+    """The counts every check below reads, as querysets (counted together in one query)."""
+    sets = {}
+    Target, Baseline = _model("performance", "Target"), _model("performance", "Baseline")
     if Target is not None:
-        out["objectives"] = _objectives(system, today, Target, Check)
-    Baseline = _model("performance", "Baseline")
+        sets["targets"] = _of_system(Target, system)
     if Baseline is not None:
-        out["baseline"] = _baseline(system, Baseline, Check)
-    if _model("ledger", "Movement") is not None:
-        check = _assets(system, today, Check)
-        if check is not None:
-            out["carbon_assets"] = check
-    if _model("compliance", "ComplianceRecord") is not None:
-        check = _trading(system, today, Check)
-        if check is not None:
-            out["trading"] = check
-    if _model("compliance", "NeutralityClaim") is not None:
-        check = _neutrality(system, today, Check)
-        if check is not None:
-            out["neutrality"] = check
+        sets["baselines"] = _of_system(Baseline, system)
+    Account, Movement = _model("ledger", "Account"), _model("ledger", "Movement")
+    if Movement is not None:
+        moves = _scope(Movement.objects.all(), system)
+        sets.update(accounts=_scope(Account.objects.all(), system), movements=moves,
+                    movements_approved=moves.filter(status="approved"),
+                    movements_stale=moves.filter(status="entered", date__lt=today - dt.timedelta(days=30)))
+    Record, Claim = _model("compliance", "ComplianceRecord"), _model("compliance", "NeutralityClaim")
+    if Record is not None:
+        records = _of_park(Record.objects.all(), system)
+        sets.update(records=records, records_late=records.filter(Q(deadline__lt=today) & ~Q(status="settled")))
+        if not system.enterprise:
+            sets["covered"] = system.park.enterprises.filter(carbon_market_covered=True)
+    if Claim is not None:
+        claims = _of_park(Claim.objects.all(), system)
+        sets.update(claims=claims, claims_undetermined=claims.filter(~Q(status__in=["determined", "declared"])))
+    return sets
+
+
+def checks(system, today, Check) -> dict:
+    from carbonms.conformity.checks import _counts
+
+    sets = _count_sets(system, today)
+    c = _counts(sets) if sets else {}
+    out = {}
+    if "targets" in c:
+        out["objectives"] = _objectives(system, today, _model("performance", "Target"), Check, c)
+    if "baselines" in c:
+        out["baseline"] = _baseline(system, _model("performance", "Baseline"), Check, c)
+    for key, check in (("carbon_assets", _assets), ("trading", _trading), ("neutrality", _neutrality)):
+        if {"carbon_assets": "movements", "trading": "records", "neutrality": "claims"}[key] in c:
+            result = check(system, today, Check, c)
+            if result is not None:
+                out[key] = result
     return out
 
 
-def _objectives(system, today, Target, Check):
+def _objectives(system, today, Target, Check, c):
     """T/CSES 6.2; T/CPQS 7.1; T/CIECCPA 6.2: targets approved (or published), and none off track without an investigation."""
     qs = _of_system(Target, system)
     live = list(qs.filter(status__in=TARGETS_IN_FORCE).prefetch_related("progress"))
     if not live:
-        drafted = qs.exists()
+        drafted = bool(c["targets"])
         return Check("warn" if drafted else "fail",
                      _("Targets are drafted but none is approved.") if drafted else _("No target recorded."), [])
     links = _link(str(live[0]), live[0])
@@ -65,12 +86,12 @@ def _objectives(system, today, Target, Check):
                  % {"n": len(live)}, links)
 
 
-def _baseline(system, Baseline, Check):
+def _baseline(system, Baseline, Check, c):
     """T/CSES 6.5; T/CPQS 7.5: an approved baseline, and no adjustment trigger left open."""
     qs = _of_system(Baseline, system)
     live = list(qs.filter(status="approved"))
     if not live:
-        drafted = qs.exists()
+        drafted = bool(c["baselines"])
         return Check("warn" if drafted else "fail",
                      _("A baseline is drafted but not approved.") if drafted else _("No baseline recorded."), [])
     Trigger = _model("performance", "BaselineTrigger")
@@ -87,14 +108,16 @@ def _scope(qs, system):
     return qs.filter(park_id=system.park.pk, enterprise_id=system.enterprise.pk if system.enterprise else None)
 
 
-def _assets(system, today, Check):
+def _of_park(qs, system):
+    qs = qs.filter(park_id=system.park.pk)
+    return qs.filter(enterprise_id=system.enterprise.pk) if system.enterprise else qs
+
+
+def _assets(system, today, Check, c):
     """T/CPQS 9.2.4; T/CIECCPA 8.3.1: accounts and instruments recorded; no movement waiting for approval for more than 30 days."""
-    Account, Movement = _model("ledger", "Account"), _model("ledger", "Movement")
     covered = bool(system.enterprise and system.enterprise.carbon_market_covered)
-    accounts = _scope(Account.objects.all(), system).count()
-    m = _scope(Movement.objects.all(), system).aggregate(  # one query for the three counts
-        n=Count("pk"), approved=Count("pk", filter=Q(status="approved")),
-        stale=Count("pk", filter=Q(status="entered", date__lt=today - dt.timedelta(days=30))))
+    accounts = c["accounts"]
+    m = {"n": c["movements"], "approved": c["movements_approved"], "stale": c["movements_stale"]}
     if not accounts and not m["n"]:
         if covered:
             return Check("fail", _("A covered enterprise without any carbon-asset account in the ledger."), [])
@@ -107,15 +130,10 @@ def _assets(system, today, Check):
                  % {"a": accounts, "m": m["approved"]}, [])
 
 
-def _trading(system, today, Check):
+def _trading(system, today, Check, counts):
     """T/CPQS 7.3.3 e); T/CIECCPA 8.3.2: the compliance obligations of covered enterprises settled by their deadlines."""
-    Record = _model("compliance", "ComplianceRecord")
-    qs = Record.objects.filter(park_id=system.park.pk)
-    if system.enterprise:
-        qs = qs.filter(enterprise_id=system.enterprise.pk)
-    covered = (system.enterprise.carbon_market_covered if system.enterprise
-               else system.park.enterprises.filter(carbon_market_covered=True).exists())
-    c = qs.aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today) & ~Q(status="settled")))
+    covered = system.enterprise.carbon_market_covered if system.enterprise else bool(counts["covered"])
+    c = {"n": counts["records"], "late": counts["records_late"]}
     if not c["n"]:
         return Check("warn", _("A covered enterprise without a compliance record."), []) if covered else None
     late = c["late"]
@@ -125,13 +143,9 @@ def _trading(system, today, Check):
     return Check("ok", _("%(n)d compliance records; none past its deadline unsettled.") % {"n": c["n"]}, [])
 
 
-def _neutrality(system, today, Check):
+def _neutrality(system, today, Check, counts):
     """T/CIECCPA 8.4; T/CPQS 7.3.5: a neutrality claim is determined by the third party and declared."""
-    Claim = _model("compliance", "NeutralityClaim")
-    qs = Claim.objects.filter(park_id=system.park.pk)
-    if system.enterprise:
-        qs = qs.filter(enterprise_id=system.enterprise.pk)
-    c = qs.aggregate(n=Count("pk"), undetermined=Count("pk", filter=~Q(status__in=["determined", "declared"])))
+    c = {"n": counts["claims"], "undetermined": counts["claims_undetermined"]}
     if not c["n"]:
         return None  # no claim made: the neutrality clauses are not assessed here
     undetermined = c["undetermined"]

@@ -27,12 +27,13 @@ def reviews_for(user, system):
     return system.filter(CarbonReview.objects.restrict(user, "view")).select_related("drafted_by", "approved_by")
 
 
-def indicator_table(user, system) -> list[dict]:
-    """Each indicator with its values per year (from the statements in force) and the deviations beyond threshold."""
+def indicator_table(user, system, page=None) -> list[dict]:
+    """Each indicator (of ``page``, a page of :func:`indicators_for`, or all) with its values per year (from the
+    statements in force) and the deviations beyond threshold."""
     open_years = {(i.indicator_id, i.year) for i in system.filter(DeviationInvestigation.objects.restrict(user, "view"))}
     rows = []
     sts = indicators.statements_of_entity(system.park.pk, system.enterprise.pk if system.enterprise else None)
-    for ind in indicators_for(user, system):
+    for ind in indicators_for(user, system) if page is None else page:
         values = indicators.series(ind, sts)
         rows.append({"indicator": ind, "unit": indicators.unit_of(ind), "values": values,
                      "latest": next((v for v in reversed(values) if v.value is not None), None),

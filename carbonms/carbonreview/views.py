@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from carbonms.common.views import ScopedActionView, ServiceFormView, WorkflowActionView
+from carbonms.common.views import ListingMixin, ScopedActionView, ServiceFormView, WorkflowActionView
 from carbonms.management import system as systems
 from carbonms.management.views import ObjectEditView, ObjectMixin, SystemCreateView, SystemMixin
 
@@ -45,12 +45,16 @@ class PlanningSystemMixin(SystemMixin):
 
 # -- indicators ---------------------------------------------------------------------------------------------------
 
-class IndicatorListView(PlanningSystemMixin, TemplateView):
+class IndicatorListView(PlanningSystemMixin, ListingMixin, TemplateView):
     template_name = "carbonreview/indicator_list.html"
+    list_sorts = {"code": ("code", "id"), "name": ("name", "id"), "kind": ("kind", "id"), "frequency": ("frequency", "id")}
+    list_default = "code"
+    list_search = ("code", "name")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["rows"] = selectors.indicator_table(self.request.user, self.system)
+        ctx["listing"] = self.listing(selectors.indicators_for(self.request.user, self.system))
+        ctx["rows"] = selectors.indicator_table(self.request.user, self.system, ctx["listing"].rows)
         ctx["investigations"] = selectors.investigations_for(self.request.user, self.system)[:20]
         return ctx
 
@@ -124,12 +128,16 @@ class InvestigationOpenView(ScopedActionView):
 
 # -- investigations -----------------------------------------------------------------------------------------------
 
-class InvestigationListView(PlanningSystemMixin, TemplateView):
+class InvestigationListView(PlanningSystemMixin, ListingMixin, TemplateView):
     template_name = "carbonreview/investigation_list.html"
+    list_sorts = {"year": ("year", "id"), "deviation": ("deviation_pct", "id"), "status": ("status", "id")}
+    list_default = "-year"
+    list_search = ("indicator__code", "indicator__name")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["investigations"] = selectors.investigations_for(self.request.user, self.system)
+        ctx["listing"] = self.listing(selectors.investigations_for(self.request.user, self.system))
+        ctx["investigations"] = ctx["listing"].rows
         return ctx
 
 
@@ -167,12 +175,15 @@ class InvestigationActionView(WorkflowActionView):
 
 # -- carbon reviews -----------------------------------------------------------------------------------------------
 
-class ReviewListView(PlanningSystemMixin, TemplateView):
+class ReviewListView(PlanningSystemMixin, ListingMixin, TemplateView):
     template_name = "carbonreview/review_list.html"
+    list_sorts = {"year": ("year", "version", "id"), "status": ("status", "id")}
+    list_default = "-year"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["reviews"] = selectors.reviews_for(self.request.user, self.system)
+        ctx["listing"] = self.listing(selectors.reviews_for(self.request.user, self.system))
+        ctx["reviews"] = ctx["listing"].rows
         return ctx
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
+    Exists,
     FloatField,
     IntegerField,
     Max,
@@ -72,7 +73,7 @@ def statements(user, park, enterprise=None) -> list[InventoryStatement]:
     qs = InventoryStatement.objects.restrict(user).filter(park=park, basis=MANAGEMENT, status__in=OFFICIAL)
     qs = qs.filter(enterprise=enterprise) if enterprise is not None else qs.filter(enterprise__isnull=True)
     return list(qs.only("id", "park_id", "enterprise_id", "year", "status", "totals", "intensities", "denominators",
-                        "run_id", "basis", "approved_at", "verified_on").order_by("year"))
+                        "run_id", "basis", "approved_at", "verified_on", "created_at").order_by("year"))
 
 
 def headline(stmts: list[InventoryStatement], base_year: int | None) -> dict:
@@ -152,13 +153,17 @@ def off_track(user, park, enterprise=None) -> int:
 def coverage(user, park, year: int) -> dict:
     """Of the park's enterprises in operation: how many closed ``year`` (a statement in force), how many submitted
     data for it without closing, how many have nothing."""
-    ents = Enterprise.objects.restrict(user).filter(park=park, status=Enterprise.Status.ACTIVE)
-    total = ents.count()
-    closed = (InventoryStatement.objects.restrict(user).filter(park=park, year=year, status__in=OFFICIAL,
-                                                               enterprise__isnull=False, enterprise__in=ents)
-              .values("enterprise_id").distinct().count())
-    with_data = (ActivityRecord.objects.restrict(user).filter(enterprise__park=park, year=year, enterprise__in=ents)
-                 .exclude(status=ActivityRecord.Status.DRAFT).values("enterprise_id").distinct().count())
+    # One query, one index probe per enterprise (activity_ent_year_status), instead of reading the year's records.
+    # The enterprises are the user's (restrict); the subqueries only ask whether each of them has a statement or data,
+    # so they need no scope join of their own (which would cost a scan per enterprise).
+    closed_q = InventoryStatement.objects.filter(park=park, year=year, status__in=OFFICIAL, enterprise_id=OuterRef("pk"))
+    data_q = (ActivityRecord.objects.filter(enterprise_id=OuterRef("pk"), year=year)
+              .exclude(status=ActivityRecord.Status.DRAFT))
+    agg = (Enterprise.objects.restrict(user).filter(park=park, status=Enterprise.Status.ACTIVE)
+           .annotate(has_closed=Exists(closed_q), has_data=Exists(data_q))
+           .aggregate(total=Count("pk"), closed=Count("pk", filter=Q(has_closed=True)),
+                      with_data=Count("pk", filter=Q(has_data=True))))
+    total, closed, with_data = agg["total"], agg["closed"], agg["with_data"]
     submitted = max(with_data - closed, 0)
     return {"year": year, "total": total, "closed": closed, "submitted": submitted,
             "missing": max(total - closed - submitted, 0),
@@ -253,7 +258,9 @@ def alerts(user, park, enterprise=None, *, today: dt.date | None = None) -> list
     cov_ents = Enterprise.objects.restrict(user).filter(park=park, status=Enterprise.Status.ACTIVE)
     if enterprise is not None:
         cov_ents = cov_ents.filter(pk=enterprise.pk)
-    data = (ActivityRecord.objects.restrict(user).filter(enterprise__park=park, year=year)
+    # only the two statuses counted: the (enterprise, year, status) index finds them without reading the year's values
+    data = (ActivityRecord.objects.restrict(user).filter(enterprise__park=park, year=year,
+                                                         status__in=[ActivityRecord.Status.SUBMITTED, ActivityRecord.Status.REJECTED])
             .aggregate(waiting=Count("id", filter=Q(status=ActivityRecord.Status.SUBMITTED) & _ent_q(enterprise)),
                        returned=Count("id", filter=Q(status=ActivityRecord.Status.REJECTED) & _ent_q(enterprise))))
     not_closed = cov_ents.exclude(pk__in=InventoryStatement.objects.filter(

@@ -33,6 +33,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from . import tenancy
+from .pagination import PAGE_ROWS_MAX, ListPage, paginate
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,31 @@ class ScopedPageView(ScopedViewMixin, TemplateView):
         return ctx
 
 
-class ScopedListView(ScopedPageView):
-    """A list page: ``get_queryset()`` starts from ``list_model.objects.restrict(user, "view")``."""
+class ListingMixin:
+    """A list page that shows a page of its rows (common.pagination.paginate: at most 100 rows a page,
+    server-side search and sort), the one mechanism of every list page.
+
+    Declare ``list_sorts`` (sort key -> ordering, the last term unique), ``list_default`` (a key, ``-key``
+    descending), ``list_search`` (the fields ``?q`` looks in) and ``list_keep`` (other parameters the page
+    links carry); :meth:`listing` gives the page. Templates show ``common/_list_search.html`` (when the list
+    searches) and ``web/_pager.html``.
+    """
+
+    list_sorts: dict = {"id": ("-id",)}
+    list_default = "id"
+    list_search: tuple = ()
+    list_keep: tuple = ()
+    list_per_page = PAGE_ROWS_MAX
+
+    def listing(self, qs, **overrides) -> ListPage:
+        opts = {"sorts": self.list_sorts, "default": self.list_default, "search": self.list_search,
+                "keep": self.list_keep, "per_page": self.list_per_page, **overrides}
+        return paginate(self.request, qs, **opts)
+
+
+class ScopedListView(ListingMixin, ScopedPageView):
+    """A list page: ``get_queryset()`` starts from ``list_model.objects.restrict(user, "view")``; the context
+    holds a page of it (``listing``, its rows under ``context_list_name``)."""
 
     list_model = None
     context_list_name = "object_list"
@@ -168,7 +192,9 @@ class ScopedListView(ScopedPageView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.setdefault(self.context_list_name, self.get_queryset())
+        if self.context_list_name not in ctx:
+            listing = self.listing(self.get_queryset())
+            ctx.update({self.context_list_name: listing.rows, "listing": listing})
         return ctx
 
 

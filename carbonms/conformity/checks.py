@@ -98,6 +98,8 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
         "overdue_ca": f(CorrectiveAction.objects.filter(done_on__isnull=True, due_on__lt=today)),
         "ncs": ncs, "ncs_closed": ncs.filter(status="closed"), "unreviewed": ncs.filter(status="closed", reviewed_on__isnull=True),
         "outputs": outputs, "outputs_late": outputs.filter(done_on__isnull=True, due_on__lt=today),
+        "reviews_planned": f(ManagementReview.objects.filter(status="planned")),
+        "boundaries_in_force": _boundaries_in_force(system, today),
     })
 
     overdue = c["issues_overdue"]
@@ -199,7 +201,7 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
                             else Check("ok", _("No overdue corrective action; %(o)d open, %(c)d closed.")
                                        % {"o": c["ncs"] - c["ncs_closed"], "c": c["ncs_closed"]}, link))
 
-    out["management_review"] = _review_check(system, year_ago)
+    out["management_review"] = _review_check(system, year_ago, planned=c["reviews_planned"])
     link = [(_("Management reviews"), _url("audits:review_list", system))]
 
     late = c["outputs_late"]
@@ -210,7 +212,7 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     ms = [out["policy"], out["documents"], out["internal_audit"], out["management_review"]]
     worst = min(ms, key=lambda c: RANK[c.status])
     out["management_system"] = Check(worst.status, _("Policy, documents, audit and review: %(s)s") % {"s": worst.text}, worst.links)
-    out["scope"] = _scope_check(system, today)
+    out["scope"] = _scope_check(system, in_force=c["boundaries_in_force"])
     out["monitoring_plan"] = _calibration_check(system, today)
     from carbonms.carbonreview.conformity import topic_checks as planning_topic_checks
 
@@ -218,7 +220,7 @@ def topic_checks(system, today: dt.date | None = None) -> dict[str, Check]:
     return out
 
 
-def _review_check(system, year_ago) -> Check:
+def _review_check(system, year_ago, *, planned: int) -> Check:
     """A management review conforms only with its evidence: held in the last 12 months, inputs assembled
     (T/CSES 9.5.1), decisions recorded (9.5.2) and the record kept. A review marked held without them is
     "partly": marking a review held must not by itself make the review clauses conform."""
@@ -226,7 +228,7 @@ def _review_check(system, year_ago) -> Check:
     link = [(_("Management reviews"), _url("audits:review_list", system))]
     held = reviews.filter(status__in=["held", "closed"], held_on__gte=year_ago).order_by("-held_on").first()
     if held is None:
-        if reviews.filter(status="planned").exists():
+        if planned:
             return Check("warn", _("A management review is planned but not held."), link)
         return Check("fail", _("No management review in the last 12 months."), link)
     links = [(str(held), held.get_absolute_url())]
@@ -269,13 +271,16 @@ def _calibration_check(system, today) -> Check:
                  % {"v": plan.version, "t": len(instruments)}, links)
 
 
-def _scope_check(system, today) -> Check:
+def _boundaries_in_force(system, today):
     from carbonms.organizations.models import Boundary
 
     qs = Boundary.objects.filter(park_id=system.park.pk, enterprise_id=system.enterprise.pk if system.enterprise else None)
-    in_force = qs.filter(effective_from__lte=today).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+    return qs.filter(effective_from__lte=today).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+
+
+def _scope_check(system, *, in_force: int) -> Check:
     url = system.enterprise.get_absolute_url() + "#boundaries" if system.enterprise else system.park.get_absolute_url() + "#boundaries"
-    if in_force.exists():
+    if in_force:
         return Check("ok", _("A boundary is in force."), [(_("Boundaries"), url)])
     return Check("fail", _("No boundary in force."), [(_("Boundaries"), url)])
 

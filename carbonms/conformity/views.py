@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from carbonms.common import files
-from carbonms.common.views import ScopedPageView
+from carbonms.common.views import ListingMixin, ScopedPageView
 from carbonms.management import system as systems
 from carbonms.management.views import SystemMixin
 from carbonms.standards import catalogue
@@ -63,8 +63,11 @@ class PackView(_StandardMixin, TemplateView):
         return files.attachment(data, f"evidence-{self.system.slug}-{kwargs['std_id']}.zip", "application/zip")
 
 
-class TaskListView(ScopedPageView):
+class TaskListView(ListingMixin, ScopedPageView):
     template_name = "conformity/tasks.html"
+    list_sorts = {"due": ("due_on", "id"), "kind": ("kind", "due_on", "id")}
+    list_default = "due"
+    list_search = ("title",)
 
     def get_context_data(self, **kwargs):
         from .reminders import ensure_daily
@@ -72,7 +75,8 @@ class TaskListView(ScopedPageView):
         ensure_daily()
         ctx = super().get_context_data(**kwargs)
         mine = Task.objects.restrict(self.request.user).filter(user=self.request.user)
-        ctx["open_tasks"] = mine.filter(done_at__isnull=True).order_by("due_on")
+        ctx["listing"] = self.listing(mine.filter(done_at__isnull=True))
+        ctx["open_tasks"] = ctx["listing"].rows
         ctx["done_tasks"] = mine.filter(done_at__isnull=False).order_by("-done_at")[:20]
         sub = getattr(self.request.user, "reminder_subscription", None)  # the user's own setting
         ctx["email_on"] = bool(sub and sub.email)

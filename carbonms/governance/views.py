@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carbonms.common import tenancy
 from carbonms.common.views import (
+    ListingMixin,
     Parent,
     ScopedDetailView,
     ScopedPageView,
@@ -32,15 +33,20 @@ PARK = Parent("park_pk", Park, "park")
 
 
 # -- admission ---------------------------------------------------------------------------------------------------------
-class ApplicationListView(ScopedPageView):
+class ApplicationListView(ListingMixin, ScopedPageView):
     template_name = "governance/application_list.html"
+    list_sorts = {"created": ("created_at", "id"), "number": ("number", "id"), "project": ("project", "id"),
+                  "applicant": ("applicant", "id"), "status": ("status", "id")}
+    list_default = "-created"
+    list_search = ("number", "project", "applicant", "industry_code")
     parent = PARK
     park_staff_only = True
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["applications"] = selectors.applications(user, self.park)
+        ctx["listing"] = self.listing(selectors.applications(user, self.park))
+        ctx["applications"] = ctx["listing"].rows
         ctx["exits"] = ExitDecision.objects.restrict(user, "view").filter(park=self.park).select_related("enterprise")
         ctx["committees"] = Committee.objects.restrict(user, "view").filter(park=self.park).prefetch_related("members")
         ctx["can_add"] = self.can("add", "governance")
@@ -119,14 +125,17 @@ class ExitCreateView(ServiceFormView):
 
 
 # -- assessment ------------------------------------------------------------------------------------------------------
-class RoundListView(ScopedPageView):
+class RoundListView(ListingMixin, ScopedPageView):
     template_name = "governance/round_list.html"
+    list_sorts = {"year": ("year", "id"), "status": ("status", "id")}
+    list_default = "-year"
     parent = PARK
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["rounds"] = AssessmentRound.objects.restrict(user, "view").filter(park=self.park)
+        ctx["listing"] = self.listing(AssessmentRound.objects.restrict(user, "view").filter(park=self.park).select_related("scheme"))
+        ctx["rounds"] = ctx["listing"].rows
         ctx["scheme"] = selectors.scheme_in_force(user, self.park)
         ctx["schemes"] = AssessmentScheme.objects.restrict(user, "view").filter(park=self.park)
         staff = tenancy.is_park_member(user, self.park.pk)

@@ -85,3 +85,16 @@ def chart_enterprises(user, run) -> list[tuple[str, float]]:
     if rest:
         out.append((gettext("%(n)d others") % {"n": len(rest)}, sum(v for _pk, v in rest)))
     return out
+
+
+def recalc_job(park, pk: int):
+    """A recalculation job of ``park`` (a park the caller has loaded through the tenancy: jobs carry no scope of their
+    own but their park's); 404 for a job of another park."""
+    from django.http import Http404
+
+    from .models import RecalcJob
+
+    job = RecalcJob.objects.filter(park=park, pk=pk).select_related("run", "run_by").first()
+    if job is None:
+        raise Http404
+    return job

@@ -7,6 +7,7 @@ app_name = "inventory"
 urlpatterns = [
     path("parks/<int:park_pk>/", views.ParkInventoryView.as_view(), name="park"),
     path("enterprises/<int:enterprise_pk>/", views.EnterpriseInventoryView.as_view(), name="enterprise"),
+    path("parks/<int:park_pk>/recalculations/<int:job_pk>/", views.RecalcJobView.as_view(), name="recalc_job"),
     path("runs/<int:pk>/", views.RunView.as_view(), name="run"),
     path("runs/<int:pk>/results/", views.DrillView.as_view(), name="drill"),
     path("runs/<int:pk>/diff/", views.DiffView.as_view(), name="diff"),

@@ -22,11 +22,11 @@ from carbonms.common.spreadsheet import safe_row
 from carbonms.common.views import ScopedPageView, apply_validation_error
 from carbonms.organizations.models import Enterprise, FactorSet, GridScope, GridYearRule
 
-from . import selectors, services
+from . import recalc, selectors, services
 from .diff import run_diff
 from .factor_card import factor_card, status_label
 from .forms import RunForm
-from .models import CalculationRun, RunResult
+from .models import CalculationRun, RecalcJob, RunResult
 
 CAT_LABELS = dict(Category.choices)
 
@@ -109,6 +109,8 @@ class _InventoryPage(ScopedPageView):
         form = RunForm(request.POST, user=request.user, park=self.park)
         if form.is_valid():
             try:
+                if self.enterprise is None:  # the park: a job over the workers (inventory.recalc), with its progress page
+                    return self._start_job(form, year)
                 run = services.run_calculation(actor=request.user, park=self.park, enterprise=self.enterprise, year=year,
                                                **form.service_kwargs())
             except ValidationError as exc:
@@ -117,6 +119,45 @@ class _InventoryPage(ScopedPageView):
                 messages.success(request, gettext("Calculation run #%(n)d stored.") % {"n": run.pk})
                 return redirect(run.get_absolute_url())
         return self.render_to_response(self.get_context_data(form=form))
+
+    def _start_job(self, form, year):
+        """Queue the park's recalculation. Done already (the embedded default runs the parts in this process): the
+        run, or the refusal on the form; otherwise the job's page, which shows its progress until the run exists."""
+        job = recalc.start(actor=self.request.user, park=self.park, year=year, **form.service_kwargs())
+        if job.status == RecalcJob.Status.FAILED:
+            raise ValidationError(job.error or [gettext("The recalculation failed.")])
+        if job.run_id:
+            messages.success(self.request, gettext("Calculation run #%(n)d stored.") % {"n": job.run_id})
+            return redirect(job.run.get_absolute_url())
+        return redirect("inventory:recalc_job", self.park.pk, job.pk)
+
+
+class RecalcJobView(ScopedPageView):
+    """A park recalculation in progress (parts done of parts, polled with htmx), then its result: the run, or the
+    reasons it failed. Park staff only, like the park's inventory page that starts it."""
+
+    parent = PARK
+    park_staff_only = True
+    template_name = "inventory/recalc_job.html"
+
+    def prepare(self):
+        self.job = selectors.recalc_job(self.park, self.kwargs["job_pk"])
+
+    def get_template_names(self):
+        return ["inventory/_recalc_progress.html"] if self.request.htmx else [self.template_name]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if request.htmx and self.job.status != RecalcJob.Status.RUNNING:
+            response["HX-Refresh"] = "true"  # finished: the whole page shows the result
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        job = self.job
+        ctx.update(job=job, percent=round(100 * job.parts_done / job.n_parts) if job.n_parts else 0,
+                   running=job.status == RecalcJob.Status.RUNNING)
+        return ctx
 
 
 class ParkInventoryView(_InventoryPage):

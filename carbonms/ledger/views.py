@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from carbonms.carbondata.views.base import year_param
 from carbonms.common import files
 from carbonms.common.params import BadParameter
-from carbonms.common.views import Parent, ScopedPageView, ServiceFormView, WorkflowActionView
+from carbonms.common.views import ListingMixin, Parent, ScopedPageView, ServiceFormView, WorkflowActionView
 from carbonms.organizations.models import Enterprise, Park
 
 from . import selectors, services
@@ -95,8 +95,12 @@ class _Home(HolderMixin, ScopedPageView):
 HomeEnterpriseView, HomeParkView = for_holders(_Home, park_staff_only=True)
 
 
-class _Movements(HolderMixin, ScopedPageView):
+class _Movements(HolderMixin, ListingMixin, ScopedPageView):
     template_name = "ledger/movements.html"
+    list_sorts = {"date": ("date", "id"), "kind": ("kind", "id"), "status": ("status", "id")}
+    list_default = "-date"
+    list_search = ("counterparty", "certificate_no", "serial_first", "instrument__project_name")
+    list_keep = ("status",)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -107,7 +111,8 @@ class _Movements(HolderMixin, ScopedPageView):
             if status not in Movement.Status.values:
                 raise BadParameter("status", str(_("Choose one of: %(choices)s.") % {"choices": ", ".join(Movement.Status.values)}))
             qs = qs.filter(status=status)
-        ctx.update(movements=qs[:500], status=status, statuses=Movement.Status.choices)
+        listing = self.listing(qs)
+        ctx.update(movements=listing.rows, listing=listing, status=status, statuses=Movement.Status.choices)
         return ctx
 MovementsEnterpriseView, MovementsParkView = for_holders(_Movements, park_staff_only=True)
 
@@ -247,13 +252,17 @@ class MovementActionView(WorkflowActionView):
 
 # -- prices ------------------------------------------------------------------------------------------------------------
 
-class _Prices(HolderMixin, ScopedPageView):
+class _Prices(HolderMixin, ListingMixin, ScopedPageView):
     template_name = "ledger/prices.html"
+    list_sorts = {"date": ("date", "id"), "product": ("product", "date", "id")}
+    list_default = "-date"
+    list_search = ("product", "source")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(self.holder_context(), prices=selectors.prices(self.request.user, park=self.park, enterprise=self.enterprise)
-                   .select_related("enterprise")[:500],
+        listing = self.listing(selectors.prices(self.request.user, park=self.park, enterprise=self.enterprise)
+                               .select_related("enterprise"))
+        ctx.update(self.holder_context(), prices=listing.rows, listing=listing,
                    price_new=self.holder_url("price_new"), price_import=self.holder_url("price_import"))
         return ctx
 PricesEnterpriseView, PricesParkView = for_holders(_Prices)

@@ -29,13 +29,29 @@ def policy_in_force(system: System) -> Policy | None:
     return system.filter(Policy.objects.filter(status=Policy.Status.APPROVED)).first()
 
 
-def register_rows(user, system: System, register):
+def register_queryset(user, system: System, register):
     qs = system.filter(register.model.objects.restrict(user))
-    related = [c for c in register.columns if register.model._meta.get_field(c).is_relation]
+    related = [c for c in register.columns if register.model._meta.get_field(c).is_relation
+               and not register.model._meta.get_field(c).many_to_many]
     if related:
         qs = qs.select_related(*related)
+    return qs
+
+
+def register_listing(register) -> dict:
+    """Sorts and search of a register's list page (common.pagination): by each of its own columns, searched in
+    its text columns; by default in the register's ordering."""
+    meta = register.model._meta
+    fields = [meta.get_field(c) for c in register.columns]
+    sorts = {"default": (*meta.ordering, "id")}
+    sorts.update({f.name: (f.name, "id") for f in fields if f.concrete and not f.many_to_many and not f.is_relation})
+    search = tuple(f.name for f in fields if f.get_internal_type() in ("CharField", "TextField") and not f.choices)
+    return {"sorts": sorts, "default": "default", "search": search}
+
+
+def register_rows(objects, register):
     rows = []
-    for obj in qs:
+    for obj in objects:
         rows.append({"obj": obj, "cells": [display(obj, c) for c in register.columns],
                      "overdue": getattr(obj, "review_overdue", False)})
     return rows

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from carbonms.common.files import ScopedFileDownloadView
 from carbonms.common.views import (
+    ListingMixin,
     Parent,
     ScopedListView,
     ScopedViewMixin,
@@ -133,13 +134,16 @@ class RegisterMixin:
         return ctx
 
 
-class RegisterListView(RegisterMixin, SystemMixin, TemplateView):
+class RegisterListView(RegisterMixin, SystemMixin, ListingMixin, TemplateView):
     template_name = "management/register_list.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        rows = selectors.register_rows(self.request.user, self.system, self.register)
-        ctx.update(rows=rows, headers=[self.model._meta.get_field(c).verbose_name for c in self.register.columns])
+        listing_opts = selectors.register_listing(self.register)
+        listing = self.listing(selectors.register_queryset(self.request.user, self.system, self.register), **listing_opts)
+        rows = selectors.register_rows(listing.rows, self.register)
+        ctx.update(rows=rows, listing=listing, headers=[(c if c in listing_opts["sorts"] else "", self.model._meta.get_field(c).verbose_name)
+                                                          for c in self.register.columns])
         return ctx
 
 
@@ -223,6 +227,10 @@ class PolicyListView(SystemMixin, ScopedListView):
     template_name = "management/policy_list.html"
     list_model = Policy
     context_list_name = "policies"
+    list_sorts = {"version": ("version", "id"), "title": ("title", "id"), "status": ("status", "id"),
+                  "review": ("next_review_on", "id")}
+    list_default = "-version"
+    list_search = ("title",)
 
     def get_queryset(self):
         return self.system.filter(super().get_queryset()).select_related("author", "approved_by")
@@ -289,6 +297,9 @@ class DocumentListView(SystemMixin, ScopedListView):
     template_name = "management/document_list.html"
     list_model = Document
     context_list_name = "documents"
+    list_sorts = {"identifier": ("identifier", "id"), "title": ("title", "id"), "kind": ("kind", "id")}
+    list_default = "identifier"
+    list_search = ("identifier", "title")
 
     def get_queryset(self):
         return self.system.filter(super().get_queryset()).prefetch_related("versions")

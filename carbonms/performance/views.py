@@ -42,18 +42,30 @@ def _home(user):
 class TargetListView(ScopedListView):
     template_name = "performance/targets.html"
     list_model = Target
+    context_list_name = "rows"
+    list_sorts = {"cascade": ("park_id", "enterprise_id", "unit_id", "code", "id")}
+    list_default = "cascade"
+    list_search = ("code", "title")
+    list_keep = ("all",)
+
+    def _show_all(self) -> tuple[bool, bool]:
+        park_id, ent_id = _home(self.request.user)
+        park_staff = bool(park_id) and ent_id is None
+        return park_staff, not park_staff or self.request.GET.get("all") == "1"
+
+    def get_queryset(self):
+        qs = selectors.targets_for(self.request.user)
+        if not self._show_all()[1]:  # park staff: the park's own targets; the cascade is on each target's page
+            qs = qs.filter(enterprise__isnull=True)
+        return qs
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
+        ctx = super().get_context_data(**kwargs)  # a page in cascade order; the tree is drawn within the page
         user = self.request.user
         park_id, ent_id = _home(user)
-        park_staff = bool(park_id) and ent_id is None
-        ctx["show_all"] = not park_staff or self.request.GET.get("all") == "1"
-        qs = selectors.targets_for(user)
-        if not ctx["show_all"]:  # park staff: the park's own targets; the cascade is on each target's page
-            qs = qs.filter(enterprise__isnull=True)
+        park_staff, ctx["show_all"] = self._show_all()
         ctx["park_staff"] = park_staff
-        ctx["rows"] = [(depth, t, tracking.latest(t)) for depth, t in selectors.tree(qs)]
+        ctx["rows"] = [(depth, t, tracking.latest(t)) for depth, t in selectors.tree(ctx["rows"])]
         ctx["allocations"] = [] if park_staff else selectors.allocations_for(user).exclude(status=TargetAllocation.Status.DRAFT)
         if park_id:
             ctx["home_park"] = Park.objects.restrict(user).filter(pk=park_id).first()
@@ -259,12 +271,19 @@ class AllocationActionView(WorkflowActionView):
 class BaselineListView(ScopedListView):
     template_name = "performance/baselines.html"
     list_model = Baseline
+    context_list_name = "baselines"
+    list_sorts = {"default": ("park_id", "enterprise_id", "unit_id", "name", "-version", "id"), "name": ("name", "-version", "id"),
+                  "metric": ("metric", "id"), "period": ("period_start", "id"), "status": ("status", "id")}
+    list_default = "default"
+    list_search = ("name",)
+
+    def get_queryset(self):
+        return selectors.baselines_for(self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         park_id, ent_id = _home(user)
-        ctx["baselines"] = selectors.baselines_for(user)
         if park_id:
             ctx["add_url_park"] = park_id if ent_id is None and tenancy.can(user, "planning", "add", park_id=park_id) else None
             ctx["add_url_enterprise"] = ent_id if ent_id and tenancy.can(user, "planning", "add", park_id=park_id, enterprise_id=ent_id) else None

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carbonms.common import tenancy
 from carbonms.common.views import (
+    ListingMixin,
     Parent,
     ScopedDetailView,
     ScopedPageView,
@@ -157,15 +158,20 @@ class TargetCreateView(_PlanChild):
         return services.target_save(actor=self.request.user, plan=self.object, data=form.cleaned_data)
 
 
-class InfrastructureListView(ScopedPageView):
+class InfrastructureListView(ListingMixin, ScopedPageView):
     template_name = "zerocarbon/infrastructure.html"
+    list_sorts = {"default": ("kind", "name", "id"), "name": ("name", "id"), "kind": ("kind", "name", "id"),
+                  "commissioned": ("commissioned_on", "id")}
+    list_default = "default"
+    list_search = ("name", "notes", "enterprise__name")
     parent = PARK
     park_staff_only = True
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, park = self.request.user, self.park
-        ctx.update(items=selectors.infrastructure_for(user, park), today=timezone.localdate(), capacities=selectors.capacities(park, timezone.localdate()),
+        listing = self.listing(selectors.infrastructure_for(user, park))
+        ctx.update(items=listing.rows, listing=listing, today=timezone.localdate(), capacities=selectors.capacities(park, timezone.localdate()),
                    can_add=_can(user, "add", park.pk), can_change=_can(user, "change", park.pk))
         return ctx
 
@@ -194,8 +200,12 @@ class InfrastructureEditView(ServiceFormView):
         return services.infrastructure_save(actor=self.request.user, item=self.object, data=form.cleaned_data)
 
 
-class SupplyListView(ScopedPageView):
+class SupplyListView(ListingMixin, ScopedPageView):
     template_name = "zerocarbon/supply.html"
+    list_sorts = {"default": ("-year", "kind", "id"), "kind": ("kind", "id"), "mwh": ("mwh", "id")}
+    list_default = "default"
+    list_search = ("reference", "enterprise__name")
+    list_keep = ("year",)
     parent = PARK
     park_staff_only = True
 
@@ -203,7 +213,8 @@ class SupplyListView(ScopedPageView):
         ctx = super().get_context_data(**kwargs)
         user, park = self.request.user, self.park
         year = _year(self.request, park)
-        ctx.update(year=year, years=_years(year), supplies=selectors.supplies_for(user, park, year), share=selectors.renewable_share(park, year),
+        listing = self.listing(selectors.supplies_for(user, park, year))
+        ctx.update(year=year, years=_years(year), supplies=listing.rows, listing=listing, share=selectors.renewable_share(park, year),
                    can_add=_can(user, "add", park.pk))
         return ctx
 
@@ -240,10 +251,15 @@ class IndicatorValueCreateView(_ParkForm):
 
 
 # -- technology positive list ---------------------------------------------------------------------------------------
-class TechnologyListView(ScopedPageView):
+class TechnologyListView(ListingMixin, ScopedPageView):
     """The list, readable by the park's enterprises, maintained by park staff (T/CSES 6.3.4)."""
 
     template_name = "zerocarbon/technologies.html"
+    list_sorts = {"default": ("category", "name", "id"), "name": ("name", "id"), "category": ("category", "name", "id"),
+                  "maturity": ("maturity", "id"), "listed": ("listed_on", "id")}
+    list_default = "default"
+    list_search = ("name", "reference_catalogue")
+    list_keep = ("retired", "category")
     parent = PARK
 
     def get_context_data(self, **kwargs):
@@ -254,7 +270,8 @@ class TechnologyListView(ScopedPageView):
         qs = selectors.technologies_for(user, park, listed_only=not show_retired)
         if category in Technology.Category.values:
             qs = qs.filter(category=category)
-        ctx.update(technologies=qs, show_retired=show_retired, category=category, categories=Technology.Category.choices,
+        listing = self.listing(qs)
+        ctx.update(technologies=listing.rows, listing=listing, show_retired=show_retired, category=category, categories=Technology.Category.choices,
                    can_add=_can(user, "add", park.pk), today=timezone.localdate())
         return ctx
 

@@ -130,6 +130,14 @@ def _park(w, org):
     return {"park_pk": org.enterprise.park_id}
 
 
+def _recalc_job(w, org):
+    """A park recalculation still running (its parts not computed yet)."""
+    from carbonms.inventory.models import RecalcJob
+
+    return org.cached("recalc_job", lambda: RecalcJob.objects.create(park_id=org.enterprise.park_id, year=2025,
+                                                                     run_by=w.users["park_admin"], n_parts=2))
+
+
 CASES: dict[str, Case] = {
     # Pages: register
     "carbondata:register": Case(_ent, ALL),
@@ -166,6 +174,8 @@ CASES: dict[str, Case] = {
     "carbondata:factor_create": Case(_ent, DATA_WRITERS),
     # inventory
     "inventory:park": Case(_park, PARK_STAFF, denied=404, park_level=True),
+    "inventory:recalc_job": Case(lambda w, o: {**_park(w, o), "job_pk": _recalc_job(w, o).pk}, PARK_STAFF, denied=404,
+                                 park_level=True),
     "inventory:enterprise": Case(_ent, ALL),
     "inventory:run": Case(_pk(_run), ALL),
     "inventory:drill": Case(_pk(_run), ALL),

@@ -21,10 +21,6 @@ pytestmark = pytest.mark.django_db
 
 #: The most queries any of these pages may cost, whatever the size of the park.
 MAX_QUERIES = 20
-#: known exceptions to MAX_QUERIES, each still required to stay constant as the park grows. The conformity pages
-#: went from 14 to 26 queries when the planning and carbon-asset topics joined their checks (issues 12–13): issue
-#: 16's target of < 20 is missed there and stays open; the bound below keeps them from growing further.
-KNOWN_OVER = {"conformity index": 26, "conformity standard": 26}
 
 
 def _urls(p) -> dict[str, str]:
@@ -73,7 +69,7 @@ def test_pages_cost_the_same_queries_for_30_and_1000_enterprises():
             if name == "park overview" and p is large:
                 # a page of rows, not the park: the 1,000th enterprise is on a later page
                 assert "规模企业L0999".encode() not in body and "规模企业L0001".encode() in body
-    report = {name: ns for name, ns in counts.items() if ns[0] != ns[1] or ns[1] > KNOWN_OVER.get(name, MAX_QUERIES)}
+    report = {name: ns for name, ns in counts.items() if ns[0] != ns[1] or ns[1] > MAX_QUERIES}
     assert not report, f"queries (30, 1,000 enterprises) that grow or exceed {MAX_QUERIES}: {report}"
 
 

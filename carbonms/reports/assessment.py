@@ -49,7 +49,7 @@ def _opportunities(report: Report, system: System, st) -> dict:
             _label(Opportunity.Category, o.category), fmt_t(b["abatement_t"]), fmt_number(b["cost_per_t"]),
             fmt_t(b["cumulative_t"]), fmt_number(o.capex, 0),
             "—" if b.get("payback_years") is None else fmt_number(b["payback_years"], 1)])
-    headers = [_("Rank"), _("Opportunity")] + ([_("Owner")] if park_level else []) + [
+    headers = [_("Rank"), _("Reduction opportunity")] + ([_("Held by")] if park_level else []) + [
         _("Category (T/CSES 6.3.1 a))"), _("tCO₂e/yr"), _("Yuan/tCO₂e"), _("Cumulative tCO₂e/yr"),
         _("Capital cost (yuan)"), _("Payback (years)")]
     widths = (0.5, 2.4) + ((1.4,) if park_level else ()) + (1.5, 1, 1, 1.1, 1.1, 0.8)

@@ -74,6 +74,11 @@ def trend(system: System, upto: int) -> list:
     return sorted((s for s in qs if s.year <= upto), key=lambda s: s.year)
 
 
+def unit(text: str) -> str:
+    """A unit as stored ("tCO2e/10^4 yuan") as a report prints it ("tCO₂e/万元")."""
+    return (text or "").replace("10^4 yuan", _("10⁴ yuan")).replace("CO2", "CO₂")
+
+
 def _intensity(st, key: str):
     v = (st.intensities or {}).get(key)
     return v.get("value") if isinstance(v, dict) else None
@@ -131,14 +136,14 @@ def _chapter_2(report: Report, system: System, st) -> None:
         _part(s, 1, _("Overview of the park"))
         s.add(Facts([
             (_("Park"), park.name),
-            (_("Location"), f"{park.get_province_display()} {park.city}".strip()),
+            (_("Location of the park"), f"{park.get_province_display()} {park.city}".strip()),
             (_("Zone type"), park.get_zone_type_display()),
             (_("Area"), f"{fmt_number(park.area_km2)} km²" if park.area_km2 is not None else "—"),
             (_("Established"), str(park.established_year or "—")),
             (_("Management committee"), park.administrator or "—"),
             (_("Member enterprises"), str(members.filter(status="active").count())),
         ]))
-        _part(s, 2, _("Industries"))
+        _part(s, 2, _("Industrial development"))
         by_ent = {int(k): float(v or 0) for k, v in (t.get("by_enterprise") or {}).items()}
         ents = {e.pk: e for e in Enterprise.objects.filter(park=park)}
         industries: dict[str, list] = {}
@@ -149,12 +154,16 @@ def _chapter_2(report: Report, system: System, st) -> None:
             row[0] += 1
             row[1] += v
         gross = float(t.get("gross") or 0)
-        rows = [[k, n, fmt_t(v), fmt_pct(v / gross if gross else None)]
-                for k, (n, v) in sorted(industries.items(), key=lambda kv: -kv[1][1])]
-        s.add(Table([_("Industry (GB/T 4754)"), _("Enterprises"), _("tCO₂e"), _("Share")], rows,
+        ranked = sorted(industries.items(), key=lambda kv: -kv[1][1])
+        rows = [[k, n, fmt_t(v), fmt_pct(v / gross if gross else None)] for k, (n, v) in ranked[:12]]
+        if len(ranked) > 12:
+            n_rest, v_rest = sum(n for _k, (n, _v) in ranked[12:]), sum(v for _k, (_n, v) in ranked[12:])
+            rows.append([_("Other industries (%(n)d)") % {"n": len(ranked) - 12}, n_rest, fmt_t(v_rest),
+                         fmt_pct(v_rest / gross if gross else None)])
+        s.add(Table([_("Industry (GB/T 4754)"), _("Number of enterprises"), _("tCO₂e"), _("Share of the total")], rows,
                     numeric=(1, 2, 3), widths=(3, 0.8, 1.2, 0.8), caption=_("Emissions by industry")))
         top = sorted(by_ent.items(), key=lambda kv: -kv[1])[:10]
-        s.add(Table([_("Enterprise"), _("Industry"), _("tCO₂e"), _("Share")],
+        s.add(Table([_("Enterprise"), _("Industry"), _("tCO₂e"), _("Share of the total")],
                     [[ents[e].name if e in ents else e, ents[e].industry_name if e in ents else "",
                       fmt_t(v), fmt_pct(v / gross if gross else None)] for e, v in top],
                     numeric=(2, 3), widths=(2.6, 1.6, 1.2, 0.8), caption=_("Main enterprises by emissions")))
@@ -203,7 +212,7 @@ def _energy(s: Section, system: System, st) -> None:
     rows = [[_label(Category, c), fmt_t(v)] for c, v in sorted((t.get("by_category") or {}).items(),
                                                                 key=lambda kv: -(kv[1] or 0)) if c in energy_cats]
     if rows:
-        s.add(Table([_("Energy use"), _("tCO₂e")], rows, numeric=(1,), widths=(3, 1.2),
+        s.add(Table([_("Kind of energy"), _("tCO₂e")], rows, numeric=(1,), widths=(3, 1.2),
                     caption=_("Emissions of energy use by kind (consumption structure)")))
 
 
@@ -247,7 +256,7 @@ def _chapter_3(report: Report, system: System, year: int) -> None:
                 caption=_("Controlled documents (manual, procedures, rules, records)")))
     _part(s, 3, _("How the management system ran"))
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    s.add(Table([_("Activity in %(year)d") % {"year": year}, _("Number")], [
+    s.add(Table([_("Activity in %(year)d") % {"year": year}, _("Number of records")], [
         [_("Applicable compliance obligations"), system.filter(ComplianceObligation.objects.filter(applicable=True))
          .exclude(status="closed").count()],
         [_("Risks and opportunities registered"), system.filter(Risk.objects.exclude(status="closed")).count()],
@@ -284,7 +293,7 @@ def _chapter_4(report: Report, system: System, st) -> None:
         "cov": fmt_pct(cov.get("fraction"))})
     by_cat = sorted((t.get("by_category") or {}).items(), key=lambda kv: -(kv[1] or 0))
     gross = float(t.get("gross") or 0)
-    s.add(Table([_("Category"), _("Sources"), _("tCO₂e"), _("Share")],
+    s.add(Table([_("Category"), _("Sources"), _("tCO₂e"), _("Share of the total")],
                 [[_label(Category, k), sources.get(k, 0), fmt_t(v), fmt_pct((v or 0) / gross if gross else None)]
                  for k, v in by_cat], numeric=(1, 2, 3), widths=(3, 0.8, 1.2, 0.8), caption=_("By category")))
     _part(s, 2, _("Analysis of the emissions"))
@@ -312,10 +321,10 @@ def _chapter_4(report: Report, system: System, st) -> None:
                        ("carbon_per_energy", _("Carbon per unit of energy"))):
         v = (st.intensities or {}).get(key)
         if isinstance(v, dict) and v.get("value") is not None:
-            rows.append([label, fmt_number(v["value"], 4), v.get("unit", "")])
-    for p in (st.intensities or {}).get("per_product") or []:
+            rows.append([label, fmt_number(v["value"], 4), unit(v.get("unit", ""))])
+    for p in ((st.intensities or {}).get("per_product") or []) if system.enterprise is not None else []:
         rows.append([_("Emissions per unit of %(name)s") % {"name": p.get("name") or p.get("code")},
-                     fmt_number(p.get("value"), 4), p.get("unit", "")])
+                     fmt_number(p.get("value"), 4), unit(p.get("unit", ""))])
     s.add(Table([_("Intensity"), _("Value"), _("Unit")], rows, numeric=(1,), widths=(3, 1.2, 1.2),
               caption=_("Emission intensity")) if rows else
           _("No output or economic data are recorded for %(year)d: the intensity cannot be computed.") % {"year": st.year})
@@ -360,7 +369,7 @@ def _chapter_5(report: Report, system: System, st) -> list[list]:
         p = next((x for x in tg.progress.all() if x.year == st.year), None)
         rows.append([f"{tg.code} {tg.title}", f"{fmt_number(tg.base_value)} ({tg.base_year})",
                      f"{fmt_number(tg.target_value)} ({tg.target_year})",
-                     fmt_number(p.expected) if p else "—", fmt_number(p.actual) if p else "—", tg.unit_label,
+                     fmt_number(p.expected) if p else "—", fmt_number(p.actual) if p else "—", unit(tg.unit_label),
                      f"{fmt_number(p.progress_pct, 1)} %" if p and p.progress_pct is not None else "—",
                      p.get_status_display() if p else _("not computed")])
         if p and p.status != p.Status.ON_TRACK:
@@ -370,7 +379,7 @@ def _chapter_5(report: Report, system: System, st) -> list[list]:
                                           "unit": tg.unit_label}])
     s.add(Table([_("Target"), _("Base"), _("Target value"), _("Milestone %(year)d") % {"year": st.year},
                  _("Actual"), _("Unit"), _("Progress"), _("Status")], rows, numeric=(1, 2, 3, 4, 6),
-                widths=(2.2, 1.2, 1.2, 1, 1, 0.8, 0.8, 0.9)) if rows
+                widths=(2.6, 1.3, 1.3, 1.1, 1.1, 1, 0.8, 0.8)) if rows
           else _("No approved target is in force for this management system."))
     _part(s, 2, _("Against the baselines and performance indicators"))
     baselines = system.filter(Baseline.objects.filter(status="approved", unit__isnull=True)).order_by("metric", "version")
@@ -383,7 +392,7 @@ def _chapter_5(report: Report, system: System, st) -> list[list]:
         if v.exceeds:
             off.append([_("Indicator %(code)s deviates %(dev)s %% from its expected value.")
                         % {"code": ind.code, "dev": fmt_number(v.deviation_pct, 1)}])
-        ind_rows.append([f"{ind.code} {ind.name}", indicators.unit_of(ind), fmt_number(v.value, 4),
+        ind_rows.append([f"{ind.code} {ind.name}", unit(indicators.unit_of(ind)), fmt_number(v.value, 4),
                          fmt_number(v.expected, 4), "—" if v.deviation_pct is None else f"{fmt_number(v.deviation_pct, 1)} %"])
     s.add(Table([_("Indicator"), _("Unit"), _("Value"), _("Expected"), _("Deviation")], ind_rows,
                 numeric=(2, 3, 4), widths=(2.6, 1.2, 1, 1, 0.8), caption=_("Performance indicators"))
@@ -402,7 +411,7 @@ def _baseline_row(b, st) -> list:
     elif b.metric == "intensity_energy":
         actual = _intensity(st, "carbon_per_energy")
     change = None if actual is None or not b.value else (float(actual) - float(b.value)) / float(b.value)
-    return [b.name, b.base_year, fmt_number(b.value, 4 if b.metric != Metric.ABSOLUTE else 2), b.unit_label,
+    return [b.name, b.base_year, fmt_number(b.value, 4 if b.metric != Metric.ABSOLUTE else 2), unit(b.unit_label),
             fmt_number(actual, 4 if b.metric != Metric.ABSOLUTE else 2), fmt_pct(change)]
 
 
@@ -427,14 +436,14 @@ def _chapter_6(report: Report, review, system: System, off: list[list]) -> None:
         Q(enterprise=system.enterprise) if system.enterprise else Q()).exclude(status="rejected")
         .exclude(cost_per_t__isnull=True).select_related("enterprise").order_by("cost_per_t", "-annual_reduction_t")[:10])
     if opps:
-        s.add(Table([_("Opportunity"), _("Owner"), _("tCO₂e/yr"), _("Yuan/tCO₂e")],
+        s.add(Table([_("Reduction opportunity"), _("Held by"), _("tCO₂e/yr"), _("Yuan/tCO₂e")],
                     [[f"{o.code} {o.title}", o.owner_name, fmt_t(o.annual_reduction_t), fmt_number(o.cost_per_t)]
                      for o in opps], numeric=(2, 3), widths=(3, 1.6, 1, 1),
                     caption=_("Reduction opportunities to pursue, cheapest first")))
     outputs = (system.filter(ReviewOutput.objects.filter(done_on__isnull=True)).select_related("review", "owner")
                .order_by("due_on"))
     if outputs:
-        s.add(Table([_("Decision of the management review"), _("Category"), _("Owner"), _("Due")],
+        s.add(Table([_("Decision of the management review"), _("Category"), _("Held by"), _("Due")],
                     [[o.decision, o.get_category_display(), str(o.owner or "—"), str(o.due_on or "—")]
                      for o in outputs], widths=(3.4, 1, 1, 0.9), caption=_("Open decisions of the management reviews")))
     if review.summary:

@@ -52,7 +52,7 @@ def _opportunities(report: Report, system: System, st) -> dict:
     headers = [_("Rank"), _("Reduction opportunity")] + ([_("Held by")] if park_level else []) + [
         _("Category (T/CSES 6.3.1 a))"), _("tCO₂e/yr"), _("Yuan/tCO₂e"), _("Cumulative tCO₂e/yr"),
         _("Capital cost (yuan)"), _("Payback (years)")]
-    widths = (0.5, 2.4) + ((1.4,) if park_level else ()) + (1.5, 1, 1, 1.1, 1.1, 0.8)
+    widths = (0.45, 2.4) + ((1.3,) if park_level else ()) + (1.7, 0.9, 0.9, 1.1, 1.1, 0.8)
     numeric = tuple(range(len(headers) - 5, len(headers))) + (0,)
     s.add(Table(headers, table, numeric=numeric, widths=widths,
                 caption=_("Marginal abatement cost curve: opportunities from the cheapest")))

@@ -86,6 +86,9 @@ def chart_png(chart: Chart, *, width_in: float = 6.3, height_in: float = 3.0, dp
                             label=name)
                 ax.yaxis.set_major_formatter(thousands)
                 ax.set_ylabel(chart.unit)
+                if len(labels) > 12:  # a long series of years: every n-th label, so that they stay readable
+                    step = -(-len(labels) // 10)
+                    ax.set_xticks(range(0, len(labels), step), labels[::step])
                 if len(names) > 1:
                     ax.legend(frameon=False)
             else:  # "bar" and "stacked"

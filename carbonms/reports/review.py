@@ -190,7 +190,7 @@ def _chapter_2(report: Report, system: System, st) -> None:
         s.add(Table([_("Product"), _("Unit"), _("Output of the year")],
                     [[f"{p.code} {p.name}", p.unit, fmt_number((outputs.get(p.code) or {}).get("quantity"))]
                      for p in products], numeric=(2,), widths=(3, 1, 1.4), caption=_("Products")))
-    _part(s, 3, _("Energy consumption"))
+    _part(s, 3, _("Energy consumption and its structure"))
     _energy(s, system, st)
 
 

@@ -195,9 +195,12 @@ def scenario_list(user, system):
 
 def plan_reductions(user, system) -> dict[int, float]:
     """{year: tCO₂e/yr} of the system's action-plan lines (not cancelled), in force from the year they end."""
+    return _reductions(_owned(ActionLine.objects.restrict(user, "view"), system, park_wide=True))
+
+
+def _reductions(lines) -> dict[int, float]:
     out: dict[int, float] = {}
-    qs = _owned(ActionLine.objects.restrict(user, "view"), system, park_wide=True).exclude(status=ActionLine.Status.CANCELLED)
-    for line in qs:
+    for line in lines.exclude(status=ActionLine.Status.CANCELLED):
         if line.annual_reduction_t and line.end_date:
             out[line.end_date.year] = out.get(line.end_date.year, 0.0) + float(line.annual_reduction_t)
     return dict(sorted(out.items()))
@@ -206,11 +209,17 @@ def plan_reductions(user, system) -> dict[int, float]:
 def target_milestones(user, system) -> list[dict[str, Any]]:
     """Absolute-emission targets of the system's entity (approved or published) with their yearly milestones."""
     try:
-        from carbonms.performance.models import Metric, Target
+        from carbonms.performance.models import Target
     except ImportError:
         return []
-    qs = Target.objects.restrict(user, "view").filter(park_id=system.park.pk, unit__isnull=True, metric=Metric.ABSOLUTE,
-                                                      status__in=("approved", "published"))
+    return _milestones(Target.objects.restrict(user, "view"), system)
+
+
+def _milestones(targets, system) -> list[dict[str, Any]]:
+    from carbonms.performance.models import Metric
+
+    qs = targets.filter(park_id=system.park.pk, unit__isnull=True, metric=Metric.ABSOLUTE,
+                        status__in=("approved", "published"))
     qs = qs.filter(enterprise_id=system.enterprise.pk) if system.enterprise else qs.filter(enterprise__isnull=True)
     return [{"code": t.code, "title": t.title, "target_year": t.target_year, "target_value": float(t.target_value),
              "milestones": {int(y): float(v) for y, v in (t.milestones or {}).items()}} for t in qs.filter(equipment__isnull=True)]
@@ -218,10 +227,23 @@ def target_milestones(user, system) -> list[dict[str, Any]]:
 
 def pathway(user, system) -> dict[str, Any]:
     """History, every scenario's projection (peak, neutrality year, band) and target milestones."""
+    return _pathway(system, list(scenario_list(user, system)), plan_reductions(user, system),
+                    target_milestones(user, system))
+
+
+def record_pathway(system) -> dict[str, Any]:
+    """:func:`pathway` with every row of the system, for a report made from a record of that system (access is
+    checked on the record: whoever may view it reads its report)."""
+    from carbonms.performance.models import Target
+
+    rows = list(_owned(Scenario.objects.select_related("park", "enterprise"), system))
+    return _pathway(system, rows, _reductions(_owned(ActionLine.objects.all(), system, park_wide=True)),
+                    _milestones(Target.objects.all(), system))
+
+
+def _pathway(system, rows, plans, targets) -> dict[str, Any]:
     hist = history(system)
-    rows = list(scenario_list(user, system))
-    plans = plan_reductions(user, system)
-    out: dict[str, Any] = {"history": hist, "scenarios": [], "targets": target_milestones(user, system), "plans": plans}
+    out: dict[str, Any] = {"history": hist, "scenarios": [], "targets": targets, "plans": plans}
     if not hist or not rows:
         return out
     specs = []

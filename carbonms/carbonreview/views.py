@@ -219,6 +219,7 @@ class ReviewDetailView(ObjectMixin, TemplateView):
                     for i, s in items]})
         concluded = sum(1 for s in by_key.values() if s.conclusion)
         ctx.update(groups=groups, editable=editable, concluded=concluded, total=len(by_key),
+                   can_file_report=self.system.can(user, "change"),
                    triggers=selectors.update_triggers(r), approve_form=forms.ApproveForm(initial={"summary": r.summary}),
                    versions=CarbonReview.objects.restrict(user).filter(park_id=r.park_id, enterprise_id=r.enterprise_id,
                                                                       year=r.year).order_by("-version"))

@@ -38,3 +38,7 @@ def register_all() -> None:
         build=accounting.build, identifier=lambda st: f"RPT-ACC-{st.year}", attachments=_attachments,
         filename=_name,
     ))
+    from . import assessment, review
+
+    review.register()  # the Annex B review report of a carbon review
+    assessment.register()  # the T/CSES 6.3.1 c) assessment report of a statement

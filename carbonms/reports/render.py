@@ -81,11 +81,13 @@ def chart_png(chart: Chart, *, width_in: float = 6.3, height_in: float = 3.0, dp
                 ax.xaxis.set_major_formatter(thousands)
                 ax.set_xlabel(chart.unit)
             elif chart.kind == "line":
-                for i, name in enumerate(names):
-                    ax.plot(labels, chart.series[name], marker="o", markersize=3, color=palette[i % len(palette)],
-                            label=name)
+                for i, name in enumerate(names):  # positions, not the labels: years are categories here
+                    ax.plot(range(len(labels)), chart.series[name], marker="o", markersize=3,
+                            color=palette[i % len(palette)], label=name)
                 ax.yaxis.set_major_formatter(thousands)
                 ax.set_ylabel(chart.unit)
+                step = -(-len(labels) // 10)  # a long series of years: every n-th label, so that they stay readable
+                ax.set_xticks(range(0, len(labels), step), labels[::step])
                 if len(names) > 1:
                     ax.legend(frameon=False)
             else:  # "bar" and "stacked"

@@ -35,7 +35,6 @@ def run(args) -> int:
     from carbonms.inventory.cli import UsageError, _entity
 
     from . import registry
-    from . import render as renderer
     from .document import MissingData
 
     kind = registry.get(args.kind)
@@ -58,7 +57,7 @@ def run(args) -> int:
     with translation.override(language):
         try:
             obj = kind.resolve(park, ent, args.year)
-            data = renderer.render(kind.build(obj), fmt)
+            data = kind.render(obj, fmt)
             attachments = kind.attachments(obj)
         except MissingData as exc:
             print(f"carbonms report: {exc.reason or 'missing data'} ({exc.name})", file=sys.stderr)

@@ -157,7 +157,7 @@ def _offsets(s, claim: NeutralityClaim, cancelled: list[dict], result: dict, by_
     from carbonms.reports.document import Facts, Paragraph, Table, fmt_t
 
     label = lambda r: by_id.get(r["id"], {}).get("label", r["id"])  # noqa: E731
-    s.add(Table([_("Lot"), _("t"), _("Certificate"), _("Serials"), _("Cancelled on")],
+    s.add(Table([_("Lot"), "t", _("Certificate"), _("Serials"), _("Cancelled on")],
                 [[o["label"], fmt_t(o["quantity_t"]), o.get("certificate") or "—", o.get("serials") or "—",
                   o.get("cancelled_on") or "—"] for o in cancelled] or [[_("Nothing cancelled for this claim."), "", "", "", ""]],
                 numeric=(1,), widths=(2.2, 1, 1.2, 2.6, 1), caption=_("Units cancelled (注销) for this claim")))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carbonms.reports.document import fmt_t
+
 from .models import NeutralityClaim
 
 
@@ -18,7 +20,7 @@ def _categories(st) -> list[tuple[str, str]]:
     from carbonms.carbondata.models.register import Category
 
     labels = dict(Category.choices)
-    return [(str(labels.get(k, k)), f"{float(v):,.3f} t") for k, v in sorted((st.totals or {}).get("by_category", {}).items()) if v]
+    return [(str(labels.get(k, k)), f"{fmt_t(v)} t") for k, v in sorted((st.totals or {}).get("by_category", {}).items()) if v]
 
 
 def evaluation_report(claim: NeutralityClaim, offsets: list[dict]) -> list[dict]:
@@ -63,7 +65,7 @@ def evaluation_report(claim: NeutralityClaim, offsets: list[dict]) -> list[dict]
             (_("measuring instruments in service"), str(len(instruments))),
             (_("not calibrated today"), ", ".join(str(i) for i in lapsed[:10]) or _("none"))]},
         {"key": "g", "title": _("g) Calculation and data"), "rows": [
-            (_("emissions (t)"), f"{claim.emissions_t:,.3f}"), *_categories(st)]},
+            (_("emissions (t)"), fmt_t(claim.emissions_t)), *_categories(st)]},
         {"key": "h", "title": _("h) Monitoring plan"), "rows": [
             (_("approved monitoring plan"), f"{plan} (v{plan.version}, {plan.effective_from})" if plan else _("none"))]},
         {"key": "i", "title": _("i) Carbon assets used as offsets"), "rows": [
@@ -72,7 +74,7 @@ def evaluation_report(claim: NeutralityClaim, offsets: list[dict]) -> list[dict]
             for o in offsets] or [(_("offsets"), _("none"))], "note": claim.priority_justification},
         {"key": "j", "title": _("j) Conclusion"), "rows": [
             (_("self-assessment"), (_("achieved") if result.get("achieved") else _("not achieved")) if result else "—"),
-            (_("counted offsets (t)"), str(result.get("eligible_t", "—"))), (_("gap (t)"), str(result.get("gap_t", "—"))),
+            (_("counted offsets (t)"), fmt_t(result.get("eligible_t"))), (_("gap (t)"), fmt_t(result.get("gap_t"))),
             (_("determination conclusion"), claim.get_conclusion_display() or _("not yet determined")),
             (_("status"), claim.get_status_display())]},
     ]
@@ -111,7 +113,7 @@ def build(claim: NeutralityClaim):
     """The neutrality evaluation report of ``claim``: sections a)–j) of T/CIECCPA 061 8.4.6 from
     :func:`evaluation_report`, the offsets in detail, and the declaration. A claim the third party has not determined
     renders only as a draft, marked so on every page."""
-    from carbonms.reports.document import Facts, Paragraph, Report, Table, fmt_t
+    from carbonms.reports.document import Facts, Paragraph, Report, Table
 
     from . import holdings
 
@@ -154,7 +156,7 @@ def build(claim: NeutralityClaim):
 
 
 def _offsets(s, claim: NeutralityClaim, cancelled: list[dict], result: dict, by_id: dict, provisional: bool) -> None:
-    from carbonms.reports.document import Facts, Paragraph, Table, fmt_t
+    from carbonms.reports.document import Facts, Paragraph, Table
 
     label = lambda r: by_id.get(r["id"], {}).get("label", r["id"])  # noqa: E731
     s.add(Table([_("Lot"), "t", _("Certificate"), _("Serials"), _("Cancelled on")],

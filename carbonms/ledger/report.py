@@ -134,7 +134,10 @@ def _summary(report: Report, st: dict) -> None:
         [_("Held without a price (tCO₂)"), fmt_t(t["unpriced_t"])],
         [_("Gain or loss on sales in the year (CNY)"), _yuan(st["sales_gain_yuan"])],
     ], numeric=(1,), widths=(3, 1.4)))
-    s.add(_("Book value: %(policy)s.") % {"policy": st["policy"]})
+    from carbonms.assets.ledger import POLICY
+
+    s.add(_("Book value: weighted-average cost per instrument and vintage; purchased at cost with fees, free allocation "
+            "at nil (财会〔2019〕22号).") if st["policy"] == POLICY else _("Book value: %(policy)s.") % {"policy": st["policy"]})
     if st["reconciles"]:
         s.add(_("The closing balance of the roll-forward equals the lots held at the year end, in tonnes and in book "
                 "value."))
@@ -151,16 +154,16 @@ def _roll_forward(report: Report, st: dict) -> None:
     s.add(Table([_("Row"), _("Quantity (tCO₂)"), _("Amount (CNY)")], rows, numeric=(1, 2), widths=(3, 1.3, 1.5),
                 total_row=True, caption=_("The holder")))
     if st["pools"]:
-        heads = [_("Instrument"), _("Opening"), _("Increases"), _("Decreases"), _("Closing")]
+        heads = [_("Instrument"), _("Opening"), _("Increases"), _("Decreases"), _("Closing"), _("Closing book value (CNY)")]
         body = []
         for p in st["pools"]:
             r = p["rows"]
             inc = sum((r[k]["quantity_t"] for k in ("free", "purchased", "other_in")), Decimal(0))
             dec = sum((r[k]["quantity_t"] for k in ("surrendered", "sold", "other_out")), Decimal(0))
             name = _lot_name(p["instrument_obj"]) if p["instrument_obj"] else p["instrument"]
-            body.append([name, fmt_t(r["opening"]["quantity_t"]), fmt_t(inc), fmt_t(dec),
-                         f"{fmt_t(r['closing']['quantity_t'])} t · {_yuan(r['closing']['amount_yuan'])} CNY"])
-        s.add(Table(heads, body, numeric=(1, 2, 3, 4), widths=(2.4, 1.1, 1.1, 1.1, 2.2),
+            body.append([name, fmt_t(r["opening"]["quantity_t"]), fmt_t(inc), fmt_t(dec), fmt_t(r["closing"]["quantity_t"]),
+                         _yuan(r["closing"]["amount_yuan"])])
+        s.add(Table(heads, body, numeric=(1, 2, 3, 4, 5), widths=(2.4, 1.1, 1.1, 1.1, 1.1, 1.4),
                     caption=_("By instrument (tCO₂; closing with its book value)")))
         s.add(Paragraph(_("A carry-over is an other decrease of its vintage and an other increase of the vintage "
                                "it goes into."), "note"))
@@ -171,25 +174,35 @@ def _lots(report: Report, st: dict) -> None:
     if not st["lots"]:
         s.add(_("Nothing is held at the year end."))
         return
-    body = []
+    body, reasons, quotes = [], {}, {}
     for lot in st["lots"]:
         i = lot["instrument"]
-        status = (_("restricted: %(why)s") % {"why": lot["restricted"]} if lot["restricted"] else
-                  _("not usable this year: %(why)s") % {"why": lot["ineligible"]} if lot["ineligible"] else _("usable"))
+        why = lot["restricted"] or lot["ineligible"]
+        if why:
+            reasons.setdefault(why, len(reasons) + 1)
+        status = (_("restricted") if lot["restricted"] else _("not this year") if lot["ineligible"] else _("usable"))
+        status += f" ({reasons[why]})" if why else ""
+        serials = f" · {i.serial_first}–{i.serial_last}" if i.serial_first else ""
         price = fmt_number(lot["price_yuan_per_t"]) if lot["price_yuan_per_t"] is not None else "—"
         if lot["quote"] is not None:
-            price = f"{price} ({lot['quote'].date:%Y-%m-%d})"
-        body.append([_lot_name(i), f"{i.serial_first}–{i.serial_last}" if i.serial_first else "—", fmt_t(lot["quantity_t"]),
-                     _yuan(lot["book_value_yuan"]), fmt_number(lot["unit_cost_yuan"]), price,
-                     _yuan(lot["market_value_yuan"]), _yuan(lot["unrealised_yuan"]), status])
+            q = lot["quote"]
+            quotes[(q.product, q.date)] = f"{q.product} {fmt_number(q.reference_price)} ({q.date:%Y-%m-%d}, {q.source})"
+        body.append([_lot_name(i) + serials, fmt_t(lot["quantity_t"]), _yuan(lot["book_value_yuan"]),
+                     fmt_number(lot["unit_cost_yuan"]), price, _yuan(lot["market_value_yuan"]), _yuan(lot["unrealised_yuan"]),
+                     status])
     t = st["totals"]
-    body.append([_("Total"), "", fmt_t(t["quantity_t"]), _yuan(t["book_value_yuan"]), "", "", _yuan(t["market_value_yuan"]),
-                 _yuan(t["unrealised_yuan"]), ""])
-    s.add(Table([_("Lot"), _("Serials"), _("tCO₂"), _("Book value (CNY)"), _("Unit cost"), _("Price (CNY/t)"),
-                 _("Market value (CNY)"), _("Unrealised (CNY)"), _("Status")], body, numeric=(2, 3, 4, 5, 6, 7),
-                widths=(1.9, 1.9, 1.1, 1.2, 0.8, 1.2, 1.2, 1.1, 1.6), total_row=True))
+    body.append([_("Total of the lots"), fmt_t(t["quantity_t"]), _yuan(t["book_value_yuan"]), "", "",
+                 _yuan(t["market_value_yuan"]), _yuan(t["unrealised_yuan"]), ""])
+    s.add(Table([_("Lot and serials"), "tCO₂", _("Book value"), _("Unit cost"), _("Price"), _("Market value"),
+                 _("Unrealised"), _("Status")], body, numeric=(1, 2, 3, 4, 5, 6),
+                widths=(3, 1.1, 1.2, 0.8, 0.7, 1.2, 1.1, 1.3), total_row=True,
+                caption=_("Amounts in CNY, prices in CNY per tCO₂")))
+    if quotes:
+        s.add(Paragraph(_("Prices from the price table: %(quotes)s") % {"quotes": "; ".join(quotes.values())}, "note"))
+    for why, n in reasons.items():
+        s.add(Paragraph(f"({n}) {why}", "note"))
     s.add(Paragraph(_("Market value at the latest price of the lot's product on or before the valuation date, or "
-                           "at the price given; restricted lots are valued at nil."), "note"))
+                      "at the price given; restricted lots are valued at nil."), "note"))
 
 
 def _position(report: Report, st: dict) -> None:

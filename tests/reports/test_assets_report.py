@@ -19,13 +19,12 @@ from carbonms.reports import registry, services
 from carbonms.reports.document import MissingData
 from carbonms.reports.render import pdf_pages, to_html
 from tests.compliance.conftest import statement
-from tests.ledger.test_statement import book  # noqa: F401  (the fixture: a covered enterprise's 2025 ledger)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def holder(book):  # noqa: F811
+def holder(book):
     """E1 of the ledger tests with a verified 2025 statement: obligation 4,000 t (direct emissions)."""
     statement(book, book.e1, direct=4000.0, gross=5000.0)
     return book

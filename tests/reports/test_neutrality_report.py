@@ -20,7 +20,7 @@ from carbonms.reports import registry
 from carbonms.reports import services as reports
 from carbonms.reports.document import MissingData
 from carbonms.reports.render import to_docx, to_html
-from tests.compliance.test_neutrality import _cancel, claim_world  # noqa: F401  (the fixture: E1's 2025 claim)
+from tests.compliance.test_neutrality import _cancel
 
 pytestmark = pytest.mark.django_db
 

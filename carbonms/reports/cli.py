@@ -1,6 +1,6 @@
 """``carbonms report``: the reports people file, for batch use and checks (issue 15 item 3).
 
-    carbonms report KIND (--park NAME | --enterprise CREDIT_CODE) --year Y -o FILE.docx|FILE.pdf [--lang zh|en]
+    carbonms report KIND (--park NAME | --enterprise CREDIT_CODE) --year Y -o FILE.docx|FILE.pdf|FILE.xlsx [--lang zh|en]
 
 KIND is one of review, accounting, assessment, neutrality, assets, targets. The format is the output file's
 extension. An enterprise's accounting report writes its re-performance file beside the report. Exit status: 0 on

@@ -13,13 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from carbonms.carbondata.views.base import year_param
 from carbonms.common import files
 from carbonms.common.params import BadParameter
-from carbonms.common.views import (
-    Parent,
-    ScopedActionView,
-    ScopedPageView,
-    ServiceFormView,
-    WorkflowActionView,
-)
+from carbonms.common.views import Parent, ScopedPageView, ServiceFormView, WorkflowActionView
 from carbonms.organizations.models import Enterprise, Park
 
 from . import selectors, services
@@ -386,9 +380,10 @@ class _StatementXlsx(_StatementReport):
 StatementXlsxEnterpriseView, StatementXlsxParkView = for_holders(_StatementXlsx, park_staff_only=True)
 
 
-class _StatementFile(HolderMixin, ScopedActionView):
-    """POST: file the statement of the year (DOCX) as the next draft version of the holder's controlled document
-    RPT-AST-<year>; filing needs ``management.change`` in the holder's system (checked by the service)."""
+class _StatementFile(_Statement):
+    """POST: file the statement (DOCX) at the page's year, valuation date and prices as the next draft version of the
+    holder's controlled document RPT-AST-<year>; filing needs ``management.change`` in the holder's system (checked
+    by the service). GET goes back to the statement."""
 
     def get(self, request, *args, **kwargs):
         return redirect(self.holder_url("statement"))
@@ -400,11 +395,8 @@ class _StatementFile(HolderMixin, ScopedActionView):
         from carbonms.reports import registry
         from carbonms.reports import services as reports
 
-        year = year_param(request)
         try:
-            record = AssetStatementRecord(park=self.park, enterprise=self.enterprise, year=year,
-                                          quotes=selectors.prices(request.user, park=self.park, enterprise=self.enterprise))
-            version = reports.file_report(actor=request.user, kind=registry.get("assets"), obj=record,
+            version = reports.file_report(actor=request.user, kind=registry.get("assets"), obj=self.record(),
                                           fmt=request.POST.get("format", "docx"))
         except ValidationError as exc:
             for m in exc.messages:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -104,12 +105,16 @@ def test_filing_makes_a_draft_version_of_the_holders_document(holder, client):
     client.force_login(holder.users["enterprise_admin"])
     assert reverse("ledger:statement_file_ent", args=[ent.pk]) in client.get(
         reverse("ledger:statement_ent", args=[ent.pk]), {"year": 2025}).content.decode()
-    r = client.post(reverse("ledger:statement_file_ent", args=[ent.pk]), {"year": 2025})
+    # filed at the page's valuation: the query of the page comes with the form
+    r = client.post(reverse("ledger:statement_file_ent", args=[ent.pk]) + "?year=2025&price_ccer=80", {"year": 2025})
     assert r.status_code == 302
     v = DocumentVersion.objects.get(document__identifier="RPT-AST-2025")
     assert v.status == DocumentVersion.Status.DRAFT and v.document.enterprise_id == ent.pk and r.url == v.document.get_absolute_url()
     v.file.open("rb")
-    assert hashlib.sha256(v.file.read()).hexdigest() == v.sha256
+    data = v.file.read()
+    assert hashlib.sha256(data).hexdigest() == v.sha256
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "CCER 80.00 CNY/t" in z.read("word/document.xml").decode()
     kind = registry.get("assets")
     v2 = services.file_report(actor=holder.users["enterprise_admin"], kind=kind, obj=_record(holder), fmt="pdf")
     assert v2.version == "2" and v2.document_id == v.document_id

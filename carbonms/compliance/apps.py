@@ -11,9 +11,10 @@ class ComplianceConfig(AppConfig):
         from carbonms.conformity import reminders
         from carbonms.demo import extensions
 
-        from . import deadlines, navigation
+        from . import deadlines, navigation, report
 
         navigation.register_items()
+        report.register_kind()
         reminders.register_items(deadlines.reminder_items)
         deadlines.register_titles()
         extensions.register("compliance", "carbonms.compliance.demo:build", order=300)

@@ -248,6 +248,7 @@ class ClaimView(ScopedPageView):
                    rejected=labelled(live["rejected"]), cancelled=cancelled,
                    held=[lot for lot in lots if lot["status"] == "held"],
                    report=report.evaluation_report(c, cancelled), can_change=self.can("change"),
+                   can_file_report=self.can("change", "management"),
                    can_cancel=self.can("change") and c.status in (NeutralityClaim.Status.DRAFT, NeutralityClaim.Status.SELF_ASSESSED))
         return ctx
 

@@ -10,7 +10,8 @@ class LedgerConfig(AppConfig):
     def ready(self):
         from carbonms.demo import extensions
 
-        from . import navigation
+        from . import navigation, report
 
         navigation.register_items()
+        report.register_kind()
         extensions.register("ledger", "carbonms.ledger.demo:build", order=50)

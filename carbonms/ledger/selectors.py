@@ -26,9 +26,15 @@ def movements(user, *, park, enterprise=None):
 
 def prices(user, *, park, enterprise=None):
     """The price table a holder's pages use: the park's shared quotes and the holder's own."""
+    return holder_quotes(PriceQuote.objects.restrict(user, "view"), park=park, enterprise=enterprise)
+
+
+def holder_quotes(qs, *, park, enterprise=None):
+    """``qs`` narrowed to a holder's price table: the park's shared quotes and the holder's own (the command line
+    passes every quote, a page the user's)."""
     from django.db.models import Q
 
-    qs = PriceQuote.objects.restrict(user, "view").filter(park=park)
+    qs = qs.filter(park=park)
     return qs.filter(Q(enterprise__isnull=True) | Q(enterprise=enterprise)) if enterprise else qs.filter(enterprise__isnull=True)
 
 

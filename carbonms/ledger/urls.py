@@ -23,6 +23,8 @@ urlpatterns = [
     *_both("prices/import/", "price_import", v.PriceImportEnterpriseView, v.PriceImportParkView),
     *_both("statement/", "statement", v.StatementEnterpriseView, v.StatementParkView),
     *_both("statement.xlsx", "statement_xlsx", v.StatementXlsxEnterpriseView, v.StatementXlsxParkView),
+    *_both("statement.<slug:fmt>", "statement_report", v.StatementReportEnterpriseView, v.StatementReportParkView),
+    *_both("statement/file", "statement_file", v.StatementFileEnterpriseView, v.StatementFileParkView),
     path("account/<int:pk>/", v.AccountView.as_view(), name="account"),
     path("account/<int:pk>/edit/", v.AccountEditView.as_view(), name="account_edit"),
     path("instrument/<int:pk>/", v.InstrumentView.as_view(), name="instrument"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +19,8 @@ from carbonms.organizations.models import Enterprise, Park
 from . import selectors, services
 from .forms import AccountForm, AssetInstrumentForm, MovementForm, PriceForm, PriceImportForm, RejectForm
 from .models import Account, Instrument, Movement
-from .statement import asset_statement
+from .report import AssetStatementRecord
 from .workflows import MOVEMENT
-from .xlsx import statement_workbook
 
 ENT = Parent("enterprise_pk", Enterprise, "enterprise", select_related=("park",))
 PARK = Parent("park_pk", Park, "park")
@@ -317,7 +317,8 @@ def _money_param(request, name: str) -> Decimal | None:
 class _Statement(HolderMixin, ScopedPageView):
     template_name = "ledger/statement.html"
 
-    def statement(self) -> dict:
+    def record(self) -> AssetStatementRecord:
+        """The statement the page shows: the year, valuation date and prices of the query, the user's price table."""
         year = year_param(self.request)
         raw_on = (self.request.GET.get("on") or "").strip()
         try:
@@ -327,20 +328,89 @@ class _Statement(HolderMixin, ScopedPageView):
         prices = {p: v for p, v in (("CEA", _money_param(self.request, "price_cea")), ("CCER", _money_param(self.request, "price_ccer")))
                   if v is not None}
         quotes = selectors.prices(self.request.user, park=self.park, enterprise=self.enterprise)
-        return asset_statement(park=self.park, enterprise=self.enterprise, year=year, quotes=quotes, on=on, prices=prices)
+        return AssetStatementRecord(park=self.park, enterprise=self.enterprise, year=year, quotes=quotes, on=on, prices=prices)
+
+    def statement(self) -> dict:
+        return self.record().statement()
 
     def get_context_data(self, **kwargs):
+        from carbonms.common import tenancy
+
         ctx = super().get_context_data(**kwargs)
         st = self.statement()
-        ctx.update(self.holder_context(), st=st, year=st["year"], query=self.request.GET.urlencode(),
-                   xlsx_url=self.holder_url("statement_xlsx"))
+        query = self.request.GET.urlencode()
+        ctx.update(self.holder_context(), st=st, year=st["year"], query=query,
+                   xlsx_url=self.holder_url("statement_xlsx"),
+                   report_urls=[(fmt.upper(), f"{self.holder_url_fmt('statement_report', fmt)}?{query}") for fmt in ("docx", "pdf")],
+                   file_url=self.holder_url("statement_file") if tenancy.can(
+                       self.request.user, "management", "change", park_id=self.park.pk,
+                       enterprise_id=self.enterprise.pk if self.enterprise else None) else None)
         return ctx
+
+    def holder_url_fmt(self, name: str, fmt: str) -> str:
+        from django.urls import reverse
+
+        if self.enterprise is not None:
+            return reverse(f"ledger:{name}_ent", args=[self.enterprise.pk, fmt])
+        return reverse(f"ledger:{name}_park", args=[self.park.pk, fmt])
 StatementEnterpriseView, StatementParkView = for_holders(_Statement, park_staff_only=True)
 
 
-class _StatementXlsx(_Statement):
+class _StatementReport(_Statement):
+    """The statement as a document through the ``assets`` report kind: DOCX and PDF (``statement.<fmt>``) and the
+    XLSX (``statement.xlsx``), at the page's year, valuation date and prices."""
+
+    fmt = None
+
     def get(self, request, *args, **kwargs):
-        st = self.statement()
-        data = statement_workbook(st)
-        return files.attachment(data, f"asset-statement-{st['year']}.xlsx", files.ZIP_TYPES[".xlsx"])
+        from django.core.exceptions import ValidationError
+        from django.http import Http404, HttpResponse
+
+        from carbonms.reports import registry
+        from carbonms.reports import services as reports
+        from carbonms.reports.render import CONTENT_TYPES
+
+        kind = registry.get("assets")
+        fmt = self.fmt or kwargs.get("fmt")
+        if fmt not in kind.formats:
+            raise Http404
+        lang = request.GET.get("lang") or reports.DEFAULT_LANGUAGE
+        try:
+            name, data = reports.render_report(actor=request.user, kind=kind, obj=self.record(), fmt=fmt,
+                                               language="en" if lang.startswith("en") else "zh-hans")
+        except ValidationError as exc:
+            return HttpResponse(" ".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
+        return files.attachment(data, name, CONTENT_TYPES[fmt])
+StatementReportEnterpriseView, StatementReportParkView = for_holders(_StatementReport, park_staff_only=True)
+
+
+class _StatementXlsx(_StatementReport):
+    fmt = "xlsx"
 StatementXlsxEnterpriseView, StatementXlsxParkView = for_holders(_StatementXlsx, park_staff_only=True)
+
+
+class _StatementFile(_Statement):
+    """POST: file the statement (DOCX) at the page's year, valuation date and prices as the next draft version of the
+    holder's controlled document RPT-AST-<year>; filing needs ``management.change`` in the holder's system (checked
+    by the service). GET goes back to the statement."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.holder_url("statement"))
+
+    def post(self, request, *args, **kwargs):
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+
+        from carbonms.reports import registry
+        from carbonms.reports import services as reports
+
+        try:
+            version = reports.file_report(actor=request.user, kind=registry.get("assets"), obj=self.record(),
+                                          fmt=request.POST.get("format", "docx"))
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+            return redirect(self.holder_url("statement"))
+        messages.success(request, str(version.document))
+        return redirect(version.document.get_absolute_url())
+StatementFileEnterpriseView, StatementFileParkView = for_holders(_StatementFile, park_staff_only=True)

@@ -1,6 +1,6 @@
 """``carbonms report``: the reports people file, for batch use and checks (issue 15 item 3).
 
-    carbonms report KIND (--park NAME | --enterprise CREDIT_CODE) --year Y -o FILE.docx|FILE.pdf [--lang zh|en]
+    carbonms report KIND (--park NAME | --enterprise CREDIT_CODE) --year Y -o FILE.docx|FILE.pdf|FILE.xlsx [--lang zh|en]
 
 KIND is one of review, accounting, assessment, neutrality, assets, targets. The format is the output file's
 extension. An enterprise's accounting report writes its re-performance file beside the report. Exit status: 0 on
@@ -35,7 +35,6 @@ def run(args) -> int:
     from carbonms.inventory.cli import UsageError, _entity
 
     from . import registry
-    from . import render as renderer
     from .document import MissingData
 
     kind = registry.get(args.kind)
@@ -58,7 +57,7 @@ def run(args) -> int:
     with translation.override(language):
         try:
             obj = kind.resolve(park, ent, args.year)
-            data = renderer.render(kind.build(obj), fmt)
+            data = kind.render(obj, fmt)
             attachments = kind.attachments(obj)
         except MissingData as exc:
             print(f"carbonms report: {exc.reason or 'missing data'} ({exc.name})", file=sys.stderr)

@@ -21,13 +21,34 @@ KNOWN = ("review", "accounting", "assessment", "neutrality", "assets", "targets"
 class ReportKind:
     key: str
     label: Any  # a lazy translated string
-    model: Any  # the record a report is made from (access is checked on it)
+    model: Any  # the record a report is made from (access is checked on it); None: not downloadable by pk
     resolve: Callable[..., Any]  # (park, enterprise, year) -> record
     build: Callable[[Any], Report]
     identifier: Callable[[Any], str]  # the controlled document's identifier in the record's system
     formats: tuple[str, ...] = ("docx", "pdf")
     attachments: Callable[[Any], list[tuple[str, bytes]]] = field(default=lambda obj: [])
     filename: Callable[[Any], str] = field(default=lambda obj: "report")
+    #: formats written straight from the record rather than from the Report document (the asset statement's XLSX)
+    writers: dict[str, Callable[[Any], bytes]] = field(default_factory=dict)
+    #: who may read the report; default: whoever may view the record (404 outside their scope). A kind whose record
+    #: is not a model row (a holder and year) says it here.
+    check: Callable[[Any, Any], None] | None = None
+
+    def render(self, obj, fmt: str) -> bytes:
+        """The report of ``obj`` in ``fmt``: from the kind's own writer for that format, else from the document."""
+        if fmt in self.writers:
+            return self.writers[fmt](obj)
+        from . import render as renderer
+
+        return renderer.render(self.build(obj), fmt)
+
+    def check_access(self, actor, obj) -> None:
+        if self.check is not None:
+            self.check(actor, obj)
+        else:
+            from carbonms.common import tenancy
+
+            tenancy.get_for_user(type(obj)._default_manager.all(), actor, obj.pk, "view")
 
 
 _KINDS: dict[str, ReportKind] = {}

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from carbonms.common import tenancy
 
-from . import render as renderer
 from .document import MissingData
 from .registry import ReportKind
 
@@ -34,14 +33,14 @@ def _missing(exc: MissingData) -> ValidationError:
 def render_report(*, actor, kind: ReportKind, obj, fmt: str, language: str = DEFAULT_LANGUAGE) -> tuple[str, bytes]:
     """(file name, bytes) of the report of ``obj`` in ``fmt``; a ZIP with the attachments when it has any and
     ``fmt`` ends with ``+zip``."""
-    tenancy.get_for_user(type(obj)._default_manager.all(), actor, obj.pk, "view")
+    kind.check_access(actor, obj)
     bundle = fmt.endswith("+zip")
     fmt = fmt.removesuffix("+zip")
     if fmt not in kind.formats:
         raise ValidationError({"format": _("This report is made as %(formats)s.") % {"formats": ", ".join(kind.formats)}})
     with translation.override(language):
         try:
-            data = renderer.render(kind.build(obj), fmt)
+            data = kind.render(obj, fmt)
             attachments = kind.attachments(obj)
         except MissingData as exc:
             raise _missing(exc) from exc

@@ -24,7 +24,8 @@ def _language(request) -> str:
 class _KindMixin:
     """The report kind of the URL; the page's record is of that kind's model (unknown kind: 404)."""
 
-    url_choices = {"kind": lambda value: registry.get(value) is not None}
+    # a kind whose record is not a model row (the asset statement: a holder and a year) has its own pages
+    url_choices = {"kind": lambda value: getattr(registry.get(value), "model", None) is not None}
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)

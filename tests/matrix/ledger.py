@@ -63,6 +63,12 @@ CASES: dict[str, Case] = {
     "ledger:statement_park": Case(_park, PARK_STAFF, denied=404, park_level=True),
     "ledger:statement_xlsx_ent": Case(_ent, ALL),
     "ledger:statement_xlsx_park": Case(_park, PARK_STAFF, denied=404, park_level=True),
+    # the asset statement report (DOCX, PDF) and its filing: the statement page's access (filing is checked by the
+    # reports service on POST; a GET goes back to the statement)
+    "ledger:statement_report_ent": Case(lambda w, o: {"fmt": "pdf", **_ent(w, o)}, ALL),
+    "ledger:statement_report_park": Case(lambda w, o: {"fmt": "docx", **_park(w, o)}, PARK_STAFF, denied=404, park_level=True),
+    "ledger:statement_file_ent": Case(_ent, ALL, ok_status=302),
+    "ledger:statement_file_park": Case(_park, PARK_STAFF, ok_status=302, denied=404, park_level=True),
     "ledger:prices_ent": Case(_ent, ALL),
     "ledger:prices_park": Case(_park, ALL, park_level=True),
     "ledger:movement_new_ent": Case(_ent, ASSET_WRITERS),

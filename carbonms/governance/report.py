@@ -17,9 +17,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carbonms.reports.document import Facts, MissingData, Paragraph, Report, Table, fmt_number
-
 from carbonms.carbondata.models.register import Category, Method
+from carbonms.reports.document import Facts, MissingData, Paragraph, Report, Table, fmt_number
 
 from . import screening
 from .models import AssessmentRound, EnterpriseAssessment, ProjectApplication, Score
@@ -188,7 +187,8 @@ def build_screening(app: ProjectApplication) -> Report:
 def register() -> None:
     from django.utils.translation import gettext_lazy
 
-    from carbonms.reports.registry import ReportKind, register as add
+    from carbonms.reports.registry import ReportKind
+    from carbonms.reports.registry import register as add
 
     add(ReportKind(key="assessment_checklist", label=gettext_lazy("Assessment checklist"), model=EnterpriseAssessment,
                    resolve=resolve_assessment, build=build_assessment,

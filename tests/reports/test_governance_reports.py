@@ -118,11 +118,11 @@ def test_screening_report_holds_the_checklist_and_the_recommendation(world, scre
     with translation.override("zh-hans"):
         report = gov_report.build_screening(screened)
         html = to_html(report)
-    assert report.outline() == ["一、项目申请", "二、计划能耗与排放", "三、审查检查表", "四、委员会决定"]
+    assert report.outline() == ["一、项目申请", "二、计划能耗与排放", "三、预审检查表", "四、委员会决定"]
     assert report.draft_mark  # the committee has not decided
     checks = {r[0]: r[1] for r in _rows(report) if len(r) == 3}
     assert checks["“两高”标识"] == "需关注" and checks["园区目标剩余空间和预留"] == "未通过"
-    assert "100,000.0" in html and "审查建议：不予准入" in html and "水泥熟料" in html
+    assert "100,000.0" in html and "预审建议：不予准入" in html and "水泥熟料" in html
 
 
 def test_an_unscreened_application_has_no_report(world, officer):  # noqa: F811

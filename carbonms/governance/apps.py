@@ -24,3 +24,6 @@ class GovernanceConfig(AppConfig):
         nav.register("management", nav.NavItem("coordination", _("Coordination"), icon="users",
                                                 url=park_url("governance:coordination")))
         extensions.register("governance", "carbonms.governance.demo:build", order=300)
+        from . import report
+
+        report.register()  # the assessment checklist and the screening report (report kinds)

@@ -132,8 +132,7 @@ def scheme_new_version(*, actor, scheme: AssessmentScheme, data: dict[str, Any],
     tenancy.require(actor, _D, "add", park_id=scheme.park_id)
     latest = AssessmentScheme.objects.filter(park_id=scheme.park_id).order_by("-version").first()
     new = AssessmentScheme(park_id=scheme.park_id, version=latest.version + 1, status=S.DRAFT)
-    for f in ("title", "excellent_min", "good_min", "pass_min", "missed_target_cap", "rewards", "penalties",
-              "in_force_from"):
+    for f in SCHEME_FIELDS:
         setattr(new, f, data.get(f, getattr(scheme, f)))
     if criteria is None:
         criteria = [{"code": c.code, "name": c.name, "group": c.group, "max_points": c.max_points, "source": c.source,
@@ -143,6 +142,47 @@ def scheme_new_version(*, actor, scheme: AssessmentScheme, data: dict[str, Any],
     new.save()
     _write_criteria(new, criteria)
     return new
+
+
+SCHEME_FIELDS = ("title", "excellent_min", "good_min", "pass_min", "missed_target_cap", "rewards", "penalties",
+                 "in_force_from")
+
+
+def scheme_change_refusal(scheme: AssessmentScheme) -> str | None:
+    """Why ``scheme`` cannot be changed in place (None: it can). A version used by a round, published or in
+    progress, keeps its criteria and rules: the results were or are being assessed under it."""
+    used = scheme.rounds.order_by("-year").first()
+    if used is not None and used.status == R.PUBLISHED:
+        return _("%(scheme)s is used by the published assessment of %(y)s and cannot be changed: its results were "
+                 "assessed under it. Make a new version instead; it applies to the next round.") % {
+            "scheme": scheme, "y": used.year}
+    if used is not None:
+        return _("%(scheme)s is used by the assessment of %(y)s in progress and cannot be changed. Make a new "
+                 "version instead; it applies to the next round.") % {"scheme": scheme, "y": used.year}
+    if scheme.status != S.DRAFT:
+        return _("%(scheme)s is %(status)s: only a draft version is changed. Make a new version instead.") % {
+            "scheme": scheme, "status": scheme.get_status_display()}
+    return None
+
+
+@transaction.atomic
+def scheme_update(*, actor, scheme: AssessmentScheme, data: dict[str, Any], criteria: list[dict]) -> AssessmentScheme:
+    """Change a draft version in place (rules, grades, rewards and penalties, criteria and their points). Refused,
+    naming the round, for a version used by a round (published or in progress) or no longer a draft."""
+    tenancy.require(actor, _D, "change", park_id=scheme.park_id)
+    scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
+    refusal = scheme_change_refusal(scheme)
+    if refusal:
+        raise ValidationError({"scheme": refusal})
+    for f in SCHEME_FIELDS:
+        if f in data:
+            setattr(scheme, f, data[f])
+    _check_scheme(scheme, criteria)
+    scheme.full_clean()
+    scheme.save()
+    scheme.criteria.all().delete()
+    _write_criteria(scheme, criteria)
+    return scheme
 
 
 @transaction.atomic

@@ -8,7 +8,15 @@ from carbonms.common.forms import ScopedForm, ScopedModelForm
 from carbonms.management.forms import DateInput
 
 from . import screening
-from .models import ExitDecision, ProcurementCriterion, ProjectApplication, ServiceRequest, TrainingSession
+from .models import (
+    Criterion,
+    ExitDecision,
+    Grade,
+    ProcurementCriterion,
+    ProjectApplication,
+    ServiceRequest,
+    TrainingSession,
+)
 
 
 class _Model(ScopedModelForm):
@@ -133,3 +141,76 @@ class RequestForm(_Model):
 class RespondForm(ScopedForm):
     status = forms.ChoiceField(label=_("status"), choices=ServiceRequest.Status.choices)
     response = forms.CharField(label=_("park response"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SchemeForm(ScopedForm):
+    """The assessment rules of a scheme version and its criteria as rows (``c<i>_code`` … ``c<i>_rule``): the
+    criteria of the version plus two empty rows to add one; a row left empty is dropped."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    excellent_min = forms.DecimalField(label=_("excellent from (points)"), max_digits=5, decimal_places=1)
+    good_min = forms.DecimalField(label=_("good from (points)"), max_digits=5, decimal_places=1)
+    pass_min = forms.DecimalField(label=_("pass from (points)"), max_digits=5, decimal_places=1)
+    missed_target_cap = forms.ChoiceField(label=_("best grade when the target is missed"), choices=Grade.choices)
+    in_force_from = forms.DateField(label=_("in force from"), required=False, widget=DateInput())
+    rewards = forms.CharField(label=_("rewards"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    penalties = forms.CharField(label=_("penalties"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    ROW = ("code", "name", "group", "max_points", "source", "rule")
+    EXTRA_ROWS = 2
+
+    def __init__(self, *args, scheme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        criteria = list(scheme.criteria.all()) if scheme is not None else []
+        if scheme is not None and not self.is_bound:
+            for f in ("title", "excellent_min", "good_min", "pass_min", "missed_target_cap", "in_force_from",
+                      "rewards", "penalties"):
+                self.initial.setdefault(f, getattr(scheme, f))
+        self.n_rows = len(criteria) + self.EXTRA_ROWS
+        for i in range(self.n_rows):
+            c = criteria[i] if i < len(criteria) else None
+            self.fields[f"c{i}_code"] = forms.CharField(label=_("code"), max_length=20, required=False,
+                                                        initial=c.code if c else "")
+            self.fields[f"c{i}_name"] = forms.CharField(label=_("criterion"), max_length=200, required=False,
+                                                        initial=c.name if c else "")
+            self.fields[f"c{i}_group"] = forms.ChoiceField(label=_("group"), choices=Criterion.Group.choices,
+                                                           required=False, initial=c.group if c else "measures")
+            self.fields[f"c{i}_max_points"] = forms.DecimalField(
+                label=_("points"), max_digits=5, decimal_places=1, min_value=0, required=False,
+                initial=c.max_points if c else None)
+            self.fields[f"c{i}_source"] = forms.ChoiceField(label=_("score from"), choices=Criterion.Source.choices,
+                                                            required=False, initial=c.source if c else "manual")
+            self.fields[f"c{i}_rule"] = forms.CharField(label=_("scoring rule"), required=False,
+                                                        widget=forms.Textarea(attrs={"rows": 2}),
+                                                        initial=c.rule if c else "")
+
+    def scheme_fields(self):
+        return [self[f] for f in ("title", "excellent_min", "good_min", "pass_min", "missed_target_cap",
+                                  "in_force_from", "rewards", "penalties")]
+
+    def criteria_rows(self):
+        return [[self[f"c{i}_{k}"] for k in self.ROW] for i in range(self.n_rows)]
+
+    def clean(self):
+        data = super().clean()
+        rows = []
+        for i in range(self.n_rows):
+            row = {k: data.get(f"c{i}_{k}") for k in self.ROW}
+            if not row["code"] and not row["name"] and row["max_points"] is None and not row["rule"]:
+                continue
+            for k in ("code", "name", "max_points"):
+                if row[k] in (None, ""):
+                    self.add_error(f"c{i}_{k}", _("Criterion row %(n)d: enter the %(field)s.") % {
+                        "n": i + 1, "field": self.fields[f"c{i}_{k}"].label})
+            row["group"] = row["group"] or Criterion.Group.MEASURES
+            row["source"] = row["source"] or Criterion.Source.MANUAL
+            row["rule"] = row["rule"] or ""
+            rows.append(row)
+        if not rows:
+            self.add_error(None, _("A scheme needs at least one criterion."))
+        self.criteria = rows
+        return data
+
+    def scheme_data(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in ("title", "excellent_min", "good_min", "pass_min",
+                                                      "missed_target_cap", "in_force_from", "rewards", "penalties")}

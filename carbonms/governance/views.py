@@ -2,6 +2,9 @@
 of carbonms.common.views; every write goes through the services."""
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +12,7 @@ from carbonms.common import tenancy
 from carbonms.common.views import (
     ListingMixin,
     Parent,
+    ScopedActionView,
     ScopedDetailView,
     ScopedPageView,
     ServiceFormView,
@@ -90,6 +94,7 @@ class ApplicationDetailView(ScopedDetailView):
                           "result_label": screening.result_label(c["result"])} for c in report.get("checks", [])]
         ctx["recommendation"] = dict(ProjectApplication.Decision.choices).get(report.get("recommendation"))
         ctx["can_change"] = self.can("change", "governance")
+        ctx["can_file_report"] = bool(ctx["checks"]) and self.can("change", "management")
         return ctx
 
 
@@ -173,8 +178,77 @@ class SchemeDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["criteria"] = self.object.criteria.all()
+        scheme, user = self.object, self.request.user
+        ctx["criteria"] = scheme.criteria.all()
+        ctx["rounds"] = AssessmentRound.objects.restrict(user, "view").filter(scheme=scheme)
+        staff = tenancy.is_park_member(user, scheme.park_id)
+        may_change = staff and self.can("change", "governance")
+        ctx["change_refusal"] = assessment.scheme_change_refusal(scheme)
+        ctx["can_edit"] = may_change and ctx["change_refusal"] is None
+        ctx["can_new_version"] = staff and self.can("add", "governance")
+        ctx["can_put_in_force"] = (may_change and scheme.status == AssessmentScheme.Status.DRAFT
+                                   and Committee.objects.filter(park_id=scheme.park_id, kind=Committee.Kind.LEADING_GROUP,
+                                                                members__pk=user.pk).exists())
         return ctx
+
+
+class SchemeEditView(ServiceFormView):
+    """Change a draft version of the assessment scheme in place (criteria, points, scoring rules, grades, rewards
+    and penalties). A version used by a round is refused with the reason (the service decides)."""
+
+    model = AssessmentScheme
+    park_staff_only = True  # enterprise users read the scheme, they never learn of its edit page
+    requires = ("governance", "change")
+    form_class = forms.SchemeForm
+    template_name = "governance/scheme_form.html"
+    title = _("Edit the assessment scheme")
+    success_message = _("Assessment scheme saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scheme": self.object}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["scheme"] = self.object
+        ctx["refusal"] = assessment.scheme_change_refusal(self.object) if self.in_place else None
+        return ctx
+
+    in_place = True
+
+    def perform(self, form):
+        return assessment.scheme_update(actor=self.request.user, scheme=self.object, data=form.scheme_data(),
+                                        criteria=form.criteria)
+
+
+class SchemeNewVersionView(SchemeEditView):
+    """A new draft version of the scheme with the changes made here; the leading group puts it in force."""
+
+    requires = ("governance", "add")
+    title = _("New version of the assessment scheme")
+    success_message = _("New version saved as a draft: the leading group puts it in force.")
+    in_place = False
+
+    def perform(self, form):
+        return assessment.scheme_new_version(actor=self.request.user, scheme=self.object, data=form.scheme_data(),
+                                             criteria=form.criteria)
+
+
+class SchemeInForceView(ScopedActionView):
+    """POST: the leading group puts a draft version in force (the previous one is superseded)."""
+
+    model = AssessmentScheme
+    park_staff_only = True
+    requires = ("governance", "change")
+
+    def post(self, request, *args, **kwargs):
+        try:
+            assessment.scheme_put_in_force(actor=request.user, scheme=self.object)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, _("The version is in force; new rounds use it."))
+        return redirect(self.object.get_absolute_url())
 
 
 class RoundActionView(WorkflowActionView):
@@ -208,6 +282,7 @@ class AssessmentDetailView(ScopedDetailView):
         R = AssessmentRound.Status
         staff = tenancy.is_park_member(user, a.park_id)
         ctx["scores"] = a.scores.select_related("criterion")
+        ctx["can_file_report"] = self.can("change", "management")
         ctx["may_score"] = staff and a.round.status in (R.OPEN, R.SCORING) and self.can("change", "governance")
         ctx["may_self"] = (not staff and a.round.status == R.OPEN and self.can("change", "management"))
         ctx["may_appeal"] = (not staff and a.round.status == R.PUBLISHED and not a.appeal

@@ -22,3 +22,6 @@ class PerformanceConfig(AppConfig):
         reminders.register_items(tracking.due_items)
         titles.register("target_off_track", lambda p: gettext("Target off track in %(y)s: %(t)s") % p)
         extensions.register("targets", "carbonms.performance.demo:build", order=50)
+        from . import report
+
+        report.register()  # the target responsibility letter and completion checklist (report kind "targets")

@@ -90,6 +90,7 @@ class TargetDetailView(ScopedPageView):
         ctx["milestones"] = [(int(y), v) for y, v in sorted(t.milestones.items(), key=lambda kv: int(kv[0]))]
         ctx["children"] = Target.objects.restrict(user).filter(parent=t).select_related("enterprise", "unit")
         ctx["allocation"] = TargetAllocation.objects.restrict(user).filter(target=t).first()
+        ctx.update(_letter_report(user, ctx["allocation"]))
         is_park_target = t.enterprise_id is None
         ctx["is_park_target"] = is_park_target
         ctx["can_change"] = (t.status == Target.Status.DRAFT and self.can("change")
@@ -260,7 +261,20 @@ class AllocationDetailView(ScopedPageView):
         ctx["accept_refusal"] = ALLOCATION.refusal(user, a, "accept") if a.status == TargetAllocation.Status.ISSUED else None
         ctx["target_visible"] = a.target_id and Target.objects.restrict(user).filter(pk=a.target_id).exists()
         ctx["park_target_visible"] = Target.objects.restrict(user).filter(pk=a.park_target_id).exists()
+        ctx.update(_letter_report(user, a))
         return ctx
+
+
+def _letter_report(user, allocation) -> dict:
+    """The responsibility letter with the checklist (report kind ``targets``) of an issued or accepted allocation:
+    its latest year, and whether the user may file it (management.change in the enterprise's system)."""
+    if allocation is None or allocation.status not in (TargetAllocation.Status.ISSUED, TargetAllocation.Status.ACCEPTED):
+        return {"letter": None}
+    from . import report
+
+    return {"letter": allocation, "letter_year": report.report_year(allocation),
+            "can_file_letter": tenancy.can(user, "management", "change", park_id=allocation.park_id,
+                                           enterprise_id=allocation.enterprise_id)}
 
 
 class AllocationActionView(WorkflowActionView):

@@ -2,7 +2,7 @@
 
     carbonms report KIND (--park NAME | --enterprise CREDIT_CODE) --year Y -o FILE.docx|FILE.pdf|FILE.xlsx [--lang zh|en]
 
-KIND is one of review, accounting, assessment, neutrality, assets, targets. The format is the output file's
+KIND is one of review, accounting, assessment, neutrality, assets, targets, assessment_checklist. The format is the output file's
 extension. An enterprise's accounting report writes its re-performance file beside the report. Exit status: 0 on
 success; 1 when the data for the report do not exist (no statement, no claim) or the kind is not built yet;
 2 on a usage problem (an unknown park or enterprise, an unsupported format, a file that cannot be written).

@@ -14,7 +14,7 @@ from typing import Any
 from .document import Report
 
 #: the kinds ``carbonms report`` accepts (issue 15); a kind not registered yet answers that it is not available
-KNOWN = ("review", "accounting", "assessment", "neutrality", "assets", "targets")
+KNOWN = ("review", "accounting", "assessment", "neutrality", "assets", "targets", "assessment_checklist")
 
 
 @dataclass(frozen=True)

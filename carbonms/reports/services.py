@@ -72,7 +72,7 @@ def file_report(*, actor, kind: ReportKind, obj, fmt: str = "docx", language: st
             title = f"{kind.label} {getattr(obj, 'year', '')}".strip()
         doc = ms.document_save(actor=actor, data={"identifier": identifier, "title": title[:200],
                                                   "kind": Document.Kind.RECORD},
-                               park=obj.park, enterprise=getattr(obj, "enterprise", None))
+                               park=obj.park, enterprise=getattr(obj, "enterprise", None) if enterprise_id else None)
     n = doc.versions.count() + 1
     version = ms.version_add(actor=actor, document=doc, version=str(n), file=ContentFile(data, name=name),
                              change_note=_("Generated from %(record)s, SHA-256 %(sha)s") % {

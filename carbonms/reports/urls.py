@@ -4,7 +4,7 @@ from . import views
 
 app_name = "reports"
 urlpatterns = [
-    re_path(r"^(?P<kind>[a-z]+)/(?P<pk>\d+)\.(?P<fmt>(?:docx|pdf|xlsx)(?:\+zip)?)$", views.ReportDownloadView.as_view(),
+    re_path(r"^(?P<kind>[a-z][a-z_]*)/(?P<pk>\d+)\.(?P<fmt>(?:docx|pdf|xlsx)(?:\+zip)?)$", views.ReportDownloadView.as_view(),
             name="download"),
     path("<slug:kind>/<int:pk>/file", views.ReportFileView.as_view(), name="file"),
 ]

@@ -39,6 +39,9 @@ class ReportDownloadView(_KindMixin, ScopedViewMixin, View):
     def get(self, request, kind: str, pk: int, fmt: str):
         if fmt.removesuffix("+zip") not in self.kind.formats:
             raise Http404
+        year = request.GET.get("year", "")
+        if year.isdigit():  # a report made per record and year (the targets report) reads it from the record
+            self.object.report_year = int(year)
         try:
             name, data = services.render_report(actor=request.user, kind=self.kind, obj=self.object, fmt=fmt,
                                                 language=_language(request))

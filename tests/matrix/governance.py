@@ -55,6 +55,10 @@ def _round(w, org):
     return org.cached("round", make)
 
 
+def _scheme(w, org):
+    return {"pk": _round(w, org).scheme_id}
+
+
 def _assessment(w, org):
     from carbonms.governance.models import EnterpriseAssessment
 
@@ -91,6 +95,9 @@ CASES: dict[str, Case] = {
     "governance:round_create": Case(_park, GOV_WRITERS, park_level=True),
     "governance:scheme_default": Case(_park, GOV_WRITERS, park_level=True),
     "governance:scheme": Case(lambda w, o: {"pk": _round(w, o).scheme_id}, ALL, park_level=True),
+    "governance:scheme_edit": Case(_scheme, GOV_WRITERS, park_level=True, denied_enterprise=404),
+    "governance:scheme_new_version": Case(_scheme, GOV_WRITERS, park_level=True, denied_enterprise=404),
+    "governance:scheme_in_force": Case(_scheme, GOV_WRITERS, ok_status=302, park_level=True, denied_enterprise=404),
     "governance:round": Case(lambda w, o: {"pk": _round(w, o).pk}, ALL, park_level=True),
     "governance:round_action": Case(lambda w, o: {"pk": _round(w, o).pk, "step": "compute"}, ALL, ok_status=302,
                                     park_level=True),

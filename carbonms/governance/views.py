@@ -187,7 +187,7 @@ class SchemeDetailView(ScopedDetailView):
         ctx["can_edit"] = may_change and ctx["change_refusal"] is None
         ctx["can_new_version"] = staff and self.can("add", "governance")
         ctx["can_put_in_force"] = (may_change and scheme.status == AssessmentScheme.Status.DRAFT
-                                   and Committee.objects.filter(park_id=scheme.park_id, kind=Committee.Kind.LEADING_GROUP,
+                                   and Committee.objects.restrict(user, "view").filter(park_id=scheme.park_id, kind=Committee.Kind.LEADING_GROUP,
                                                                 members__pk=user.pk).exists())
         return ctx
 

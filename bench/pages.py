@@ -175,6 +175,7 @@ def main() -> int:
     ap.add_argument("--year", type=int, default=2025)
     ap.add_argument("--meters-per-enterprise", type=int, default=3)
     ap.add_argument("--changes", type=int, default=100_000)
+    ap.add_argument("--no-settle", action="store_true", help="measure without the web process's gc.freeze() at start-up")
     ap.add_argument("--only", default="", help="measure only the pages whose name contains this")
     args = ap.parse_args()
     if connection.vendor != "postgresql":
@@ -230,7 +231,12 @@ def main() -> int:
         ("cockpit (enterprise)", f"/cockpit/enterprises/{ent.pk}/"),
         ("zero-carbon plan (park)", f"/zero-carbon/parks/{park.pk}/"),
     ]
+    if not args.no_settle:  # as a web process starts (carbonms/config/wsgi.py): views imported, gc.freeze()
+        from carbonms.config.wsgi import settle
+
+        settle()
     load = os.getloadavg()
+    print(f"gc.freeze after start-up (wsgi.settle): {'no' if args.no_settle else 'yes'}")
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {args.repeat} timed requests per page")
     print("wall: p50 and p95 of the request in ms; cpu: median CPU ms of this process and its PostgreSQL backend "
           "(what the request costs without waiting for a core)")

@@ -123,7 +123,9 @@ class RunResult(ScopedModel):
         ordering = ["run", "enterprise", "source", "month"]
         verbose_name = _("calculation result")
         verbose_name_plural = _("calculation results")
-        indexes = [models.Index(fields=["run", "category"], name="result_run_category"),
+        # (run, category, id) serves the drill-down of a whole run and of a category in its default order
+        # (category, then id) without sorting the run's rows (issue 16).
+        indexes = [models.Index(fields=["run", "category", "id"], name="result_run_category_id"),
                    models.Index(fields=["run", "enterprise"], name="result_run_enterprise"),
                    models.Index(fields=["run", "source"], name="result_run_source")]
 

@@ -93,7 +93,7 @@ class _InventoryPage(ScopedPageView):
                               enterprise_id=self.enterprise.pk if self.enterprise else None)
         ctx.update(park=self.park, enterprise=self.enterprise, year=year, run=run,
                    statement=official_statement(park=self.park, year=year, enterprise=self.enterprise),
-                   runs=selectors.runs_for(user, self.park, self.enterprise, year)[:10], can_run=can_run,
+                   runs=selectors.runs_for(user, self.park, self.enterprise, year).defer(*RUN_LIST_DEFERRED)[:10], can_run=can_run,
                    form=kwargs.get("form") or (RunForm(user=user, park=self.park) if can_run else None))
         if run:
             page = selectors.enterprise_totals(user, run, self.request)
@@ -183,12 +183,16 @@ class RunView(ObjectMixin, ScopedPageView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         run, user = self.object, self.request.user
-        earlier = CalculationRun.objects.restrict(user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year).exclude(pk=run.pk)
+        earlier = (CalculationRun.objects.restrict(user).filter(park=run.park_id, enterprise=run.enterprise_id, year=run.year)
+                   .exclude(pk=run.pk).defer(*RUN_BULK))
+        # A park run feeds every enterprise's statement: name the first STATEMENTS_SHOWN, count the rest.
+        statements = run.statements.restrict(user).order_by("-created_at").only("id", "run_id", "status", "created_at", "park_id",
+                                                                                "enterprise_id")
         page = selectors.enterprise_totals(user, run, self.request)
         ent_names = shown_names(user, run)
         ctx.update(run=run, charts=charts(run, selectors.chart_enterprises(user, run)), earlier=earlier[:20],
                    **coverage_context(run, ent_names), boundary_rows=boundary_rows(run, ent_names),
-                   statements=run.statements.restrict(user).order_by("-created_at"),
+                   statements=statements[:STATEMENTS_SHOWN], n_statements=statements.count(),
                    can_state=tenancy.can(user, "data", "change", park_id=run.park_id, enterprise_id=run.enterprise_id),
                    categories=[(k, CAT_LABELS.get(k, k), v) for k, v in run.totals.get("by_category", {}).items()],
                    enterprises=page.object_list, enterprise_page=page, page_filters={})
@@ -196,6 +200,10 @@ class RunView(ObjectMixin, ScopedPageView):
 
 
 BOUNDARY_SHOWN = 100
+STATEMENTS_SHOWN = 20
+# The run's JSON that lists every enterprise (hundreds of KB in a large park): not read for a list of runs.
+RUN_BULK = ("totals", "coverage", "boundaries", "factors", "timings", "policy")
+RUN_LIST_DEFERRED = ("boundaries", "factors", "timings", "policy")  # a list of runs shows totals and coverage only
 
 
 def boundary_rows(run: CalculationRun, ent_names: dict) -> list[dict]:
@@ -237,7 +245,7 @@ class DrillView(ObjectMixin, ScopedPageView):
         qs = selectors.results_for(self.request.user, self.object, f)
         level = "enterprise_id" if "enterprise_id" not in f else "source_id" if "source_id" not in f else "month"
         # The count and both sums: from the run's stored totals for the whole run, else one pass in SQL. The
-        # page is ordered by the result's own indexed columns (no join, no sort of the whole run), shows at
+        # page is ordered by category, then id: the index (run, category, id) returns it without sorting the run; it shows at
         # most 100 rows, and its records are read by id afterwards (three small queries).
         agg = selectors.drill_totals(self.request.user, self.object, qs, f)
         keep = [k for k in ("category", "enterprise", "month", "source", "gas") if self.request.GET.get(k)]
@@ -249,7 +257,7 @@ class DrillView(ObjectMixin, ScopedPageView):
         return ctx
 
 
-DRILL_SORTS = {"order": ("id",), "month": ("month", "id"), "co2e": ("co2e_t", "id")}
+DRILL_SORTS = {"order": ("category", "id"), "month": ("month", "id"), "co2e": ("co2e_t", "id")}
 
 
 class ResultView(ObjectMixin, ScopedPageView):

@@ -110,3 +110,51 @@ def test_drill_down_totals_of_a_whole_run_are_the_sums_of_its_results():
     assert stored["n"] == RunResult.objects.filter(run=run).aggregate(n=Count("id"))["n"]
     assert stored["total"] == pytest.approx(rows["total"], rel=1e-9)
     assert stored["tce"] == pytest.approx(rows["tce"], rel=1e-9)
+
+
+def test_run_page_names_twenty_statements_and_counts_the_rest_at_the_same_cost():
+    """A park run feeds every enterprise's statement: the run page names the newest 20 and says how many there
+    are, and costs the same queries for 3 statements as for 30 (it used to read every statement, with its JSON)."""
+    from carbonms.inventory.models import InventoryStatement
+    from carbonms.organizations.models import Enterprise
+
+    p = build_park(31, "R")
+    ents = list(Enterprise.objects.filter(park=p.park).order_by("pk"))
+
+    def state(chunk):
+        InventoryStatement.objects.bulk_create([InventoryStatement(park=p.park, enterprise=e, year=YEAR, run=p.run,
+                                                                   gwp_set=p.run.gwp_set, drafted_by=p.admin) for e in chunk])
+
+    c = Client()
+    c.force_login(p.admin)
+    url = f"/inventory/runs/{p.run.pk}/"
+    state(ents[:3])
+    n_few, body = _count(c, url)
+    assert _statements_line(body).count("/inventory/statements/") == 3
+    assert "（共" not in _statements_line(body)
+    state(ents[3:30])
+    n_many, body = _count(c, url)
+    assert n_many == n_few
+    shown = _statements_line(body)
+    assert shown.count("/inventory/statements/") == 20
+    assert "（共 30 份）" in shown
+
+
+def _statements_line(body: bytes) -> str:
+    return body.decode().split("据此计算出具的清单声明")[1].split("</p>")[0]
+
+
+def test_drill_down_lists_a_run_by_category_then_in_computed_order():
+    """The default order of the drill-down is (category, id), which the index (run, category, id) returns
+    without sorting the run's rows; the first page of a whole run and of a category agree with it."""
+    p = build_park(12, "O")
+    c = Client()
+    c.force_login(p.admin)
+    expected = list(RunResult.objects.filter(run=p.run).order_by("category", "id").values_list("pk", flat=True)[:50])
+    r = c.get(f"/inventory/runs/{p.run.pk}/results/")
+    body = r.content.decode()
+    positions = [body.find(f"/inventory/results/{pk}/") for pk in expected]
+    assert all(x > 0 for x in positions), "the first page holds the first 50 results in (category, id) order"
+    assert positions == sorted(positions)
+    idx = {tuple(i.fields) for i in RunResult._meta.indexes}
+    assert ("run", "category", "id") in idx

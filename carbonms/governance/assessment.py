@@ -58,8 +58,9 @@ DEFAULT_CRITERIA = [
     ("B3", gettext_noop("Management-system conformity"), "measures", 15, C.CONFORMITY,
      gettext_noop("Points × the conformity score of the enterprise's management system (T/CIECCPA 061).")),
     ("B4", gettext_noop("ETS compliance on time"), "measures", 10, C.ETS,
-     gettext_noop("Full points for an enterprise not covered by the carbon market; covered enterprises: scored by "
-                  "the park from the compliance record.")),
+     gettext_noop("Full points for an enterprise not covered by the carbon market; a covered enterprise: full points "
+                  "when the obligations due in the year were settled by the surrender deadline, half when settled after "
+                  "it, none when unsettled past it; otherwise scored by the park.")),
     ("B5", gettext_noop("Training attendance"), "measures", 5, C.TRAINING,
      gettext_noop("Points × sessions of the year attended ÷ sessions held.")),
     ("B6", gettext_noop("Low-carbon measures carried out"), "measures", 10, C.MANUAL,

@@ -12,16 +12,20 @@ hand. Sources:
   all current values of the year;
 * ``ms_conformity`` — the conformity score of the enterprise's management system against T/CIECCPA 061
   (``conformity.checks.standard_conformity``);
-* ``ets_compliance`` — full for an enterprise outside the carbon market; a covered one is scored by hand from its
-  compliance record (left out here);
+* ``ets_compliance`` — full for an enterprise outside the carbon market; a covered one from its compliance records
+  (履约记录) whose surrender deadline fell in the assessed year: full when settled by the deadline, half when settled
+  after it, none when the deadline passed unsettled (the worst record counts); without such a record, or before the
+  deadline, it is scored by hand;
 * ``training`` — sessions of the year attended ÷ sessions held (left out when none were held).
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -93,6 +97,7 @@ def compute(park, year: int, enterprises) -> dict[tuple[int, str], tuple[float, 
     for e in enterprises:
         if not e.carbon_market_covered:
             out[(e.pk, "ets_compliance")] = (1.0, _("Not covered by the national carbon market."))
+    out.update(_ets(year, [e for e in enterprises if e.carbon_market_covered]))
     sessions = list(TrainingSession.objects.filter(park=park, held_on__year=year).values_list("pk", flat=True))
     if sessions:
         attended = defaultdict(int)
@@ -117,3 +122,27 @@ def _conformity(park, enterprises) -> dict:
                                                                                   "a": result["assessed"],
                                                                                   "t": result["total"]})
     return out
+
+
+def _ets(year: int, covered, today: dt.date | None = None) -> dict:
+    """``ets_compliance`` of covered enterprises from the compliance records due in ``year`` (one query)."""
+    from carbonms.compliance.models import ComplianceRecord
+
+    today = today or timezone.localdate()
+    worst: dict[int, tuple[float, str]] = {}
+    records = (ComplianceRecord.objects.filter(enterprise__in=covered, deadline__year=year)
+               .order_by("enterprise_id", "year").values_list("enterprise_id", "year", "status", "deadline", "settled_on",
+                                                             "obligation_t", "surrendered_t"))
+    for ent_id, cyear, status, deadline, settled_on, obligation, surrendered in records:
+        facts = {"y": cyear, "d": deadline.isoformat(), "s": f"{surrendered:,.0f}", "o": f"{obligation:,.0f}"}
+        if status == ComplianceRecord.Status.SETTLED and settled_on and settled_on <= deadline:
+            got = (1.0, _("%(y)s obligation settled on %(on)s, by the deadline %(d)s.") % {**facts, "on": settled_on.isoformat()})
+        elif status == ComplianceRecord.Status.SETTLED:
+            got = (0.5, _("%(y)s obligation settled after the deadline %(d)s.") % facts)
+        elif today > deadline:
+            got = (0.0, _("%(y)s obligation not settled by the deadline %(d)s: %(s)s of %(o)s t surrendered.") % facts)
+        else:
+            continue  # not due yet: left to the park
+        if ent_id not in worst or got[0] < worst[ent_id][0]:
+            worst[ent_id] = got
+    return {(ent_id, "ets_compliance"): got for ent_id, got in worst.items()}

@@ -184,3 +184,55 @@ def test_latest_grades_is_one_query(world, officer, scheme, leading_group):
         grades = selectors.latest_grades(world.park_a)
     assert len(ctx.captured_queries) == 1
     assert grades[world.e1.enterprise.pk]["grade"] == "excellent" and grades[world.e1.enterprise.pk]["year"] == 2025
+
+
+def _record(world, org, year, *, deadline, status="open", settled_on=None, obligation="10000", surrendered="0"):
+    from carbonms.compliance.models import ComplianceRecord
+    from carbonms.inventory.models import CalculationRun, InventoryStatement
+
+    ent = org.enterprise
+    run = CalculationRun.objects.create(park=ent.park, enterprise=ent, year=year, fuel_set="CN-industry-other-2015",
+                                        run_by=world.users["park_carbon_officer"], totals={"gross": 12000.0})
+    st = InventoryStatement.objects.create(park=ent.park, enterprise=ent, year=year, run=run, gwp_set="AR5", status="verified",
+                                           basis="management", drafted_by=world.users["park_carbon_officer"],
+                                           totals={"gross": 12000.0, "direct": 10000.0})
+    return ComplianceRecord.objects.create(park=ent.park, enterprise=ent, year=year, statement=st, deadline=deadline,
+                                           status=status, settled_on=settled_on, obligation_t=Decimal(obligation),
+                                           surrendered_t=Decimal(surrendered))
+
+
+def test_ets_compliance_is_computed_from_the_obligations_due_in_the_year(world, officer, scheme, leading_group):
+    """T/CSES 6.3.6 b): a covered enterprise's "ETS compliance on time" comes from its 履约记录 whose surrender
+    deadline fell in the assessed year; the worst one counts; none due leaves the criterion to the park."""
+    e1, e2 = world.e1.enterprise, world.e2.enterprise
+    type(e1).objects.filter(pk__in=[e1.pk, e2.pk]).update(carbon_market_covered=True)
+    # E1: 2024 settled by its deadline in 2025, 2023 settled after its deadline (also in 2025): half points
+    _record(world, world.e1, 2024, deadline=dt.date(2025, 12, 31), status="settled", settled_on=dt.date(2025, 12, 20),
+            surrendered="10000")
+    _record(world, world.e1, 2023, deadline=dt.date(2025, 3, 31), status="settled", settled_on=dt.date(2025, 5, 6),
+            surrendered="10000")
+    # E2: 2024 due 2025-12-31, a third surrendered; 2025 due in 2026 is not part of the 2025 round
+    _record(world, world.e2, 2024, deadline=dt.date(2025, 12, 31), surrendered="3000")
+    _record(world, world.e2, 2025, deadline=dt.date(2026, 12, 31), status="settled", settled_on=dt.date(2026, 6, 1),
+            surrendered="10000")
+    rnd = assessment.round_open(actor=officer, park=world.park_a, year=2025)
+    ets = {a.enterprise_id: a.scores.get(criterion__source="ets_compliance") for a in rnd.assessments.all()}
+    assert ets[e1.pk].computed == Decimal("5.0")
+    assert "2023" in ets[e1.pk].evidence and "2025-03-31" in ets[e1.pk].evidence
+    assert ets[e2.pk].computed == Decimal("0.0")
+    assert "3,000" in ets[e2.pk].evidence and "10,000" in ets[e2.pk].evidence
+    # the 2026 round: E2's 2025 obligation was settled on time; E1 has nothing due in 2026, left to the park
+    rnd26 = assessment.round_open(actor=officer, park=world.park_a, year=2026)
+    ets26 = {a.enterprise_id: a.scores.get(criterion__source="ets_compliance") for a in rnd26.assessments.all()}
+    assert ets26[e2.pk].computed == Decimal("10.0")
+    assert ets26[e1.pk].computed is None
+
+
+def test_ets_compliance_before_the_deadline_is_left_to_the_park(world):
+    from carbonms.governance.criteria import _ets
+
+    e1 = world.e1.enterprise
+    _record(world, world.e1, 2025, deadline=dt.date(2026, 12, 31), surrendered="2500")
+    assert _ets(2026, [e1], today=dt.date(2026, 6, 1)) == {}
+    fraction, evidence = _ets(2026, [e1], today=dt.date(2027, 1, 4))[(e1.pk, "ets_compliance")]
+    assert fraction == 0.0 and "2,500" in evidence

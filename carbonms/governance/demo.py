@@ -81,14 +81,25 @@ def _applications(park, officer) -> None:
 
 
 def _coordination(park, officer, enterprises) -> None:
-    services.procurement_save(actor=officer, park=park, data={
+    # 500 MWh × 0.5366 tCO2/MWh (2022 national grid average, MEE/NBS announcement of 2024-12-20) = 268.3 tCO2e
+    motors = services.procurement_save(actor=officer, park=park, data={
         "category": "equipment", "title": "新购电机、水泵、风机能效不低于GB 18613等标准的1级能效",
         "significance": "单台功率≥75 kW或年耗电≥50万kWh", "in_force_from": dt.date(2025, 1, 1),
+        "threshold_tco2e": Decimal("268.3"),
         "evaluation": "采购前测算全生命周期电耗和碳排放，与2级能效方案比较，差额计入采购评审。"})
-    services.procurement_save(actor=officer, park=park, data={
+    power = services.procurement_save(actor=officer, park=park, data={
         "category": "energy", "title": "外购电力优先采购绿电（绿证或绿电交易）",
         "significance": "年购电量≥1000万kWh", "in_force_from": dt.date(2025, 1, 1),
         "evaluation": "按市场法核算电力间接排放，评价绿电比例对园区可再生能源占比的贡献。"})
+    services.procurement_evaluate(actor=officer, park=park, data={
+        "criterion": motors, "item": "污水处理厂鼓风机更换：2 台 160 kW 磁悬浮鼓风机（1级能效）", "supplier": "设备招标中标单位",
+        "evaluated_on": dt.date(2025, 5, 20), "impact_tco2e": Decimal("-41.2"), "significant": False, "decision": "approved",
+        "basis": "2 台 × 160 kW × 6,000 h × 4% 能效差 = 76.8 MWh/年，× 0.5366 tCO2/MWh（2022年全国电力平均排放因子）", "conditions": ""})
+    services.procurement_evaluate(actor=officer, park=park, data={
+        "criterion": power, "item": "2026 年度园区公共设施购电 1,800 万 kWh，其中绿电交易 600 万 kWh", "supplier": "省电力交易中心",
+        "evaluated_on": dt.date(2025, 11, 28), "impact_tco2e": Decimal("-3219.6"), "significant": True,
+        "decision": "conditions", "conditions": "售电方提供绿证编号，录入可再生能源供应工具台账，不得与企业重复申领。",
+        "basis": "绿电 6,000 MWh × 0.5366 tCO2/MWh（2022年全国电力平均排放因子），按市场法计减。"})
     s1 = services.training_save(actor=officer, park=park, data={
         "title": "企业温室气体排放核算与报告培训", "topic": "核算指南、活动数据与排放因子、月度数据锁定",
         "held_on": dt.date(2025, 4, 16), "trainer": "园区碳排放管理办公室"})

@@ -13,6 +13,7 @@ from .models import (
     ExitDecision,
     Grade,
     ProcurementCriterion,
+    ProcurementEvaluation,
     ProjectApplication,
     ServiceRequest,
     TrainingSession,
@@ -111,8 +112,18 @@ class AppealDecisionForm(ScoresForm):
 class ProcurementForm(_Model):
     class Meta:
         model = ProcurementCriterion
-        fields = ["category", "title", "significance", "evaluation", "in_force_from"]
+        fields = ["category", "title", "significance", "threshold_tco2e", "evaluation", "in_force_from"]
         widgets = {"in_force_from": DateInput(), "evaluation": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProcurementEvaluationForm(_Model):
+    class Meta:
+        model = ProcurementEvaluation
+        fields = ["criterion", "item", "supplier", "evaluated_on", "impact_tco2e", "basis", "significant", "decision",
+                  "conditions"]
+        widgets = {"evaluated_on": DateInput(), "basis": forms.Textarea(attrs={"rows": 3}),
+                   "conditions": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"significant": _("Used only when the criterion has no threshold.")}
 
 
 class TrainingForm(_Model):

@@ -370,6 +370,11 @@ class ProcurementCriterion(ParkRecord):
     significance = models.CharField(_("significant when"), max_length=200,
                                     help_text=_("The threshold above which a purchase is significant."))
     evaluation = models.TextField(_("how the impact is evaluated"))
+    threshold_tco2e = models.DecimalField(
+        _("significant from (tCO2e a year)"), max_digits=14, decimal_places=3, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("A purchase whose yearly emissions impact reaches this (either way) is significant; empty: the "
+                    "evaluator judges."))
     in_force_from = models.DateField(_("in force from"))
 
     scope_visible_to_members = True
@@ -381,6 +386,38 @@ class ProcurementCriterion(ParkRecord):
 
     def __str__(self):
         return self.title
+
+
+class ProcurementEvaluation(ParkRecord):
+    """The evaluation of one purchase against a procurement criterion (T/CSES 6.3.6 a)): its yearly emissions
+    impact, whether it is significant, and the decision. The park's own record (enterprises do not see it)."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        CONDITIONS = "conditions", _("Approved with conditions")
+        REFUSED = "refused", _("Refused")
+
+    criterion = models.ForeignKey(ProcurementCriterion, on_delete=models.PROTECT, related_name="evaluations",
+                                  verbose_name=_("procurement criterion"))
+    item = models.CharField(_("purchase"), max_length=200)
+    supplier = models.CharField(_("supplier"), max_length=200, blank=True)
+    evaluated_on = models.DateField(_("evaluated on"))
+    impact_tco2e = models.DecimalField(
+        _("emissions impact (tCO2e a year)"), max_digits=14, decimal_places=3,
+        help_text=_("The change of the park's yearly emissions the purchase brings; negative for a reduction."))
+    basis = models.TextField(_("how the impact was estimated"))
+    significant = models.BooleanField(_("significant"), default=False)
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
+    conditions = models.TextField(_("conditions or reason"), blank=True)
+    evaluated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("evaluated by"))
+
+    class Meta:
+        verbose_name = _("procurement evaluation")
+        verbose_name_plural = _("procurement evaluations")
+        ordering = ["-evaluated_on", "-pk"]
+
+    def __str__(self):
+        return self.item
 
 
 class TrainingSession(ParkRecord):

@@ -26,6 +26,7 @@ from .models import (
     Committee,
     ExitDecision,
     ProcurementCriterion,
+    ProcurementEvaluation,
     ProjectApplication,
     ServiceRequest,
     TrainingSession,
@@ -296,10 +297,39 @@ def procurement_save(*, actor, data: dict[str, Any], park=None, criterion: Procu
         criterion = ProcurementCriterion(park=park)
     else:
         tenancy.require(actor, _D, "change", park_id=criterion.park_id)
-    _set(criterion, data, ("category", "title", "significance", "evaluation", "in_force_from"))
+    _set(criterion, data, ("category", "title", "significance", "evaluation", "threshold_tco2e", "in_force_from"))
     criterion.full_clean()
     criterion.save()
     return criterion
+
+
+@transaction.atomic
+def procurement_evaluate(*, actor, park, data: dict[str, Any]) -> ProcurementEvaluation:
+    """Evaluate a purchase against one of the park's procurement criteria (T/CSES 6.3.6 a)): significant when its
+    yearly emissions impact reaches the criterion's threshold (either way; without a threshold the evaluator
+    judges); a conditional approval or a refusal states its conditions or reason; the criterion must be in force
+    on the day of the evaluation."""
+    tenancy.require(actor, _D, "add", park_id=park.pk)
+    criterion = data.get("criterion")
+    if not isinstance(criterion, ProcurementCriterion) or criterion.park_id != park.pk:
+        raise ValidationError({"criterion": _("Choose a procurement criterion of this park.")})
+    ev = ProcurementEvaluation(park=park, evaluated_by=actor)
+    _set(ev, data, ("criterion", "item", "supplier", "evaluated_on", "impact_tco2e", "basis", "significant", "decision",
+                    "conditions"))
+    errors = {}
+    if ev.evaluated_on and ev.evaluated_on < criterion.in_force_from:
+        errors["evaluated_on"] = _("The criterion “%(c)s” is in force from %(d)s.") % {
+            "c": criterion.title, "d": criterion.in_force_from.isoformat()}
+    if criterion.threshold_tco2e is not None and ev.impact_tco2e is not None:
+        ev.significant = abs(ev.impact_tco2e) >= criterion.threshold_tco2e
+    if ev.decision in (ProcurementEvaluation.Decision.CONDITIONS, ProcurementEvaluation.Decision.REFUSED) \
+            and not (ev.conditions or "").strip():
+        errors["conditions"] = _("State the conditions of the approval or the reason of the refusal.")
+    if errors:
+        raise ValidationError(errors)
+    ev.full_clean()
+    ev.save()
+    return ev
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ urlpatterns = [
     # coordination
     path("parks/<int:park_pk>/coordination/", views.CoordinationView.as_view(), name="coordination"),
     path("parks/<int:park_pk>/procurement/new/", views.ProcurementCreateView.as_view(), name="procurement_create"),
+    path("parks/<int:park_pk>/procurement/evaluate/", views.ProcurementEvaluateView.as_view(), name="procurement_evaluate"),
     path("parks/<int:park_pk>/training/new/", views.TrainingCreateView.as_view(), name="training_create"),
     path("training/<int:pk>/", views.TrainingDetailView.as_view(), name="training"),
     path("training/<int:pk>/attendance/", views.AttendanceView.as_view(), name="attendance"),

@@ -28,6 +28,7 @@ from .models import (
     EnterpriseAssessment,
     ExitDecision,
     ProcurementCriterion,
+    ProcurementEvaluation,
     ProjectApplication,
     ServiceRequest,
     TrainingSession,
@@ -374,6 +375,8 @@ class CoordinationView(ScopedPageView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["criteria"] = ProcurementCriterion.objects.restrict(user, "view").filter(park=self.park)
+        ctx["evaluations"] = (ProcurementEvaluation.objects.restrict(user, "view").filter(park=self.park)
+                              .select_related("criterion", "evaluated_by")[:50])
         ctx["sessions"] = TrainingSession.objects.restrict(user, "view").filter(park=self.park)
         ctx["requests"] = (ServiceRequest.objects.restrict(user, "view").filter(park=self.park)
                            .select_related("enterprise"))
@@ -395,6 +398,23 @@ class ProcurementCreateView(ServiceFormView):
 
     def perform(self, form):
         return services.procurement_save(actor=self.request.user, park=self.park, data=form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("governance:coordination", args=[self.park.pk])
+
+
+class ProcurementEvaluateView(ServiceFormView):
+    parent = PARK
+    requires = ("governance", "add")
+    form_class = forms.ProcurementEvaluationForm
+    title = _("Evaluate a purchase")
+    success_message = _("Evaluation recorded.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": self.park}  # the park's own criteria only
+
+    def perform(self, form):
+        return services.procurement_evaluate(actor=self.request.user, park=self.park, data=form.cleaned_data)
 
     def get_success_url(self):
         return reverse("governance:coordination", args=[self.park.pk])

@@ -102,3 +102,69 @@ def test_pages_render_for_staff_and_enterprise_users(world):
     assert ent.get(reverse("governance:assessment", args=[other.pk])).status_code == 404
     assert ent.post(reverse("governance:assessment_self", args=[other.pk]), {}).status_code == 404
     assert ent.get(reverse("governance:applications", args=[world.park_a.pk])).status_code == 404
+
+
+def _criterion(world, threshold="1000"):
+    return services.procurement_save(actor=world.users["park_admin"], park=world.park_a, data={
+        "category": "energy", "title": "外购蒸汽", "significance": "年用量影响排放 1,000 tCO2e 以上",
+        "evaluation": "按供汽方排放因子估算年排放变化", "in_force_from": dt.date(2025, 1, 1),
+        "threshold_tco2e": Decimal(threshold) if threshold else None})
+
+
+def _evaluation(criterion, **extra):
+    return {"criterion": criterion, "item": "园区集中供汽 20 万吨", "supplier": "园区热电有限公司", "evaluated_on": dt.date(2025, 6, 1),
+            "impact_tco2e": Decimal("-2400"), "basis": "燃煤锅炉改为集中供汽，按排放因子差估算", "significant": False,
+            "decision": "approved", "conditions": "", **extra}
+
+
+def test_a_purchase_is_evaluated_against_the_criterion_and_its_threshold(world):
+    """T/CSES 6.3.6 a): significance from the criterion's threshold either way; a conditional approval or a refusal
+    states why; the criterion must be in force; nothing is written when refused."""
+    officer = world.users["park_carbon_officer"]
+    crit = _criterion(world)
+    ev = services.procurement_evaluate(actor=officer, park=world.park_a, data=_evaluation(crit))
+    assert ev.significant is True and ev.evaluated_by == officer  # |−2,400| ≥ 1,000: a reduction is significant too
+    small = services.procurement_evaluate(actor=officer, park=world.park_a, data=_evaluation(
+        crit, impact_tco2e=Decimal("300"), significant=True))
+    assert small.significant is False  # the threshold decides, not the checkbox
+    with pytest.raises(ValidationError) as exc:
+        services.procurement_evaluate(actor=officer, park=world.park_a, data=_evaluation(crit, decision="refused"))
+    assert "conditions" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.procurement_evaluate(actor=officer, park=world.park_a, data=_evaluation(
+            crit, evaluated_on=dt.date(2024, 12, 31)))
+    assert "2025-01-01" in exc.value.message_dict["evaluated_on"][0]
+    judged = services.procurement_evaluate(actor=officer, park=world.park_a, data=_evaluation(
+        _criterion(world, threshold=None), significant=True, decision="conditions", conditions="供汽方提供年度排放因子"))
+    assert judged.significant is True and judged.decision == "conditions"
+    assert crit.evaluations.count() == 2
+
+
+def test_a_purchase_evaluation_with_another_parks_criterion_or_by_an_enterprise_is_refused(world):
+    from carbonms.governance.models import ProcurementEvaluation
+
+    foreign = ProcurementCriterion.objects.create(park=world.park_b, category="energy", title="园区B准则", significance="-",
+                                                  evaluation="-", in_force_from=dt.date(2025, 1, 1))
+    with pytest.raises(ValidationError) as exc:
+        services.procurement_evaluate(actor=world.users["park_admin"], park=world.park_a, data=_evaluation(foreign))
+    assert "criterion" in exc.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.procurement_evaluate(actor=world.users["enterprise_admin"], park=world.park_a,
+                                      data=_evaluation(_criterion(world)))
+    # the page: a foreign criterion id is not a choice; the enterprise does not see the evaluations
+    c = Client()
+    c.force_login(world.users["park_admin"])
+    url = reverse("governance:procurement_evaluate", args=[world.park_a.pk])
+    r = c.post(url, {**{k: v for k, v in _evaluation(None).items() if k != "criterion"}, "criterion": foreign.pk})
+    assert r.status_code == 200 and "criterion" in r.context["form"].errors
+    assert ProcurementEvaluation.objects.count() == 0
+    own = _criterion(world)
+    r = c.post(url, {**{k: v for k, v in _evaluation(None).items() if k not in ("criterion", "significant")},
+                     "criterion": own.pk})
+    assert r.status_code == 302, r.context["form"].errors if r.context else r
+    page = c.get(reverse("governance:coordination", args=[world.park_a.pk])).content.decode()
+    assert "园区集中供汽 20 万吨" in page and "-2,400.00" in page
+    ent = Client()
+    ent.force_login(world.users["enterprise_admin"])
+    page = ent.get(reverse("governance:coordination", args=[world.park_a.pk])).content.decode()
+    assert "园区集中供汽 20 万吨" not in page and 'data-testid="evaluate-purchase"' not in page

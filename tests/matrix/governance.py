@@ -108,6 +108,7 @@ CASES: dict[str, Case] = {
     "governance:appeal_decide": Case(_assessment, GOV_WRITERS, denied_enterprise=404),
     "governance:coordination": Case(_park, ALL, park_level=True),
     "governance:procurement_create": Case(_park, GOV_WRITERS, park_level=True),
+    "governance:procurement_evaluate": Case(_park, GOV_WRITERS, park_level=True),
     "governance:training_create": Case(_park, GOV_WRITERS, park_level=True),
     "governance:training": Case(_training, ALL, park_level=True),
     "governance:attendance": Case(_training, GOV_WRITERS, park_level=True, denied_enterprise=404),

@@ -366,7 +366,7 @@ class ProcurementCriterion(ParkRecord):
         SERVICE = "service", _("Services")
 
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
-    title = models.CharField(_("criterion"), max_length=200)
+    title = models.CharField(pgettext_lazy("procurement", "criterion"), max_length=200)
     significance = models.CharField(_("significant when"), max_length=200,
                                     help_text=_("The threshold above which a purchase is significant."))
     evaluation = models.TextField(_("how the impact is evaluated"))
@@ -395,7 +395,7 @@ class ProcurementEvaluation(ParkRecord):
     class Decision(models.TextChoices):
         APPROVED = "approved", _("Approved")
         CONDITIONS = "conditions", _("Approved with conditions")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("purchase decision", "Refused")
 
     criterion = models.ForeignKey(ProcurementCriterion, on_delete=models.PROTECT, related_name="evaluations",
                                   verbose_name=_("procurement criterion"))

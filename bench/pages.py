@@ -36,7 +36,7 @@ from django.utils import timezone  # noqa: E402
 TARGET_MS = 200
 
 
-def ensure_park(year: int):
+def ensure_park(year: int, enterprises: int = 1000):
     from bench.inventory_recalc import PARK, generate
     from carbonms.accounts.models import User
     from carbonms.inventory.models import CalculationRun
@@ -46,7 +46,7 @@ def ensure_park(year: int):
     park = Park.objects.filter(name=PARK).first()
     if park is None:
         t = time.perf_counter()
-        park = generate(1000, year)
+        park = generate(enterprises, year)
         print(f"park generated in {time.perf_counter() - t:.1f} s")
     if not CalculationRun.objects.filter(park=park, enterprise=None, year=year).exists():
         t = time.perf_counter()
@@ -175,6 +175,8 @@ def main() -> int:
     ap.add_argument("--year", type=int, default=2025)
     ap.add_argument("--meters-per-enterprise", type=int, default=3)
     ap.add_argument("--changes", type=int, default=100_000)
+    ap.add_argument("--enterprises", type=int, default=1000,
+                    help="enterprises of the park generated when the database has none (use a database of its own)")
     ap.add_argument("--no-settle", action="store_true", help="measure without the web process's gc.freeze() at start-up")
     ap.add_argument("--only", default="", help="measure only the pages whose name contains this")
     args = ap.parse_args()
@@ -188,7 +190,7 @@ def main() -> int:
     from carbonms.organizations.models import Enterprise
 
     call_command("migrate", verbosity=0)
-    park = ensure_park(args.year)
+    park = ensure_park(args.year, args.enterprises)
     ensure_meters(park, args.meters_per_enterprise, args.year)
     ensure_changes(park, args.changes)
     ensure_statements(park, args.year)

@@ -130,6 +130,7 @@ def _form_kwargs(world, path):
         "AllocationForm": {"scope": e1},
         **dict.fromkeys(("OpportunityForm", "ActionLineForm", "PromoteForm", "ScenarioForm"), {"system": System(e1.park, e1)}),
         "MovementForm": {"park": e1.park, "enterprise": e1},
+        "ProcurementEvaluationForm": {"scope": e1.park},  # as its view builds it: the park's criteria
         **dict.fromkeys(("ZeroCarbonPlanForm", "PlanTargetForm", "InfrastructureForm", "SupplyForm", "IndicatorValueForm",
                          "TechnologyForm", "EvaluationForm", "DemonstrationForm"), {"park": e1.park}),
     }

@@ -375,8 +375,9 @@ class CoordinationView(ScopedPageView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["criteria"] = ProcurementCriterion.objects.restrict(user, "view").filter(park=self.park)
-        ctx["evaluations"] = (ProcurementEvaluation.objects.restrict(user, "view").filter(park=self.park)
-                              .select_related("criterion", "evaluated_by")[:50])
+        evaluations = ProcurementEvaluation.objects.restrict(user, "view").filter(park=self.park)
+        ctx["evaluations"] = evaluations.select_related("criterion", "evaluated_by")[:EVALUATIONS_SHOWN]
+        ctx["n_evaluations"] = evaluations.count()  # the newest are shown; the page says how many there are
         ctx["sessions"] = TrainingSession.objects.restrict(user, "view").filter(park=self.park)
         ctx["requests"] = (ServiceRequest.objects.restrict(user, "view").filter(park=self.park)
                            .select_related("enterprise"))
@@ -401,6 +402,9 @@ class ProcurementCreateView(ServiceFormView):
 
     def get_success_url(self):
         return reverse("governance:coordination", args=[self.park.pk])
+
+
+EVALUATIONS_SHOWN = 50
 
 
 class ProcurementEvaluateView(ServiceFormView):

@@ -168,3 +168,18 @@ def test_a_purchase_evaluation_with_another_parks_criterion_or_by_an_enterprise_
     ent.force_login(world.users["enterprise_admin"])
     page = ent.get(reverse("governance:coordination", args=[world.park_a.pk])).content.decode()
     assert "园区集中供汽 20 万吨" not in page and 'data-testid="evaluate-purchase"' not in page
+
+
+def test_the_coordination_page_says_how_many_evaluations_there_are_beyond_the_newest_50(world):
+    from carbonms.governance.models import ProcurementEvaluation
+
+    crit = _criterion(world)
+    ProcurementEvaluation.objects.bulk_create([
+        ProcurementEvaluation(park=world.park_a, criterion=crit, item=f"采购{i:02d}", evaluated_on=dt.date(2025, 6, 1),
+                              impact_tco2e=Decimal("1"), basis="-", decision="approved",
+                              evaluated_by=world.users["park_admin"]) for i in range(53)])
+    c = Client()
+    c.force_login(world.users["park_admin"])
+    page = c.get(reverse("governance:coordination", args=[world.park_a.pk])).content.decode()
+    assert "最近 50 项，共 53 项" in page
+    assert sum(f"采购{i:02d}" in page for i in range(53)) == 50

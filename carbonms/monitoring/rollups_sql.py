@@ -63,7 +63,9 @@ _D = {
         "json_num": "to_jsonb({0})::text",
         "json_obj": "jsonb_build_object({0})::text",
         "flags": "({0})::jsonb",
-        "fence": "OFFSET 0",  # computes a subquery's columns once instead of inlining them at every use
+        # Computes a subquery's columns once instead of inlining them at every use; the ORDER BY (which the
+        # rows already have) tells the planner so, or it sorts them again for the next window level.
+        "order": "ORDER BY meter_id, day, ts OFFSET 0",
     },
     "sqlite": {
         "create_work": f"""CREATE TEMP TABLE IF NOT EXISTS {WORK} (
@@ -83,7 +85,7 @@ _D = {
         "json_num": "printf('%%!.17g', {0})",  # 17 significant digits: the float itself
         "json_obj": "json_object({0})",
         "flags": "{0}",
-        "fence": "",
+        "order": "",
     },
 }
 
@@ -182,22 +184,20 @@ def _rollup_sql(d: dict, c: dict) -> str:
                  WHEN fos = 1 AND rn > 1 AND pslot + 1 < slot AND pslot + 1 < nexp THEN pslot + 1 END) AS first_gap,
         CASE WHEN max(slot) + 1 < max(nexp) THEN max(slot) + 1 END AS first_tail"""
     if connection.vendor == "postgresql":
-        # The median of the positive deltas as two ordered-set aggregates (lower and upper middle value);
-        # spikes counted only on the days whose largest delta exceeds the threshold.
-        materialized, rank = "MATERIALIZED ", ""
+        # The positive deltas of each day as one sorted array: the median is read at the middle positions and
+        # the spikes counted by a binary search for the threshold in it (width_bucket gives how many are at or
+        # below it), so the per-reading rows are read once, by this aggregate, and never stored in between.
+        materialized, rank = "", ""
+        pos, npos = "am.pos", "cardinality(am.pos)"
+        med = f"CASE WHEN {npos} >= 8 THEN ({pos}[({npos} + 1) / 2] + {pos}[({npos} + 2) / 2]) / 2 END"
         median = f"""
 , am AS (
-    SELECT {common}, max(dl) AS maxdl,
-        CASE WHEN count(CASE WHEN dl > 0 THEN 1 END) >= 8 THEN
-            (percentile_disc(0.5) WITHIN GROUP (ORDER BY dl) FILTER (WHERE dl > 0)
-             + percentile_disc(0.5) WITHIN GROUP (ORDER BY dl DESC) FILTER (WHERE dl > 0)) / 2 END AS med
+    SELECT {common}, array_agg(dl ORDER BY dl) FILTER (WHERE dl > 0) AS pos
     FROM l2 GROUP BY meter_id, day
-), sp AS (
-    SELECT l2.meter_id, l2.day, count(*) AS spikes
-    FROM l2 JOIN am ON am.meter_id = l2.meter_id AND am.day = l2.day AND am.maxdl > {spike!r} * am.med
-    WHERE l2.dl > {spike!r} * am.med GROUP BY l2.meter_id, l2.day
 ), a AS (
-    SELECT am.*, COALESCE(sp.spikes, 0) AS spikes FROM am LEFT JOIN sp ON sp.meter_id = am.meter_id AND sp.day = am.day
+    SELECT am.*, m.med,
+        CASE WHEN {pos}[{npos}] > {spike!r} * m.med THEN {npos} - width_bucket({spike!r} * m.med, {pos}) ELSE 0 END AS spikes
+    FROM am CROSS JOIN LATERAL (SELECT {med} AS med) m
 )"""
     else:
         # The median from the rank of each positive delta in the day; every row then sees it.
@@ -237,7 +237,7 @@ WITH l1 AS (
           FROM (SELECT l1.*, {d['ceil'].format('((t - t0) / step)')} - 1 AS slot,
                        CASE WHEN rn = 1 THEN NULL ELSE {d['ceil'].format('((pt - t0) / step)')} - 1 END AS pslot,
                        {delta('v', 'prev')} AS dl, CASE WHEN rn = 1 THEN NULL ELSE {delta('pv', 'pprev')} END AS pdl
-                FROM l1 {d['fence']}) l1 {d['fence']}) l1
+                FROM l1 {d['order']}) l1 {d['order']}) l1
 ), l2 AS {materialized}(
     SELECT l1b.*,
         rn - max(brk_s) OVER {running} + 1 AS run_s, rn - max(brk_l) OVER {running} + 1 AS run_l{rank}

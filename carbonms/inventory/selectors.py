@@ -27,18 +27,29 @@ def results_for(user, run, filters: dict):
 
 def drill_totals(user, run, qs, filters: dict) -> dict:
     """Number of results, tCO2e and tce counted (park runs: counted in the park) of ``qs``, the results of
-    ``run`` under ``filters``. The whole run's come from its stored totals (no pass over its results: they
-    are the sums of the same rows, see inventory.totals; tests/scale checks they agree); a filtered view's
-    are one aggregate query."""
+    ``run`` under ``filters``. The whole run's, one category's and one month's come from its stored totals
+    (no pass over its results: they are the sums of the same rows, see inventory.totals; tests/scale checks
+    they agree); another filtered view's are one aggregate query."""
     from carbonms.common import tenancy
 
     # The stored totals cover every result of the run: only for someone who sees them all.
-    if not filters and (run.enterprise_id is not None or tenancy.is_park_member(user, run.park_id)):
+    sees_all = run.enterprise_id is not None or tenancy.is_park_member(user, run.park_id)
+    if not filters and sees_all:
         t = run.totals
         own = run.enterprise_id is not None  # an enterprise's run counts what the park rule leaves out
         return {"n": run.n_results,
                 "total": t.get("gross", 0.0) + t.get("removals", 0.0) + (t.get("excluded_double_counting", 0.0) if own else 0.0),
                 "tce": t.get("energy_tce", 0.0) + (t.get("excluded_energy_tce", 0.0) if own else 0.0)}
+    # One category's or one month's, likewise, from the figures the run stored for each (runs made before
+    # they were stored are aggregated).
+    drill = run.totals.get("drill") or {}
+    if drill and len(filters) == 1 and set(filters) <= {"category", "month"} and sees_all:
+        (key, value), = filters.items()
+        row = drill.get(key, {}).get(str(value))
+        if row is None:
+            return {"n": 0, "total": 0.0, "tce": 0.0}
+        own = run.enterprise_id is not None
+        return {"n": int(row["n"]), "total": row["co2e" if own else "co2e_counted"], "tce": row["tce" if own else "tce_counted"]}
     counted = Q() if run.enterprise_id else Q(counted_in_park=True)
     agg = qs.aggregate(n=Count("id"), total=Sum("co2e_t", filter=counted), tce=Sum("energy_tce", filter=counted))
     return {"n": agg["n"], "total": agg["total"] or 0.0, "tce": agg["tce"] or 0.0}

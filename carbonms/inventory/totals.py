@@ -44,6 +44,7 @@ def summarise_arrays(idx, values, counted, ent_ids, months, categories: list[str
         by_cat[cat] += float(per_set[k])
         by_gas[gas] += float(per_set_mass[k])
         by_gas_co2e[gas] += float(per_set[k])
+    t["drill"] = drill_figures(idx, co2e, tce, counted, months, categories)
     t["removals"] = float(co2e[counted & is_removal].sum())
     t["energy_tce"] = float(tce[keep].sum())
     t["excluded_double_counting"] = float(co2e[~counted].sum())
@@ -61,3 +62,27 @@ def summarise_arrays(idx, values, counted, ent_ids, months, categories: list[str
         by_month={str(m): float(m_co2e[m]) for m in range(1, 13) if m_co2e[m]},
     )
     return t
+
+
+def drill_figures(idx, co2e, tce, counted, months, categories: list[str]) -> dict:
+    """What the drill-down of one category or one month shows, stored with the run so that it is not summed
+    again over the run's rows at each request (docs/scaling.md, issue 16): ``{"category": {code: figures},
+    "month": {"1": figures, …}}``, figures being the number of rows and their tCO2e and tce, all of them
+    (``co2e``, ``tce``: an enterprise's run shows all its rows) and those counted in the park
+    (``co2e_counted``, ``tce_counted``: a park run), removals included."""
+    def figures(keys, n_keys: int, name) -> dict:
+        n = np.bincount(keys, minlength=n_keys)
+        sums = {"co2e": np.bincount(keys, weights=co2e, minlength=n_keys),
+                "co2e_counted": np.bincount(keys[counted], weights=co2e[counted], minlength=n_keys),
+                "tce": np.bincount(keys, weights=tce, minlength=n_keys),
+                "tce_counted": np.bincount(keys[counted], weights=tce[counted], minlength=n_keys)}
+        out: dict[str, dict] = {}
+        for k in np.flatnonzero(n):
+            row = out.setdefault(name(k), {"n": 0, **dict.fromkeys(sums, 0.0)})
+            row["n"] += int(n[k])
+            for key, per in sums.items():
+                row[key] += float(per[k])
+        return out
+
+    return {"category": figures(idx, len(categories), lambda k: categories[k]),
+            "month": figures(months, 13, lambda k: str(int(k)))}

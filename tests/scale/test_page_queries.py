@@ -112,6 +112,44 @@ def test_drill_down_totals_of_a_whole_run_are_the_sums_of_its_results():
     assert stored["tce"] == pytest.approx(rows["tce"], rel=1e-9)
 
 
+def test_drill_down_totals_of_a_category_or_month_are_the_sums_of_its_results_without_reading_them():
+    """One category's or month's count and sums come from what the run stored for each (no pass over its results),
+    for a park run (counted in the park) and an enterprise's run (all its rows); they are those of its rows,
+    and a run stored before them is aggregated to the same figures."""
+    from django.db import connection
+    from django.db.models import Count, Q, Sum
+    from django.test.utils import CaptureQueriesContext
+
+    from carbonms.carbondata.models import Source
+    from carbonms.inventory.services import run_calculation
+    from carbonms.organizations.models import Enterprise
+
+    p = build_park(12, "C")
+    supplier = Enterprise.objects.filter(park=p.park).exclude(pk=p.enterprise.pk).last()
+    Source.objects.filter(enterprise=p.enterprise, category="purchased_electricity").update(supplier=supplier)
+    park_run = run_calculation(actor=p.admin, park=p.park, year=YEAR, reason="power bought inside the park")
+    ent_run = run_calculation(actor=p.admin, park=p.park, enterprise=p.enterprise, year=YEAR, reason="scale test")
+    assert RunResult.objects.filter(run=park_run, counted_in_park=False).exists()  # the park rule leaves some out
+    table = RunResult._meta.db_table
+    for run, counted in ((park_run, Q(counted_in_park=True)), (ent_run, Q())):
+        cats = sorted(set(RunResult.objects.filter(run=run).values_list("category", flat=True)))
+        assert len(cats) >= 2 and set(run.totals["drill"]["category"]) == set(cats)
+        assert set(run.totals["drill"]["month"]) == {"1", "2"}
+        for filters in [*({"category": c} for c in [*cats, "no_such_category"]), {"month": 1}, {"month": 2}, {"month": 7}]:
+            qs = RunResult.objects.filter(run=run, **filters)
+            with CaptureQueriesContext(connection) as ctx:
+                stored = inventory_selectors.drill_totals(p.admin, run, qs, filters)
+            assert not [q for q in ctx.captured_queries if table in q["sql"]]
+            rows = qs.aggregate(n=Count("id"), total=Sum("co2e_t", filter=counted), tce=Sum("energy_tce", filter=counted))
+            assert stored["n"] == rows["n"], filters
+            assert stored["total"] == pytest.approx(rows["total"] or 0.0, rel=1e-9)
+            assert stored["tce"] == pytest.approx(rows["tce"] or 0.0, rel=1e-9)
+            before = type(run).objects.get(pk=run.pk)
+            del before.totals["drill"]  # a run stored before the drill-down figures
+            old = inventory_selectors.drill_totals(p.admin, before, qs, filters)
+            assert old["n"] == stored["n"] and old["total"] == pytest.approx(stored["total"], rel=1e-9, abs=1e-12)
+
+
 def test_run_page_names_twenty_statements_and_counts_the_rest_at_the_same_cost():
     """A park run feeds every enterprise's statement: the run page names the newest 20 and says how many there
     are, and costs the same queries for 3 statements as for 30 (it used to read every statement, with its JSON)."""

@@ -10,9 +10,10 @@ over a session work table of claimed meter-days, on PostgreSQL and SQLite (diale
    registers, the last reading at or before the day's start;
 3. *rollup* (:func:`_rollup_sql`): one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE``; window
    functions over each day's readings in time order give each reading its interval slot, the previous
-   values (deltas, rollover, reset), whether it is off the grid or late (clock skew), the runs of equal
-   values (flatline) and the median of the positive deltas (spike); gaps and completeness come from
-   the slots; the flags are assembled as JSON in :func:`analyse_day`'s order;
+   values (deltas, rollover, reset), whether it is off the grid or late (clock skew); the runs of equal
+   values (flatline) and the median of the positive deltas (spike) come from a second window level on
+   SQLite and from per-day arrays on PostgreSQL; gaps and completeness come from the slots; the flags
+   are assembled as JSON in :func:`analyse_day`'s order;
 4. *substitution* (:func:`_substitution_sql`): one ``UPDATE … FROM`` for the interval days with gaps;
 5. days without readings from today on lose their rollup (as before); anomalies are kept in step with
    the flags in bulk (one per meter, day and kind; an open one no longer found is removed), with their
@@ -140,8 +141,9 @@ def _round4(d: dict, k: str, n: str) -> str:
 
 
 def _rollup_sql(d: dict, c: dict) -> str:
-    """The rollup of every work row: three levels of window functions over each day's readings in time
-    order, one GROUP BY, the flags as JSON, upserted. Column names: t/v/rec (reading), rn (position),
+    """The rollup of every work row: window functions over each day's readings in time order (one level on
+    PostgreSQL, whose aggregate then reads the median, the spikes and the flatline runs from arrays; three on
+    SQLite), one GROUP BY, the flags as JSON, upserted. Column names: t/v/rec (reading), rn (position),
     slot (interval the reading closes), fos (first reading of its slot), dl (consumption: delta of a
     register, value of an interval meter), val (the series the flatline rule reads)."""
     ep = d["epoch"]
@@ -178,8 +180,6 @@ def _rollup_sql(d: dict, c: dict) -> str:
         sum(CASE WHEN neg = 1 THEN 1 ELSE 0 END) AS negatives, sum(CASE WHEN neg = 2 THEN 1 ELSE 0 END) AS rollovers,
         sum(CASE WHEN kind = 'instant' THEN v END) / NULLIF(count(CASE WHEN kind = 'instant' THEN v END), 0) AS mean_v,
         sum(CASE WHEN fos = 1 AND slot < nexp THEN 1 ELSE 0 END) AS present,
-        CASE WHEN max(kind) = 'cumulative' AND sum(dl) > 0 THEN max(CASE WHEN val IS NOT NULL THEN run_l END)
-             ELSE max(CASE WHEN val IS NOT NULL THEN run_s END) END AS best,
         min(CASE WHEN fos = 1 AND rn = 1 AND slot > 0 THEN 0
                  WHEN fos = 1 AND rn > 1 AND pslot + 1 < slot AND pslot + 1 < nexp THEN pslot + 1 END) AS first_gap,
         CASE WHEN max(slot) + 1 < max(nexp) THEN max(slot) + 1 END AS first_tail"""
@@ -187,31 +187,49 @@ def _rollup_sql(d: dict, c: dict) -> str:
         # The positive deltas of each day as one sorted array: the median is read at the middle positions and
         # the spikes counted by a binary search for the threshold in it (width_bucket gives how many are at or
         # below it), so the per-reading rows are read once, by this aggregate, and never stored in between.
-        materialized, rank = "", ""
+        # The flatline: the positions that continue a run of equal values (few: most readings differ from
+        # the one before) as an array; its longest streak of consecutive positions is the longest run less
+        # one, computed only where the array is long enough to reach the threshold. No second window level.
         pos, npos = "am.pos", "cardinality(am.pos)"
         med = f"CASE WHEN {npos} >= 8 THEN ({pos}[({npos} + 1) / 2] + {pos}[({npos} + 2) / 2]) / 2 END"
+
+        def longest(arr: str) -> str:
+            return (f"CASE WHEN cardinality({arr}) >= {flat - 1} THEN 1 + (SELECT max(c) FROM (SELECT count(*) AS c "
+                    f"FROM unnest({arr}) WITH ORDINALITY AS t(p, o) GROUP BY p - o) s) END")
+        l2 = ""
         median = f"""
 , am AS (
-    SELECT {common}, array_agg(dl ORDER BY dl) FILTER (WHERE dl > 0) AS pos
-    FROM l2 GROUP BY meter_id, day
+    SELECT {common}, array_agg(dl ORDER BY dl) FILTER (WHERE dl > 0) AS pos,
+        max(kind) = 'cumulative' AND sum(dl) > 0 AS by_l,
+        array_agg(rn ORDER BY rn) FILTER (WHERE brk_s IS NULL) AS same_s,
+        array_agg(rn ORDER BY rn) FILTER (WHERE brk_l IS NULL) AS same_l
+    FROM l1b GROUP BY meter_id, day
 ), a AS (
     SELECT am.*, m.med,
-        CASE WHEN {pos}[{npos}] > {spike!r} * m.med THEN {npos} - width_bucket({spike!r} * m.med, {pos}) ELSE 0 END AS spikes
+        CASE WHEN {pos}[{npos}] > {spike!r} * m.med THEN {npos} - width_bucket({spike!r} * m.med, {pos}) ELSE 0 END AS spikes,
+        CASE WHEN by_l THEN {longest('am.same_l')} ELSE {longest('am.same_s')} END AS best
     FROM am CROSS JOIN LATERAL (SELECT {med} AS med) m
 )"""
     else:
         # The median from the rank of each positive delta in the day; every row then sees it.
-        materialized = ""
-        rank = f""",
+        # The flatline runs from a second window level: the last break of equal values at each reading.
+        l2 = f"""
+, l2 AS (
+    SELECT l1b.*,
+        rn - max(brk_s) OVER {running} + 1 AS run_s, rn - max(brk_l) OVER {running} + 1 AS run_l,
         row_number() OVER ({day} ORDER BY CASE WHEN dl > 0 THEN dl END NULLS LAST) AS k,
-        count(CASE WHEN dl > 0 THEN 1 END) OVER ({day}) AS cntpos"""
+        count(CASE WHEN dl > 0 THEN 1 END) OVER ({day}) AS cntpos
+    FROM l1b
+)"""
         median = f"""
 , l3 AS (
     SELECT l2.*, (min(mdl) OVER ({day}) + max(mdl) OVER ({day})) / 2 AS med
     FROM (SELECT l2.*, CASE WHEN dl > 0 AND cntpos >= 8 AND k IN ((cntpos + 1) / 2, (cntpos + 2) / 2) THEN dl END AS mdl
           FROM l2) l2
 ), a AS (
-    SELECT {common}, max(med) AS med, sum(CASE WHEN dl > {spike!r} * med THEN 1 ELSE 0 END) AS spikes
+    SELECT {common}, max(med) AS med, sum(CASE WHEN dl > {spike!r} * med THEN 1 ELSE 0 END) AS spikes,
+        CASE WHEN max(kind) = 'cumulative' AND sum(dl) > 0 THEN max(CASE WHEN val IS NOT NULL THEN run_l END)
+             ELSE max(CASE WHEN val IS NOT NULL THEN run_s END) END AS best
     FROM l3 GROUP BY meter_id, day
 )"""
     return f"""
@@ -238,11 +256,7 @@ WITH l1 AS (
                        CASE WHEN rn = 1 THEN NULL ELSE {d['ceil'].format('((pt - t0) / step)')} - 1 END AS pslot,
                        {delta('v', 'prev')} AS dl, CASE WHEN rn = 1 THEN NULL ELSE {delta('pv', 'pprev')} END AS pdl
                 FROM l1 {d['order']}) l1 {d['order']}) l1
-), l2 AS {materialized}(
-    SELECT l1b.*,
-        rn - max(brk_s) OVER {running} + 1 AS run_s, rn - max(brk_l) OVER {running} + 1 AS run_l{rank}
-    FROM l1b
-){median}
+){l2}{median}
 INSERT INTO monitoring_meterday (meter_id, day, measured, substituted, n_readings, n_expected, completeness, mean_value,
                                  flags, computed_at)
 SELECT w.meter_id, w.day, COALESCE(a.measured, 0.0), 0.0, COALESCE(a.n, 0), w.nexp,

@@ -189,6 +189,9 @@ def _run(world, seed: int) -> None:
     _mark([*all_days, (meters[0].pk, future)])
     n = _compare(*_both())
     assert n == len(all_days)
+    # the data reach every rule, so that the comparison covers each of them
+    kinds = {f["kind"] for flags in MeterDay.objects.values_list("flags", flat=True) for f in flags}
+    assert kinds >= {"gap", "low_completeness", "clock_skew", "rollover", "spike", "flatline"}, kinds
     assert not MeterDay.objects.filter(day=future).exists()
     # Reviewers acknowledge some anomalies; then the late readings arrive (gaps filled, deltas changed).
     for a in Anomaly.objects.order_by("id")[::3]:

@@ -98,8 +98,10 @@ class ChangeLoggedMixin(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        if is_read_only():
-            instance._changelog_lazy = True  # snapshotted from the stored row if it is ever saved
+        # A record loaded on a read-only path, or with deferred fields (a snapshot would load each of them,
+        # and each load would snapshot again), is snapshotted from the stored row if it is ever saved.
+        if is_read_only() or len(field_names) < len(cls._meta.concrete_fields):
+            instance._changelog_lazy = True
         else:
             instance._changelog_loaded = snapshot(instance)
         return instance

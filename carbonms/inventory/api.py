@@ -15,7 +15,6 @@ from carbonms.common.api import (
     ScopedSerializer,
     WorkflowViewSetMixin,
 )
-from carbonms.common.dbfunctions import JSONWithout
 from carbonms.common.files import ScopedFileField
 from carbonms.common.pagination import CappedLimitOffsetPagination
 from carbonms.common.query import IdFilter
@@ -47,13 +46,6 @@ class RunSerializer(ScopedModelSerializer):
                   "grid_scope", "grid_year_rule", "grid_year", "factor_set", "boundary_date"]
         read_only_fields = ["fuel_set", "run_by", "totals", "n_results", "n_records", "timings", "locked_period", "created_at",
                             "policy", "coverage", "boundaries"]
-
-
-# The per-enterprise maps of a run (1,000 entries each in a park of 1,000 enterprises: 1.26 MB a page of
-# runs) are left out of the list; the run's own record (``/calculation-runs/{id}/``) has them (issue 16).
-LIST_WITHOUT = {"totals": ("by_enterprise", "energy_tce_by_enterprise", "drill"),
-                "coverage": ("by_enterprise", "missing", "enterprises_without_data"),
-                "boundaries": ("enterprises",)}
 
 
 class RunListSerializer(RunSerializer):
@@ -111,10 +103,7 @@ class CalculationRunViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        if self.action != "list":
-            return qs
-        return qs.defer("factors", *LIST_WITHOUT).annotate(
-            **{f"{name}_brief": JSONWithout(name, *keys) for name, keys in LIST_WITHOUT.items()})
+        return selectors.brief_runs(qs) if self.action == "list" else qs
 
     def create_record(self, data):
         return services.run_calculation(

@@ -13,6 +13,32 @@ def runs_for(user, park, enterprise=None, year=None):
     return qs
 
 
+# What a list of runs leaves out of each run: the per-enterprise maps (1,000 entries each in a park of 1,000
+# enterprises) and the drill-down figures; the run's own page and API address have them (issue 16).
+RUN_BRIEF = {"totals": ("by_enterprise", "energy_tce_by_enterprise", "drill"),
+             "coverage": ("by_enterprise", "missing", "enterprises_without_data"),
+             "boundaries": ("enterprises",)}
+
+
+def brief_runs(qs):
+    """``qs`` (runs) reading ``totals``, ``coverage`` and ``boundaries`` without the parts in
+    :data:`RUN_BRIEF`, trimmed by the database (``<name>_brief``), and not the factor list."""
+    from carbonms.common.dbfunctions import JSONWithout
+
+    return qs.defer("factors", *RUN_BRIEF).annotate(
+        **{f"{name}_brief": JSONWithout(name, *keys) for name, keys in RUN_BRIEF.items()})
+
+
+def brief_run_list(qs, limit: int) -> list:
+    """The first ``limit`` runs of ``qs`` for a page's list of runs: their ``totals``, ``coverage`` and
+    ``boundaries`` are the trimmed ones (for display; such a run is never saved)."""
+    runs = list(brief_runs(qs)[:limit])
+    for r in runs:
+        for name in RUN_BRIEF:
+            setattr(r, name, getattr(r, f"{name}_brief"))
+    return runs
+
+
 def latest_run(user, park, year, enterprise=None):
     return runs_for(user, park, enterprise, year).first()
 

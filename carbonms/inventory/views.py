@@ -93,7 +93,7 @@ class _InventoryPage(ScopedPageView):
                               enterprise_id=self.enterprise.pk if self.enterprise else None)
         ctx.update(park=self.park, enterprise=self.enterprise, year=year, run=run,
                    statement=official_statement(park=self.park, year=year, enterprise=self.enterprise),
-                   runs=selectors.runs_for(user, self.park, self.enterprise, year).defer(*RUN_LIST_DEFERRED)[:10], can_run=can_run,
+                   runs=selectors.brief_run_list(selectors.runs_for(user, self.park, self.enterprise, year), 10), can_run=can_run,
                    form=kwargs.get("form") or (RunForm(user=user, park=self.park) if can_run else None))
         if run:
             page = selectors.enterprise_totals(user, run, self.request)
@@ -203,7 +203,6 @@ BOUNDARY_SHOWN = 100
 STATEMENTS_SHOWN = 20
 # The run's JSON that lists every enterprise (hundreds of KB in a large park): not read for a list of runs.
 RUN_BULK = ("totals", "coverage", "boundaries", "factors", "timings", "policy")
-RUN_LIST_DEFERRED = ("boundaries", "factors", "timings", "policy")  # a list of runs shows totals and coverage only
 
 
 def boundary_rows(run: CalculationRun, ent_names: dict) -> list[dict]:

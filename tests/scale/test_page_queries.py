@@ -150,6 +150,30 @@ def test_drill_down_totals_of_a_category_or_month_are_the_sums_of_its_results_wi
             assert old["n"] == stored["n"] and old["total"] == pytest.approx(stored["total"], rel=1e-9, abs=1e-12)
 
 
+def test_inventory_page_lists_runs_without_their_per_enterprise_maps():
+    """The year page's list of runs reads each run's totals and coverage without the per-enterprise maps and
+    the drill-down figures (trimmed by the database), and shows the same gross and coverage as the run."""
+    from carbonms.inventory.models import CalculationRun
+    from carbonms.inventory.services import run_calculation
+
+    p = build_park(12, "B")
+    second = run_calculation(actor=p.admin, park=p.park, year=YEAR, reason="second")
+    listed = inventory_selectors.brief_run_list(CalculationRun.objects.filter(park=p.park).order_by("-pk"), 10)
+    assert [r.pk for r in listed] == [second.pk, p.run.pk]
+    for r in listed:
+        full = CalculationRun.objects.get(pk=r.pk)
+        assert full.totals["by_enterprise"] and full.totals["drill"] and full.coverage["by_enterprise"]
+        for name, keys in inventory_selectors.RUN_BRIEF.items():
+            assert getattr(r, name) == {k: v for k, v in getattr(full, name).items() if k not in keys}, name
+    c = Client()
+    c.force_login(p.admin)
+    body = c.get(f"/inventory/parks/{p.park.pk}/?year={YEAR}").content.decode()
+    runs_card = body.split("data-testid=\"coverage-")[0]
+    assert f"/inventory/runs/{second.pk}/" in body and f"/inventory/runs/{p.run.pk}/" in body
+    assert body.count("data-testid=\"coverage-incomplete\"") + body.count("data-testid=\"coverage-complete\"") >= 2
+    assert runs_card
+
+
 def test_run_page_names_twenty_statements_and_counts_the_rest_at_the_same_cost():
     """A park run feeds every enterprise's statement: the run page names the newest 20 and says how many there
     are, and costs the same queries for 3 statements as for 30 (it used to read every statement, with its JSON)."""

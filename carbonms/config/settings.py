@@ -227,6 +227,9 @@ SPECTACULAR_SETTINGS = {
     # Several records have a field named "category" with different choices; name each enum explicitly.
     "ENUM_NAME_OVERRIDES": {
         "EmissionCategoryEnum": "carbonms.carbondata.models.register.Category",
+        # a run and a statement each have their basis vocabulary (the list of runs is a second run component)
+        "CalculationRunBasisEnum": "carbonms.inventory.models.CalculationRun.Basis",
+        "InventoryStatementBasisEnum": "carbonms.inventory.models.InventoryStatement.Basis",
         "ContextIssueCategoryEnum": "carbonms.management.models.ContextIssue.Category",
         "RiskCategoryEnum": "carbonms.management.models.Risk.Category",
         "ReviewOutputCategoryEnum": "carbonms.audits.models.ReviewOutput.Category",

@@ -125,6 +125,18 @@ def is_park_member(user, park_id: int) -> bool:
     )
 
 
+def sees_whole_parks(user, domain: str, action: str = "view") -> bool:
+    """Does every assignment by which ``user`` may ``action`` records of ``domain`` cover a whole park (park
+    staff, or a superuser)? Then what they see of a park's records is all of them, and a figure stored
+    for the whole of a record set (a run's count of results, say) is theirs as it is."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    reach = [a for a in active_assignments(user) if role_allows(a.role, domain, action)]
+    return bool(reach) and all(a.enterprise_id is None for a in reach)
+
+
 # --- Relations: which records a record of a given scope may point to -------------------------------------------------
 #
 # A record of enterprise E (in park P) may relate only to E's records and to the records P shares with its

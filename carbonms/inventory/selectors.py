@@ -142,15 +142,10 @@ def result_count(user, filters: dict) -> int | None:
     stored counts (``n_results``, written with the results, which are never deleted) when that is exact:
     for someone whose every assignment covers whole parks, the results they see are all the results of the
     runs they see. None otherwise (an enterprise's user sees its own rows of the park's runs: counted)."""
-    from carbonms.accounts.roles import role_allows
     from carbonms.common import tenancy
 
-    if set(filters) - {"run"}:
+    if set(filters) - {"run"} or not tenancy.sees_whole_parks(user, RunResult.scope_domain):
         return None
-    if not user.is_superuser:
-        reach = [a for a in tenancy.active_assignments(user) if role_allows(a.role, RunResult.scope_domain, "view")]
-        if not reach or any(a.enterprise_id is not None for a in reach):
-            return None
     runs = CalculationRun.objects.restrict(user, "view")
     if "run" in filters:
         runs = runs.filter(pk=filters["run"])

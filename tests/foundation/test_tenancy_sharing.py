@@ -30,3 +30,18 @@ def test_enterprise_user_reads_the_parks_own_factors_but_not_other_parks(world):
     assert park_factor not in set(UserFactor.objects.restrict(clerk, "change"))
     with pytest.raises(PermissionDenied):
         tenancy.get_for_user(UserFactor, clerk, park_factor.pk, "change")
+
+
+def test_sees_whole_parks_only_when_every_granting_assignment_is_park_wide(world):
+    """Stored whole-set figures (a run's result count) are shown as they are only to those who see every
+    record of the park: park staff, not an enterprise's users, nor someone who is both."""
+    from tests.factories import RoleAssignmentFactory, UserFactory
+
+    assert tenancy.sees_whole_parks(world.users["park_carbon_officer"], "data")
+    assert not tenancy.sees_whole_parks(world.users["enterprise_admin"], "data")
+    both = UserFactory(username="both_scopes")
+    RoleAssignmentFactory(user=both, role="viewer", park=world.park_a)
+    RoleAssignmentFactory(user=both, role="viewer", park=world.park_b, enterprise=world.e3.enterprise)
+    assert not tenancy.sees_whole_parks(both, "data")
+    assert not tenancy.sees_whole_parks(UserFactory(username="nobody"), "data")
+    assert tenancy.sees_whole_parks(UserFactory(username="root", is_superuser=True), "data")

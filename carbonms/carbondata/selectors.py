@@ -99,6 +99,7 @@ def weighted_lab_values(source_ids, year: int) -> dict[tuple[int, int], dict[str
     GJ/10^4Nm3, ``carbon_content`` in tC/GJ, ``carbon_per_unit`` for a carbon content reported per unit
     of fuel, ``carbon_fraction``, ``oxidation_rate``, ``purity``). A stored value whose unit cannot
     describe the activity (entered before the check existed) raises ``ValidationError`` naming it.
+    ``source_ids``: the sources' ids, or a queryset of them (a subquery, for the many sources of a park).
     """
     sums: dict[tuple[int, int, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     rows = LabAnalysis.objects.filter(source_id__in=source_ids, year=year).values_list(

@@ -60,13 +60,20 @@ def _fetch(qs, fields) -> list[tuple]:
         return cur.fetchall()
 
 
+def run_sources(park, enterprise=None):
+    """The sources a run of the park (or of one of its enterprises) reads, as a queryset: lab values are
+    selected with it as a subquery, not with a list of 50,000 ids to bind."""
+    srcs = Source.objects.filter(enterprise__park=park)
+    return srcs if enterprise is None else srcs.filter(enterprise=enterprise)
+
+
 def load(park, year: int, enterprise=None, scope: RunScope | None = None) -> tuple[list[tuple], dict[int, tuple]]:
     """(activity rows, sources by id): the values a run computes (with ``scope``: only the sources in the
     boundary, in the months the enterprise was in the park)."""
     recs = ActivityRecord.objects.filter(enterprise__park=park, year=year, is_current=True, status__in=(S.APPROVED, S.LOCKED))
-    srcs = Source.objects.filter(enterprise__park=park)
+    srcs = run_sources(park, enterprise)
     if enterprise is not None:
-        recs, srcs = recs.filter(enterprise=enterprise), srcs.filter(enterprise=enterprise)
+        recs = recs.filter(enterprise=enterprise)
     records = _fetch(recs.order_by("source_id", "month"), _REC_FIELDS)
     sources = {r[0]: r for r in _fetch(srcs, _SRC_FIELDS)}
     if scope is not None:
@@ -193,12 +200,19 @@ def compute(records: list[tuple], sources: dict[int, tuple], year: int, lab: dic
     keys: dict[tuple, int] = {}
     first_record: list[tuple] = []
     idx = np.empty(len(records), dtype=np.int64)
+    plain: dict[int, int] = {}  # source id -> its set for the months without lab values (the same for each)
     for i, (_pk, _v, sid, month, _amount) in enumerate(records):
-        key = _parameter_set(sources[sid], lab.get((sid, month)), year, gy, src_factor.get(sid)) + (sector_of[sources[sid][1]],)
+        measured = lab.get((sid, month))
+        if measured is None and (k := plain.get(sid)) is not None:
+            idx[i] = k
+            continue
+        key = _parameter_set(sources[sid], measured, year, gy, src_factor.get(sid)) + (sector_of[sources[sid][1]],)
         k = keys.get(key)
         if k is None:
             k = keys[key] = len(keys)
             first_record.append((sources[sid], month))
+        if measured is None:
+            plain[sid] = k
         idx[i] = k
     inputs = [grid_row({**_input_row(k[:-1], by_pk), "sector": k[-1]}, policy) for k in keys]
     try:
@@ -403,7 +417,7 @@ def run_calculation(*, actor, park, year: int, enterprise=None, gwp_set: str | N
     records, sources = load(park, year, enterprise, scope)
     if not records:
         raise ValidationError(_("There is no approved activity data for %(year)d.") % {"year": year})
-    lab = weighted_lab_values(list(sources), year)
+    lab = weighted_lab_values(run_sources(park, enterprise).values("pk"), year)
     t1 = time.perf_counter()
     is_park = enterprise is None
     c = compute(records, sources, year, lab, gwp_set, is_park, park.pk, policy)

@@ -216,3 +216,30 @@ def test_command_runs_a_job(world):
     assert job.status == RecalcJob.Status.DONE and job.run.n_results > 0
     with pytest.raises(CommandError):
         call_command("recalculate_park", park=world.park_a.pk, year=2025, user=world.users["enterprise_admin"].username)
+
+
+@pytest.mark.django_db
+def test_staged_rows_read_back_exactly():
+    """The stage writer (COPY text on PostgreSQL, a bulk insert on SQLite) stores every field as given: text
+    with tabs, backslashes and line breaks, floats to the last bit, decimals in exponent form."""
+    import numpy as np
+
+    floats = [(0.1 + 0.2, 1e-300, 123456789.123456789), (-0.0, 5e-324, 1.7976931348623157e308), (2 / 3, 1 / 7, 0.0)]
+    c = {"factors": [{"version_id": "v\\1\tx", "gwp": 1.0}, {"version_id": None, "gwp": 27.9}],
+         "categories": ["stationary_combustion", "process"], "methods": ["fuel_combustion", "emission_factor"],
+         "materials": ["烟煤\t(a\\b)\nc\r", "石灰石"], "gases": ["CO2", "CH4"],
+         "idx": np.array([0, 1, 0]), "values": np.array(floats), "counted": np.array([True, False, True])}
+    records = [(11, 2, 101, 1, Decimal("1E+3")), (12, 1, 102, 12, Decimal("0.000001")), (13, 7, 101, 2, Decimal("-5.5"))]
+    units = {11: ("10^4Nm3\\", 7), 12: ("t", 8), 13: ("10^4Nm3\\", 7)}
+    recalc.write_stage(99, 3, records, units, c)
+    got = {r.activity_id: r for r in RecalcStage.objects.filter(job_id=99, part=3)}
+    assert sorted(got) == [11, 12, 13]
+    for (pk, version, sid, month, amount), (co2e, mass, tce), k, counted in zip(records, floats, [0, 1, 0], [True, False, True], strict=True):
+        r = got[pk]
+        assert (r.enterprise_id, r.source_id, r.activity_version, r.month, r.unit, r.counted_in_park) == (
+            units[pk][1], sid, version, month, units[pk][0], counted)
+        assert r.amount == amount
+        assert (r.category, r.method, r.material, r.gas, r.factor_index) == (
+            c["categories"][k], c["methods"][k], c["materials"][k], c["gases"][k], k)
+        assert r.factor_version_id == (c["factors"][k]["version_id"] or "") and r.gwp == c["factors"][k]["gwp"]
+        assert (r.co2e_t, r.mass_t, r.energy_tce) == (co2e, mass, tce)  # exact, not approximately

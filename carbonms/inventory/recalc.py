@@ -167,40 +167,29 @@ def write_stage(job_id: int, index: int, records: list[tuple], units: dict, c: d
     """Stage a part's results: ``records`` (activity id, version, source id, month, amount), ``units``
     (activity id -> (unit, enterprise id)) and the computed arrays ``c`` of :func:`services.compute`."""
     if connection.vendor == "postgresql":
-        _copy_text(job_id, index, records, units, c)
+        _copy_rows(job_id, index, records, units, c)
     else:
         _insert_rows(job_id, index, records, units, c)
 
 
-def _copy_esc(value) -> str:
-    """A value as a field of COPY's text format (backslash, tab, newline and carriage return escaped)."""
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _copy_text(job_id: int, index: int, records, units: dict, c: dict) -> None:
-    """The part's rows as COPY text, written in batches of COPY_BATCH lines. The columns that depend only on
-    the parameter set are formatted once per set, and the floats are ``repr``s (exact: PostgreSQL reads the
-    shortest round-trip form back to the same double), so a row costs one f-string instead of a 20-value
-    tuple adapted field by field."""
-    f = c["factors"]
-    per_set = [(f"{_copy_esc(c['categories'][k])}\t{_copy_esc(c['methods'][k])}\t{_copy_esc(c['materials'][k])}\t"
-                f"{_copy_esc(c['gases'][k])}\t",
-                f"\t{_copy_esc(f[k].get('version_id') or '')}\t{k}\t{float(f[k]['gwp'])!r}\t") for k in range(len(f))]
-    per_unit = {u: _copy_esc(u) for u in {u for u, _e in units.values()}}
-    head = f"{job_id}\t{index}\t"
-    idx, values, counted = c["idx"].tolist(), c["values"].tolist(), c["counted"].tolist()
+def _copy_rows(job_id: int, index: int, records, units: dict, c: dict) -> None:
+    """The part's rows with ``COPY``, in batches of COPY_BATCH (psycopg formats each row in C: measured faster
+    than formatting the text in Python, and it escapes every field)."""
+    f, idx, values, counted = c["factors"], c["idx"].tolist(), c["values"].tolist(), c["counted"].tolist()
+    per_set = [(c["categories"][k], c["methods"][k], c["materials"][k], c["gases"][k], str(f[k].get("version_id") or ""),
+                f[k]["gwp"]) for k in range(len(f))]
     table, cols = RecalcStage._meta.db_table, ", ".join(_STAGE_COLS)
-    with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+    with connection.cursor() as cur:
         for start in range(0, len(records), COPY_BATCH):
-            lines = []
-            for i in range(start, min(start + COPY_BATCH, len(records))):
-                pk, version, sid, month, amount = records[i]
-                unit, ent = units[pk]
-                co2e, mass, tce = values[i]
-                before, after = per_set[idx[i]]
-                lines.append(f"{head}{ent}\t{sid}\t{pk}\t{version}\t{amount}\t{per_unit[unit]}\t{month}\t{before}"
-                             f"{mass!r}\t{co2e!r}\t{tce!r}{after}{'t' if counted[i] else 'f'}\n")
-            cp.write("".join(lines))
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+                for i in range(start, min(start + COPY_BATCH, len(records))):
+                    pk, version, sid, month, amount = records[i]
+                    unit, ent = units[pk]
+                    co2e, mass, tce = values[i]
+                    k = idx[i]
+                    cat, method, material, gas, fvid, gwp = per_set[k]
+                    cp.write_row((job_id, index, ent, sid, pk, version, amount, unit, month, cat, method, material, gas,
+                                  mass, co2e, tce, fvid, k, gwp, counted[i]))
 
 
 def _insert_rows(job_id: int, index: int, records, units: dict, c: dict) -> None:

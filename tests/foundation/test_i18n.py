@@ -29,6 +29,25 @@ def test_catalogue_is_complete_and_compiled(po_path):
     assert not stale, f"{po_path.with_suffix('.mo')} is out of date (run make messages): {stale[:5]}"
 
 
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_a_saved_message_names_its_object_with_the_catalogue_term(po_path):
+    """"Park saved." says 园区 when "park" is 园区 in the same catalogue (it once said 厂区, the site's term)."""
+    terms = {e.msgid: e.msgstr for e in polib.pofile(str(po_path)) if e.msgstr and not e.obsolete}
+    checked, wrong = 0, {}
+    for mid, zh in terms.items():
+        if not mid.endswith(" saved."):
+            continue
+        noun = mid[:-len(" saved.")]
+        term = terms.get(noun) or terms.get(noun[:1].lower() + noun[1:])
+        if term is not None:
+            checked += 1
+            if not zh.startswith(term):
+                wrong[mid] = (zh, term)
+    assert not wrong, f"{po_path}: {wrong}"
+    if po_path.parts[-5] == "organizations":
+        assert checked >= 4  # park, site, emission unit, equipment at least
+
+
 @pytest.mark.django_db
 def test_default_language_is_chinese_and_english_is_complete():
     client = Client()

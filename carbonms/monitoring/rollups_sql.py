@@ -30,7 +30,7 @@ import json
 import time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from carbonms.changelog.context import current_source
@@ -376,7 +376,10 @@ def refresh_dirty(limit: int = 20_000, *, now: float | None = None) -> int:
             if connection.vendor != "postgresql":  # PostgreSQL computes it in the rollup statement
                 cur.execute(_substitution_sql(d, c), params)
             cur.execute(_DELETE_EMPTY, params)
-            _sync_anomalies(claimed)
+            if connection.vendor == "postgresql":
+                _sync_anomalies_pg(cur)
+            else:
+                _sync_anomalies(claimed)
             cur.execute(f"DELETE FROM {WORK}")
             done += len(claimed)
 
@@ -418,12 +421,76 @@ def _sync_anomalies(claimed: list[tuple[int, dt.date]]) -> None:
         _create_logged(new)
 
 
-def _create_logged(objs: list[Anomaly]) -> None:
-    """``bulk_create`` with the change records a ``save()`` would write (the same rows: a test compares them).
+# The claimed days' flags, one row per kind (the last flag of a kind wins, as in _sync_anomalies' dict).
+_FLAGS_PG = f"""
+    SELECT DISTINCT ON (md.meter_id, md.day, e.value->>'kind') md.meter_id, md.day, e.value->>'kind' AS kind,
+           e.value AS detail
+    FROM {WORK} w JOIN {MeterDay._meta.db_table} md ON md.meter_id = w.meter_id AND md.day = w.day
+    CROSS JOIN LATERAL jsonb_array_elements(md.flags) WITH ORDINALITY AS e(value, n)
+    ORDER BY md.meter_id, md.day, e.value->>'kind', e.n DESC"""
 
-    The record's text is ``str(anomaly)`` with the kind's label looked up once, not per row; on PostgreSQL the
-    ids are drawn from the sequence in one query and both tables are written with ``COPY`` (the client-side
-    quoting of an ``INSERT`` of thousands of rows cost more than the database's work)."""
+# Open anomalies of the claimed days (those with a rollup) that the flags no longer say the same: a kind no
+# longer flagged (deleted) or flagged with another detail (updated). Rare; saved one by one, with the change log.
+_STALE_PG = f"""
+    SELECT a.id FROM {WORK} w
+    JOIN {MeterDay._meta.db_table} md ON md.meter_id = w.meter_id AND md.day = w.day
+    JOIN {Anomaly._meta.db_table} a ON a.meter_id = w.meter_id AND a.day = w.day
+    WHERE a.status = %(open)s AND NOT EXISTS (
+        SELECT 1 FROM jsonb_array_elements(md.flags) e WHERE e->>'kind' = a.kind AND e = a.detail)"""
+
+
+def _sync_anomalies_pg(cur) -> None:
+    """:func:`_sync_anomalies` in two statements on PostgreSQL: the new anomalies and their change records (the
+    rows :func:`_create_logged` writes) in one ``INSERT … RETURNING`` chain; the few changed or vanished ones
+    found in SQL and saved or deleted by the ORM as before."""
+    cur.execute(_STALE_PG, {"open": Anomaly.Status.OPEN})
+    stale = [r[0] for r in cur.fetchall()]
+    if stale:
+        cur.execute(f"SELECT f.meter_id, f.day, f.kind, f.detail FROM ({_FLAGS_PG}) f "
+                    f"JOIN {Anomaly._meta.db_table} a ON a.meter_id = f.meter_id AND a.day = f.day AND a.kind = f.kind "
+                    f"WHERE a.id = ANY(%s)", [stale])
+        detail = {(m, d, k): v if isinstance(v, dict) else json.loads(v) for m, d, k, v in cur.fetchall()}
+        for a in Anomaly.objects.filter(pk__in=stale).select_related("meter"):
+            new = detail.get((a.meter_id, a.day, a.kind))
+            if new is None:
+                a.delete()
+            else:
+                a.detail = new
+                a.save()
+    src = current_source()
+    user = src.acting_user()
+    now = timezone.now()
+    cur.execute(f"""
+        WITH f AS ({_FLAGS_PG}),
+        ins AS (
+            INSERT INTO {Anomaly._meta.db_table} (created_at, updated_at, meter_id, day, kind, detail, status, note)
+            SELECT %(now)s, %(now)s, meter_id, day, kind, detail, %(open)s, '' FROM f ORDER BY meter_id, day, kind
+            ON CONFLICT (meter_id, day, kind) DO NOTHING
+            RETURNING id, meter_id, day, kind, detail)
+        INSERT INTO {ChangeRecord._meta.db_table} (time, user_id, user_name, source_kind, source_id, remote_addr,
+                                                   content_type_id, object_id, object_repr, action, changes, park_id,
+                                                   enterprise_id)
+        SELECT %(now)s, %(user_id)s, %(user_name)s, %(source_kind)s, %(source_id)s, %(remote_addr)s, %(ct)s, ins.id::text,
+               left(m.code || ' ' || to_char(ins.day, 'YYYY-MM-DD') || ' ' || COALESCE(%(labels)s::jsonb ->> ins.kind, ins.kind),
+                    300),
+               %(create)s,
+               jsonb_build_object('id', jsonb_build_array(NULL, ins.id), 'meter_id', jsonb_build_array(NULL, ins.meter_id),
+                                  'day', jsonb_build_array(NULL, to_char(ins.day, 'YYYY-MM-DD')),
+                                  'kind', jsonb_build_array(NULL, ins.kind), 'detail', jsonb_build_array(NULL, ins.detail),
+                                  'status', jsonb_build_array(NULL, %(open)s::text), 'note', jsonb_build_array(NULL, '')),
+               m.park_id, m.enterprise_id
+        FROM ins JOIN {Meter._meta.db_table} m ON m.id = ins.meter_id""",
+                {"now": now, "open": Anomaly.Status.OPEN, "user_id": user.pk if user else None,
+                 "user_name": user.username if user else "", "source_kind": src.kind, "source_id": src.ident[:200],
+                 "remote_addr": src.remote_addr[:64], "ct": ContentType.objects.get_for_model(Anomaly, for_concrete_model=True).pk,
+                 "labels": json.dumps({k: str(v) for k, v in Anomaly.Kind.choices}, ensure_ascii=False),
+                 "create": ChangeRecord.Action.CREATE})
+
+
+def _create_logged(objs: list[Anomaly]) -> None:
+    """``bulk_create`` with the change records a ``save()`` would write (the same rows: a test compares them);
+    the record's text is ``str(anomaly)`` with the kind's label looked up once, not per row. SQLite's path:
+    PostgreSQL writes both in SQL (:func:`_sync_anomalies_pg`)."""
     codes = dict(Meter.objects.filter(pk__in={a.meter_id for a in objs}).values_list("pk", "code"))
     scope = {m: (p, e) for m, p, e in Meter.objects.filter(pk__in=codes).values_list("pk", "park_id", "enterprise_id")}
     labels = {k: str(v) for k, v in Anomaly.Kind.choices}
@@ -431,44 +498,20 @@ def _create_logged(objs: list[Anomaly]) -> None:
     user = src.acting_user()
     ct = ContentType.objects.get_for_model(Anomaly, for_concrete_model=True)
     now = timezone.now()
-    pg = connection.vendor == "postgresql"
-    if pg:
-        with connection.cursor() as cur:
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                        [Anomaly._meta.db_table, len(objs)])
-            for a, (pk,) in zip(objs, cur.fetchall(), strict=True):
-                a.pk = pk
     for a in objs:
         a.created_at = a.updated_at = now
-        a._state.adding = False
-    if not pg:
-        Anomaly.objects.bulk_create(objs, batch_size=2000)
-        for a in objs:
-            a._state.adding = False
+    Anomaly.objects.bulk_create(objs, batch_size=2000)
     user_id, user_name = (user.pk, user.username) if user else (None, "")
     common = {"time": now, "user_id": user_id, "user_name": user_name, "source_kind": src.kind, "source_id": src.ident[:200],
               "remote_addr": src.remote_addr[:64], "content_type_id": ct.pk, "action": ChangeRecord.Action.CREATE}
     records = []
     for a in objs:
+        a._state.adding = False
         after = snapshot(a)
         park_id, enterprise_id = scope[a.meter_id]
-        records.append({**common, "object_id": str(a.pk), "object_repr": f"{codes[a.meter_id]} {a.day} {labels.get(a.kind, a.kind)}"[:300],
-                        "changes": {k: [None, v] for k, v in after.items() if v is not None}, "park_id": park_id,
-                        "enterprise_id": enterprise_id})
+        records.append(ChangeRecord(**common, object_id=str(a.pk),
+                                    object_repr=f"{codes[a.meter_id]} {a.day} {labels.get(a.kind, a.kind)}"[:300],
+                                    changes={k: [None, v] for k, v in after.items() if v is not None}, park_id=park_id,
+                                    enterprise_id=enterprise_id))
         a._changelog_loaded = after
-    if pg:
-        _copy(Anomaly, [vars(a) for a in objs])
-        _copy(ChangeRecord, records)
-    else:
-        ChangeRecord.objects.bulk_create([ChangeRecord(**r) for r in records], batch_size=2000)
-
-
-def _copy(model, rows: list[dict]) -> None:
-    """Write ``rows`` (attribute name → value) into ``model``'s table with PostgreSQL ``COPY`` (no signals: the
-    caller logs the changes); ids from the sequence where a row has none."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key or rows[0].get(f.attname) is not None]
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    keys = [(f.attname, isinstance(f, models.JSONField)) for f in fields]
-    with connection.cursor() as cur, cur.cursor.copy(f"COPY {model._meta.db_table} ({cols}) FROM STDIN") as cp:
-        for r in rows:
-            cp.write_row([json.dumps(r[k]) if js else r[k] for k, js in keys])
+    ChangeRecord.objects.bulk_create(records, batch_size=2000)

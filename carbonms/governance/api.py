@@ -5,7 +5,10 @@
   with ``decision``, ``decided_on``, votes, ``conditions``, ``entry_date``) and the post-operation check;
 * ``/api/v1/governance/schemes/``, ``…/rounds/`` (POST opens a round; ``…/{id}/transition/``: compute, submit,
   approve), ``…/assessments/`` (with their scores; read-only: scores are given on the pages);
-* ``/api/v1/governance/service-requests/`` — an enterprise's needs (POST files one).
+* ``/api/v1/governance/service-requests/`` — an enterprise's needs (POST files one);
+* ``/api/v1/governance/procurement-criteria/`` — the park's green procurement criteria (read by its enterprises; POST
+  adds one), ``…/procurement-evaluations/`` — purchases evaluated against them (T/CSES 6.3.6 a); the park's own: POST
+  evaluates one, significance computed from the criterion's threshold).
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from .models import (
     AssessmentScheme,
     Criterion,
     EnterpriseAssessment,
+    ProcurementCriterion,
+    ProcurementEvaluation,
     ProjectApplication,
     Score,
     ServiceRequest,
@@ -152,6 +157,47 @@ class ServiceRequestViewSet(ScopedModelViewSet):
         return services.request_save(actor=self.request.user, enterprise=enterprise, data=data)
 
 
+class ProcurementCriterionSerializer(ScopedModelSerializer):
+    class Meta:
+        model = ProcurementCriterion
+        fields = ["id", "park", "category", "title", "significance", "evaluation", "threshold_tco2e", "in_force_from"]
+
+
+class ProcurementCriterionViewSet(ScopedModelViewSet):
+    """Green procurement criteria of the park (its enterprises read them); POST adds one."""
+
+    queryset = ProcurementCriterion.objects.all()
+    serializer_class = ProcurementCriterionSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_record(self, data):
+        data = dict(data)
+        park = data.pop("park")
+        return services.procurement_save(actor=self.request.user, park=park, data=data)
+
+
+class ProcurementEvaluationSerializer(ScopedModelSerializer):
+    class Meta:
+        model = ProcurementEvaluation
+        fields = ["id", "park", "criterion", "item", "supplier", "evaluated_on", "impact_tco2e", "basis", "significant",
+                  "decision", "conditions", "evaluated_by"]
+        read_only_fields = ["evaluated_by"]
+
+
+class ProcurementEvaluationViewSet(ScopedModelViewSet):
+    """Purchases evaluated against a criterion (the park's own record); POST evaluates one: significant when the
+    impact reaches the criterion's threshold either way (the evaluator judges where it has none)."""
+
+    queryset = ProcurementEvaluation.objects.all()
+    serializer_class = ProcurementEvaluationSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_record(self, data):
+        data = dict(data)
+        park = data.pop("park")
+        return services.procurement_evaluate(actor=self.request.user, park=park, data=data)
+
+
 def register_routes(router) -> None:
     """Register this app's viewsets on the API router (called from carbonms/api/urls.py)."""
     router.register("governance/applications", ApplicationViewSet, basename="governance-application")
@@ -159,3 +205,6 @@ def register_routes(router) -> None:
     router.register("governance/rounds", RoundViewSet, basename="governance-round")
     router.register("governance/assessments", AssessmentViewSet, basename="governance-assessment")
     router.register("governance/service-requests", ServiceRequestViewSet, basename="governance-request")
+    router.register("governance/procurement-criteria", ProcurementCriterionViewSet, basename="governance-procurement-criterion")
+    router.register("governance/procurement-evaluations", ProcurementEvaluationViewSet,
+                    basename="governance-procurement-evaluation")

@@ -183,3 +183,39 @@ def test_the_coordination_page_says_how_many_evaluations_there_are_beyond_the_ne
     page = c.get(reverse("governance:coordination", args=[world.park_a.pk])).content.decode()
     assert "最近 50 项，共 53 项" in page
     assert sum(f"采购{i:02d}" in page for i in range(53)) == 50
+
+
+def test_procurement_criteria_and_evaluations_over_the_api(world):
+    """The API does what the pages do (T/CSES 6.3.6 a)): the park writes criteria and evaluates purchases, the
+    threshold decides significance, a criterion of another park is refused by name; enterprises read the criteria,
+    never the evaluations."""
+    from carbonms.governance.models import ProcurementEvaluation
+    from tests.foundation.test_api import api_for
+
+    officer = api_for(world.users["park_carbon_officer"])
+    r = officer.post("/api/v1/governance/procurement-criteria/", {
+        "park": world.park_a.pk, "category": "equipment", "title": "高效空压机", "significance": "功率 ≥ 100 kW",
+        "evaluation": "按年节电量与电网因子估算", "threshold_tco2e": "100", "in_force_from": "2025-01-01"}, format="json")
+    assert r.status_code == 201, r.content
+    crit = r.json()["id"]
+    body = {"park": world.park_a.pk, "criterion": crit, "item": "空压机 2 台", "supplier": "某压缩机厂",
+            "evaluated_on": "2025-07-01", "impact_tco2e": "-150.5", "basis": "年节电 264 MWh × 0.5703",
+            "significant": False, "decision": "approved", "conditions": ""}
+    r = officer.post("/api/v1/governance/procurement-evaluations/", body, format="json")
+    assert r.status_code == 201, r.content
+    ev = r.json()
+    assert ev["significant"] is True and ev["evaluated_by"] == world.users["park_carbon_officer"].pk  # |−150.5| ≥ 100
+    r = officer.post("/api/v1/governance/procurement-evaluations/", {**body, "decision": "refused"}, format="json")
+    assert r.status_code == 400 and "conditions" in r.json()
+    foreign = ProcurementCriterion.objects.create(park=world.park_b, category="energy", title="园区B准则", significance="-",
+                                                  evaluation="-", in_force_from=dt.date(2025, 1, 1))
+    r = officer.post("/api/v1/governance/procurement-evaluations/", {**body, "criterion": foreign.pk}, format="json")
+    assert r.status_code == 400 and "criterion" in r.json()
+    assert [e["id"] for e in officer.get("/api/v1/governance/procurement-evaluations/").json()["results"]] == [ev["id"]]
+    ent = api_for(world.users["enterprise_admin"])
+    assert crit in [c["id"] for c in ent.get("/api/v1/governance/procurement-criteria/").json()["results"]]
+    assert ent.get("/api/v1/governance/procurement-evaluations/").json()["results"] == []
+    assert ent.get(f"/api/v1/governance/procurement-evaluations/{ev['id']}/").status_code == 404
+    r = ent.post("/api/v1/governance/procurement-evaluations/", body, format="json")
+    assert r.status_code == 403, r.content
+    assert list(ProcurementEvaluation.objects.values_list("pk", flat=True)) == [ev["id"]]  # the refusals wrote nothing

@@ -80,6 +80,23 @@ def _request(w, org):
         park=org.enterprise.park, enterprise=org.enterprise, kind="renewable", description="绿电 1000 MWh")).pk}
 
 
+def _criterion(w, org):
+    from carbonms.governance.models import ProcurementCriterion
+
+    return org.cached("criterion", lambda: ProcurementCriterion.objects.create(
+        park=org.enterprise.park, category="equipment", title=f"高效电机 {org.enterprise.pk}", significance="功率 ≥ 100 kW",
+        evaluation="能效等级与年耗电", threshold_tco2e=Decimal("100"), in_force_from=dt.date(2025, 1, 1)))
+
+
+def _evaluation(w, org):
+    from carbonms.governance.models import ProcurementEvaluation
+
+    return {"pk": org.cached("evaluation", lambda: ProcurementEvaluation.objects.create(
+        park=org.enterprise.park, criterion=_criterion(w, org), item="空压机", supplier="供应商",
+        evaluated_on=dt.date(2025, 6, 1), impact_tco2e=Decimal("-120"), basis="年节电 200 MWh × 0.6", significant=True,
+        decision="approved", evaluated_by=w.users["park_admin"])).pk}
+
+
 CASES: dict[str, Case] = {
     "governance:applications": Case(_park, PARK_STAFF, denied=404, park_level=True),
     "governance:application_create": Case(_park, GOV_WRITERS, park_level=True),
@@ -127,4 +144,8 @@ CASES: dict[str, Case] = {
     "api:governance-assessment-detail": Case(_assessment, ALL),
     "api:governance-request-list": Case(None, ALL),
     "api:governance-request-detail": Case(_request, ALL),
+    "api:governance-procurement-criterion-list": Case(None, ALL),
+    "api:governance-procurement-criterion-detail": Case(lambda w, o: {"pk": _criterion(w, o).pk}, ALL, park_level=True),
+    "api:governance-procurement-evaluation-list": Case(None, ALL),
+    "api:governance-procurement-evaluation-detail": Case(_evaluation, PARK_STAFF, denied=404, park_level=True),
 }

@@ -222,7 +222,7 @@ class Criterion(ParkRecord):
         CONFORMITY = "ms_conformity", _("Management-system conformity")
         ETS = "ets_compliance", _("ETS compliance on time")
         TRAINING = "training", _("Training attendance")
-        MANUAL = "manual", _("Manual")
+        MANUAL = "manual", pgettext_lazy("assessment criterion source", "Manual")
 
     class Group(models.TextChoices):
         TARGET = "target", _("Target achievement")

@@ -65,3 +65,16 @@ def test_validation_messages_are_translated():
         assert "校验码" in str(_CREDIT_MESSAGES["check"])
     with translation.override("en"):
         assert "check character" in str(_CREDIT_MESSAGES["check"])
+
+
+def test_a_term_two_apps_translate_differently_keeps_each_apps_meaning():
+    """"Manual" is a management-system manual (手册) and, as the source of an assessment criterion, a score the park
+    gives by hand (人工评分): the criterion's label carries a context, or the merged catalogues give it one meaning."""
+    from carbonms.governance.models import Criterion
+    from carbonms.management.documents import Document
+
+    with translation.override("zh-hans"):
+        assert str(Criterion.Source.MANUAL.label) == "人工评分"
+        assert str(Document.Kind.MANUAL.label) == "手册"
+    with translation.override("en"):
+        assert str(Criterion.Source.MANUAL.label) == "Manual"

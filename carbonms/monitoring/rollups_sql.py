@@ -432,11 +432,12 @@ _FLAGS_PG = f"""
 # Open anomalies of the claimed days (those with a rollup) that the flags no longer say the same: a kind no
 # longer flagged (deleted) or flagged with another detail (updated). Rare; saved one by one, with the change log.
 _STALE_PG = f"""
-    SELECT a.id FROM {WORK} w
+    WITH f AS ({_FLAGS_PG})
+    SELECT a.id, f.detail FROM {WORK} w
     JOIN {MeterDay._meta.db_table} md ON md.meter_id = w.meter_id AND md.day = w.day
     JOIN {Anomaly._meta.db_table} a ON a.meter_id = w.meter_id AND a.day = w.day
-    WHERE a.status = %(open)s AND NOT EXISTS (
-        SELECT 1 FROM jsonb_array_elements(md.flags) e WHERE e->>'kind' = a.kind AND e = a.detail)"""
+    LEFT JOIN f ON f.meter_id = a.meter_id AND f.day = a.day AND f.kind = a.kind
+    WHERE a.status = %(open)s AND (f.detail IS NULL OR f.detail <> a.detail)"""
 
 
 def _sync_anomalies_pg(cur) -> None:
@@ -444,19 +445,13 @@ def _sync_anomalies_pg(cur) -> None:
     rows :func:`_create_logged` writes) in one ``INSERT … RETURNING`` chain; the few changed or vanished ones
     found in SQL and saved or deleted by the ORM as before."""
     cur.execute(_STALE_PG, {"open": Anomaly.Status.OPEN})
-    stale = [r[0] for r in cur.fetchall()]
-    if stale:
-        cur.execute(f"SELECT f.meter_id, f.day, f.kind, f.detail FROM ({_FLAGS_PG}) f "
-                    f"JOIN {Anomaly._meta.db_table} a ON a.meter_id = f.meter_id AND a.day = f.day AND a.kind = f.kind "
-                    f"WHERE a.id = ANY(%s)", [stale])
-        detail = {(m, d, k): v if isinstance(v, dict) else json.loads(v) for m, d, k, v in cur.fetchall()}
-        for a in Anomaly.objects.filter(pk__in=stale).select_related("meter"):
-            new = detail.get((a.meter_id, a.day, a.kind))
-            if new is None:
-                a.delete()
-            else:
-                a.detail = new
-                a.save()
+    stale = {pk: detail for pk, detail in cur.fetchall()}  # the day's flag of the anomaly's kind, None: gone
+    for a in Anomaly.objects.filter(pk__in=stale).select_related("meter"):
+        if stale[a.pk] is None:
+            a.delete()
+        else:
+            a.detail = stale[a.pk] if isinstance(stale[a.pk], dict) else json.loads(stale[a.pk])
+            a.save()
     src = current_source()
     user = src.acting_user()
     now = timezone.now()

@@ -16,6 +16,7 @@ from carbonms.common.api import (
     WorkflowStateSerializer,
     WorkflowViewSetMixin,
     as_api_error,
+    body,
 )
 from carbonms.common.files import ScopedFileField
 from carbonms.common.numbers import DecimalSerializerField
@@ -202,7 +203,7 @@ class ActivityViewSet(ScopedModelViewSet):
         rec = get_for_user(ActivityRecord, request.user, pk, "view")
         ACTIVITY.require_permission(request.user, rec, step)
         try:
-            result = ACTIVITY.run(step, actor=request.user, obj=rec, data=request.data)
+            result = ACTIVITY.run(step, actor=request.user, obj=rec, data=body(request))
         except DjangoValidationError as exc:
             raise as_api_error(exc)
         rec.refresh_from_db()

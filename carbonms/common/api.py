@@ -6,6 +6,8 @@ services; a service's ValidationError becomes a 400 with field messages.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +25,14 @@ ACTIONS = {
     "list": "view", "retrieve": "view", "create": "add", "update": "change", "partial_update": "change",
     "destroy": "delete",
 }
+
+
+def body(request) -> Mapping:
+    """The request's body as a mapping (the fields of a workflow step or an action); any other JSON (a list, a
+    number) is a 400 naming the problem, not an ``AttributeError`` on ``.get``."""
+    if not isinstance(request.data, Mapping):
+        raise ValidationError({"non_field_errors": [_("The body must be a JSON object of fields.")]})
+    return request.data
 
 
 def as_api_error(exc: DjangoValidationError) -> ValidationError:
@@ -224,12 +234,13 @@ class WorkflowViewSetMixin:
         obj = tenancy.get_for_user(self.base_queryset(), request.user, pk, "view")
         if request.method == "GET":
             return Response(wf.describe(request.user, obj))
-        step = request.data.get("step")
+        data = body(request)
+        step = data.get("step")
         if step not in wf.names():
             raise ValidationError({"step": [_("Choose one of: %(steps)s.") % {"steps": ", ".join(wf.names())}]})
         wf.require_permission(request.user, obj, step)
         try:
-            result = wf.run(step, actor=request.user, obj=obj, data=request.data)
+            result = wf.run(step, actor=request.user, obj=obj, data=data)
         except DjangoValidationError as exc:
             raise as_api_error(exc)
         result = result if isinstance(result, type(obj)) else obj

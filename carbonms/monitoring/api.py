@@ -28,6 +28,7 @@ from carbonms.common.api import (
     ScopedRelatedField,
     ScopedSerializer,
     as_api_error,
+    body,
 )
 from carbonms.organizations.models import Enterprise
 
@@ -298,11 +299,11 @@ class ReadingConflictViewSet(_ReviewViewSet):
         if request.method == "GET":
             return Response(ConflictSerializer(self.get_object()).data)
         c = tenancy.get_for_user(ReadingConflict, request.user, pk, "change")
-        decision = request.data.get("decision")
+        decision = body(request).get("decision")
         if decision not in ("keep", "replace"):
             raise ValidationError({"decision": ["keep | replace"]})
         try:
-            c = services.conflict_resolve(actor=request.user, conflict=c, keep_stored=decision == "keep", note=request.data.get("note", ""))
+            c = services.conflict_resolve(actor=request.user, conflict=c, keep_stored=decision == "keep", note=body(request).get("note", ""))
         except DjangoValidationError as exc:
             raise as_api_error(exc)
         rollups.refresh_dirty()
@@ -332,7 +333,7 @@ class AnomalyViewSet(_ReviewViewSet):
             return Response(AnomalySerializer(self.get_object()).data)
         a = tenancy.get_for_user(Anomaly, request.user, pk, "change")
         try:
-            a = services.anomaly_acknowledge(actor=request.user, anomaly=a, note=request.data.get("note", ""))
+            a = services.anomaly_acknowledge(actor=request.user, anomaly=a, note=body(request).get("note", ""))
         except DjangoValidationError as exc:
             raise as_api_error(exc)
         return Response(AnomalySerializer(a).data)
@@ -358,7 +359,7 @@ class RejectedMessageViewSet(_ReviewViewSet):
             return Response(RejectedMessageSerializer(self.get_object()).data)
         msg = tenancy.get_for_user(self.base_queryset(), request.user, pk, "change")
         try:
-            msg = services.rejected_acknowledge(actor=request.user, message=msg, note=str(request.data.get("note", "")))
+            msg = services.rejected_acknowledge(actor=request.user, message=msg, note=str(body(request).get("note", "")))
         except DjangoValidationError as exc:
             raise as_api_error(exc)
         return Response(RejectedMessageSerializer(msg).data)

@@ -158,3 +158,31 @@ def test_result_list_counts_from_the_runs_only_where_that_is_exact(world):
     other = _api(world.users["park_carbon_officer"])
     assert other.get("/api/v1/calculation-results/", {"run": 10**9}).json() == {"count": 0, "next": None, "previous": None,
                                                                                "results": []}
+
+
+def test_a_step_or_action_with_a_body_that_is_not_an_object_is_a_400_naming_it(world):
+    """A JSON list (or number) as the body of a workflow step, a transition or a review action answers 400 with the
+    reason in the user's language, not a server error (schemathesis found POST …/approve/ with [{}, {…}] → 500)."""
+    import datetime as dt
+
+    from carbonms.carbondata import services
+    from carbonms.governance.models import AssessmentRound, AssessmentScheme
+    from carbonms.monitoring.models import Anomaly
+    from tests.monitoring.factories import MeterFactory
+
+    src = SourceFactory(enterprise=world.e1.enterprise)
+    rec = services.activity_save(actor=world.users["data_clerk"], source=src, year=2025, month=3, amount="10", unit="t")
+    services.activity_submit(actor=world.users["data_clerk"], records=[rec])
+    scheme = AssessmentScheme.objects.create(park=world.park_a, title="考核办法", version=1, status="in_force")
+    rnd = AssessmentRound.objects.create(park=world.park_a, year=2025, scheme=scheme)
+    anomaly = Anomaly.objects.create(meter=MeterFactory(enterprise=world.e1.enterprise), day=dt.date(2025, 3, 1), kind="gap")
+    for user, url in ((world.users["reviewer"], f"/api/v1/activity/{rec.pk}/approve/"),
+                      (world.users["park_admin"], f"/api/v1/governance/rounds/{rnd.pk}/transition/"),
+                      (world.users["park_carbon_officer"], f"/api/v1/monitoring/anomalies/{anomaly.pk}/acknowledge/")):
+        for payload in ([{}, {"comment": True}, {}], 7):
+            r = _api(user).post(url, payload, format="json")
+            assert r.status_code == 400, (url, r.status_code, r.content[:200])
+            assert r.json() == {"non_field_errors": ["请求体须为由字段组成的 JSON 对象。"]}, url
+    rec.refresh_from_db()
+    anomaly.refresh_from_db()
+    assert (rec.status, anomaly.status) == ("submitted", "open")

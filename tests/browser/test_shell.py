@@ -108,7 +108,8 @@ def test_tablet_width_collapses_the_sidebar(browser, live_server, demo_park):
     p.fill("#id_username", "park_admin")
     p.fill("#id_password", "CarbonMS-demo-2026")
     p.click("button[type=submit].primary")
-    assert not p.locator(".sidebar").is_visible()
+    expect(p.locator("[data-toggle-nav]")).to_be_visible()  # the landing page (the login page has no sidebar either)
+    expect(p.locator(".sidebar")).to_be_hidden()
     p.click("[data-toggle-nav]")
-    assert p.locator(".sidebar").is_visible()
+    expect(p.locator(".sidebar")).to_be_visible()  # waits for the toggle, as the check before it did not
     ctx.close()

@@ -42,11 +42,10 @@ demo-reset:
 	rm -rf var/
 
 ## make test: install what the tests need (chromium and CJK fonts when root) and run the whole suite, spread over
-## TEST_WORKERS processes (pytest-xdist; default: one per CPU; TEST_WORKERS=0 runs in this process). Work stealing:
-## a worker that runs out takes tests queued for another, so the long browser and sweep tests do not leave one idle
+## TEST_WORKERS processes (pytest-xdist; default: one per CPU; TEST_WORKERS=0 runs in this process)
 TEST_WORKERS ?= auto
 test: $(STAMP_TEST) system-test-deps
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --durations=30
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=30
 
 # Debian packages, installed only when missing and when we are root.
 define apt_install

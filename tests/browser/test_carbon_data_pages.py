@@ -3,6 +3,7 @@ a correction after locking, the run diff, and the inventory in English."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def test_register_monitoring_correction_and_diff(page, demo_park, login, shot):
     assert page.locator("tr[data-source]").count() == ent.sources.count()
     shot(page, "carbondata-register-zh")
     page.click("[data-nav=monitoring]")
-    assert page.get_by_role("heading", name="计量器具台账").is_visible()
+    expect(page.get_by_role("heading", name="计量器具台账")).to_be_visible()
     assert page.locator("text=有效").count() >= 1
     shot(page, "carbondata-monitoring-zh")
     page.click("table.data >> nth=0 >> a >> nth=0")  # plan v1
@@ -39,7 +40,7 @@ def test_register_monitoring_correction_and_diff(page, demo_park, login, shot):
     page.fill("#id_amount", str(rec.amount * 2))
     page.fill("#id_reason", "盘点差异更正")
     page.click("button:has-text('保存')")
-    assert page.get_by_text("更正已保存为新的草稿版本。").is_visible()
+    expect(page.get_by_text("更正已保存为新的草稿版本。")).to_be_visible()
     new = ActivityRecord.objects.get(previous=rec)
     services.activity_submit(actor=clerk, records=[new])
     services.activity_approve(actor=reviewer, records=[new])
@@ -60,6 +61,7 @@ def test_register_monitoring_correction_and_diff(page, demo_park, login, shot):
     page.wait_for_selector("[data-testid=provenance]")
     page.select_option("select[name=against]", str(run1.pk))
     page.click("button:has-text('对比')")
+    expect(page.locator("[data-testid=diff] tbody tr")).to_have_count(1)  # the diff page has loaded
     rows = page.locator("[data-testid=diff] tbody tr").all_inner_texts()
     assert len(rows) == 1 and rec.source.code in rows[0] and "v1 → v2" in rows[0]
     shot(page, "inventory-diff-zh")
@@ -68,5 +70,6 @@ def test_register_monitoring_correction_and_diff(page, demo_park, login, shot):
     assert page.locator("h1").inner_text().startswith("Run comparison")
     page.goto(f"/inventory/parks/{demo_park.pk}/?year={run1.year}")
     page.wait_for_selector("[data-chart] svg")
-    assert page.get_by_text("Energy consumption").first.is_visible() and page.get_by_text("By enterprise").first.is_visible()
+    expect(page.get_by_text("Energy consumption").first).to_be_visible()
+    expect(page.get_by_text("By enterprise").first).to_be_visible()
     shot(page, "inventory-park-en")

@@ -5,6 +5,7 @@ indicators page shows values from the statements. Screenshots at 1440 px in both
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo_extensions()]
 
@@ -42,10 +43,10 @@ def test_review_prefilled_filled_reviewed_and_approved(browser, live_server, dem
     page.click("[data-testid=lang-en]")
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=review-status]").inner_text() == "Approved"
-    assert page.get_by_text("Emissions calculated under the applicable guidelines").is_visible()
+    expect(page.get_by_text("Emissions calculated under the applicable guidelines")).to_be_visible()
     shot(page, "carbon-review-park-approved-en")
     page.click("[data-nav=indicators]")
-    assert page.locator("[data-testid=indicator-P-02]").is_visible()
+    expect(page.locator("[data-testid=indicator-P-02]")).to_be_visible()
     shot(page, "indicators-park-en")
     page.click("[data-testid=lang-zh]")
     page.wait_for_load_state("networkidle")

@@ -8,6 +8,7 @@ Screenshots at 1440 px in zh-hans and en in test-artifacts/."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo_extensions("ledger", "compliance")]
 
@@ -144,7 +145,7 @@ def test_neutrality_claim_determined_and_offsets_refused_a_second_use(wide, demo
     page.fill("#id_maintained_until", f"{year + 1}-12-31")
     page.click("[data-testid=declare]")
     assert page.locator("[data-testid=status]").inner_text() == "已声明"
-    assert page.locator("[data-testid=report]").is_visible()
+    expect(page.locator("[data-testid=report]")).to_be_visible()
     shot(page, "neutrality-claim-declared-zh")
     _english(page)
     page.reload()

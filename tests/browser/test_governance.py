@@ -7,6 +7,7 @@ import re
 from decimal import ROUND_CEILING, Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +78,7 @@ def test_officer_screens_admits_and_publishes_the_2025_assessment(page, park_wit
     assert re.search(r"/governance/applications/\d+/$", page.url)
     page.click("[data-testid=screen]")
     page.wait_for_load_state("networkidle")
-    assert page.locator("[data-testid=two-high]").is_visible()
+    expect(page.locator("[data-testid=two-high]")).to_be_visible()
     headroom_row = page.locator("[data-check=headroom]")
     assert "未通过" in headroom_row.inner_text() and "剩余空间" in headroom_row.inner_text()
     assert page.locator("[data-testid=recommendation]").inner_text() == "不予准入"

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -151,7 +152,7 @@ def test_management_review_inputs_come_from_live_data(page, demo_park, login, sh
     page.fill("#id_minutes", "评审认为数据管理需加强，决定见输出。")
     page.click("[data-testid=hold-review]")
     assert page.locator("[data-testid=review-status]").inner_text() == "已召开"
-    assert page.locator("[data-testid=record-download]").is_visible()
+    expect(page.locator("[data-testid=record-download]")).to_be_visible()
     shot(page, "management-review-zh")
 
 
@@ -175,7 +176,7 @@ def test_conformity_page_changes_when_evidence_appears(page, demo_park, login, s
     shot(page, "conformity-after-zh")
     page.click("[data-testid=lang-en]")
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Self-assessment score").is_visible()
+    expect(page.get_by_text("Self-assessment score")).to_be_visible()
     shot(page, "conformity-after-en")
 
 
@@ -193,5 +194,5 @@ def test_task_list_and_evidence_pack(page, demo_park, login, shot):
     page.click("[data-testid=lang-en]")
     page.wait_for_load_state("networkidle")
     page.goto(f"/ms/ent-{_steel().pk}/")
-    assert page.get_by_text("Compliance obligations").first.is_visible()
+    expect(page.get_by_text("Compliance obligations").first).to_be_visible()
     shot(page, "ms-home-en")

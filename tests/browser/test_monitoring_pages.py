@@ -3,6 +3,7 @@ load, and another enterprise's meter answering 404."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +25,7 @@ def test_meter_pages_show_the_demo_stream(page, demo_park, login, shot):
     page.wait_for_selector("[data-testid=heatmap] svg")
     shot(page, "monitoring-completeness-zh")
     page.goto("/monitoring/live/")
-    assert page.locator("[data-testid=live]").is_visible()
+    expect(page.locator("[data-testid=live]")).to_be_visible()
     shot(page, "monitoring-live-zh")
 
 

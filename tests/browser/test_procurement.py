@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo_extensions("targets", "governance")]
 
@@ -30,7 +31,7 @@ def test_officer_evaluates_a_purchase_and_reads_it_on_the_coordination_page(page
     page.fill("#id_basis", "3 × 250 kW × 6,500 h × 12% 节电 = 585 MWh/年 × 0.5366 tCO2/MWh")
     page.select_option("#id_decision", "refused")
     page.click("form button[type=submit].primary")
-    assert page.locator("[data-field=conditions].has-error .errorlist").is_visible()  # a refusal needs its reason
+    expect(page.locator("[data-field=conditions].has-error .errorlist")).to_be_visible()  # a refusal needs its reason
     page.fill("#id_conditions", "供应商未提供一级能效检测报告，补齐后重新评价。")
     page.click("form button[type=submit].primary")
     page.wait_for_url(f"**/governance/parks/{demo_park.pk}/coordination/")

@@ -14,7 +14,7 @@ def test_login_rejects_wrong_password_then_accepts(page, demo_park, login, shot)
     shot(page, "login-zh")
     login(page, "park_admin", "wrong-password")
     assert "/accounts/login/" in page.url
-    assert page.locator(".form-errors").is_visible()
+    expect(page.locator(".form-errors")).to_be_visible()
     assert "用户名" in page.locator(".form-errors").inner_text() or "密码" in page.locator(".form-errors").inner_text()
     shot(page, "login-error-zh")
     login(page, "park_admin")
@@ -34,12 +34,12 @@ def test_park_overview_in_chinese_and_english(page, demo_park, login, shot):
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("[data-group=organization] h4").inner_text().upper() == "ORGANISATION & SCOPE"
-    assert page.get_by_text("Enterprises in the park").is_visible()
+    expect(page.get_by_text("Enterprises in the park")).to_be_visible()
     page.wait_for_selector("[data-chart] svg")
     shot(page, "park-overview-en")
     page.click("[data-testid=lang-zh]")
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("园区内企业").is_visible()
+    expect(page.get_by_text("园区内企业")).to_be_visible()
 
 
 def test_navigation_groups_follow_the_standards(page, demo_park, login, shot):
@@ -54,7 +54,7 @@ def test_navigation_groups_follow_the_standards(page, demo_park, login, shot):
     page.click("[data-nav=park]")
     page.click("table.data tbody tr >> nth=1 >> a")
     assert re.search(r"/enterprises/\d+/$", page.url)
-    assert page.locator(".tree").first.is_visible()
+    expect(page.locator(".tree").first).to_be_visible()
     shot(page, "enterprise-detail-zh")
     page.click("[data-nav=users]")
     assert page.locator("table.data tbody tr").count() >= 12
@@ -94,7 +94,7 @@ def test_edit_enterprise_shows_field_error_in_chinese(page, demo_park, login, sh
     page.fill("#id_credit_code", "91320600MA1XXXXX0A")
     page.click("button[type=submit].primary")
     err = page.locator("[data-field=credit_code] .errorlist")
-    assert err.is_visible()
+    expect(err).to_be_visible()
     assert "校验" in err.inner_text()
     shot(page, "enterprise-edit-error-zh")
     own.refresh_from_db()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,16 +54,17 @@ def test_officer_closes_the_park_year_verifier_verifies_review_takes_statements(
     page.click("[data-testid=approve]")
     assert page.locator("[data-testid=status]").inner_text() == "已批准"  # the platform's word for "approved"
     assert re.search(r"\d+(\.\d+)? %", page.locator("[data-testid=coverage]").inner_text())
-    assert page.locator("[data-testid=intensities]").is_visible()
+    expect(page.locator("[data-testid=intensities]")).to_be_visible()
     shot(page, "statement-park-closed-zh")
     page.goto(f"/inventory/parks/{demo_park.pk}/?year={year}")
-    assert page.locator("[data-testid=official-gross]").is_visible()
+    expect(page.locator("[data-testid=official-gross]")).to_be_visible()
     assert page.locator("[data-testid=official-coverage]").inner_text().strip()
     page.goto(f"/inventory/enterprises/{steel.pk}/?year={year}")
-    assert page.locator("[data-testid=official-gross]").is_visible()
+    expect(page.locator("[data-testid=official-gross]")).to_be_visible()
     page.click("[data-testid=official-gross] a")
     assert page.locator("[data-testid=status]").inner_text() in ("已批准", "已核实")
-    assert page.locator("[data-testid=coverage]").is_visible() and page.locator("[data-testid=intensities]").is_visible()
+    expect(page.locator("[data-testid=coverage]")).to_be_visible()
+    expect(page.locator("[data-testid=intensities]")).to_be_visible()
     shot(page, "statement-enterprise-zh")
     _logout(page)
 

@@ -31,6 +31,18 @@ from .models import (
 )
 
 
+class _ParkRecordViewSet(ScopedModelViewSet):
+    """A park's record created by a service that takes the park apart from the other fields (``create_service``)."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    create_service = None
+
+    def create_record(self, data):
+        data = dict(data)
+        park = data.pop("park")
+        return type(self).create_service(actor=self.request.user, park=park, data=data)
+
+
 class ApplicationSerializer(ScopedModelSerializer):
     energy_report = ScopedFileField("governance:application_energy_report", "energy_report")
     carbon_report = ScopedFileField("governance:application_carbon_report", "carbon_report")
@@ -49,18 +61,13 @@ class ApplicationSerializer(ScopedModelSerializer):
                             "actual_emissions_t", "post_check"]
 
 
-class ApplicationViewSet(WorkflowViewSetMixin, ScopedModelViewSet):
-    """Project applications of the parks the caller is staff of."""
+class ApplicationViewSet(WorkflowViewSetMixin, _ParkRecordViewSet):
+    """Project applications of the parks the caller is staff of (no PATCH: a record that an enterprise's users may
+    not even see would answer them 404, not 403)."""
 
     queryset = ProjectApplication.objects.all()
     serializer_class = ApplicationSerializer
-    # no PATCH: a record that an enterprise's users may not even see would answer them 404, not 403
-    http_method_names = ["get", "post", "head", "options"]
-
-    def create_record(self, data):
-        data = dict(data)
-        park = data.pop("park")
-        return services.application_save(actor=self.request.user, park=park, data=data)
+    create_service = services.application_save
 
 
 class CriterionSerializer(ScopedModelSerializer):
@@ -163,17 +170,12 @@ class ProcurementCriterionSerializer(ScopedModelSerializer):
         fields = ["id", "park", "category", "title", "significance", "evaluation", "threshold_tco2e", "in_force_from"]
 
 
-class ProcurementCriterionViewSet(ScopedModelViewSet):
+class ProcurementCriterionViewSet(_ParkRecordViewSet):
     """Green procurement criteria of the park (its enterprises read them); POST adds one."""
 
     queryset = ProcurementCriterion.objects.all()
     serializer_class = ProcurementCriterionSerializer
-    http_method_names = ["get", "post", "head", "options"]
-
-    def create_record(self, data):
-        data = dict(data)
-        park = data.pop("park")
-        return services.procurement_save(actor=self.request.user, park=park, data=data)
+    create_service = services.procurement_save
 
 
 class ProcurementEvaluationSerializer(ScopedModelSerializer):
@@ -184,18 +186,13 @@ class ProcurementEvaluationSerializer(ScopedModelSerializer):
         read_only_fields = ["evaluated_by"]
 
 
-class ProcurementEvaluationViewSet(ScopedModelViewSet):
+class ProcurementEvaluationViewSet(_ParkRecordViewSet):
     """Purchases evaluated against a criterion (the park's own record); POST evaluates one: significant when the
     impact reaches the criterion's threshold either way (the evaluator judges where it has none)."""
 
     queryset = ProcurementEvaluation.objects.all()
     serializer_class = ProcurementEvaluationSerializer
-    http_method_names = ["get", "post", "head", "options"]
-
-    def create_record(self, data):
-        data = dict(data)
-        park = data.pop("park")
-        return services.procurement_evaluate(actor=self.request.user, park=park, data=data)
+    create_service = services.procurement_evaluate
 
 
 def register_routes(router) -> None:

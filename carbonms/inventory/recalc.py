@@ -18,6 +18,7 @@ Totals are summed per part, then across parts in part order, so they may differ 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import socket
 import time
@@ -165,45 +166,33 @@ def _compute_part(job: RecalcJob, part: RecalcPart) -> tuple[dict, int]:
 
 def write_stage(job_id: int, index: int, records: list[tuple], units: dict, c: dict) -> None:
     """Stage a part's results: ``records`` (activity id, version, source id, month, amount), ``units``
-    (activity id -> (unit, enterprise id)) and the computed arrays ``c`` of :func:`services.compute`."""
-    if connection.vendor == "postgresql":
-        _copy_rows(job_id, index, records, units, c)
-    else:
-        _insert_rows(job_id, index, records, units, c)
+    (activity id -> (unit, enterprise id)) and the computed arrays ``c`` of :func:`services.compute`; in batches
+    of COPY_BATCH, with ``COPY`` on PostgreSQL (psycopg formats each row in C: measured faster than formatting
+    the text in Python, and it escapes every field), a bulk insert on SQLite."""
+    rows = _stage_rows(job_id, index, records, units, c)
+    table, cols = RecalcStage._meta.db_table, ", ".join(_STAGE_COLS)
+    with connection.cursor() as cur:
+        while batch := list(itertools.islice(rows, COPY_BATCH)):
+            if connection.vendor == "postgresql":
+                with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+                    for row in batch:
+                        cp.write_row(row)
+            else:
+                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_STAGE_COLS))})", batch)
 
 
-def _copy_rows(job_id: int, index: int, records, units: dict, c: dict) -> None:
-    """The part's rows with ``COPY``, in batches of COPY_BATCH (psycopg formats each row in C: measured faster
-    than formatting the text in Python, and it escapes every field)."""
+def _stage_rows(job_id: int, index: int, records, units: dict, c: dict):
+    """The staged rows in ``_STAGE_COLS`` order; the columns of a parameter set are looked up once per set."""
     f, idx, values, counted = c["factors"], c["idx"].tolist(), c["values"].tolist(), c["counted"].tolist()
     per_set = [(c["categories"][k], c["methods"][k], c["materials"][k], c["gases"][k], str(f[k].get("version_id") or ""),
                 f[k]["gwp"]) for k in range(len(f))]
-    table, cols = RecalcStage._meta.db_table, ", ".join(_STAGE_COLS)
-    with connection.cursor() as cur:
-        for start in range(0, len(records), COPY_BATCH):
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
-                for i in range(start, min(start + COPY_BATCH, len(records))):
-                    pk, version, sid, month, amount = records[i]
-                    unit, ent = units[pk]
-                    co2e, mass, tce = values[i]
-                    k = idx[i]
-                    cat, method, material, gas, fvid, gwp = per_set[k]
-                    cp.write_row((job_id, index, ent, sid, pk, version, amount, unit, month, cat, method, material, gas,
-                                  mass, co2e, tce, fvid, k, gwp, counted[i]))
-
-
-def _insert_rows(job_id: int, index: int, records, units: dict, c: dict) -> None:
-    """The part's rows with a bulk insert (SQLite)."""
-    f, idx, values, counted = c["factors"], c["idx"], c["values"], c["counted"]
-    rows = [(job_id, index, units[pk][1], sid, pk, version, amount, units[pk][0], month, c["categories"][k], c["methods"][k],
-             c["materials"][k], c["gases"][k], float(values[i, 1]), float(values[i, 0]), float(values[i, 2]),
-             str(f[k].get("version_id") or ""), k, f[k]["gwp"], bool(counted[i]))
-            for i, (pk, version, sid, month, amount) in enumerate(records) for k in [int(idx[i])]]
-    table, cols = RecalcStage._meta.db_table, ", ".join(_STAGE_COLS)
-    with connection.cursor() as cur:
-        for start in range(0, len(rows), COPY_BATCH):
-            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_STAGE_COLS))})",
-                            rows[start:start + COPY_BATCH])
+    for i, (pk, version, sid, month, amount) in enumerate(records):
+        unit, ent = units[pk]
+        co2e, mass, tce = values[i]
+        k = idx[i]
+        cat, method, material, gas, fvid, gwp = per_set[k]
+        yield (job_id, index, ent, sid, pk, version, amount, unit, month, cat, method, material, gas, mass, co2e, tce, fvid,
+               k, gwp, counted[i])
 
 
 def _merge_sums(into: dict, add: dict) -> None:

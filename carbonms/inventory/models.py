@@ -325,32 +325,21 @@ class RecalcPart(models.Model):
 
 
 class RecalcStage(models.Model):
-    """A computed result waiting for its job's assembly (the columns of :class:`RunResult`; ``factor_index``
-    is the part's own numbering). Written with COPY; emptied by the assembly."""
+    """A computed result waiting for its job's assembly: the activity value, the part's own number of its
+    parameter set and the three computed numbers; the assembly joins in the rest of :class:`RunResult`'s
+    columns. Written with binary COPY; emptied by the assembly."""
 
     job_id = models.BigIntegerField()
     part = models.PositiveIntegerField()
-    enterprise_id = models.BigIntegerField()
-    source_id = models.BigIntegerField()
     activity_id = models.BigIntegerField()
-    activity_version = models.PositiveIntegerField()
-    amount = models.DecimalField(max_digits=20, decimal_places=6)
-    unit = models.CharField(max_length=20)
-    month = models.PositiveSmallIntegerField()
-    category = models.CharField(max_length=24)
-    method = models.CharField(max_length=20)
-    material = models.CharField(max_length=80)
-    gas = models.CharField(max_length=12)
-    mass_t = models.FloatField()
-    co2e_t = models.FloatField()
-    energy_tce = models.FloatField()
-    factor_version_id = models.CharField(max_length=160, blank=True)
     factor_index = models.PositiveIntegerField()
-    gwp = models.FloatField()
+    co2e_t = models.FloatField()
+    mass_t = models.FloatField()
+    energy_tce = models.FloatField()
     counted_in_park = models.BooleanField()
 
     class Meta:
         indexes = [models.Index(fields=["job_id", "part"], name="recalc_stage_job_part")]
 
     def __str__(self):
-        return f"{self.job_id}/{self.part} {self.source_id} {self.month}"
+        return f"{self.job_id}/{self.part} {self.activity_id}"

@@ -36,7 +36,16 @@ from carbonms.organizations.models import Enterprise
 
 from .models import CalculationRun, RecalcJob, RecalcPart, RecalcStage, RunResult
 from .scope import MISSING_CAP, coverage, run_scope
-from .services import _REC_FIELDS, _SRC_FIELDS, S, _fetch, check_run, compute, unverified_share
+from .services import (
+    _REC_FIELDS,
+    _SRC_FIELDS,
+    RESULT_COLUMNS,
+    S,
+    _fetch,
+    check_run,
+    compute,
+    unverified_share,
+)
 from .totals import summarise_arrays
 
 COPY_BATCH = 50_000  # rows per COPY statement
@@ -335,9 +344,7 @@ def _move(job_id: int, run_id: int, year: int, remap: list[tuple]) -> int:
             cur.execute("ANALYZE tmp_recalc_map")
             cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute(f"""
-            INSERT INTO {rr} (created_at, updated_at, run_id, enterprise_id, source_id, activity_id, activity_version, amount,
-                              unit, month, category, method, material, gas, mass_t, co2e_t, energy_tce, factor_version_id,
-                              factor_index, gwp, counted_in_park)
+            INSERT INTO {rr} ({", ".join(RESULT_COLUMNS)})
             SELECT %s, %s, %s, a.enterprise_id, a.source_id, a.id, a.version, a.amount, a.unit, a.month, m.category, m.method,
                    m.material, m.gas, s.mass_t, s.co2e_t, s.energy_tce, m.fvid, m.g, m.gwp, s.counted_in_park
             FROM {st} s

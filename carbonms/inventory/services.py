@@ -277,6 +277,13 @@ def _raise_accounting(exc: AccountingErrors, first_record: list[tuple]) -> None:
     raise ValidationError(msgs)
 
 
+# Every column of a stored result but its id, in the order of the SELECT lists of :func:`store` and of
+# ``recalc._move`` (the two INSERT … SELECT that write results); a test checks it against the model.
+RESULT_COLUMNS = ("created_at", "updated_at", "run_id", "enterprise_id", "source_id", "activity_id", "activity_version",
+                  "amount", "unit", "month", "category", "method", "material", "gas", "mass_t", "co2e_t", "energy_tce",
+                  "factor_version_id", "factor_index", "gwp", "counted_in_park")
+
+
 def store(run, park, year: int, enterprise, records, sources, c, months: dict[int, list[int]] | None = None) -> None:
     """Write one result per value in a single ``INSERT … SELECT`` over the activity table.
 
@@ -326,9 +333,7 @@ def store(run, park, year: int, enterprise, records, sources, c, months: dict[in
         where = "a.enterprise_id = %s" if enterprise is not None else "e.park_id = %s"
         now = timezone.now()
         cur.execute(f"""
-            INSERT INTO {rr} (created_at, updated_at, run_id, enterprise_id, source_id, activity_id, activity_version, amount,
-                              unit, month, category, method, material, gas, mass_t, co2e_t, energy_tce, factor_version_id,
-                              factor_index, gwp, counted_in_park)
+            INSERT INTO {rr} ({", ".join(RESULT_COLUMNS)})
             SELECT %s, %s, %s, a.enterprise_id, a.source_id, a.id, a.version, a.amount, a.unit, a.month, st.category, st.method,
                    st.material, st.gas, CAST(a.amount AS {dbl}) * st.mass, CAST(a.amount AS {dbl}) * st.co2e,
                    CAST(a.amount AS {dbl}) * st.tce, st.fvid, st.k, st.gwp, s.counted

@@ -11,7 +11,7 @@ from carbonms.carbondata import services
 from carbonms.carbondata.models import ActivityRecord, LabAnalysis
 from carbonms.inventory.diff import run_diff
 from carbonms.inventory.models import RunResult
-from carbonms.inventory.services import run_calculation
+from carbonms.inventory.services import RESULT_COLUMNS, run_calculation
 from tests.carbondata.factories import ActivityRecordFactory, ElectricitySourceFactory, SourceFactory
 
 
@@ -187,3 +187,11 @@ def test_user_factor_is_used_versioned_and_its_change_explained(park):
     lines = run_diff(run1, run2)
     assert [line["code"] for line in lines] == [power_grid.code]
     assert lines[0]["reasons"] == {"factor": ["factor user/绿电合同@1 → user/绿电合同@2"]}
+
+
+def test_the_result_writers_name_every_column_of_a_result():
+    """``store`` and the recalculation assembly write results with ``INSERT … SELECT`` over RESULT_COLUMNS:
+    a column added to RunResult must be added there (and to both SELECT lists)."""
+    columns = [f.column for f in RunResult._meta.concrete_fields if not f.primary_key]
+    assert sorted(RESULT_COLUMNS) == sorted(columns)
+    assert len(set(RESULT_COLUMNS)) == len(RESULT_COLUMNS)

@@ -29,6 +29,17 @@ from .factories import (
 PASSWORD = "pw-Secret-123"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow(seconds)`` run first, the longest first: pytest-xdist hands tests out in
+    collection order, so a minute-long test collected last would keep one worker busy while the others
+    stand idle; run first, the short tests fill in around it and the workers finish together."""
+    def weight(item) -> float:
+        m = item.get_closest_marker("slow")
+        return -float(m.args[0]) if m and m.args else 0.0
+
+    items.sort(key=weight)  # stable: the other tests keep their order
+
+
 def service_required(reason: str):
     """Skip with a clear reason when a service is missing; under CI=true, fail instead."""
     if os.environ.get("CI", "").lower() == "true":

@@ -15,6 +15,7 @@ def _logout(page):
     page.wait_for_load_state("networkidle")
 
 
+@pytest.mark.slow(20)
 def test_review_prefilled_filled_reviewed_and_approved(browser, live_server, demo_park, login, shot):
     from django.utils import timezone
 

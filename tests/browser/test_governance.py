@@ -52,6 +52,7 @@ def _fill_application(page, park, *, number_hint, applicant, code, industry, pro
     page.wait_for_load_state("networkidle")
 
 
+@pytest.mark.slow(25)
 def test_officer_screens_admits_and_publishes_the_2025_assessment(page, park_without_governance, login, shot):
     from carbonms.governance import headroom, screening
     from carbonms.governance.models import EnterpriseAssessment, ProjectApplication

@@ -72,6 +72,7 @@ def test_every_guide_image_is_taken_by_this_test():
         assert refs <= keys, f"docs/guide/{lang}.md refers to images nobody takes: {sorted(refs - keys)}"
 
 
+@pytest.mark.slow(40)
 def test_take_the_guide_screenshots(browser, live_server, demo_park):
     out = GUIDE / "img" if os.environ.get("CARBONMS_GUIDE_SHOTS") == "1" else ROOT / "test-artifacts" / "guide"
     out.mkdir(parents=True, exist_ok=True)

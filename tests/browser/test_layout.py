@@ -28,6 +28,7 @@ def _nav_urls(page) -> list[str]:
     return [h for h in dict.fromkeys(hrefs) if h and h.startswith("/")]
 
 
+@pytest.mark.slow(60)
 @pytest.mark.parametrize("username", ["park_officer", "ent_admin"])
 def test_no_page_overflows_and_no_button_wraps(browser, live_server, demo_park, username):
     problems = []

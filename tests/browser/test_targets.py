@@ -24,6 +24,7 @@ def _english(page):
     page.wait_for_load_state("networkidle")
 
 
+@pytest.mark.slow(35)
 def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot):
     from carbonms.inventory.statements import official_statement
     from carbonms.organizations.models import EmissionUnit, Enterprise

@@ -162,6 +162,7 @@ def _examples_for_next(report: Report, started: float, remaining_ops: int) -> in
     return max(1, min(EXAMPLES, n))
 
 
+@pytest.mark.slow(100)
 @pytest.mark.parametrize("username", ["clerk", "park_admin"])
 def test_every_operation_keeps_its_contract(username, db, wsgi_app):
     from django.db import connection

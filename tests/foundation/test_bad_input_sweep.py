@@ -89,6 +89,7 @@ def demo():
     return build(enterprises=2, seed=9)
 
 
+@pytest.mark.slow(90)
 def test_every_url_answers_bad_ids_and_bad_parameters_without_a_server_error(demo):
     from carbonms.accounts.models import User
 

@@ -13,6 +13,7 @@ from carbonms.organizations.models import Enterprise, Park
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow(15)
 def test_demo_park_is_realistic_and_valid():
     result = generator.build()
     park = result.park

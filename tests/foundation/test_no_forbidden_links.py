@@ -80,6 +80,7 @@ def _post_allowed(user, url: str) -> int:
     return 200
 
 
+@pytest.mark.slow(15)
 @pytest.mark.parametrize("role", sorted(ALL))
 def test_pages_offer_only_what_the_user_may_do(world, role):
     user = world.users[role]

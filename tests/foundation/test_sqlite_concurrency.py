@@ -98,6 +98,7 @@ def sqlite_server(tmp_path):
             server.wait()
 
 
+@pytest.mark.slow(40)
 def test_parallel_writers_on_sqlite_all_succeed(sqlite_server):
     base, info, env = sqlite_server
     statuses: Counter = Counter()

@@ -59,7 +59,9 @@ def _user(world, key):
     return world.users[key]
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
+# the schema page generates the whole OpenAPI schema once per user (23–45 s in all): run it first
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow(40)) if n == "api:schema" else n
+                                  for n in sorted(MATRIX)])
 def test_matrix(world, name):
     case = MATRIX[name]
     failures = []

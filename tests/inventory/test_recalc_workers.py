@@ -161,6 +161,7 @@ def _broker() -> str | None:
     return None
 
 
+@pytest.mark.slow(20)
 @pytest.mark.django_db(transaction=True)
 def test_two_real_workers_give_the_run_of_one(world, settings):
     """Two Celery worker processes (prefork, one process each) on the local broker compute the parts of a

@@ -104,6 +104,12 @@ def role_scope(role: str) -> str:
 
 @pytest.fixture
 def world(db) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The world of the module docstring (the ``world`` fixture; a module may build it once, see
+    tests/foundation/test_write_matrix.py)."""
     park_a, park_b = ParkFactory(name="园区A"), ParkFactory(name="园区B")
     w = World(park_a, park_b, _org(park_a), _org(park_a), _org(park_b))
     for role in Role.values:

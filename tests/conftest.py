@@ -107,6 +107,35 @@ def world(db) -> World:
     return make_world()
 
 
+@pytest.fixture(scope="module")
+def module_world(request, django_db_setup, django_db_blocker):
+    """``make_world()`` once for a module's tests (once per xdist worker), then the module's ``seed_world(world)``
+    if it has one, inside a transaction that is rolled back after the last of them. A module opts in by
+    defining its ``world`` fixture as ``shared_world`` below."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        w = make_world()
+        seed = getattr(request.module, "seed_world", None)
+        if seed is not None:
+            seed(w)
+        yield w
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def shared_world(module_world, db):
+    """The module's world (``module_world``). Each test runs in a savepoint of the module's transaction
+    (pytest-django's ``db``), so what it writes is undone before the next test; the records its matrix
+    targets made (``Org.cached``) are forgotten with it."""
+    orgs = (module_world.e1, module_world.e2, module_world.e3)
+    kept = [dict(o.extra) for o in orgs]
+    yield module_world
+    for org, extra in zip(orgs, kept, strict=True):
+        org.extra.clear()
+        org.extra.update(extra)
+
+
 def make_world() -> World:
     """The world of the module docstring (the ``world`` fixture; a module may build it once, see
     tests/foundation/test_write_matrix.py)."""

@@ -55,6 +55,13 @@ def test_every_url_is_in_the_matrix():
 USER_KEYS = sorted(ALL)
 
 
+@pytest.fixture
+def world(shared_world):
+    """One world for the module's tests (tests/conftest.py, ``module_world``); each case's records are made by
+    its test, in the test's savepoint."""
+    return shared_world
+
+
 def _user(world, key):
     return world.users[key]
 

@@ -185,7 +185,7 @@ def _job(user, park, args, i):
     from celery import Celery
     from django.conf import settings
 
-    sender = Celery(broker=args.broker)
+    sender = Celery(broker=args.broker, set_as_current=False)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     recalc._queue_parts = lambda job_id, n: [sender.send_task("carbonms.inventory.recalc_part", args=[job_id, k],
                                                               queue=QUEUE) for k in range(n)]

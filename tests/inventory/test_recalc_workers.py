@@ -181,7 +181,9 @@ def test_two_real_workers_give_the_run_of_one(world, settings):
            "DJANGO_SETTINGS_MODULE": "carbonms.config.settings", "DEBUG": "1"}
     from celery import Celery
 
-    sender = Celery(broker=broker)
+    # not the current app: shared tasks (an import job's dry run, say) would go on sending to this broker, not
+    # run eagerly, in every later test of this process
+    sender = Celery(broker=broker, set_as_current=False)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     runs = {}
     for n_workers in (1, 2):

@@ -85,6 +85,12 @@ class RunResult(ScopedModel):
     ``counted_in_park`` is false for energy bought from a supplier inside the park when the run is a
     park run (the double-counting rule of docs/inventory.md); it still counts for the enterprise.
     Written in bulk with the run (the run itself is the change-logged domain event).
+
+    On PostgreSQL the results of a run assembled from a recalculation job live in a table of that run's own
+    that inherits this one (``inventory_runresult_run<id>``, with ``CHECK (run_id = <id>)`` and these
+    indexes; :func:`carbonms.inventory.recalc._move`): queries of this model read them as any other row. A
+    migration that adds an index here must add it to those tables too (``CREATE INDEX`` on a parent does not
+    reach its children; docs/scaling.md).
     """
 
     # Results are written in bulk by the run service, from ids it has just read in the same transaction,
@@ -273,7 +279,7 @@ class InventoryStatement(ScopedModel):
 
 class RecalcJob(models.Model):
     """A park recalculation split by enterprise into parts that any number of workers compute
-    (:mod:`carbonms.inventory.recalc`). Its results wait in :class:`RecalcStage` until the last part is done;
+    (:mod:`carbonms.inventory.recalc`). Its results wait in a staging table of its own until the last part is done;
     then one transaction writes the one :class:`CalculationRun` and its results, so a partial run is never
     visible. Internal bookkeeping (not change-logged): the run is the domain event."""
 
@@ -322,24 +328,3 @@ class RecalcPart(models.Model):
 
     def __str__(self):
         return f"{self.job_id}/{self.index}"
-
-
-class RecalcStage(models.Model):
-    """A computed result waiting for its job's assembly: the activity value, the part's own number of its
-    parameter set and the three computed numbers; the assembly joins in the rest of :class:`RunResult`'s
-    columns. Written with binary COPY; emptied by the assembly."""
-
-    job_id = models.BigIntegerField()
-    part = models.PositiveIntegerField()
-    activity_id = models.BigIntegerField()
-    factor_index = models.PositiveIntegerField()
-    co2e_t = models.FloatField()
-    mass_t = models.FloatField()
-    energy_tce = models.FloatField()
-    counted_in_park = models.BooleanField()
-
-    class Meta:
-        indexes = [models.Index(fields=["job_id", "part"], name="recalc_stage_job_part")]
-
-    def __str__(self):
-        return f"{self.job_id}/{self.part} {self.activity_id}"

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from carbonms.inventory import recalc
-from carbonms.inventory.models import CalculationRun, RecalcJob, RecalcStage, RunResult
+from carbonms.inventory.models import CalculationRun, RecalcJob, RunResult
 from carbonms.inventory.services import run_calculation
 from tests.carbondata.factories import ActivityRecordFactory, ElectricitySourceFactory, SourceFactory
 from tests.conftest import service_required
@@ -46,6 +46,21 @@ def _park(world, n_extra: int = 4):
             ActivityRecordFactory(source=s1, month=m, amount=Decimal(10 + i * 3 + m))
             ActivityRecordFactory(source=s2, month=m, amount=Decimal(200 + i + m))
     return world
+
+
+def _tables(prefix: str) -> set[str]:
+    return {t for t in connection.introspection.table_names() if t.startswith(prefix)}
+
+
+def _staged(job_id: int, part: int | None = None) -> list[tuple]:
+    """The rows of a job's stage, or None when the job has no stage."""
+    if recalc.stage_table(job_id) not in _tables("inventory_recalcstage_"):
+        return None
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT activity_id, factor_index, co2e_t, mass_t, energy_tce, counted_in_park, part "
+                    f"FROM {recalc.stage_table(job_id)}" + (" WHERE part = %s" if part is not None else ""),
+                    [part] if part is not None else [])
+        return cur.fetchall()
 
 
 def _rows(run: CalculationRun) -> dict:
@@ -79,7 +94,21 @@ def test_parts_give_the_park_run(world, parts):
     assert job.status == RecalcJob.Status.DONE and job.n_parts <= parts and job.parts_done == job.n_parts
     _assert_same_run(job.run, single)
     assert job.run.totals["excluded_double_counting"] > 0  # the in-park supplier rule applies across parts
-    assert not RecalcStage.objects.exists()
+    assert _staged(job.pk) is None  # the stage is dropped
+    if connection.vendor == "postgresql":  # the results are in the run's own table, reached through RunResult
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT count(*), min(run_id), max(run_id) FROM ONLY {recalc.result_table(job.run.pk)}")
+            assert cur.fetchone() == (job.run.n_results, job.run.pk, job.run.pk)
+            cur.execute("SELECT count(*) FROM ONLY inventory_runresult WHERE run_id = %s", [job.run.pk])
+            assert cur.fetchone() == (0,)
+            # indexed as RunResult is (the definitions but for the names)
+            cur.execute("SELECT tablename, regexp_replace(indexdef, '^.* USING ', '') FROM pg_indexes "
+                        "WHERE tablename IN (%s, %s)", ["inventory_runresult", recalc.result_table(job.run.pk)])
+            defs = {}
+            for table, definition in cur.fetchall():
+                defs.setdefault(table, []).append(definition)
+            assert sorted(defs["inventory_runresult"]) == sorted(defs[recalc.result_table(job.run.pk)])
+            assert len(defs["inventory_runresult"]) == 4
 
 
 def test_no_partial_run_is_visible(world, monkeypatch):
@@ -91,29 +120,41 @@ def test_no_partial_run_is_visible(world, monkeypatch):
     for index in (2, 0):  # out of order, as workers finish
         recalc.run_part(job.pk, index)
         assert (CalculationRun.objects.count(), RunResult.objects.count()) == (runs, results)
-        assert RecalcStage.objects.filter(job_id=job.pk, part=index).exists()
+        assert _staged(job.pk, index)
     recalc.run_part(job.pk, 0)  # delivered twice: skipped
     recalc.run_part(job.pk, 1)  # the last part assembles the run (eager)
     job.refresh_from_db()
     assert job.status == RecalcJob.Status.DONE and CalculationRun.objects.count() == runs + 1
     assert RunResult.objects.filter(run=job.run).count() == job.run.n_results > 0
-    assert not RecalcStage.objects.filter(job_id=job.pk).exists()
+    assert _staged(job.pk) is None
     assert recalc.assemble(job.pk) == job.run  # assembling again changes nothing
     assert CalculationRun.objects.count() == runs + 1
 
 
-def test_assembly_keeps_the_staged_rows_of_another_job(world):
-    """The assembly empties the stage of its own job only (on PostgreSQL it truncates the table only when no
-    other job has rows in it)."""
-    import numpy as np
-
+def test_jobs_stage_apart(world, monkeypatch):
+    """Each job stages in a table of its own: a job assembled while another is half done leaves the other's
+    rows alone, and the other then assembles its own run."""
     _park(world)
-    c = {"idx": np.array([0, 1]), "values": np.array([(1.0, 2.0, 3.0), (4.0, 5.0, 6.0)]), "counted": np.array([True, True])}
-    recalc.write_stage(987654, 0, np.array([1, 2]), c)
-    job = recalc.start(actor=world.users["park_carbon_officer"], park=world.park_a, year=2025, parts=2)
-    assert job.status == RecalcJob.Status.DONE
-    assert not RecalcStage.objects.filter(job_id=job.pk).exists()
-    assert sorted(RecalcStage.objects.filter(job_id=987654).values_list("activity_id", flat=True)) == [1, 2]
+    officer = world.users["park_carbon_officer"]
+    queue = recalc._queue_parts
+    monkeypatch.setattr(recalc, "_queue_parts", lambda job_id, n: None)
+    first = recalc.start(actor=officer, park=world.park_a, year=2025, parts=2, reason="first")
+    recalc.run_part(first.pk, 0)
+    staged = _staged(first.pk)
+    monkeypatch.setattr(recalc, "_queue_parts", queue)
+    second = recalc.start(actor=officer, park=world.park_a, year=2025, parts=2, reason="second")
+    assert second.status == RecalcJob.Status.DONE and _staged(second.pk) is None
+    assert _staged(first.pk) == staged
+    recalc.run_part(first.pk, 1)
+    first.refresh_from_db()
+    assert first.status == RecalcJob.Status.DONE and _staged(first.pk) is None
+    _assert_same_run(first.run, second.run)
+    if connection.vendor == "postgresql":  # a query by run reads only that run's table (constraint exclusion)
+        sql, params = RunResult.objects.filter(run=first.run).order_by("category", "id").query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(r[0] for r in cur.fetchall())
+        assert recalc.result_table(first.run.pk) in plan and recalc.result_table(second.run.pk) not in plan, plan
 
 
 def test_failed_part_fails_the_job_and_keeps_nothing(world, monkeypatch):
@@ -132,7 +173,7 @@ def test_failed_part_fails_the_job_and_keeps_nothing(world, monkeypatch):
     job.refresh_from_db()
     assert job.status == RecalcJob.Status.FAILED and job.error == ["mass balance of group G is negative"]
     assert job.run is None and CalculationRun.objects.count() == runs
-    assert not RecalcStage.objects.filter(job_id=job.pk).exists()
+    assert _staged(job.pk) is None
 
 
 def test_checks_of_a_run_apply(world):
@@ -245,12 +286,13 @@ def test_staged_rows_read_back_exactly():
     floats = [(0.1 + 0.2, 1e-300, 123456789.123456789), (-0.0, 5e-324, 1.7976931348623157e308), (2 / 3, 1 / 7, 0.0)]
     ids = [11, 2**40 + 12, 13]
     c = {"idx": np.array([0, 70000, 1]), "values": np.array(floats), "counted": np.array([True, False, True])}
-    recalc.write_stage(2**33 + 99, 3, np.array(ids), c)
-    got = {r.activity_id: r for r in RecalcStage.objects.filter(job_id=2**33 + 99, part=3)}
+    recalc.create_stage(2**33 + 99)
+    recalc.write_stage(2**33 + 99, 70001, np.array(ids), c)
+    got = {r[0]: r for r in _staged(2**33 + 99)}
     assert sorted(got) == sorted(ids)
     for pk, (co2e, mass, tce), k, counted in zip(ids, floats, [0, 70000, 1], [True, False, True], strict=True):
-        r = got[pk]
-        assert (r.factor_index, r.counted_in_park) == (k, counted)
-        assert (r.co2e_t, r.mass_t, r.energy_tce) == (co2e, mass, tce)  # exact, not approximately
+        _id, factor_index, *numbers, counted_in_park, part = got[pk]
+        assert (factor_index, bool(counted_in_park), part) == (k, counted, 70001)
+        assert tuple(numbers) == (co2e, mass, tce)  # exact, not approximately
         if connection.vendor == "postgresql":  # SQLite keeps -0.0 as 0
-            assert str(r.co2e_t) == str(co2e)
+            assert str(numbers[0]) == str(co2e)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
+import weakref
 from dataclasses import dataclass, field
 
 import pytest
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 
 from carbonms.accounts.roles import ENTERPRISE_ONLY, PARK_ONLY, Role
@@ -38,6 +41,31 @@ def pytest_collection_modifyitems(config, items):
         return -float(m.args[0]) if m and m.args else 0.0
 
     items.sort(key=weight)  # stable: the other tests keep their order
+
+
+# Every database connection this process opens (Django's wrapper objects, held weakly).
+_OPENED = weakref.WeakSet()
+
+
+def _remember_connection(sender, connection, **kwargs):
+    _OPENED.add(connection)
+
+
+connection_created.connect(_remember_connection)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases; before they are dropped, close every connection this thread still has
+    open. Django keeps a thread's connections in context variables, and starting Playwright's sync API (the
+    session's browser) leaves the main thread in another context: a connection opened before it (by the
+    database set-up, say) is no longer the one ``connections`` returns, nobody closes it, and the test
+    database could not be dropped ("being accessed by other users"; seen once the browser tests ran first)."""
+    yield
+    me = threading.get_ident()
+    for wrapper in list(_OPENED):
+        if wrapper.connection is not None and wrapper._thread_ident == me:
+            wrapper.close()
 
 
 def service_required(reason: str):

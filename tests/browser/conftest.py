@@ -102,8 +102,8 @@ def login():
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click("button[type=submit].primary")
         return page
 
     return _login

@@ -10,8 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 
 
 def _logout(page):
-    page.click("[data-testid=logout]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=logout]")
 
 
 def _chart_drawn(page, testid):
@@ -34,7 +34,8 @@ def test_enterprise_adds_action_plan_and_both_see_macc_and_pathway(browser, live
 
     # 1. a plan line without a responsible person and verification method is refused, with both reasons
     page.goto(f"/abatement/ent-{steel.pk}/actions/")
-    page.click("[data-testid=new-action]")
+    with page.expect_navigation():
+        page.click("[data-testid=new-action]")
     page.fill("#id_code", "G-ACT-09")
     page.fill("#id_measure", "空压站集中控制与余热回收")
     page.select_option("#id_kind", "process_efficiency")
@@ -50,7 +51,8 @@ def test_enterprise_adds_action_plan_and_both_see_macc_and_pathway(browser, live
         page.fill(f"#id_{side}_material", "电力")
         page.fill(f"#id_{side}_amount", amount)
         page.fill(f"#id_{side}_unit", "MWh")
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     errors = page.locator("[data-field=responsible] .errorlist").inner_text()
     assert "负责人" in errors
     assert "验证方法" in page.locator("[data-field=verification_method] .errorlist").inner_text()
@@ -62,7 +64,8 @@ def test_enterprise_adds_action_plan_and_both_see_macc_and_pathway(browser, live
 
     page.select_option("#id_responsible", str(User.objects.get(username="ent_admin").pk))
     page.fill("#id_verification_method", "空压站电表改造前后各 3 个月计量比较（IPMVP 方案 B）")
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     assert page.locator("[data-testid=action-status]").inner_text() == "计划中"
     line = ActionLine.objects.get(enterprise=steel, code="G-ACT-09")
     assert line.annual_reduction_t > 0 and (target is None or line.target_id == target.pk)
@@ -79,13 +82,13 @@ def test_enterprise_adds_action_plan_and_both_see_macc_and_pathway(browser, live
     page.goto(f"/abatement/ent-{steel.pk}/pathway/")
     _chart_drawn(page, "pathway-chart")
     shot(page, "abatement-pathway-enterprise-zh")
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-en]")
     _chart_drawn(page, "pathway-chart")
     assert "Trend, peak and neutrality pathway" in page.content()
     shot(page, "abatement-pathway-enterprise-en")
-    page.click("[data-testid=lang-zh]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-zh]")
     # the park's pages do not exist for the enterprise
     resp = page.goto(f"/abatement/park-{demo_park.pk}/opportunities/")
     assert resp.status == 404
@@ -105,8 +108,8 @@ def test_enterprise_adds_action_plan_and_both_see_macc_and_pathway(browser, live
     _chart_drawn(page, "pathway-chart")
     assert page.locator("[data-testid=scenario-table] tbody tr").count() == 3
     shot(page, "abatement-pathway-park-zh")
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-en]")
     _chart_drawn(page, "pathway-chart")
     shot(page, "abatement-pathway-park-en")
     page.goto(f"/abatement/park-{demo_park.pk}/opportunities/")
@@ -115,5 +118,6 @@ def test_enterprise_adds_action_plan_and_both_see_macc_and_pathway(browser, live
     page.goto(f"/abatement/park-{demo_park.pk}/actions/")
     _chart_drawn(page, "gantt-chart")
     shot(page, "abatement-actions-park-en")
-    page.click("[data-testid=lang-zh]")
+    with page.expect_navigation():
+        page.click("[data-testid=lang-zh]")
     context.close()

@@ -46,7 +46,8 @@ def test_clerk_imports_reviewer_approves_officer_drills_to_the_invoice(new_page,
 
     # 1. The clerk downloads the workbook of the year from the import page.
     clerk = login(new_page(), "clerk")
-    clerk.click("[data-nav=import]")
+    with clerk.expect_navigation():
+        clerk.click("[data-nav=import]")
     assert clerk.locator("h1").inner_text() == "导入活动数据"
     clerk.goto(clerk.url.split("?")[0] + f"?year={YEAR}")
     with clerk.expect_download() as dl:
@@ -69,7 +70,8 @@ def test_clerk_imports_reviewer_approves_officer_drills_to_the_invoice(new_page,
     # 2. Import: the dry run lists every error with sheet, row, column and reason, and saves nothing.
     clerk.set_input_files("input[type=file]", str(bad))
     clerk.fill("#id_year", str(YEAR))
-    clerk.click("button:has-text('校验文件')")
+    with clerk.expect_navigation():
+        clerk.click("button:has-text('校验文件')")
     clerk.wait_for_selector("[data-testid=import-errors]")
     errors = clerk.locator("[data-testid=import-errors] tbody tr").all_inner_texts()
     assert len(errors) == 2, errors
@@ -84,13 +86,15 @@ def test_clerk_imports_reviewer_approves_officer_drills_to_the_invoice(new_page,
     ws.cell(row=rows[sources[1].code], column=6, value=sources[1].activity_unit)
     good = tmp_path / "filled.xlsx"
     good.write_bytes(_save(wb))
-    clerk.click("text=上传更正后的文件")
+    with clerk.expect_navigation():
+        clerk.click("text=上传更正后的文件")
     clerk.set_input_files("input[type=file]", str(good))
-    clerk.click("button:has-text('校验文件')")
+    with clerk.expect_navigation():
+        clerk.click("button:has-text('校验文件')")
     clerk.wait_for_selector("[data-testid=commit-import]")
     shot(clerk, "carbondata-import-validated-zh")
-    clerk.click("[data-testid=commit-import]")
-    clerk.wait_for_load_state("networkidle")
+    with clerk.expect_navigation(wait_until="networkidle"):
+        clerk.click("[data-testid=commit-import]")
     assert re.search(r"/data/enterprises/\d+/activity/\?year=" + str(YEAR), clerk.url)
     assert ActivityRecord.objects.filter(year=YEAR, origin="import", status="draft").count() == len(sources)
 
@@ -103,40 +107,48 @@ def test_clerk_imports_reviewer_approves_officer_drills_to_the_invoice(new_page,
     invoice.write_bytes(b"%PDF-1.4\n% invoice 2030-01\n")
     clerk.set_input_files("#id_file", str(invoice))
     clerk.fill("#id_description", "1月采购发票")
-    clerk.click("button:has-text('保存')")
+    with clerk.expect_navigation():
+        clerk.click("button:has-text('保存')")
     assert clerk.locator("[data-testid=evidence]").count() == 1
     clerk.goto(f"/data/enterprises/{ent.pk}/activity/?year={YEAR}")
     shot(clerk, "carbondata-grid-drafts-zh")
-    clerk.click("button:has-text('保存并提交审核')")
+    with clerk.expect_navigation():
+        clerk.click("button:has-text('保存并提交审核')")
     clerk.wait_for_selector("[data-testid=findings]")  # completeness against the plan: Feb–Dec are missing only when submitted
     shot(clerk, "carbondata-grid-submitted-zh")
     assert ActivityRecord.objects.filter(year=YEAR, status="submitted").count() == len(sources)
 
     # 5. The reviewer approves in the review queue.
     reviewer = login(new_page(), "reviewer")
-    reviewer.click("[data-nav=review]")
+    with reviewer.expect_navigation():
+        reviewer.click("[data-nav=review]")
     reviewer.wait_for_url("**/data/review/")
     reviewer.wait_for_selector("tbody tr[data-record]")  # count() does not wait for the page to arrive
     assert reviewer.locator("tbody tr[data-record]").count() >= len(sources)
     shot(reviewer, "carbondata-review-queue-zh")
     for pk in ActivityRecord.objects.filter(year=YEAR, status="submitted").values_list("pk", flat=True):
         reviewer.check(f"input[name=record][value='{pk}']")
-    reviewer.click("button:has-text('审核通过所选')")
-    reviewer.wait_for_load_state("networkidle")
+    with reviewer.expect_navigation(wait_until="networkidle"):
+        reviewer.click("button:has-text('审核通过所选')")
     assert ActivityRecord.objects.filter(year=YEAR, status="approved").count() == len(sources)
 
     # 6. The park officer runs the park inventory and drills down to the invoice.
     officer = login(new_page(), "park_officer")
-    officer.click("[data-nav=park_inventory]")
+    with officer.expect_navigation():
+        officer.click("[data-nav=park_inventory]")
     officer.goto(officer.url.split("?")[0] + f"?year={YEAR}")
-    officer.click("[data-testid=run-calculation]")
+    with officer.expect_navigation():
+        officer.click("[data-testid=run-calculation]")
     officer.wait_for_selector("[data-testid=provenance]")
     officer.wait_for_selector("[data-chart] svg")
     shot(officer, "inventory-park-run-zh")
-    officer.click("[data-testid=total-gross] a")
-    officer.click(f"[data-testid=src-{target.code}] >> nth=0")
+    with officer.expect_navigation():
+        officer.click("[data-testid=total-gross] a")
+    with officer.expect_navigation():
+        officer.click(f"[data-testid=src-{target.code}] >> nth=0")
     shot(officer, "inventory-drill-source-zh")
-    officer.click(f"[data-testid=result-{target.code}-1]")
+    with officer.expect_navigation():
+        officer.click(f"[data-testid=result-{target.code}-1]")
     prov = officer.locator("[data-testid=provenance]").inner_text()
     assert "版本 1" in prov and rec.source.material in prov and "SAR" in prov
     link = officer.locator("[data-testid=evidence-link]")

@@ -17,15 +17,18 @@ def test_register_monitoring_correction_and_diff(page, demo_park, login, shot):
     clerk = User.objects.get(username="clerk")
     ent = clerk.role_assignments.first().enterprise
     login(page, "clerk")
-    page.click("[data-nav=sources]")
+    with page.expect_navigation():
+        page.click("[data-nav=sources]")
     assert page.locator("h1").inner_text() == "排放源清单"
     assert page.locator("tr[data-source]").count() == ent.sources.count()
     shot(page, "carbondata-register-zh")
-    page.click("[data-nav=monitoring]")
+    with page.expect_navigation():
+        page.click("[data-nav=monitoring]")
     expect(page.get_by_role("heading", name="计量器具台账")).to_be_visible()
     assert page.locator("text=有效").count() >= 1
     shot(page, "carbondata-monitoring-zh")
-    page.click("table.data >> nth=0 >> a >> nth=0")  # plan v1
+    with page.expect_navigation():
+        page.click("table.data >> nth=0 >> a >> nth=0")  # plan v1
     assert "监测计划 v1" in page.locator("h1").inner_text()
     shot(page, "carbondata-plan-zh")
 
@@ -36,10 +39,12 @@ def test_register_monitoring_correction_and_diff(page, demo_park, login, shot):
     if not PeriodLock.objects.filter(enterprise=ent, year=run1.year, month=1).exists():  # the demo's statements close the year
         services.period_lock(actor=reviewer, enterprise=ent, year=run1.year, month=1)
     page.goto(f"/data/activity/{rec.pk}/")
-    page.click("text=更正")
+    with page.expect_navigation():
+        page.click("text=更正")
     page.fill("#id_amount", str(rec.amount * 2))
     page.fill("#id_reason", "盘点差异更正")
-    page.click("button:has-text('保存')")
+    with page.expect_navigation():
+        page.click("button:has-text('保存')")
     expect(page.get_by_text("更正已保存为新的草稿版本。")).to_be_visible()
     new = ActivityRecord.objects.get(previous=rec)
     services.activity_submit(actor=clerk, records=[new])
@@ -48,25 +53,28 @@ def test_register_monitoring_correction_and_diff(page, demo_park, login, shot):
     assert page.locator("text=盘点差异更正").count() >= 1
     shot(page, "carbondata-correction-versions-zh")
 
-    page.click("text=退出登录")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=退出登录")
     login(page, "park_officer")
-    page.click("[data-nav=park_sources]")
+    with page.expect_navigation():
+        page.click("[data-nav=park_sources]")
     assert page.locator("h1").inner_text() == "园区排放源清单"
     page.wait_for_selector("[data-chart] svg")
     shot(page, "carbondata-park-register-zh")
     page.goto(f"/inventory/parks/{demo_park.pk}/?year={run1.year}")
     page.fill("#id_reason", "更正后重新计算")  # the demo year is closed: a recalculation needs a reason
-    page.click("[data-testid=run-calculation]")
+    with page.expect_navigation():
+        page.click("[data-testid=run-calculation]")
     page.wait_for_selector("[data-testid=provenance]")
     page.select_option("select[name=against]", str(run1.pk))
-    page.click("button:has-text('对比')")
+    with page.expect_navigation():
+        page.click("button:has-text('对比')")
     expect(page.locator("[data-testid=diff] tbody tr")).to_have_count(1)  # the diff page has loaded
     rows = page.locator("[data-testid=diff] tbody tr").all_inner_texts()
     assert len(rows) == 1 and rec.source.code in rows[0] and "v1 → v2" in rows[0]
     shot(page, "inventory-diff-zh")
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-en]")
     assert page.locator("h1").inner_text().startswith("Run comparison")
     page.goto(f"/inventory/parks/{demo_park.pk}/?year={run1.year}")
     page.wait_for_selector("[data-chart] svg")

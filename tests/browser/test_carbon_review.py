@@ -11,8 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 
 
 def _logout(page):
-    page.click("[data-testid=logout]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=logout]")
 
 
 @pytest.mark.slow(20)
@@ -35,22 +35,25 @@ def test_review_prefilled_filled_reviewed_and_approved(browser, live_server, dem
 
     # the park's approved review: pre-filled items, the conclusions, the approval
     login(page, "park_officer")
-    page.click("[data-nav=carbon_review]")
-    page.click(f"[data-testid=review-{year}-1]")
+    with page.expect_navigation():
+        page.click("[data-nav=carbon_review]")
+    with page.expect_navigation():
+        page.click(f"[data-testid=review-{year}-1]")
     assert page.locator("[data-testid=review-status]").inner_text() == "已批准"
     assert page.locator("[data-section=f_emissions] dd").first.inner_text().startswith("#")
     assert page.locator("[data-testid=approve]").count() == 0
     shot(page, "carbon-review-park-approved-zh")
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-en]")
     assert page.locator("[data-testid=review-status]").inner_text() == "Approved"
     expect(page.get_by_text("Emissions calculated under the applicable guidelines")).to_be_visible()
     shot(page, "carbon-review-park-approved-en")
-    page.click("[data-nav=indicators]")
+    with page.expect_navigation():
+        page.click("[data-nav=indicators]")
     expect(page.locator("[data-testid=indicator-P-02]")).to_be_visible()
     shot(page, "indicators-park-en")
-    page.click("[data-testid=lang-zh]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-zh]")
     shot(page, "indicators-park-zh")
     _logout(page)
 
@@ -63,11 +66,12 @@ def test_review_prefilled_filled_reviewed_and_approved(browser, live_server, dem
         form = page.locator(f"#s-{s.key} form")
         form.locator("textarea").fill("已核对预填数据，与台账一致。" if s.available else "数据模块尚未提供，本年度不评审。")
         form.locator("select").select_option("adequate" if s.available else "na")
-        form.locator(f"[data-testid=save-{s.key}]").click()
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation(wait_until="networkidle"):
+            form.locator(f"[data-testid=save-{s.key}]").click()
         assert page.locator(f"[data-testid=conclusion-{s.key}]").inner_text() in ("适宜有效", "不适用")
     shot(page, "carbon-review-enterprise-filled-zh")
-    page.click("[data-testid=mark-reviewed]")
+    with page.expect_navigation():
+        page.click("[data-testid=mark-reviewed]")
     assert page.locator("[data-testid=review-status]").inner_text() == "已评审"
     assert page.locator("[data-testid=approve]").count() == 0  # the author sees no approve step
     _logout(page)
@@ -76,8 +80,8 @@ def test_review_prefilled_filled_reviewed_and_approved(browser, live_server, dem
     login(page, "reviewer")
     page.goto(review.get_absolute_url())
     page.fill("#id_summary", "本年度碳评审事项均已评审，体系运行有效。")
-    page.click("[data-testid=approve]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=approve]")
     assert page.locator("[data-testid=review-status]").inner_text() == "已批准"
     review.refresh_from_db()
     assert review.status == "approved" and review.approved_by.username == "reviewer"

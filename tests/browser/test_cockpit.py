@@ -52,8 +52,8 @@ def test_park_officer_reads_the_cockpit_and_the_zero_carbon_plan(page, demo_park
     shot(page, "cockpit-park-zh-1440")
 
     # the ranking sorted by intensity and filtered to ETS-covered enterprises, in place (htmx)
-    page.click("[data-testid=ranking] th >> text=tCO₂e/万元增加值")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=ranking] th >> text=tCO₂e/万元增加值")
     page.check("input[name=ets]")
     page.wait_for_timeout(800)
     assert all("ETS" in t for t in page.locator("[data-testid=ranking] tbody tr td:nth-child(2)").all_inner_texts())
@@ -65,8 +65,8 @@ def test_park_officer_reads_the_cockpit_and_the_zero_carbon_plan(page, demo_park
     shot(page, "cockpit-park-en-1440")
 
     # an enterprise's own cockpit from the ranking
-    page.locator("[data-testid=ranking] tbody tr td:nth-child(2) a").first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.locator("[data-testid=ranking] tbody tr td:nth-child(2) a").first.click()
     assert "/cockpit/enterprises/" in page.url and page.locator("[data-testid=kpi-data]").count() == 1
     shot(page, "cockpit-enterprise-en-1440")
 
@@ -87,8 +87,8 @@ def test_park_officer_reads_the_cockpit_and_the_zero_carbon_plan(page, demo_park
     page.fill("#id_year", str(claimed.supply.year))
     page.fill("#id_mwh", "1")
     page.fill("#id_certificate_ids", claimed.certificate_id)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button[type=submit].primary")
     body = page.locator("main").inner_text()
     assert claimed.certificate_id in body and "只能声明一次" in body
     assert CertificateClaim.objects.count() == before

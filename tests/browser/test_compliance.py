@@ -14,8 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 
 
 def _logout(page):
-    page.click("[data-testid=logout]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=logout]")
 
 
 def _english(page):
@@ -47,18 +47,21 @@ def test_steel_plant_position_and_surrender_with_the_cap(wide, demo_park, login,
 
     login(page, "ent_admin")
     page.goto(f"/compliance/enterprises/{steel.pk}/")
-    page.click("[data-testid=position-link]")
+    with page.expect_navigation():
+        page.click("[data-testid=position-link]")
     assert page.locator("[data-testid=obligation]").inner_text().replace(",", "") == str(pos["obligation_t"])
     assert page.locator("[data-testid=ccer-cap]").inner_text().replace(",", "") == str(cap)
     assert "2024-01-22" in page.locator("[data-testid=holdings]").inner_text()  # the legacy CCER lot is excluded
     shot(page, "compliance-position-zh")
 
-    page.click("[data-testid=surrender-link]")
+    with page.expect_navigation():
+        page.click("[data-testid=surrender-link]")
     ccer_lots = [i for i in Instrument.objects.filter(enterprise=steel, kind="ccer") if i.registered_on and i.registered_on.year >= 2024]
     held = {x["id"]: int(x["quantity_t"]) for x in pos["lots"]}
     for inst in ccer_lots:  # every eligible CCER held: together beyond the cap
         page.fill(f"#id_qty_{lot_id(inst)}", str(held[lot_id(inst)]))
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     error = page.locator(".form-errors").inner_text()
     assert "CCER 超过抵销上限" in error and str(cap) in error.replace(",", "")
     assert not Movement.objects.filter(enterprise=steel, kind="surrender", compliance_year=year).exists()  # nothing written
@@ -67,7 +70,8 @@ def test_steel_plant_position_and_surrender_with_the_cap(wide, demo_park, login,
 
     # the proposal as offered: CCER up to the cap, then allowances
     page.goto(f"/compliance/enterprises/{steel.pk}/{year}/surrender/")
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     assert page.locator("[data-testid=record-status]").inner_text() in ("部分清缴", "已完成清缴")
     assert page.locator("[data-testid=ccer-headroom]").inner_text() == "0"
     done = Movement.objects.filter(enterprise=steel, kind="surrender", compliance_year=year)
@@ -94,24 +98,29 @@ def test_neutrality_claim_determined_and_offsets_refused_a_second_use(wide, demo
 
     login(page, "ent2_admin")
     page.goto(f"/compliance/enterprises/{cement.pk}/")
-    page.click("[data-testid=new-claim]")
+    with page.expect_navigation():
+        page.click("[data-testid=new-claim]")
     page.fill("#id_year", str(year))
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     assert page.locator("[data-testid=status]").inner_text() == "草稿"
     assert page.locator("[data-testid=cancelled] tbody tr").count() == 2
     assert page.locator("[data-testid=gap]").inner_text() == "0"
-    page.click("[data-testid=assess]")
+    with page.expect_navigation():
+        page.click("[data-testid=assess]")
     assert page.locator("[data-testid=status]").inner_text() == "自我评价"
     assert page.locator("[data-testid=achieved]").inner_text() == "已达成"
     claim_url = page.url
 
     # a free allowance is refused
     free = Instrument.objects.get(enterprise=cement, kind="cea", notes="")
-    page.click("[data-testid=cancel-units]")
+    with page.expect_navigation():
+        page.click("[data-testid=cancel-units]")
     page.select_option("#id_instrument", str(free.pk))
     page.fill("#id_quantity_t", "10")
     page.fill("#id_certificate_no", "ZX-TEST-1")
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     assert "免费分配的配额" in page.locator("[data-field=instrument] .errorlist").inner_text()
     # the same forestry credits again: the ledger refuses the second use, naming the first
     used = cancelled.get(instrument__kind="ccer")
@@ -120,7 +129,8 @@ def test_neutrality_claim_determined_and_offsets_refused_a_second_use(wide, demo
     page.fill("#id_certificate_no", "ZX-TEST-2")
     page.fill("#id_serial_first", used.serial_first[:-6] + "000001")
     page.fill("#id_serial_last", used.serial_first[:-6] + "000100")
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     refused = page.locator(".card form").inner_text()
     assert used.certificate_no in refused or used.serial_first in refused
     assert Movement.objects.filter(enterprise=cement, kind="cancellation").count() == 2
@@ -130,11 +140,13 @@ def test_neutrality_claim_determined_and_offsets_refused_a_second_use(wide, demo
     # the third party records the determination
     login(page, "verifier")
     page.goto(claim_url)
-    page.click("[data-testid=determine]")
+    with page.expect_navigation():
+        page.click("[data-testid=determine]")
     page.select_option("#id_conclusion", "achieved")
     page.fill("#id_verifier_body", "中国质量认证中心（演示）")
     page.fill("#id_determination_notes", "文件评审：排放声明、注销证明；现场访问：水泥窑系统。")
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     assert page.locator("[data-testid=status]").inner_text() == "第三方已认定"
     assert page.locator("[data-testid=conclusion]").inner_text() == "达成碳中和"
     _logout(page)
@@ -143,7 +155,8 @@ def test_neutrality_claim_determined_and_offsets_refused_a_second_use(wide, demo
     login(page, "ent2_top")
     page.goto(claim_url)
     page.fill("#id_maintained_until", f"{year + 1}-12-31")
-    page.click("[data-testid=declare]")
+    with page.expect_navigation():
+        page.click("[data-testid=declare]")
     assert page.locator("[data-testid=status]").inner_text() == "已声明"
     expect(page.locator("[data-testid=report]")).to_be_visible()
     shot(page, "neutrality-claim-declared-zh")

@@ -48,8 +48,8 @@ def _fill_application(page, park, *, number_hint, applicant, code, industry, pro
     page.fill("#id_operation_year", "2027")
     page.fill("#id_planned_activity", activity)
     page.fill("#id_renewable_share_pct", renewable)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button[type=submit].primary")
 
 
 @pytest.mark.slow(25)
@@ -70,49 +70,52 @@ def test_officer_screens_admits_and_publishes_the_2025_assessment(page, park_wit
         ROUND_CEILING))
 
     # 1. a 两高 cement clinker project: screening refuses it for the park target's headroom
-    page.click("text=项目准入")
-    page.wait_for_load_state("networkidle")
-    page.click("[data-testid=new-application]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=项目准入")
+    with page.expect_navigation():
+        page.click("[data-testid=new-application]")
     _fill_application(page, park, number_hint="年产120万吨水泥熟料生产线项目", applicant="江海新型建材有限公司",
                       code="91320600MA1XK0J35Y", industry="3011", products="水泥熟料", output="1200000",
                       benchmark="cement_clinker", activity=f"熟料回转窑,stationary_combustion,fuel_combustion,烟煤,{coal_t},t")
     assert re.search(r"/governance/applications/\d+/$", page.url)
-    page.click("[data-testid=screen]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=screen]")
     expect(page.locator("[data-testid=two-high]")).to_be_visible()
     headroom_row = page.locator("[data-check=headroom]")
     assert "未通过" in headroom_row.inner_text() and "剩余空间" in headroom_row.inner_text()
     assert page.locator("[data-testid=recommendation]").inner_text() == "不予准入"
     shot(page, "governance-two-high-refused-zh")
-    page.click("[data-testid=decide]")
+    with page.expect_navigation():
+        page.click("[data-testid=decide]")
     page.select_option("#id_decision", "refuse")
     page.fill("#id_decided_on", "2026-03-18")
     page.fill("#id_votes_against", "2")
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button[type=submit].primary")
     assert page.locator("[data-testid=application-status]").inner_text() == "不予准入"
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-en]")
     assert "exceed the remaining headroom" in page.locator("[data-check=headroom]").inner_text()
     shot(page, "governance-two-high-refused-en")
-    page.click("[data-testid=lang-zh]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-zh]")
 
     # 2. a green battery project: screened, admitted; it becomes an enterprise with its entry date
     _fill_application(page, park, number_hint="年产2GWh储能电池PACK项目", applicant="江海储能科技有限公司",
                       code="91320600MA1XK0J43R", industry="3841", products="储能电池系统", renewable="40",
                       activity="电芯及PACK产线,purchased_electricity,emission_factor,电力,2000,MWh\n"
                                "涂布烘干燃气炉,stationary_combustion,fuel_combustion,天然气,20,万立方米")
-    page.click("[data-testid=screen]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=screen]")
     assert page.locator("[data-testid=recommendation]").inner_text() == "准入"
-    page.click("[data-testid=decide]")
+    with page.expect_navigation():
+        page.click("[data-testid=decide]")
     page.select_option("#id_decision", "admit")
     page.fill("#id_decided_on", "2026-03-18")
     page.fill("#id_votes_for", "2")
     page.fill("#id_entry_date", "2026-06-01")
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button[type=submit].primary")
     assert page.locator("[data-testid=entry-date]").inner_text() == "2026-06-01"
     shot(page, "governance-green-admitted-zh")
     ent = Enterprise.objects.get(name="江海储能科技有限公司")
@@ -120,41 +123,44 @@ def test_officer_screens_admits_and_publishes_the_2025_assessment(page, park_wit
     assert ProjectApplication.objects.get(enterprise=ent).status == "admitted"
 
     # 3. the 2025 assessment: default scheme, open the round, park scores, submit, approve → published ranking
-    page.click("text=年度考核")
-    page.wait_for_load_state("networkidle")
-    page.click("[data-testid=adopt-scheme]")
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=年度考核")
+    with page.expect_navigation():
+        page.click("[data-testid=adopt-scheme]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button[type=submit].primary")
     page.goto(f"/governance/parks/{park.pk}/assessment/")
-    page.click("[data-testid=open-round]")
+    with page.expect_navigation():
+        page.click("[data-testid=open-round]")
     page.fill("#id_year", "2025")
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button[type=submit].primary")
     round_url = page.url
     links = [a.get_attribute("href") for a in page.locator("[data-testid=ranking] tbody a").all()]
     assert len(links) == 5  # the five demo enterprises (the new one enters in 2026)
     for href in links:
         page.goto(href)
-        page.click("[data-testid=park-score]")
+        with page.expect_navigation():
+            page.click("[data-testid=park-score]")
         for inp in page.locator("input[name^=score_]").all():
             if not inp.input_value():
                 inp.fill("4")  # within every criterion's range (the smallest has 5 points)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click("button[type=submit].primary")
         assert page.locator("[data-testid=total]").inner_text() != "—"
     shot(page, "governance-checklist-zh")
     page.goto(round_url)
-    page.click("[data-testid=round-submit]")
-    page.wait_for_load_state("networkidle")
-    page.click("[data-testid=round-approve]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=round-submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=round-approve]")
     assert page.locator("[data-testid=round-status]").inner_text() == "已发布"
     ranks = page.locator("[data-testid=ranking] tbody tr td:first-child").all_inner_texts()
     assert ranks == ["1", "2", "3", "4", "5"]
     assert EnterpriseAssessment.objects.filter(round__year=2025, round__status="published", grade__gt="").count() == 5
     shot(page, "governance-ranking-zh")
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-en]")
     assert page.locator("[data-testid=round-status]").inner_text() == "Published"
     shot(page, "governance-ranking-en")
     page.goto(links[0])

@@ -88,16 +88,17 @@ def test_take_the_guide_screenshots(browser, live_server, demo_park):
                 page.goto("/accounts/login/")
                 page.fill("#id_username", username)
                 page.fill("#id_password", "CarbonMS-demo-2026")
-                page.click("button[type=submit].primary")
-                page.wait_for_load_state("networkidle")
+                with page.expect_navigation(wait_until="networkidle"):
+                    page.click("button[type=submit].primary")
                 want = "en" if lang == "en" else "zh-hans"
                 if page.locator("html").get_attribute("lang") != want:
-                    page.click(f"[data-testid=lang-{lang}]")
-                    page.wait_for_load_state("networkidle")
+                    with page.expect_navigation(wait_until="networkidle"):
+                        page.click(f"[data-testid=lang-{lang}]")
                 contexts[username] = (ctx, page)
             page = contexts[username][1]
             if isinstance(how, str):
-                page.click(f"nav a[data-nav={how.split(':', 1)[1]}]")
+                with page.expect_navigation():
+                    page.click(f"nav a[data-nav={how.split(':', 1)[1]}]")
             else:
                 response = page.goto(how(demo_park))
                 assert response.status == 200, f"{key}: {response.status}"

@@ -41,11 +41,11 @@ def test_no_page_overflows_and_no_button_wraps(browser, live_server, demo_park, 
             page.goto("/accounts/login/")
             page.fill("#id_username", username)
             page.fill("#id_password", "CarbonMS-demo-2026")
-            page.click("button[type=submit].primary")
-            page.wait_for_load_state("networkidle")
+            with page.expect_navigation(wait_until="networkidle"):
+                page.click("button[type=submit].primary")
             if page.locator("html").get_attribute("lang") != lang:
-                page.click(f"[data-testid=lang-{'en' if lang == 'en' else 'zh'}]")
-                page.wait_for_load_state("networkidle")
+                with page.expect_navigation(wait_until="networkidle"):
+                    page.click(f"[data-testid=lang-{'en' if lang == 'en' else 'zh'}]")
             urls = _nav_urls(page)
             assert len(urls) >= 5
             for url in urls:

@@ -9,8 +9,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 
 
 def _logout(page):
-    page.click("[data-testid=logout]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=logout]")
 
 
 def _grouped(d, places=0) -> str:
@@ -35,7 +35,8 @@ def test_purchase_entered_approved_and_reconciled(page, demo_park, login, shot):
     # 1. the data clerk enters a purchase with price, fees, counterparty and trade method
     login(page, "clerk")
     page.goto(f"/assets/e/{steel.pk}/")
-    page.click("[data-testid=new-movement]")
+    with page.expect_navigation():
+        page.click("[data-testid=new-movement]")
     page.select_option("#id_kind", "purchase")
     page.select_option("#id_instrument", str(cea.pk))
     page.fill("#id_date", f"{year}-11-20")
@@ -44,7 +45,8 @@ def test_purchase_entered_approved_and_reconciled(page, demo_park, login, shot):
     page.fill("#id_fees_yuan", "50")
     page.fill("#id_counterparty", "浏览器测试对手方")
     page.select_option("#id_trade_method", "listed_agreement")
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     assert page.locator("[data-testid=status]").inner_text() == "已录入，待审批"
     assert page.locator("[data-testid=approve]").count() == 0  # the maker sees no approve step
     movement_url = page.url
@@ -56,7 +58,8 @@ def test_purchase_entered_approved_and_reconciled(page, demo_park, login, shot):
     login(page, "reviewer")
     page.goto(movement_url)
     shot(page, "ledger-movement-zh")
-    page.click("[data-testid=approve]")
+    with page.expect_navigation():
+        page.click("[data-testid=approve]")
     m.refresh_from_db()
     assert (m.status, m.approved_by.username) == ("approved", "reviewer")
     with translation.override("zh-hans"):
@@ -76,8 +79,8 @@ def test_purchase_entered_approved_and_reconciled(page, demo_park, login, shot):
     shot(page, "ledger-statement-zh")
 
     # 4. the same page in English
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-en]")
     page.goto(f"/assets/e/{steel.pk}/statement/?year={year}")
     assert "Reconciles" in page.locator("[data-testid=reconciles]").inner_text()
     shot(page, "ledger-statement-en")

@@ -17,7 +17,8 @@ def test_meter_pages_show_the_demo_stream(page, demo_park, login, shot):
     rows = page.locator("[data-testid=meter-table] tbody tr")
     assert rows.count() == Meter.objects.filter(park=demo_park).count()
     shot(page, "monitoring-meters-zh")
-    rows.first.locator("a").first.click()
+    with page.expect_navigation():
+        rows.first.locator("a").first.click()
     page.wait_for_selector("[data-testid=meter-chart] svg")
     assert "/monitoring/meters/" in page.url
     shot(page, "monitoring-meter-zh")

@@ -21,7 +21,8 @@ def test_officer_evaluates_a_purchase_and_reads_it_on_the_coordination_page(page
     page.set_viewport_size({"width": 1440, "height": 900})
     login(page, "park_officer")
     page.goto(f"/governance/parks/{demo_park.pk}/coordination/")
-    page.click("[data-testid=evaluate-purchase]")
+    with page.expect_navigation():
+        page.click("[data-testid=evaluate-purchase]")
     motors = ProcurementCriterion.objects.get(park=demo_park, category="equipment")
     page.select_option("#id_criterion", str(motors.pk))
     page.fill("#id_item", "空压站 3 台 250 kW 一级能效变频空压机")
@@ -30,10 +31,12 @@ def test_officer_evaluates_a_purchase_and_reads_it_on_the_coordination_page(page
     page.fill("#id_impact_tco2e", "-312.5")
     page.fill("#id_basis", "3 × 250 kW × 6,500 h × 12% 节电 = 585 MWh/年 × 0.5366 tCO2/MWh")
     page.select_option("#id_decision", "refused")
-    page.click("form button[type=submit].primary")
+    with page.expect_navigation():
+        page.click("form button[type=submit].primary")
     expect(page.locator("[data-field=conditions].has-error .errorlist")).to_be_visible()  # a refusal needs its reason
     page.fill("#id_conditions", "供应商未提供一级能效检测报告，补齐后重新评价。")
-    page.click("form button[type=submit].primary")
+    with page.expect_navigation():
+        page.click("form button[type=submit].primary")
     page.wait_for_url(f"**/governance/parks/{demo_park.pk}/coordination/")
     ev = ProcurementEvaluation.objects.get(item__startswith="空压站")
     assert ev.significant is True and ev.decision == "refused"  # |−312.5| ≥ 268.3 tCO2e

@@ -24,21 +24,22 @@ def test_login_rejects_wrong_password_then_accepts(page, demo_park, login, shot)
 
 def test_park_overview_in_chinese_and_english(page, demo_park, login, shot):
     login(page, "park_officer")
-    page.click("[data-nav=park]")
+    with page.expect_navigation():
+        page.click("[data-nav=park]")
     page.wait_for_selector("[data-chart] svg")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.locator("[data-group=organization] h4").inner_text() == "组织与范围"
     assert page.locator("table.data tbody tr").count() == 6  # 5 enterprises + the park facilities
     shot(page, "park-overview-zh")
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-en]")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("[data-group=organization] h4").inner_text().upper() == "ORGANISATION & SCOPE"
     expect(page.get_by_text("Enterprises in the park")).to_be_visible()
     page.wait_for_selector("[data-chart] svg")
     shot(page, "park-overview-en")
-    page.click("[data-testid=lang-zh]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-zh]")
     expect(page.get_by_text("园区内企业")).to_be_visible()
 
 
@@ -46,24 +47,30 @@ def test_navigation_groups_follow_the_standards(page, demo_park, login, shot):
     login(page, "park_admin")
     groups = page.locator(".nav-group h4").all_inner_texts()
     assert groups[:6] == ["组织与范围", "核算与数据", "策划与目标", "碳资产", "管理体系", "绩效评价与改进"][: len(groups)]
-    page.click("[data-nav=changes]")
+    with page.expect_navigation():
+        page.click("[data-nav=changes]")
     assert page.url.endswith("/changes/")
     assert page.locator("h1").inner_text() == "变更记录"
-    page.click("[data-nav=standards]")
+    with page.expect_navigation():
+        page.click("[data-nav=standards]")
     assert page.locator("h1").inner_text() == "标准与条款"
-    page.click("[data-nav=park]")
-    page.click("table.data tbody tr >> nth=1 >> a")
+    with page.expect_navigation():
+        page.click("[data-nav=park]")
+    with page.expect_navigation():
+        page.click("table.data tbody tr >> nth=1 >> a")
     assert re.search(r"/enterprises/\d+/$", page.url)
     expect(page.locator(".tree").first).to_be_visible()
     shot(page, "enterprise-detail-zh")
-    page.click("[data-nav=users]")
+    with page.expect_navigation():
+        page.click("[data-nav=users]")
     assert page.locator("table.data tbody tr").count() >= 12
     shot(page, "users-zh")
 
 
 def test_search_filters_the_enterprise_table_with_htmx(page, demo_park, login):
     login(page, "park_admin")
-    page.click("[data-nav=park]")
+    with page.expect_navigation():
+        page.click("[data-nav=park]")
     page.fill("input[type=search]", "特钢")
     # (a locator, not wait_for_function: a string predicate is eval'd in the page, which the CSP refuses)
     expect(page.locator("#enterprise-table tbody tr")).to_have_count(1)
@@ -92,7 +99,8 @@ def test_edit_enterprise_shows_field_error_in_chinese(page, demo_park, login, sh
     login(page, "ent_admin")
     page.goto(f"/enterprises/{own.pk}/edit/")
     page.fill("#id_credit_code", "91320600MA1XXXXX0A")
-    page.click("button[type=submit].primary")
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")
     err = page.locator("[data-field=credit_code] .errorlist")
     expect(err).to_be_visible()
     assert "校验" in err.inner_text()
@@ -107,7 +115,8 @@ def test_tablet_width_collapses_the_sidebar(browser, live_server, demo_park):
     p.goto("/accounts/login/")
     p.fill("#id_username", "park_admin")
     p.fill("#id_password", "CarbonMS-demo-2026")
-    p.click("button[type=submit].primary")
+    with p.expect_navigation():
+        p.click("button[type=submit].primary")
     expect(p.locator("[data-toggle-nav]")).to_be_visible()  # the landing page (the login page has no sidebar either)
     expect(p.locator(".sidebar")).to_be_hidden()
     # the toggle works once app.js (deferred, after the charts library) has run: a click before that is lost

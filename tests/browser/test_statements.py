@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _logout(page):
-    page.click("[data-testid=logout]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=logout]")
 
 
 def test_officer_closes_the_park_year_verifier_verifies_review_takes_statements(page, demo_park, login, shot, tmp_path):
@@ -31,10 +31,13 @@ def test_officer_closes_the_park_year_verifier_verifies_review_takes_statements(
     login(page, "park_admin")
     page.goto(f"/inventory/parks/{demo_park.pk}/?year={year}")
     page.fill("#run-form #id_reason", "年度关账")
-    page.click("[data-testid=run-calculation]")
-    page.click("[data-testid=make-statement]")
+    with page.expect_navigation():
+        page.click("[data-testid=run-calculation]")
+    with page.expect_navigation():
+        page.click("[data-testid=make-statement]")
     page.fill("#id_justification", "演示：覆盖率说明")
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     assert page.locator("[data-testid=status]").inner_text() == "草稿"
     draft_url = page.url
     assert page.locator("[data-testid=approve]").count() == 0  # the drafter sees no approve step (four-eyes)
@@ -51,7 +54,8 @@ def test_officer_closes_the_park_year_verifier_verifies_review_takes_statements(
     page.goto(draft_url)
     for field in page.locator("[data-testid=close-exceptions] input[name^=exception_]").all():
         field.fill("本年度无排放源和活动数据")  # an enterprise without data closes nothing: listed as an exception
-    page.click("[data-testid=approve]")
+    with page.expect_navigation():
+        page.click("[data-testid=approve]")
     assert page.locator("[data-testid=status]").inner_text() == "已批准"  # the platform's word for "approved"
     assert re.search(r"\d+(\.\d+)? %", page.locator("[data-testid=coverage]").inner_text())
     expect(page.locator("[data-testid=intensities]")).to_be_visible()
@@ -61,7 +65,8 @@ def test_officer_closes_the_park_year_verifier_verifies_review_takes_statements(
     assert page.locator("[data-testid=official-coverage]").inner_text().strip()
     page.goto(f"/inventory/enterprises/{steel.pk}/?year={year}")
     expect(page.locator("[data-testid=official-gross]")).to_be_visible()
-    page.click("[data-testid=official-gross] a")
+    with page.expect_navigation():
+        page.click("[data-testid=official-gross] a")
     assert page.locator("[data-testid=status]").inner_text() in ("已批准", "已核实")
     expect(page.locator("[data-testid=coverage]")).to_be_visible()
     expect(page.locator("[data-testid=intensities]")).to_be_visible()
@@ -72,13 +77,15 @@ def test_officer_closes_the_park_year_verifier_verifies_review_takes_statements(
     login(page, "verifier")
     before = InventoryStatement.objects.get(enterprise=steel, year=year - 1, status="approved")
     page.goto(f"/inventory/statements/{before.pk}/")
-    page.click("[data-testid=verify]")
+    with page.expect_navigation():
+        page.click("[data-testid=verify]")
     page.select_option("#id_opinion", "unqualified")
     page.fill("#id_verified_on", timezone.localdate().isoformat())
     report = tmp_path / "核查报告.pdf"
     report.write_bytes(b"%PDF-1.4\n% verification report\n")
     page.set_input_files("#id_verification_report", str(report))
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     assert page.locator("[data-testid=status]").inner_text() == "已核实"
     assert "郑核查" in page.locator("[data-testid=verification]").inner_text()
     shot(page, "statement-verified-zh")
@@ -89,7 +96,8 @@ def test_officer_closes_the_park_year_verifier_verifies_review_takes_statements(
     page.goto(f"/audit/park-{demo_park.pk}/reviews/new/")
     page.fill("#id_title", "年度管理评审")
     page.fill("#id_held_on", timezone.localdate().isoformat())
-    page.click("[data-testid=save]")
+    with page.expect_navigation():
+        page.click("[data-testid=save]")
     perf = page.locator("[data-input=performance]").inner_text()
     park_st = InventoryStatement.objects.get(park=demo_park, year=year, enterprise__isnull=True, status="approved")
     assert f"清单声明 #{park_st.pk}" in perf and "清单声明" in perf

@@ -10,18 +10,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 
 
 def _logout(page):
-    page.click("[data-testid=logout]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=logout]")
 
 
 def _save(page):
-    page.click("form button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("form button[type=submit].primary")
 
 
 def _english(page):
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("[data-testid=lang-en]")
 
 
 @pytest.mark.slow(35)
@@ -44,7 +44,8 @@ def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot
     # 1. the park carbon officer drafts a baseline from the 2024 statement of record
     login(page, "park_officer")
     page.goto("/targets/baselines/")
-    page.click("[data-testid=new-park-baseline]")
+    with page.expect_navigation():
+        page.click("[data-testid=new-park-baseline]")
     page.fill("#id_name", "园区基准（浏览器）")
     page.fill("#id_period_start", "2024-01-01")
     page.fill("#id_period_end", "2024-11-30")  # 11 months: refused
@@ -58,14 +59,16 @@ def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot
     _logout(page)
     login(page, "park_reviewer")
     page.goto(baseline_url)
-    page.click("[data-testid=approve]")
+    with page.expect_navigation():
+        page.click("[data-testid=approve]")
     assert "生效" in page.locator("[data-testid=baseline-status]").inner_text()
     _logout(page)
 
     # 2. the officer drafts the park target on it; the reviewer reviews; the park's top management approves
     login(page, "park_officer")
     page.goto("/targets/")
-    page.click("[data-testid=new-park-target]")
+    with page.expect_navigation():
+        page.click("[data-testid=new-park-target]")
     page.fill("#id_code", "P-BROWSER")
     page.fill("#id_title", "2030年园区碳排放下降20%")
     page.select_option("#id_baseline", label="园区基准（浏览器） v1")
@@ -83,12 +86,14 @@ def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot
     _logout(page)
     login(page, "park_reviewer")
     page.goto(target_url)
-    page.click("[data-testid=review]")
+    with page.expect_navigation():
+        page.click("[data-testid=review]")
     assert page.locator("[data-testid=approve]").count() == 0  # a reviewer who is not top management
     _logout(page)
     login(page, "park_admin")
     page.goto(target_url)
-    page.click("[data-testid=approve]")
+    with page.expect_navigation():
+        page.click("[data-testid=approve]")
     assert page.locator("[data-testid=target-status]").inner_text() == "已批准"
     _logout(page)
 
@@ -96,10 +101,12 @@ def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot
     login(page, "park_officer")
     page.goto(target_url)
     page.fill("#id_published_to", "园区门户网站")
-    page.click("[data-testid=publish]")
+    with page.expect_navigation():
+        page.click("[data-testid=publish]")
     assert page.locator("[data-testid=target-status]").inner_text() == "已发布"
     assert page.locator("[data-testid=progress] tbody tr").count() >= 1  # 2025 from the statement of record
-    page.click("[data-testid=allocate]")
+    with page.expect_navigation():
+        page.click("[data-testid=allocate]")
     page.select_option("#id_enterprise", str(steel.pk))
     page.select_option("#id_method", "negotiated")
     page.fill("#id_base_value", "100000")
@@ -109,8 +116,10 @@ def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot
     assert "超额分解" in page.locator("[data-field=allocated_value]").inner_text(), page.locator("form").inner_text()
     page.fill("#id_allocated_value", "78000")
     _save(page)
-    page.click(f"[data-testid=rollup] a:has-text('{steel.name}')")
-    page.click("[data-testid=issue]")
+    with page.expect_navigation():
+        page.click(f"[data-testid=rollup] a:has-text('{steel.name}')")
+    with page.expect_navigation():
+        page.click("[data-testid=issue]")
     assert "已下达" in page.locator("[data-testid=allocation-status]").inner_text()
     allocation_url = page.url
     shot(page, "targets-allocation-park-zh")
@@ -125,9 +134,11 @@ def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot
     page.goto("/targets/")
     page.goto(allocation_url)
     page.fill("#id_letter_number", "ZR-2026-009")
-    page.click("[data-testid=accept]")
+    with page.expect_navigation():
+        page.click("[data-testid=accept]")
     assert "已接受" in page.locator("[data-testid=allocation-status]").inner_text()
-    page.click("[data-testid=enterprise-target]")
+    with page.expect_navigation():
+        page.click("[data-testid=enterprise-target]")
     ent_target_url = page.url
     assert page.locator("[data-testid=target-status]").inner_text() == "已发布"
     assert page.locator("[data-testid=progress] tbody tr td").first.inner_text() == "2025"
@@ -137,7 +148,8 @@ def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot
     login(page, "ent_admin")
     page.goto(ent_target_url)
     assert page.locator("a[href$='/edit/']").count() == 0  # assigned by the park: not editable by the enterprise
-    page.click("[data-testid=decompose]")
+    with page.expect_navigation():
+        page.click("[data-testid=decompose]")
     page.select_option("#id_unit", str(unit.pk))
     page.fill("#id_title", "主要排放单元2030年目标")
     page.fill("#id_base_value", "20000")
@@ -150,12 +162,15 @@ def test_park_target_cascade_to_enterprise_and_unit(page, demo_park, login, shot
     _logout(page)
     login(page, "reviewer")
     page.goto(unit_url)
-    page.click("[data-testid=review]")
-    page.click("[data-testid=approve]")
+    with page.expect_navigation():
+        page.click("[data-testid=review]")
+    with page.expect_navigation():
+        page.click("[data-testid=approve]")
     _logout(page)
     login(page, "ent_admin")
     page.goto(unit_url)
-    page.click("[data-testid=publish]")
+    with page.expect_navigation():
+        page.click("[data-testid=publish]")
     assert page.locator("[data-testid=target-status]").inner_text() == "已发布"
     page.goto(ent_target_url)
     assert page.locator("[data-testid=chart] svg").count() == 1

@@ -44,11 +44,17 @@ from .timeutil import LOCAL_OFFSET, LOCAL_TZ
 
 WORK = "monitoring_rollup_work"
 
+# A meter's reading kind as a small integer in the work table: compared at every reading, a number costs less
+# than text (which PostgreSQL compares under a collation).
+INTERVAL, CUMULATIVE, INSTANT = 0, 1, 2
+_KIND_SQL = (f"CASE m.reading_kind WHEN '{Meter.ReadingKind.INTERVAL.value}' THEN {INTERVAL} "
+             f"WHEN '{Meter.ReadingKind.CUMULATIVE.value}' THEN {CUMULATIVE} ELSE {INSTANT} END")
+
 # Dialect pieces: (PostgreSQL, SQLite).
 _D = {
     "postgresql": {
         "create_work": f"""CREATE TEMP TABLE IF NOT EXISTS {WORK} (
-            meter_id bigint NOT NULL, day date NOT NULL, kind varchar(10) NOT NULL, step double precision NOT NULL,
+            meter_id bigint NOT NULL, day date NOT NULL, kind smallint NOT NULL, step double precision NOT NULL,
             nexp bigint NOT NULL, t0 double precision NOT NULL, lo timestamptz NOT NULL, hi timestamptz NOT NULL,
             mult double precision NOT NULL, roll double precision, base double precision,
             PRIMARY KEY (meter_id, day)) ON COMMIT DELETE ROWS""",
@@ -70,7 +76,7 @@ _D = {
     },
     "sqlite": {
         "create_work": f"""CREATE TEMP TABLE IF NOT EXISTS {WORK} (
-            meter_id integer NOT NULL, day date NOT NULL, kind varchar(10) NOT NULL, step real NOT NULL,
+            meter_id integer NOT NULL, day date NOT NULL, kind integer NOT NULL, step real NOT NULL,
             nexp integer NOT NULL, t0 real NOT NULL, lo text NOT NULL, hi text NOT NULL,
             mult real NOT NULL, roll real, base real, PRIMARY KEY (meter_id, day))""",
         # Django's SQLite text 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) → epoch seconds, rounded like Python's.
@@ -98,7 +104,7 @@ def _d() -> dict:
 def _claim_sql(d: dict) -> list[str]:
     """Statements that move up to %(limit)s dirty rows into the work table."""
     cols = "meter_id, day, kind, step, nexp, t0, lo, hi, mult, roll"
-    sel = (f"SELECT c.meter_id, c.day, m.reading_kind, m.interval_minutes * 60.0, 0, {d['t0']}, {d['lo']}, {d['hi']}, "
+    sel = (f"SELECT c.meter_id, c.day, {_KIND_SQL}, m.interval_minutes * 60.0, 0, {d['t0']}, {d['lo']}, {d['hi']}, "
            f"CAST(m.multiplier AS {d['float']}), CAST(NULLIF(m.rollover_at, 0) AS {d['float']}) "
            "FROM claimed c JOIN monitoring_meter m ON m.id = c.meter_id WHERE m.interval_minutes > 0")
     if connection.vendor == "postgresql":
@@ -122,7 +128,7 @@ def _prepare_sql(d: dict) -> list[str]:
     return [
         f"UPDATE {WORK} SET nexp = CASE WHEN t0 < %(now)s AND %(now)s < t0 + 86400 THEN {now} ELSE {full} END",
         f"""UPDATE {WORK} SET base = (SELECT r.value FROM monitoring_reading r WHERE r.meter_id = {WORK}.meter_id
-            AND r.ts <= {WORK}.lo ORDER BY r.ts DESC LIMIT 1) WHERE kind = 'cumulative'""",
+            AND r.ts <= {WORK}.lo ORDER BY r.ts DESC LIMIT 1) WHERE kind = {CUMULATIVE}""",
     ]
 
 
@@ -170,15 +176,15 @@ def _rollup_sql(d: dict, c: dict) -> str:
     running = f"({day} ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
 
     def delta(v: str, prev: str) -> str:  # consumption of a reading: quality.analyse_day's rules
-        return f"""CASE WHEN kind = 'interval' THEN {v} * mult
-             WHEN kind <> 'cumulative' OR {prev} IS NULL THEN NULL
+        return f"""CASE WHEN kind = {INTERVAL} THEN {v} * mult
+             WHEN kind <> {CUMULATIVE} OR {prev} IS NULL THEN NULL
              WHEN {v} - {prev} >= 0 THEN ({v} - {prev}) * mult
              WHEN roll IS NOT NULL AND {prev} - {v} > roll / 2 THEN (({v} + roll) - {prev}) * mult
              ELSE {v} * mult END"""
 
-    common = """meter_id, day, count(*) AS n, sum(skew) AS skewed, sum(dl) AS measured,
+    common = f"""meter_id, day, count(*) AS n, sum(skew) AS skewed, sum(dl) AS measured,
         sum(CASE WHEN neg = 1 THEN 1 ELSE 0 END) AS negatives, sum(CASE WHEN neg = 2 THEN 1 ELSE 0 END) AS rollovers,
-        sum(CASE WHEN kind = 'instant' THEN v END) / NULLIF(count(CASE WHEN kind = 'instant' THEN v END), 0) AS mean_v,
+        sum(CASE WHEN kind = {INSTANT} THEN v END) / NULLIF(count(CASE WHEN kind = {INSTANT} THEN v END), 0) AS mean_v,
         sum(CASE WHEN fos = 1 AND slot < nexp THEN 1 ELSE 0 END) AS present,
         min(CASE WHEN fos = 1 AND rn = 1 AND slot > 0 THEN 0
                  WHEN fos = 1 AND rn > 1 AND pslot + 1 < slot AND pslot + 1 < nexp THEN pslot + 1 END) AS first_gap,
@@ -190,6 +196,8 @@ def _rollup_sql(d: dict, c: dict) -> str:
         # The flatline: the positions that continue a run of equal values (few: most readings differ from
         # the one before) as an array; its longest streak of consecutive positions is the longest run less
         # one, computed only where the array is long enough to reach the threshold. No second window level.
+        # The substitution reads the first reading of each interval as [slot, value] rows of one array, sorted
+        # by slot: those slots rise strictly with time, so that is time order, and one sort instead of two.
         pos, npos = "am.pos", "cardinality(am.pos)"
         med = f"CASE WHEN {npos} >= 8 THEN ({pos}[({npos} + 1) / 2] + {pos}[({npos} + 2) / 2]) / 2 END"
 
@@ -201,17 +209,16 @@ def _rollup_sql(d: dict, c: dict) -> str:
         median = f"""
 , am AS (
     SELECT {common}, array_agg(dl ORDER BY dl) FILTER (WHERE dl > 0) AS pos,
-        max(kind) = 'cumulative' AND sum(dl) > 0 AS by_l,
+        max(kind) = {CUMULATIVE} AND sum(dl) > 0 AS by_l,
         array_agg(rn ORDER BY rn) FILTER (WHERE brk_s IS NULL) AS same_s,
         array_agg(rn ORDER BY rn) FILTER (WHERE brk_l IS NULL) AS same_l,
-        array_agg(slot ORDER BY rn) FILTER (WHERE fos = 1 AND kind = 'interval') AS fs,
-        array_agg(dl ORDER BY rn) FILTER (WHERE fos = 1 AND kind = 'interval') AS fv
+        array_agg(ARRAY[slot, dl] ORDER BY slot) FILTER (WHERE fos = 1 AND kind = {INTERVAL}) AS fa
     FROM l1b GROUP BY meter_id, day
 ), a AS (
     SELECT am.*, m.med,
         CASE WHEN {pos}[{npos}] > {spike!r} * m.med THEN {npos} - width_bucket({spike!r} * m.med, {pos}) ELSE 0 END AS spikes,
         CASE WHEN by_l THEN {longest('am.same_l')} ELSE {longest('am.same_s')} END AS best,
-        CASE WHEN am.fs IS NOT NULL AND am.present < w.nexp THEN {_substitution_pg(c, 'am.fs', 'am.fv', 'w.nexp')} END AS substituted
+        CASE WHEN am.fa IS NOT NULL AND am.present < w.nexp THEN {_substitution_pg(c, 'am.fa', 'w.nexp')} END AS substituted
     FROM am JOIN {WORK} w ON w.meter_id = am.meter_id AND w.day = am.day CROSS JOIN LATERAL (SELECT {med} AS med) m
 )"""
     else:
@@ -233,7 +240,7 @@ def _rollup_sql(d: dict, c: dict) -> str:
           FROM l2) l2
 ), a AS (
     SELECT {common}, max(med) AS med, sum(CASE WHEN dl > {spike!r} * med THEN 1 ELSE 0 END) AS spikes,
-        CASE WHEN max(kind) = 'cumulative' AND sum(dl) > 0 THEN max(CASE WHEN val IS NOT NULL THEN run_l END)
+        CASE WHEN max(kind) = {CUMULATIVE} AND sum(dl) > 0 THEN max(CASE WHEN val IS NOT NULL THEN run_l END)
              ELSE max(CASE WHEN val IS NOT NULL THEN run_s END) END AS best
     FROM l3 GROUP BY meter_id, day
 )"""
@@ -249,14 +256,14 @@ WITH l1 AS (
     FROM {WORK} w JOIN monitoring_reading x ON x.meter_id = w.meter_id AND x.ts > w.lo AND x.ts <= w.hi
 ), l1b AS (
     SELECT meter_id, day, kind, nexp, ts, v, rn, slot, pslot, dl, val,
-        CASE WHEN kind <> 'cumulative' OR prev IS NULL OR v - prev >= 0 THEN 0
+        CASE WHEN kind <> {CUMULATIVE} OR prev IS NULL OR v - prev >= 0 THEN 0
              WHEN roll IS NOT NULL AND prev - v > roll / 2 THEN 2 ELSE 1 END AS neg,
         CASE WHEN abs((t - t0) - (slot + 1) * step) > {skew!r} OR t - rec > {skew!r} THEN 1 ELSE 0 END AS skew,
         CASE WHEN rn = 1 OR pslot <> slot THEN 1 ELSE 0 END AS fos,
         CASE WHEN pval = val AND val <> 0 THEN NULL ELSE rn END AS brk_s,
         CASE WHEN pval = val THEN NULL ELSE rn END AS brk_l
-    FROM (SELECT l1.*, CASE WHEN kind = 'instant' THEN v ELSE dl END AS val,
-                 CASE WHEN rn = 1 THEN NULL WHEN kind = 'instant' THEN pv ELSE pdl END AS pval
+    FROM (SELECT l1.*, CASE WHEN kind = {INSTANT} THEN v ELSE dl END AS val,
+                 CASE WHEN rn = 1 THEN NULL WHEN kind = {INSTANT} THEN pv ELSE pdl END AS pval
           FROM (SELECT l1.*, {d['ceil'].format('((t - t0) / step)')} - 1 AS slot,
                        CASE WHEN rn = 1 THEN NULL ELSE {d['ceil'].format('((pt - t0) / step)')} - 1 END AS pslot,
                        {delta('v', 'prev')} AS dl, CASE WHEN rn = 1 THEN NULL ELSE {delta('pv', 'pprev')} END AS pdl
@@ -274,18 +281,18 @@ ON CONFLICT (meter_id, day) DO UPDATE SET measured = excluded.measured, substitu
 """
 
 
-def _substitution_pg(c: dict, slots: str, values: str, nexp: str) -> str:
-    """The rule of :func:`_substitution_sql` for one day, from the slots of the first reading of each interval
-    present and their values (arrays in time order, so in slot order): a subquery over the arrays instead of
-    reading the day's readings again (PostgreSQL)."""
+def _substitution_pg(c: dict, firsts: str, nexp: str) -> str:
+    """The rule of :func:`_substitution_sql` for one day, from the first reading of each interval present as
+    ``[slot, value]`` rows of a two-dimensional array in slot order: a subquery over the array instead of
+    reading the day's readings again (PostgreSQL). Slots are whole numbers, exact as float8."""
     maxgap = int(c["SUBSTITUTE_MAX_GAP"])
-    n = f"cardinality({slots})"
+    n = f"array_length({firsts}, 1)"
     return f"""(SELECT COALESCE(sum((CASE WHEN lv IS NOT NULL AND rv IS NOT NULL THEN (lv + rv) / 2 ELSE COALESCE(lv, rv) END)
                                     * (j - i)), 0.0)
-        FROM (SELECT COALESCE(ps + 1, 0) AS i, LEAST(s, {nexp}) AS j, pv AS lv, CASE WHEN s <= {nexp} THEN v END AS rv
-              FROM unnest({slots}, {values}, ARRAY[NULL]::bigint[] || {slots}[:{n} - 1],
-                          ARRAY[NULL]::float8[] || {values}[:{n} - 1]) AS t(s, v, ps, pv)
-              UNION ALL SELECT {slots}[{n}] + 1, {nexp}, {values}[{n}], NULL) gp
+        FROM (SELECT COALESCE({firsts}[k - 1][1]::bigint + 1, 0) AS i, LEAST({firsts}[k][1]::bigint, {nexp}) AS j,
+                     {firsts}[k - 1][2] AS lv, CASE WHEN {firsts}[k][1] <= {nexp} THEN {firsts}[k][2] END AS rv
+              FROM generate_subscripts({firsts}, 1) AS k
+              UNION ALL SELECT {firsts}[{n}][1]::bigint + 1, {nexp}, {firsts}[{n}][2], NULL) gp
         WHERE i < j AND j - i <= {maxgap} AND (lv IS NOT NULL OR rv IS NOT NULL))"""
 
 
@@ -301,7 +308,7 @@ WITH r AS (
     FROM {WORK} w
     JOIN monitoring_meterday md ON md.meter_id = w.meter_id AND md.day = w.day AND md.completeness < 1.0
     JOIN monitoring_reading x ON x.meter_id = w.meter_id AND x.ts > w.lo AND x.ts <= w.hi
-    WHERE w.kind = 'interval'
+    WHERE w.kind = {INTERVAL}
 ), f AS (
     SELECT r.*, row_number() OVER (PARTITION BY meter_id, day, slot ORDER BY ts) AS srn FROM r
 ), g AS (

@@ -13,9 +13,9 @@ def test_a_violation_is_caught_by_the_watch(page, demo_park, login):
     from tests.browser import conftest
 
     login(page, "park_admin")
-    page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';
-                             document.body.appendChild(s); }""")
-    page.wait_for_timeout(300)
+    with page.expect_console_message(lambda m: m.type == "error" and "script-src" in m.text):  # the watch's report
+        page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';
+                                 document.body.appendChild(s); }""")
     assert page.evaluate("() => window.__ran") is None
     assert any("script-src" in v for v in conftest.CSP_VIOLATIONS)
     conftest.CSP_VIOLATIONS.clear()

@@ -119,7 +119,7 @@ def test_tablet_width_collapses_the_sidebar(browser, live_server, demo_park):
         p.click("button[type=submit].primary")
     expect(p.locator("[data-toggle-nav]")).to_be_visible()  # the landing page (the login page has no sidebar either)
     expect(p.locator(".sidebar")).to_be_hidden()
-    # the toggle works once app.js (deferred, after the charts library) has run: a click before that is lost
+    # the toggle works once app.js (deferred, now the first script) has run: a click before that is lost
     p.wait_for_load_state("load")
     p.click("[data-toggle-nav]")
     expect(p.locator(".sidebar")).to_be_visible()  # waits for the toggle, as the check before it did not

@@ -271,7 +271,11 @@ CELERY_BEAT_SCHEDULE = {
     # Rollups of the dirty meter-days (also queued after each ingestion batch; docs/monitoring.md).
     "monitoring-rollups": {"task": "carbonms.monitoring.refresh_rollups", "schedule": 60},
     "archive-readings": {"task": "carbonms.monitoring.archive_readings", "schedule": 24 * 3600},
+    # Park recalculation jobs that stopped (a lost task, a dead process) fail, and their stages go.
+    "recalc-sweep": {"task": "carbonms.inventory.recalc_sweep", "schedule": 15 * 60},
 }
+# A park recalculation job still running this long after it started is failed by the sweep (carbonms.inventory.recalc).
+RECALC_JOB_TIMEOUT_MINUTES = env_int("RECALC_JOB_TIMEOUT_MINUTES", 60)
 CARBONMS_REMINDER_EMAIL = env_bool("CARBONMS_REMINDER_EMAIL", False)
 
 # --- Online monitoring (docs/monitoring.md) -------------------------------------------------

@@ -53,12 +53,13 @@ from .services import (
 from .totals import summarise_arrays
 
 COPY_BATCH = 50_000  # rows per COPY statement
+STAGE_PREFIX = "inventory_recalcstage_"
 _STAGE_COLS = ("part", "activity_id", "factor_index", "co2e_t", "mass_t", "energy_tce", "counted_in_park")
 
 
 def stage_table(job_id: int) -> str:
     """The name of a job's staging table: one row per computed value of its parts (see :func:`write_stage`)."""
-    return f"inventory_recalcstage_{int(job_id)}"
+    return f"{STAGE_PREFIX}{int(job_id)}"
 
 
 def result_table(run_id: int) -> str:
@@ -83,6 +84,32 @@ def drop_stage(job_id: int) -> None:
         cur.execute(f"DROP TABLE IF EXISTS {stage_table(job_id)}")
 
 
+def sweep(*, now: dt.datetime | None = None) -> dict:
+    """Fail the running jobs started more than ``RECALC_JOB_TIMEOUT_MINUTES`` ago, and drop the stages no running
+    job owns. Parts are delivered again when their worker dies (``acks_late``), so a job only stays running if a
+    task was lost or a process died in the middle of an eager job; its stage would otherwise stay forever.
+    A part still writing is waited for (:func:`_fail`), and one that starts later sees the job failed and stops.
+    Run by Celery beat (``recalc_sweep``) and at each :func:`start`. Returns what it did."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    minutes = settings.RECALC_JOB_TIMEOUT_MINUTES
+    cutoff = (now or timezone.now()) - dt.timedelta(minutes=minutes)
+    message = _("The recalculation did not finish within %(minutes)d minutes (a worker stopped or a task was lost); "
+                "start it again.") % {"minutes": minutes}
+    stale = list(RecalcJob.objects.filter(status=RecalcJob.Status.RUNNING, created_at__lt=cutoff)
+                 .order_by("pk").values_list("pk", flat=True))
+    for job_id in stale:
+        _fail(job_id, [message])
+    n = len(STAGE_PREFIX)
+    staged = {int(t[n:]) for t in connection.introspection.table_names() if t.startswith(STAGE_PREFIX) and t[n:].isdigit()}
+    running = set(RecalcJob.objects.filter(pk__in=staged, status=RecalcJob.Status.RUNNING).values_list("pk", flat=True))
+    orphans = sorted(staged - running)
+    for job_id in orphans:
+        drop_stage(job_id)
+    return {"failed": stale, "stages_dropped": orphans}
+
+
 def start(*, actor, park, year: int, parts: int = 8, reason: str = "", basis: str = CalculationRun.Basis.MANAGEMENT,
           gwp_set: str | None = None, grid_scope: str | None = None, grid_year_rule: str | None = None,
           grid_year: int | None = None, factor_set: str | None = None, boundary_date: dt.date | None = None) -> RecalcJob:
@@ -93,6 +120,7 @@ def start(*, actor, park, year: int, parts: int = 8, reason: str = "", basis: st
     ids = list(Enterprise.objects.filter(park=park).order_by("pk").values_list("pk", flat=True))
     if not ids:
         raise ValidationError(_no_data(year))
+    sweep()
     n = max(1, min(parts, len(ids)))
     chunks = [c.tolist() for c in np.array_split(np.array(ids, dtype=np.int64), n)]
     with transaction.atomic():
@@ -424,6 +452,6 @@ def _move(job_id: int, run_id: int, year: int, remap: list[tuple]) -> int:
                 cols = ", ".join(RunResult._meta.get_field(f).column for f in index.fields)
                 cur.execute(f"CREATE INDEX {child}_{n} ON {child} ({cols})")
             cur.execute(f"ALTER TABLE {child} INHERIT {rr}")
-        cur.execute(f"DROP TABLE {st}")
         cur.execute("DROP TABLE tmp_recalc_map")
+    drop_stage(job_id)
     return written

@@ -20,3 +20,12 @@ def recalc_assemble(job_id: int) -> None:
 
     with change_source("job", f"recalc_assemble {job_id}"):
         assemble(job_id)
+
+
+@shared_task(name="carbonms.inventory.recalc_sweep", ignore_result=True)
+def recalc_sweep() -> dict:
+    """Jobs running past RECALC_JOB_TIMEOUT_MINUTES fail; stages no running job owns are dropped (Celery beat)."""
+    from .recalc import sweep
+
+    with change_source("job", "recalc_sweep"):
+        return sweep()

@@ -176,6 +176,45 @@ def test_failed_part_fails_the_job_and_keeps_nothing(world, monkeypatch):
     assert _staged(job.pk) is None
 
 
+def test_sweep_fails_a_stopped_job_and_drops_stages_no_running_job_owns(world, monkeypatch, settings):
+    """A job whose tasks were lost stays running with its stage; once it is older than
+    RECALC_JOB_TIMEOUT_MINUTES the sweep fails it with the reason and drops the stage, and a part delivered
+    after that changes nothing. A younger running job and its stage are left alone; a stage whose job is
+    gone is dropped."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _park(world)
+    officer = world.users["park_carbon_officer"]
+    settings.RECALC_JOB_TIMEOUT_MINUTES = 30
+    monkeypatch.setattr(recalc, "_queue_parts", lambda job_id, n: None)  # the tasks are lost
+    stopped = recalc.start(actor=officer, park=world.park_a, year=2025, parts=3)
+    recalc.run_part(stopped.pk, 0)
+    RecalcJob.objects.filter(pk=stopped.pk).update(created_at=timezone.now() - dt.timedelta(minutes=31))
+    young = recalc.start(actor=officer, park=world.park_a, year=2025, parts=2)  # start() sweeps: stopped fails
+    recalc.create_stage(987654321)  # a stage whose job no longer exists
+    stopped.refresh_from_db()
+    assert stopped.status == RecalcJob.Status.FAILED and "30" in stopped.error[0], stopped.error
+    assert _staged(stopped.pk) is None
+    assert recalc.sweep() == {"failed": [], "stages_dropped": [987654321]}
+    assert recalc.stage_table(987654321) not in _tables(recalc.STAGE_PREFIX)
+    young.refresh_from_db()
+    assert young.status == RecalcJob.Status.RUNNING and _staged(young.pk) == []
+    runs = CalculationRun.objects.count()
+    for index in (1, 2):  # the lost tasks turn up after all
+        recalc.run_part(stopped.pk, index)
+    stopped.refresh_from_db()
+    assert stopped.status == RecalcJob.Status.FAILED and stopped.run is None and CalculationRun.objects.count() == runs
+    assert _staged(stopped.pk) is None
+    # the sweep as Celery beat runs it: the young job, once past the timeout, fails too
+    from carbonms.inventory.tasks import recalc_sweep
+
+    RecalcJob.objects.filter(pk=young.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    assert recalc_sweep.apply().get() == {"failed": [young.pk], "stages_dropped": []}
+    assert _staged(young.pk) is None
+
+
 def test_checks_of_a_run_apply(world):
     _park(world)
     with pytest.raises(PermissionDenied):

@@ -273,9 +273,14 @@ CELERY_BEAT_SCHEDULE = {
     "archive-readings": {"task": "carbonms.monitoring.archive_readings", "schedule": 24 * 3600},
     # Park recalculation jobs that stopped (a lost task, a dead process) fail, and their stages go.
     "recalc-sweep": {"task": "carbonms.inventory.recalc_sweep", "schedule": 15 * 60},
+    # The results of older job-assembled runs back into RunResult's own table (PostgreSQL; docs/scaling.md).
+    "merge-run-tables": {"task": "carbonms.inventory.merge_run_tables", "schedule": 24 * 3600},
 }
 # A park recalculation job still running this long after it started is failed by the sweep (carbonms.inventory.recalc).
 RECALC_JOB_TIMEOUT_MINUTES = env_int("RECALC_JOB_TIMEOUT_MINUTES", 60)
+# How many of the newest job-assembled runs keep a results table of their own (PostgreSQL); older ones are merged
+# back into RunResult's table nightly.
+RECALC_RUN_TABLES_KEPT = env_int("RECALC_RUN_TABLES_KEPT", 20)
 CARBONMS_REMINDER_EMAIL = env_bool("CARBONMS_REMINDER_EMAIL", False)
 
 # --- Online monitoring (docs/monitoring.md) -------------------------------------------------

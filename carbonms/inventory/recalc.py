@@ -14,7 +14,9 @@ results go into a table of the run's own (:func:`result_table`), written without
 indexed as ``RunResult`` is and attached to it by table inheritance: building the indexes once costs
 less than keeping them up to date row by row. On SQLite they are inserted into ``RunResult``.
 Until the assembly commits no run exists and no query of ``RunResult`` reaches its rows, so no page
-or API can show a partial run; a failed part fails the job and its stage is dropped.
+or API can show a partial run; a failed part fails the job and its stage is dropped. A job that stops
+without failing is failed by :func:`sweep`; the tables of older runs go back into ``RunResult``'s own
+table (:func:`merge_run_tables`).
 
 Totals are summed per part, then across parts in part order, so they may differ from a single
 ``run_calculation`` of the park in the last bits of a float; the results row by row are the same.
@@ -54,6 +56,8 @@ from .totals import summarise_arrays
 
 COPY_BATCH = 50_000  # rows per COPY statement
 STAGE_PREFIX = "inventory_recalcstage_"
+RUN_TABLE_PREFIX = "inventory_runresult_run"
+_MERGE_LOCK = 160_216  # the advisory lock key of merge_run_tables
 _STAGE_COLS = ("part", "activity_id", "factor_index", "co2e_t", "mass_t", "energy_tce", "counted_in_park")
 
 
@@ -64,7 +68,7 @@ def stage_table(job_id: int) -> str:
 
 def result_table(run_id: int) -> str:
     """The name of the table of a run's results assembled from a job on PostgreSQL (a child of ``RunResult``'s)."""
-    return f"inventory_runresult_run{int(run_id)}"
+    return f"{RUN_TABLE_PREFIX}{int(run_id)}"
 
 
 def create_stage(job_id: int) -> None:
@@ -108,6 +112,74 @@ def sweep(*, now: dt.datetime | None = None) -> dict:
     for job_id in orphans:
         drop_stage(job_id)
     return {"failed": stale, "stages_dropped": orphans}
+
+
+def create_run_table(cur, run_id: int) -> str:
+    """A table for a run's results (PostgreSQL): ``RunResult``'s columns and checks, ``CHECK (run_id = <id>)``, no
+    index yet and not yet attached, so nothing reads it until :func:`attach_run_table`. Returns its name."""
+    rr, child = RunResult._meta.db_table, result_table(run_id)
+    cur.execute(f"CREATE TABLE {child} (LIKE {rr} INCLUDING DEFAULTS INCLUDING CONSTRAINTS, "
+                f"CONSTRAINT {child}_run CHECK (run_id = {int(run_id)}))")
+    return child
+
+
+def attach_run_table(cur, run_id: int) -> None:
+    """Build the primary key and ``RunResult``'s indexes on a filled run table, then make it part of ``RunResult``."""
+    child = result_table(run_id)
+    cur.execute(f"ALTER TABLE {child} ADD PRIMARY KEY (id)")
+    for n, index in enumerate(RunResult._meta.indexes):
+        cols = ", ".join(RunResult._meta.get_field(f).column for f in index.fields)
+        cur.execute(f"CREATE INDEX {child}_{n} ON {child} ({cols})")
+    cur.execute(f"ALTER TABLE {child} INHERIT {RunResult._meta.db_table}")
+
+
+def run_tables() -> list[int]:
+    """The runs whose results are in a table of their own (:func:`result_table`), oldest first (PostgreSQL;
+    none on SQLite)."""
+    if connection.vendor != "postgresql":
+        return []
+    n = len(RUN_TABLE_PREFIX)
+    with connection.cursor() as cur:
+        cur.execute("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    "WHERE i.inhparent = %s::regclass", [RunResult._meta.db_table])
+        names = [r[0] for r in cur.fetchall()]
+    return sorted(int(t[n:]) for t in names if t.startswith(RUN_TABLE_PREFIX) and t[n:].isdigit())
+
+
+def merge_run_tables(*, keep: int | None = None) -> list[int]:
+    """Move the results of all but the ``keep`` newest job-assembled runs (RECALC_RUN_TABLES_KEPT) back into
+    ``RunResult``'s own table, one run per transaction, and drop their tables; returns the runs merged.
+
+    Every table attached to ``RunResult`` costs each of its queries some planning (constraint exclusion looks
+    at each child) and a query not filtered by run an index probe per table: with 1,000 such tables a result
+    by id took 609 ms instead of 1.6 ms, with 20 of them 2.9 ms (``bench/run_tables.py``, docs/scaling.md). The rows keep their ids and values; readers
+    see them in the run's table until the commit and in ``RunResult``'s table after it, never twice and never
+    missing (a reader that comes during the last step waits for it). One merge runs at a time (an advisory
+    lock); the others return at once."""
+    from django.conf import settings
+
+    keep = settings.RECALC_RUN_TABLES_KEPT if keep is None else keep
+    if connection.vendor != "postgresql":
+        return []
+    rr = RunResult._meta.db_table
+    cols = ", ".join(["id", *RESULT_COLUMNS])
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_lock(%s)", [_MERGE_LOCK])  # one merge at a time
+        if not cur.fetchone()[0]:
+            return []
+        try:
+            runs = run_tables()
+            merged = runs[:max(0, len(runs) - keep)]
+            for run_id in merged:
+                child = result_table(run_id)
+                with transaction.atomic():
+                    cur.execute(f"LOCK TABLE {child} IN SHARE MODE")  # results are never written after the assembly
+                    cur.execute(f"INSERT INTO {rr} ({cols}) SELECT {cols} FROM ONLY {child}")  # the parent's own table
+                    cur.execute(f"ALTER TABLE {child} NO INHERIT {rr}")
+                    cur.execute(f"DROP TABLE {child}")
+        finally:
+            cur.execute("SELECT pg_advisory_unlock(%s)", [_MERGE_LOCK])
+    return merged
 
 
 def start(*, actor, park, year: int, parts: int = 8, reason: str = "", basis: str = CalculationRun.Basis.MANAGEMENT,
@@ -439,19 +511,13 @@ def _move(job_id: int, run_id: int, year: int, remap: list[tuple]) -> int:
             cur.execute("ANALYZE tmp_recalc_map")
             cur.execute("SET LOCAL enable_nestloop = off")
             cur.execute("SET LOCAL work_mem = '256MB'")
-            child = result_table(run_id)
-            cur.execute(f"CREATE TABLE {child} (LIKE {rr} INCLUDING DEFAULTS INCLUDING CONSTRAINTS, "
-                        f"CONSTRAINT {child}_run CHECK (run_id = {int(run_id)}))")
+            child = create_run_table(cur, run_id)
             cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [rr])
             seq = cur.fetchone()[0]
             cur.execute(f"INSERT INTO {child} (id, {', '.join(RESULT_COLUMNS)}) "
                         f"SELECT nextval(%s::regclass), x.* FROM ({select}) x", [seq, *params])
             written = cur.rowcount
-            cur.execute(f"ALTER TABLE {child} ADD PRIMARY KEY (id)")
-            for n, index in enumerate(RunResult._meta.indexes):
-                cols = ", ".join(RunResult._meta.get_field(f).column for f in index.fields)
-                cur.execute(f"CREATE INDEX {child}_{n} ON {child} ({cols})")
-            cur.execute(f"ALTER TABLE {child} INHERIT {rr}")
+            attach_run_table(cur, run_id)
         cur.execute("DROP TABLE tmp_recalc_map")
     drop_stage(job_id)
     return written

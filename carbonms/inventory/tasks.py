@@ -29,3 +29,12 @@ def recalc_sweep() -> dict:
 
     with change_source("job", "recalc_sweep"):
         return sweep()
+
+
+@shared_task(name="carbonms.inventory.merge_run_tables", ignore_result=True)
+def merge_run_tables() -> list[int]:
+    """The results of all but the newest job-assembled runs back into RunResult's own table (Celery beat, nightly)."""
+    from .recalc import merge_run_tables as merge
+
+    with change_source("job", "merge_run_tables"):
+        return merge()

@@ -215,6 +215,37 @@ def test_sweep_fails_a_stopped_job_and_drops_stages_no_running_job_owns(world, m
     assert _staged(young.pk) is None
 
 
+def test_older_run_tables_merge_back_into_runresult(world, monkeypatch):
+    """On PostgreSQL each job-assembled run has a table of its own; merge_run_tables moves all but the newest
+    ``keep`` back into RunResult's own table: the same rows, ids and values, read through RunResult as before,
+    each run's table gone, the newest still its own. On SQLite there is nothing to merge."""
+    _park(world)
+    officer = world.users["park_carbon_officer"]
+    jobs = [recalc.start(actor=officer, park=world.park_a, year=2025, parts=2) for _ in range(3)]
+    runs = [j.run for j in jobs]
+    before = {r.pk: sorted(RunResult.objects.filter(run=r).values_list("id", "activity_id", "co2e_t", "category", "gwp"))
+              for r in runs}
+    assert all(before.values())
+    if connection.vendor != "postgresql":
+        assert recalc.run_tables() == [] and recalc.merge_run_tables(keep=0) == []
+        return
+    assert recalc.run_tables() == [r.pk for r in runs]
+    assert recalc.merge_run_tables(keep=1) == [runs[0].pk, runs[1].pk]
+    assert recalc.run_tables() == [runs[2].pk]
+    assert _tables(recalc.RUN_TABLE_PREFIX) == {recalc.result_table(runs[2].pk)}
+    for r in runs:
+        assert sorted(RunResult.objects.filter(run=r).values_list("id", "activity_id", "co2e_t", "category", "gwp")) == before[r.pk]
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT run_id, count(*) FROM ONLY {RunResult._meta.db_table} WHERE run_id = ANY(%s) GROUP BY run_id",
+                    [[r.pk for r in runs]])
+        own = dict(cur.fetchall())
+    assert own == {runs[0].pk: len(before[runs[0].pk]), runs[1].pk: len(before[runs[1].pk])}  # the newest stays apart
+    assert recalc.merge_run_tables(keep=1) == []  # nothing more to do
+    from carbonms.inventory.tasks import merge_run_tables
+
+    assert merge_run_tables.apply(kwargs={}).get() == []  # RECALC_RUN_TABLES_KEPT (20) > 1 run table
+
+
 def test_checks_of_a_run_apply(world):
     _park(world)
     with pytest.raises(PermissionDenied):

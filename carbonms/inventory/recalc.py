@@ -152,10 +152,10 @@ def merge_run_tables(*, keep: int | None = None) -> list[int]:
 
     Every table attached to ``RunResult`` costs each of its queries some planning (constraint exclusion looks
     at each child) and a query not filtered by run an index probe per table: with 1,000 such tables a result
-    by id took 609 ms instead of 1.6 ms, with 20 of them 2.9 ms (``bench/run_tables.py``, docs/scaling.md). The rows keep their ids and values; readers
-    see them in the run's table until the commit and in ``RunResult``'s table after it, never twice and never
-    missing (a reader that comes during the last step waits for it). One merge runs at a time (an advisory
-    lock); the others return at once."""
+    by id took 609 ms instead of 1.6 ms, with 20 of them 2.9 ms (``bench/run_tables.py``, docs/scaling.md).
+    The rows keep their ids and values; readers see them in the run's table until the commit and in
+    ``RunResult``'s table after it, never twice and never missing (a reader that comes during the last step
+    waits for it). One merge runs at a time (an advisory lock); the others return at once."""
     from django.conf import settings
 
     keep = settings.RECALC_RUN_TABLES_KEPT if keep is None else keep

@@ -183,7 +183,7 @@ def test_sweep_fails_a_stopped_job_and_drops_stages_no_running_job_owns(world, m
     gone is dropped."""
     import datetime as dt
 
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
     _park(world)
     officer = world.users["park_carbon_officer"]
@@ -192,10 +192,12 @@ def test_sweep_fails_a_stopped_job_and_drops_stages_no_running_job_owns(world, m
     stopped = recalc.start(actor=officer, park=world.park_a, year=2025, parts=3)
     recalc.run_part(stopped.pk, 0)
     RecalcJob.objects.filter(pk=stopped.pk).update(created_at=timezone.now() - dt.timedelta(minutes=31))
-    young = recalc.start(actor=officer, park=world.park_a, year=2025, parts=2)  # start() sweeps: stopped fails
+    with translation.override("zh-hans"):
+        young = recalc.start(actor=officer, park=world.park_a, year=2025, parts=2)  # start() sweeps: stopped fails
     recalc.create_stage(987654321)  # a stage whose job no longer exists
     stopped.refresh_from_db()
-    assert stopped.status == RecalcJob.Status.FAILED and "30" in stopped.error[0], stopped.error
+    assert stopped.status == RecalcJob.Status.FAILED  # with the reason, in the language active at the time
+    assert stopped.error == ["重算未在 30 分钟内完成（工作进程已停止或任务丢失），请重新发起。"]
     assert _staged(stopped.pk) is None
     assert recalc.sweep() == {"failed": [], "stages_dropped": [987654321]}
     assert recalc.stage_table(987654321) not in _tables(recalc.STAGE_PREFIX)
@@ -207,15 +209,19 @@ def test_sweep_fails_a_stopped_job_and_drops_stages_no_running_job_owns(world, m
     stopped.refresh_from_db()
     assert stopped.status == RecalcJob.Status.FAILED and stopped.run is None and CalculationRun.objects.count() == runs
     assert _staged(stopped.pk) is None
-    # the sweep as Celery beat runs it: the young job, once past the timeout, fails too
+    # the sweep as Celery beat runs it, here in English: the young job, once past the timeout, fails too
     from carbonms.inventory.tasks import recalc_sweep
 
     RecalcJob.objects.filter(pk=young.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
-    assert recalc_sweep.apply().get() == {"failed": [young.pk], "stages_dropped": []}
+    with translation.override("en"):
+        assert recalc_sweep.apply().get() == {"failed": [young.pk], "stages_dropped": []}
+    young.refresh_from_db()
+    assert young.status == RecalcJob.Status.FAILED and young.error == [
+        "The recalculation did not finish within 30 minutes (a worker stopped or a task was lost); start it again."]
     assert _staged(young.pk) is None
 
 
-def test_older_run_tables_merge_back_into_runresult(world, monkeypatch):
+def test_older_run_tables_merge_back_into_runresult(world):
     """On PostgreSQL each job-assembled run has a table of its own; merge_run_tables moves all but the newest
     ``keep`` back into RunResult's own table: the same rows, ids and values, read through RunResult as before,
     each run's table gone, the newest still its own. On SQLite there is nothing to merge."""
